@@ -1,0 +1,60 @@
+"""create_app(settings) -> FastAPI: routers, static files, error handlers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from cityservices import __version__
+from cityservices.config import Settings, get_settings
+from cityservices.errors import AppError
+from cityservices.runtime import make_runtime
+from cityservices.service_map import api as service_map_api
+from cityservices.service_map import pages as service_map_pages
+from cityservices.templating import STATIC_DIR, templates
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The web application: pages at /, JSON at /api/v1."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json"
+    )
+    app.state.runtime = make_runtime(settings)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    demo_photos = settings.demo_data_dir / "photos"
+    if demo_photos.is_dir():
+        app.mount("/static/demo-photos", StaticFiles(directory=demo_photos), name="demo-photos")
+    app.include_router(service_map_api.router)
+    app.include_router(service_map_pages.router)
+    app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+
+    @app.get("/api/v1/health", tags=["ops"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+async def _app_error(request: Request, exc: AppError) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status_code)
+    context = {"status": exc.status_code, "detail": exc.detail}
+    return templates.TemplateResponse(request, "error.html", context, status_code=exc.status_code)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    detail = [
+        {"field": ".".join(str(p) for p in err["loc"][1:]), "message": err["msg"]} for err in exc.errors()
+    ]
+    if _wants_json(request):
+        return JSONResponse({"error": "invalid_request", "detail": detail}, status_code=422)
+    text = "请求参数有误: " + "; ".join(f"{d['field']}: {d['message']}" for d in detail)
+    return templates.TemplateResponse(request, "error.html", {"status": 422, "detail": text}, status_code=422)

@@ -1,0 +1,133 @@
+"""Read the whole stored dataset back into records (for export in any format)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cityservices.interchange.dataset import Dataset
+from cityservices.interchange.records import (
+    WEEKDAYS,
+    BoundaryRecord,
+    BundleItemRef,
+    BundleRecord,
+    DepartmentRecord,
+    DivisionRecord,
+    GuideRecord,
+    HoursException,
+    ImplementationRecord,
+    ItemRecord,
+    PoiRecord,
+    VenueItemRecord,
+    VenueRecord,
+)
+from cityservices.service_map.models import (
+    Bundle,
+    BundleItem,
+    Department,
+    Division,
+    Guide,
+    Item,
+    ItemImplementation,
+    OpeningException,
+    OpeningInterval,
+    Poi,
+    Venue,
+    VenueItem,
+    venue_departments,
+)
+
+
+def _columns(row: Any, *, exclude: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns if c.key not in exclude}
+
+
+def dump_dataset(session: Session) -> Dataset:
+    """Every service-map row as records, in a stable order."""
+    d = Dataset()
+    for div in session.scalars(select(Division).order_by(Division.code)):
+        d.divisions.append(
+            DivisionRecord(code=div.code, name=div.name, level=div.level, parent_code=div.parent_code)
+        )
+        if div.boundary is not None:
+            d.boundaries.append(
+                BoundaryRecord(code=div.code, geometry=div.boundary, source=div.boundary_source or "")
+            )
+    d.departments = [
+        DepartmentRecord.model_validate(_columns(r))
+        for r in session.scalars(select(Department).order_by(Department.code))
+    ]
+    codes = dict(session.execute(select(Item.id, Item.code)).tuples())
+    d.items = [
+        ItemRecord.model_validate(_columns(r, exclude={"id"}))
+        for r in session.scalars(select(Item).order_by(Item.code))
+    ]
+    impls = session.scalars(select(ItemImplementation)).all()
+    impl_rows = [
+        ImplementationRecord.model_validate(
+            {**_columns(r, exclude={"id", "item_id"}), "item_code": codes[r.item_id]}
+        )
+        for r in impls
+    ]
+    d.implementations = sorted(impl_rows, key=lambda r: (r.item_code, r.level))
+    d.venues = _venues(session)
+    levels = {impl.id: impl.level for impl in impls}
+    vi_rows = [
+        VenueItemRecord(
+            venue_id=r.venue_id,
+            item_code=codes[r.item_id],
+            level=levels[r.implementation_id],
+            window_number=r.window_number,
+        )
+        for r in session.scalars(select(VenueItem))
+    ]
+    d.venue_items = sorted(vi_rows, key=lambda r: (r.venue_id, r.item_code))
+    guides = [
+        GuideRecord.model_validate({**_columns(r, exclude={"id", "item_id"}), "item_code": codes[r.item_id]})
+        for r in session.scalars(select(Guide))
+    ]
+    d.guides = sorted(guides, key=lambda g: (g.item_code, g.version))
+    d.bundles = _bundles(session, codes)
+    d.pois = [PoiRecord.model_validate(_columns(r)) for r in session.scalars(select(Poi).order_by(Poi.id))]
+    return d
+
+
+def _venues(session: Session) -> list[VenueRecord]:
+    hours: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: {day: [] for day in WEEKDAYS})
+    for iv in session.scalars(
+        select(OpeningInterval).order_by(OpeningInterval.weekday, OpeningInterval.opens)
+    ):
+        hours[iv.venue_id][WEEKDAYS[iv.weekday]].append(
+            (iv.opens.strftime("%H:%M"), iv.closes.strftime("%H:%M"))
+        )
+    exceptions: dict[str, list[HoursException]] = defaultdict(list)
+    for ex in session.scalars(select(OpeningException).order_by(OpeningException.on_date)):
+        intervals = [(str(a), str(b)) for a, b in ex.intervals]
+        exceptions[ex.venue_id].append(HoursException(date=ex.on_date, intervals=intervals, note=ex.note))
+    departments: dict[str, list[str]] = defaultdict(list)
+    for venue_id, code in session.execute(
+        select(venue_departments.c.venue_id, venue_departments.c.department_code)
+    ):
+        departments[venue_id].append(code)
+    return [
+        VenueRecord.model_validate({
+            **_columns(v), "hours": hours[v.id], "hours_exceptions": exceptions[v.id],
+            "departments": sorted(departments[v.id]),
+        })
+        for v in session.scalars(select(Venue).order_by(Venue.id))
+    ]  # fmt: skip
+
+
+def _bundles(session: Session, codes: dict[int, str]) -> list[BundleRecord]:
+    refs: dict[int, list[BundleItemRef]] = defaultdict(list)
+    for bi in session.scalars(select(BundleItem).order_by(BundleItem.bundle_id, BundleItem.position)):
+        refs[bi.bundle_id].append(
+            BundleItemRef(position=bi.position, item_code=codes[bi.item_id], note=bi.note)
+        )
+    return [
+        BundleRecord.model_validate({**_columns(b, exclude={"id"}), "items": refs[b.id]})
+        for b in session.scalars(select(Bundle).order_by(Bundle.code))
+    ]
