@@ -60,7 +60,7 @@ def dump_dataset(session: Session) -> Dataset:
         DepartmentRecord.model_validate(_columns(r))
         for r in session.scalars(select(Department).order_by(Department.code))
     ]
-    codes = dict(session.execute(select(Item.id, Item.code)).tuples())
+    codes = dict(session.execute(select(Item.id, Item.code)).all())
     d.items = [
         ItemRecord.model_validate(_columns(r, exclude={"id"}))
         for r in session.scalars(select(Item).order_by(Item.code))

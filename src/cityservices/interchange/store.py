@@ -133,11 +133,11 @@ def _write(session: Session, d: Dataset, step: Step) -> None:
 
 
 def _insert_items(session: Session, d: Dataset) -> dict[str, int]:
-    ids = dict(session.execute(select(Item.code, Item.id)).tuples())
+    ids = dict(session.execute(select(Item.code, Item.id)).all())
     if d.items:
         rows = [r.model_dump() for r in d.items]
         stmt = insert(Item).returning(Item.code, Item.id, sort_by_parameter_order=True)
-        ids.update(session.execute(stmt, rows).tuples())
+        ids.update(session.execute(stmt, rows).all())
     return ids
 
 

@@ -12,7 +12,7 @@ from cityservices.service_map.models import Guide, Item, Venue, VenueItem
 
 
 def count_by(session: Session, column: InstrumentedAttribute[str]) -> dict[str, int]:
-    rows = session.execute(select(column, func.count()).group_by(column)).tuples()
+    rows = session.execute(select(column, func.count()).group_by(column)).all()
     return {str(key): int(n) for key, n in rows}
 
 
@@ -60,4 +60,4 @@ def count_venue_items_by_level(session: Session) -> dict[str, int]:
         .join(VenueItem, VenueItem.venue_id == Venue.id)
         .group_by(Venue.level)
     )
-    return {str(level): int(n) for level, n in session.execute(stmt).tuples()}
+    return {str(level): int(n) for level, n in session.execute(stmt).all()}

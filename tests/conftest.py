@@ -1,0 +1,104 @@
+"""Fixtures: real databases (SQLite file and PostgreSQL), schema built by the migrations."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+
+from cityservices.db import make_engine, make_session_factory
+from cityservices.migrate import upgrade_to_head
+
+PG_ADMIN_URL = os.environ.get(
+    "CITYSERVICES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _pg_available() -> bool:
+    try:
+        engine = create_engine(PG_ADMIN_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    if not _pg_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
+        pytest.skip("PostgreSQL is not reachable")
+    name = f"cityservices_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Each database-backed test runs on SQLite and on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    url: str = request.getfixturevalue(name)
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_engines() -> dict[str, Engine]:
+    return {}
+
+
+@pytest.fixture
+def engine(db_url: str, migrated_engines: dict[str, Engine]) -> Engine:
+    """An engine on a database whose schema was built by running the migrations (once per session)."""
+    if db_url not in migrated_engines:
+        eng = make_engine(db_url)
+        upgrade_to_head(eng)
+        migrated_engines[db_url] = eng
+    return migrated_engines[db_url]
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose work is rolled back after the test (savepoints allow commits inside)."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    factory = make_session_factory(engine)
+    sess = factory(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield sess
+    finally:
+        sess.close()
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def fresh_db_url(db_url: str, tmp_path: Path) -> str:
+    """A URL of an empty database private to one test (for CLI and whole-process tests)."""
+    if db_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    name = f"cityservices_fresh_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(db_url).set(database=name).render_as_string(hide_password=False)
