@@ -77,7 +77,7 @@ def known_keys(session: Session) -> KnownKeys:
         departments=set(session.scalars(select(Department.code))),
         items=set(session.scalars(select(Item.code))),
         implementations={(code, level) for code, level in impls},
-        venue_levels=dict(session.execute(select(Venue.id, Venue.level))),
+        venue_levels=dict(session.execute(select(Venue.id, Venue.level)).all()),
     )
 
 

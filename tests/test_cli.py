@@ -1,0 +1,72 @@
+"""The command line, run as a user would: a fresh database, the demo dataset, stats, export, import."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cityservices.interchange.native import write_dataset
+from tests.builders import make_dataset
+
+
+def run_cli(db_url: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CITYSERVICES_DATABASE_URL": db_url}
+    return subprocess.run(
+        [sys.executable, "-m", "cityservices", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=600,
+    )
+
+
+def test_import_stats_export_round_trip(fresh_db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    write_dataset(make_dataset(), source, name="t", created="2026-11-29")
+    result = run_cli(fresh_db_url, "import", str(source))
+    assert result.returncode == 0, result.stderr
+
+    stats = json.loads(run_cli(fresh_db_url, "stats", "--json").stdout)
+    assert stats["venues"]["by_level"] == {"street": 1}
+    assert stats["venue_items"] == 2
+    assert stats["venues_with_all_attributes"] == 1
+
+    out = tmp_path / "out"
+    assert run_cli(fresh_db_url, "export", str(out)).returncode == 0
+    for name in ("venues.jsonl", "items.csv", "guides.jsonl", "bundles.jsonl", "pois.csv"):
+        assert (out / name).read_text(encoding="utf-8") == (source / name).read_text(encoding="utf-8"), name
+
+
+def test_bad_input_gives_a_clear_message_not_a_traceback(fresh_db_url: str, tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    write_dataset(make_dataset(), source, name="t", created="2026-11-29")
+    (source / "venues.jsonl").write_text('{"id": "V1", "lat": 95}\n', encoding="utf-8")
+    result = run_cli(fresh_db_url, "import", str(source))
+    assert result.returncode == 2
+    assert "venues.jsonl:1" in result.stderr
+    assert "Traceback" not in result.stderr
+    stats = json.loads(run_cli(fresh_db_url, "stats", "--json").stdout)
+    assert stats["venues"]["total"] == 0
+
+
+def test_unknown_format_is_refused(fresh_db_url: str, tmp_path: Path) -> None:
+    result = run_cli(fresh_db_url, "export", str(tmp_path / "x"), "--format", "xml")
+    assert result.returncode != 0
+    assert "未知的格式" in result.stderr
+
+
+@pytest.mark.slow
+def test_load_demo_dataset(fresh_db_url: str) -> None:
+    result = run_cli(fresh_db_url, "load-demo")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(run_cli(fresh_db_url, "stats", "--json").stdout)
+    assert stats["venues"]["total"] >= 150
+    assert stats["venues_with_all_attributes"] == stats["venues"]["total"]
+    assert stats["venue_items"] >= 22000
+    assert stats["items_without_guide"] == 0
