@@ -19,9 +19,7 @@ from cityservices.templating import STATIC_DIR, templates
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The web application: pages at /, JSON at /api/v1."""
     settings = settings or get_settings()
-    app = FastAPI(
-        title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json"
-    )
+    app = FastAPI(title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json")
     app.state.runtime = make_runtime(settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     demo_photos = settings.demo_data_dir / "photos"
@@ -51,9 +49,7 @@ async def _app_error(request: Request, exc: AppError) -> Response:
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-    detail = [
-        {"field": ".".join(str(p) for p in err["loc"][1:]), "message": err["msg"]} for err in exc.errors()
-    ]
+    detail = [{"field": ".".join(str(p) for p in err["loc"][1:]), "message": err["msg"]} for err in exc.errors()]
     if _wants_json(request):
         return JSONResponse({"error": "invalid_request", "detail": detail}, status_code=422)
     text = "请求参数有误: " + "; ".join(f"{d['field']}: {d['message']}" for d in detail)

@@ -64,9 +64,7 @@ def load_demo(
 def import_(
     path: Annotated[Path, typer.Argument(help="数据目录或文件")],
     fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "native",
-    mode: Annotated[
-        str, typer.Option("--mode", help="insert: 追加，键冲突即失败; replace: 整体替换")
-    ] = "insert",
+    mode: Annotated[str, typer.Option("--mode", help="insert: 追加，键冲突即失败; replace: 整体替换")] = "insert",
 ) -> None:
     """导入数据。先校验每一行；任何错误都不会写入数据。"""
     if mode not in ("insert", "replace"):

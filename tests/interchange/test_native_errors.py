@@ -106,14 +106,18 @@ def test_malformed_file_is_rejected_and_nothing_written(session: Session, tmp_pa
     before = count_rows(session)
 
     with pytest.raises(ImportFailed) as failure:
-        dataset, issues = read_dataset(tmp_path)
-        if issues:
-            raise ImportFailed(issues)
-        import_dataset(session, dataset, mode="replace")
+        _import_directory(session, tmp_path)
 
     issues = failure.value.issues
     assert any(i.file == file_name and i.row == row and i.field.startswith(field) for i in issues), issues
     assert count_rows(session) == before
+
+
+def _import_directory(session: Session, directory: Path) -> None:
+    dataset, issues = read_dataset(directory)
+    if issues:
+        raise ImportFailed(issues)
+    import_dataset(session, dataset, mode="replace")
 
 
 def _loaded_other_dataset() -> Dataset:

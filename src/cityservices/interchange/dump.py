@@ -49,13 +49,9 @@ def dump_dataset(session: Session) -> Dataset:
     """Every service-map row as records, in a stable order."""
     d = Dataset()
     for div in session.scalars(select(Division).order_by(Division.code)):
-        d.divisions.append(
-            DivisionRecord(code=div.code, name=div.name, level=div.level, parent_code=div.parent_code)
-        )
+        d.divisions.append(DivisionRecord(code=div.code, name=div.name, level=div.level, parent_code=div.parent_code))
         if div.boundary is not None:
-            d.boundaries.append(
-                BoundaryRecord(code=div.code, geometry=div.boundary, source=div.boundary_source or "")
-            )
+            d.boundaries.append(BoundaryRecord(code=div.code, geometry=div.boundary, source=div.boundary_source or ""))
     d.departments = [
         DepartmentRecord.model_validate(_columns(r))
         for r in session.scalars(select(Department).order_by(Department.code))
@@ -67,9 +63,7 @@ def dump_dataset(session: Session) -> Dataset:
     ]
     impls = session.scalars(select(ItemImplementation)).all()
     impl_rows = [
-        ImplementationRecord.model_validate(
-            {**_columns(r, exclude={"id", "item_id"}), "item_code": codes[r.item_id]}
-        )
+        ImplementationRecord.model_validate({**_columns(r, exclude={"id", "item_id"}), "item_code": codes[r.item_id]})
         for r in impls
     ]
     d.implementations = sorted(impl_rows, key=lambda r: (r.item_code, r.level))
@@ -97,20 +91,14 @@ def dump_dataset(session: Session) -> Dataset:
 
 def _venues(session: Session) -> list[VenueRecord]:
     hours: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: {day: [] for day in WEEKDAYS})
-    for iv in session.scalars(
-        select(OpeningInterval).order_by(OpeningInterval.weekday, OpeningInterval.opens)
-    ):
-        hours[iv.venue_id][WEEKDAYS[iv.weekday]].append(
-            (iv.opens.strftime("%H:%M"), iv.closes.strftime("%H:%M"))
-        )
+    for iv in session.scalars(select(OpeningInterval).order_by(OpeningInterval.weekday, OpeningInterval.opens)):
+        hours[iv.venue_id][WEEKDAYS[iv.weekday]].append((iv.opens.strftime("%H:%M"), iv.closes.strftime("%H:%M")))
     exceptions: dict[str, list[HoursException]] = defaultdict(list)
     for ex in session.scalars(select(OpeningException).order_by(OpeningException.on_date)):
         intervals = [(str(a), str(b)) for a, b in ex.intervals]
         exceptions[ex.venue_id].append(HoursException(date=ex.on_date, intervals=intervals, note=ex.note))
     departments: dict[str, list[str]] = defaultdict(list)
-    for venue_id, code in session.execute(
-        select(venue_departments.c.venue_id, venue_departments.c.department_code)
-    ):
+    for venue_id, code in session.execute(select(venue_departments.c.venue_id, venue_departments.c.department_code)):
         departments[venue_id].append(code)
     return [
         VenueRecord.model_validate({
@@ -124,9 +112,7 @@ def _venues(session: Session) -> list[VenueRecord]:
 def _bundles(session: Session, codes: dict[int, str]) -> list[BundleRecord]:
     refs: dict[int, list[BundleItemRef]] = defaultdict(list)
     for bi in session.scalars(select(BundleItem).order_by(BundleItem.bundle_id, BundleItem.position)):
-        refs[bi.bundle_id].append(
-            BundleItemRef(position=bi.position, item_code=codes[bi.item_id], note=bi.note)
-        )
+        refs[bi.bundle_id].append(BundleItemRef(position=bi.position, item_code=codes[bi.item_id], note=bi.note))
     return [
         BundleRecord.model_validate({**_columns(b, exclude={"id"}), "items": refs[b.id]})
         for b in session.scalars(select(Bundle).order_by(Bundle.code))

@@ -50,9 +50,7 @@ class _Checker:
         self.divisions = known.divisions | {r.code for r in dataset.divisions}
         self.departments = known.departments | {r.code for r in dataset.departments}
         self.items = known.items | {r.code for r in dataset.items}
-        self.implementations = known.implementations | {
-            (r.item_code, r.level) for r in dataset.implementations
-        }
+        self.implementations = known.implementations | {(r.item_code, r.level) for r in dataset.implementations}
         self.venue_levels = known.venue_levels | {r.id: r.level for r in dataset.venues}
 
     def report(self, kind: str, index: int, field_name: str, message: str) -> None:

@@ -68,9 +68,7 @@ def import_dataset(
 def known_keys(session: Session) -> KnownKeys:
     """The keys already stored, which imported rows may refer to."""
     impls = session.execute(
-        select(Item.code, ItemImplementation.level).join(
-            ItemImplementation, ItemImplementation.item_id == Item.id
-        )
+        select(Item.code, ItemImplementation.level).join(ItemImplementation, ItemImplementation.item_id == Item.id)
     )
     return KnownKeys(
         divisions=set(session.scalars(select(Division.code))),
@@ -141,9 +139,7 @@ def _insert_items(session: Session, d: Dataset) -> dict[str, int]:
     return ids
 
 
-def _insert_implementations(
-    session: Session, d: Dataset, item_ids: dict[str, int]
-) -> dict[tuple[str, str], int]:
+def _insert_implementations(session: Session, d: Dataset, item_ids: dict[str, int]) -> dict[tuple[str, str], int]:
     existing = session.execute(
         select(Item.code, ItemImplementation.level, ItemImplementation.id).join(
             Item, Item.id == ItemImplementation.item_id
@@ -151,10 +147,7 @@ def _insert_implementations(
     )
     ids = {(code, level): impl_id for code, level, impl_id in existing}
     if d.implementations:
-        rows = [
-            {**r.model_dump(exclude={"item_code"}), "item_id": item_ids[r.item_code]}
-            for r in d.implementations
-        ]
+        rows = [{**r.model_dump(exclude={"item_code"}), "item_id": item_ids[r.item_code]} for r in d.implementations]
         stmt = insert(ItemImplementation).returning(ItemImplementation.id, sort_by_parameter_order=True)
         new_ids = session.scalars(stmt, rows).all()
         ids.update({(r.item_code, r.level): i for r, i in zip(d.implementations, new_ids, strict=True)})

@@ -42,9 +42,7 @@ def list_venues_with_hours(session: Session) -> Sequence[Venue]:
     return session.scalars(stmt).all()
 
 
-def list_venues(
-    session: Session, *, level: str | None, limit: int, offset: int
-) -> tuple[Sequence[Venue], int]:
+def list_venues(session: Session, *, level: str | None, limit: int, offset: int) -> tuple[Sequence[Venue], int]:
     stmt = select(Venue)
     total_stmt = select(func.count()).select_from(Venue)
     if level:
@@ -55,9 +53,5 @@ def list_venues(
 
 
 def count_venue_items_by_level(session: Session) -> dict[str, int]:
-    stmt = (
-        select(Venue.level, func.count())
-        .join(VenueItem, VenueItem.venue_id == Venue.id)
-        .group_by(Venue.level)
-    )
+    stmt = select(Venue.level, func.count()).join(VenueItem, VenueItem.venue_id == Venue.id).group_by(Venue.level)
     return {str(level): int(n) for level, n in session.execute(stmt).all()}
