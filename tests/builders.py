@@ -67,7 +67,9 @@ def make_dataset() -> Dataset:
         boundaries=[BoundaryRecord(code="370202001", geometry=SQUARE, source="test square")],
         departments=[
             DepartmentRecord(code="3702-RS", name="青岛市人力资源和社会保障局", category="人社", division_code="3702"),
-            DepartmentRecord(code="370202-RS", name="市南区人力资源和社会保障局", category="人社", division_code="370202"),
+            DepartmentRecord(
+                code="370202-RS", name="市南区人力资源和社会保障局", category="人社", division_code="370202"
+            ),
         ],
         items=[
             ItemRecord(code="QD-RS-0001", name="社会保障卡申领", item_type="公共服务", applicant_type="个人",
