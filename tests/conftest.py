@@ -90,13 +90,16 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture
-def fresh_db_url(db_url: str, tmp_path: Path) -> str:
+def fresh_db_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database private to one test (for CLI and whole-process tests)."""
     if db_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'fresh.db'}"
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
     name = f"cityservices_fresh_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(db_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-    return make_url(db_url).set(database=name).render_as_string(hide_password=False)

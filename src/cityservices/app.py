@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cityservices import __version__
 from cityservices.config import Settings, get_settings
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(service_map_pages.router)
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
 
     @app.get("/api/v1/health", tags=["ops"])
     def health() -> dict[str, str]:
@@ -54,3 +56,15 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
         return JSONResponse({"error": "invalid_request", "detail": detail}, status_code=422)
     text = "请求参数有误: " + "; ".join(f"{d['field']}: {d['message']}" for d in detail)
     return templates.TemplateResponse(request, "error.html", {"status": 422, "detail": text}, status_code=422)
+
+
+HTTP_ERROR_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    code = HTTP_ERROR_CODES.get(exc.status_code, "http_error")
+    detail = "未找到该页面或资源" if exc.status_code == 404 else str(exc.detail)
+    if _wants_json(request):
+        return JSONResponse({"error": code, "detail": detail}, status_code=exc.status_code, headers=exc.headers)
+    context = {"status": exc.status_code, "detail": detail}
+    return templates.TemplateResponse(request, "error.html", context, status_code=exc.status_code)
