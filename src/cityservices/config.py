@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     demo_data_dir: Path = PROJECT_ROOT / "data" / "qingdao"
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = 0
+    workers: int = Field(default=1, ge=0, le=64)
     sql_echo: bool = False
 
 
