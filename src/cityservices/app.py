@@ -22,10 +22,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json")
     app.state.runtime = make_runtime(settings)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     demo_photos = settings.demo_data_dir / "photos"
-    if demo_photos.is_dir():
+    if demo_photos.is_dir():  # mounted before /static, which would otherwise shadow it
         app.mount("/static/demo-photos", StaticFiles(directory=demo_photos), name="demo-photos")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(service_map_api.router)
     app.include_router(service_map_pages.router)
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]

@@ -18,7 +18,8 @@ from cityservices.errors import AppError
 from cityservices.interchange.dataset import ImportFailed
 from cityservices.interchange.dump import dump_dataset
 from cityservices.interchange.formats import FORMATS, Format, get_format
-from cityservices.interchange.store import WRITE_STEPS, ImportMode, import_dataset
+from cityservices.interchange.geojson import upsert_venues
+from cityservices.interchange.store import WRITE_STEPS, import_dataset
 from cityservices.migrate import upgrade_to_head
 from cityservices.runtime import Runtime, make_runtime
 from cityservices.service_map.service import collect_stats
@@ -64,17 +65,24 @@ def load_demo(
 def import_(
     path: Annotated[Path, typer.Argument(help="数据目录或文件")],
     fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "native",
-    mode: Annotated[str, typer.Option("--mode", help="insert: 追加，键冲突即失败; replace: 整体替换")] = "insert",
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode", help="insert: 追加，键冲突即失败; replace: 整体替换; upsert: 按 id 更新或新增场所 (geojson)"
+        ),
+    ] = "insert",
 ) -> None:
     """导入数据。先校验每一行；任何错误都不会写入数据。"""
-    if mode not in ("insert", "replace"):
-        raise typer.BadParameter("应为 insert 或 replace", param_hint="--mode")
+    if mode not in ("insert", "replace", "upsert"):
+        raise typer.BadParameter("应为 insert、replace 或 upsert", param_hint="--mode")
+    if mode == "upsert" and fmt != "geojson":
+        raise typer.BadParameter("upsert 仅用于场所 GeoJSON (--format geojson)", param_hint="--mode")
     rt = _runtime()
     upgrade_to_head(rt.engine)
-    _import(rt, path, fmt=fmt, mode="replace" if mode == "replace" else "insert")
+    _import(rt, path, fmt=fmt, mode=mode)
 
 
-def _import(rt: Runtime, path: Path, *, fmt: str, mode: ImportMode) -> None:
+def _import(rt: Runtime, path: Path, *, fmt: str, mode: str) -> None:
     reader = _format(fmt)
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=False) as progress:
@@ -88,7 +96,10 @@ def _import(rt: Runtime, path: Path, *, fmt: str, mode: ImportMode) -> None:
             progress.update(task, advance=1, description=f"写入 {label}")
 
         with session_scope(rt.sessions) as session:
-            counts = import_dataset(session, dataset, mode=mode, step=step)
+            if mode == "upsert":
+                counts = upsert_venues(session, dataset)
+            else:
+                counts = import_dataset(session, dataset, mode="replace" if mode == "replace" else "insert", step=step)
         progress.update(task, completed=len(WRITE_STEPS) + 1, description="完成")
     console.print("已导入: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
 

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from cityservices.interchange import native
 from cityservices.interchange.dataset import Dataset, ImportIssue
+from cityservices.interchange.geojson import read_venues_geojson, write_venues_geojson
+from cityservices.interchange.hsds_export import write_hsds
+from cityservices.interchange.hsds_import import read_hsds
 
 Reader = Callable[[Path], tuple[Dataset, list[ImportIssue]]]
 Writer = Callable[[Dataset, Path], None]
@@ -27,6 +30,10 @@ def _write_native(dataset: Dataset, path: Path) -> None:
 
 FORMATS: dict[str, Format] = {
     "native": Format("native", "cityservices CSV/JSON Lines directory", native.read_dataset, _write_native),
+    "geojson": Format(
+        "geojson", "venues as a GeoJSON FeatureCollection file", read_venues_geojson, write_venues_geojson
+    ),
+    "hsds": Format("hsds", "Open Referral HSDS 3.1 JSON file, cityservices profile", read_hsds, write_hsds),
 }
 
 

@@ -79,6 +79,9 @@ def known_keys(session: Session) -> KnownKeys:
     )
 
 
+EXISTING_HINT = "（整个数据集可用 --mode replace 替换；场所 GeoJSON 可用 --mode upsert 更新）"
+
+
 def _conflicts(dataset: Dataset, known: KnownKeys) -> list[ImportIssue]:
     checks: list[tuple[str, str, set[Any], Any]] = [
         ("divisions", "code", known.divisions, lambda r: r.code),
@@ -91,7 +94,7 @@ def _conflicts(dataset: Dataset, known: KnownKeys) -> list[ImportIssue]:
         for index, record in enumerate(dataset.records(kind)):
             if key(record) in existing:
                 origin = dataset.origin(kind, index)
-                message = f"{key(record)!r} 已存在于数据库中（用 --mode replace 替换整个数据集）"
+                message = f"{key(record)!r} 已存在于数据库中{EXISTING_HINT}"
                 issues.append(ImportIssue(origin.file, origin.row, field_name, message))
     return issues
 
