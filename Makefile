@@ -13,7 +13,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# Leaflet from the npm registry (pinned in frontend/package-lock.json), copied into the static files (not committed).
+LEAFLET := src/cityservices/static/vendor/leaflet
+$(LEAFLET)/leaflet.js: frontend/package.json frontend/package-lock.json
+	npm ci --prefix frontend --no-audit --no-fund
+	mkdir -p $(LEAFLET)
+	cp frontend/node_modules/leaflet/dist/leaflet.js frontend/node_modules/leaflet/dist/leaflet.css $(LEAFLET)/
+	cp -r frontend/node_modules/leaflet/dist/images $(LEAFLET)/
+	touch $@
+
+install: $(STAMP) $(LEAFLET)/leaflet.js
 
 run: install
 	$(BIN)/cityservices load-demo --if-empty
@@ -36,6 +45,10 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/load_demo.py
+	$(BIN)/python benchmarks/nearest.py
+	$(BIN)/python benchmarks/routing.py --db
+	$(BIN)/python benchmarks/search_latency.py
+	$(BIN)/python benchmarks/search_baselines.py --no-embedding
 
 demo-data: install
 	$(BIN)/python scripts/build_qingdao_dataset.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -11,9 +12,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from cityservices import __version__
 from cityservices.config import Settings, get_settings
 from cityservices.errors import AppError
+from cityservices.kit.masking import install_log_masking
 from cityservices.runtime import make_runtime
+from cityservices.security import install_security
 from cityservices.service_map import api as service_map_api
+from cityservices.service_map import feedback_api, map_api, search_api
 from cityservices.service_map import pages as service_map_pages
+from cityservices.service_map import where_api as service_map_where_api
+from cityservices.staff.web import install_staff
 from cityservices.templating import STATIC_DIR, templates
 
 
@@ -22,12 +28,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json")
     app.state.runtime = make_runtime(settings)
+    install_security(app, settings)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages, JSON, static JS/CSS and the boundaries
+    install_log_masking()
     demo_photos = settings.demo_data_dir / "photos"
     if demo_photos.is_dir():  # mounted before /static, which would otherwise shadow it
         app.mount("/static/demo-photos", StaticFiles(directory=demo_photos), name="demo-photos")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(service_map_api.router)
+    app.include_router(service_map_where_api.router)
+    app.include_router(search_api.router)
+    app.include_router(map_api.router)
+    app.include_router(feedback_api.router)
     app.include_router(service_map_pages.router)
+    install_staff(app, settings)
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]

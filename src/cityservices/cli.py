@@ -22,7 +22,10 @@ from cityservices.interchange.geojson import upsert_venues
 from cityservices.interchange.store import WRITE_STEPS, import_dataset
 from cityservices.migrate import upgrade_to_head
 from cityservices.runtime import Runtime, make_runtime
+from cityservices.service_map.search.cli import register as register_search_commands
 from cityservices.service_map.service import collect_stats
+from cityservices.service_map.where_cli import register as register_where_commands
+from cityservices.staff.cli import register as register_staff_commands
 
 app = typer.Typer(
     help="cityservices: 城市政务服务平台",
@@ -32,6 +35,9 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 FORMAT_HELP = "格式: " + ", ".join(f"{f.name} ({f.description})" for f in FORMATS.values())
+register_search_commands(app)
+register_where_commands(app)
+register_staff_commands(app)
 
 
 def _runtime() -> Runtime:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +28,24 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(default=1, ge=0, le=64)
     sql_echo: bool = False
+    # The service map's base layer (docs/configuration.md, "Map"): empty = the bundled boundaries only.
+    map_tile_url: str = ""
+    map_tile_crs: Literal["wgs84", "gcj02"] = "wgs84"
+    map_tile_attribution: str = ""
+    # Staff side and security (docs/configuration.md, "Security").
+    secret_key: SecretStr | None = None
+    cookie_secure: bool = True
+    session_idle_minutes: int = Field(default=60, ge=1)
+    session_max_hours: int = Field(default=12, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    rate_limit_login_per_minute: int = Field(default=10, ge=0)
+    rate_limit_api_per_minute: int = Field(default=1200, ge=0)
+    redis_url: str | None = None
+    media_dir: Path = Path("var") / "media"
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    guide_stale_days: int = Field(default=365, ge=1)
+    csp_img_src: str = "'self' data: https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
 
 
 @lru_cache(maxsize=1)

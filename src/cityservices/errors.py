@@ -32,3 +32,10 @@ class Conflict(AppError):
 class RuleViolation(AppError):
     status_code = 422
     code = "rule_violation"
+
+
+class Unauthenticated(AppError):
+    """No valid staff session: JSON 401 under /api, a redirect to the sign-in page elsewhere."""
+
+    status_code = 401
+    code = "unauthenticated"

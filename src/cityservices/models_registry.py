@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from cityservices.db import Base
+from cityservices.kit import audit as audit_models
+from cityservices.kit import calendar_models
 from cityservices.service_map import models as service_map_models
+from cityservices.service_map.routing import models as routing_models
+from cityservices.staff import models as staff_models
 
 metadata = Base.metadata
 
-__all__ = ["metadata", "service_map_models"]
+__all__ = ["audit_models", "calendar_models", "metadata", "routing_models", "service_map_models", "staff_models"]

@@ -57,8 +57,8 @@ def test_bad_parameters_get_a_field_level_4xx(client: TestClient, params: dict[s
     assert body["detail"][0]["field"] in params
 
 
-def test_home_page_escapes_stored_text_and_marks_demo_values(client: TestClient) -> None:
-    page = client.get("/")
+def test_venue_list_page_escapes_stored_text_and_marks_demo_values(client: TestClient) -> None:
+    page = client.get("/browse")
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;" in page.text

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -271,3 +272,31 @@ class Poi(Base):
 
 Index("ix_pois_lat_lng", Poi.lat, Poi.lng)
 Index("ix_venues_lat_lng", Venue.lat, Venue.lng)
+
+
+class Feedback(Base):
+    """A citizen's evaluation (好差评, five levels) or "this is wrong" report on a venue, item or guide.
+
+    It is routed to a queue by district and department; contact details are personal data (masked in
+    lists and logs, every read audited by the staff side).
+    """
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    target_kind: Mapped[str] = mapped_column(String(10))  # venue | item | guide
+    venue_id: Mapped[str | None] = mapped_column(ForeignKey("venues.id", ondelete="SET NULL"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
+    guide_id: Mapped[int | None] = mapped_column(ForeignKey("guides.id", ondelete="SET NULL"))
+    rating: Mapped[int | None] = mapped_column(Integer)  # 1 (非常不满意) … 5 (非常满意)
+    reports_error: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    district_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    department_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | resolved
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,133 @@
+"""Template helpers of the citizen pages: demo labels, safe links, Chinese dates, distances and durations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment
+
+from cityservices.config import Settings
+
+WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+CHANNEL_ZH = {
+    "window": "窗口",
+    "online": "网上办理",
+    "app": "手机 App",
+    "kiosk": "自助终端",
+    "mail": "邮寄",
+    "phone": "电话",
+}
+STATUS_ZH = {"open": "正常服务", "temporarily_closed": "暂停服务", "closed": "已关闭"}
+POI_ZH = {
+    "parking": "停车场",
+    "petrol": "加油站",
+    "food": "餐饮",
+    "ev_charging": "充电桩",
+    "atm": "取款机",
+    "pharmacy": "药店",
+    "toilet": "公厕",
+    "metro": "地铁站",
+    "bus": "公交站",
+}
+_TEL = re.compile(r"[^0-9+]")
+
+
+def is_demo(record: Any, field: str) -> bool:
+    """True when ``field`` of ``record`` is generated demo data (listed in ``demo_fields``, or ``*``)."""
+    fields: Iterable[str] = getattr(record, "demo_fields", None) or (
+        record.get("demo_fields", []) if isinstance(record, dict) else []
+    )
+    fields = list(fields)
+    return "*" in fields or field in fields
+
+
+def safe_url(value: object) -> str | None:
+    """The URL if it is http(s) or a site-relative path, else None (no ``javascript:`` or ``data:`` links)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    url = value.strip()
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def tel_href(number: object) -> str | None:
+    """A ``tel:`` link for a phone number (digits and a leading +), None if it has no digits."""
+    digits = _TEL.sub("", str(number or ""))
+    return f"tel:{digits}" if any(c.isdigit() for c in digits) else None
+
+
+def zh_date(value: dt.date | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def zh_weekday(value: dt.date) -> str:
+    return WEEKDAY_ZH[value.weekday()]
+
+
+def zh_moment(value: dt.datetime | None, *, today: dt.date | None = None) -> str:
+    """``今天 08:30`` / ``明天 08:30`` / ``周一 12月1日 08:30``."""
+    if value is None:
+        return ""
+    clock = value.strftime("%H:%M")
+    if today is not None and value.date() == today:
+        return f"今天 {clock}"
+    if today is not None and value.date() == today + dt.timedelta(days=1):
+        return f"明天 {clock}"
+    return f"{zh_weekday(value.date())} {value.month}月{value.day}日 {clock}"
+
+
+def distance(metres: float | None) -> str:
+    if metres is None:
+        return ""
+    return f"{round(metres / 10) * 10:.0f} 米" if metres < 1000 else f"{metres / 1000:.1f} 公里"
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} 分钟" if minutes < 60 else f"{minutes // 60} 小时 {minutes % 60} 分钟"
+
+
+def visits(value: int | None) -> str:
+    if value is None:
+        return "未注明"
+    return {0: "不用跑 (全程网办)", 1: "最多跑一次"}.get(value, f"跑 {value} 次")
+
+
+def map_config(settings: Settings) -> dict[str, str]:
+    """The map's settings as ``data-*`` attributes (the tile layer is optional)."""
+    return {
+        "tile-url": settings.map_tile_url,
+        "tile-crs": settings.map_tile_crs,
+        "tile-attribution": settings.map_tile_attribution,
+    }
+
+
+def install(env: Environment) -> None:
+    """Register the helpers on the shared Jinja2 environment."""
+    env.globals.update(
+        is_demo=is_demo,
+        CHANNEL_ZH=CHANNEL_ZH,
+        STATUS_ZH=STATUS_ZH,
+        POI_ZH=POI_ZH,
+        WEEKDAY_ZH=WEEKDAY_ZH,
+    )
+    env.filters.update(
+        safe_url=safe_url,
+        tel_href=tel_href,
+        zh_date=zh_date,
+        zh_weekday=zh_weekday,
+        zh_moment=zh_moment,
+        distance=distance,
+        duration=duration,
+        visits=visits,
+    )

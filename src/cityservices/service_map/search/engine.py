@@ -1,0 +1,255 @@
+"""The search engine: built once from the catalogue (``build_search_index``), then queried in memory.
+
+normalise → understand (pinyin, homophones, lexicon, slots, life events) → BM25 with weighted terms →
+fuse (core prior, condition fit, bundle, hints, optional semantic score) → confidence → clarification
+and explanations.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cityservices.service_map.search.clarify import clarify
+from cityservices.service_map.search.confidence import (
+    ANCHORED_MIN_COVERAGE,
+    MIN_COVERAGE,
+    OUT_OF_DOMAIN_MIN_COVERAGE,
+    concept_hits,
+    coverage,
+)
+from cityservices.service_map.search.explain import explain
+from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
+from cityservices.service_map.search.normalize import clean_query
+from cityservices.service_map.search.phonetic import PinyinVocabulary
+from cityservices.service_map.search.plan import LEFTOVER_FACTOR, build_plan, merged_bag, word_weight
+from cityservices.service_map.search.rank import ConditionModel, Scored, fuse
+from cityservices.service_map.search.records import BundleRecord, Catalogue, ItemRecord, read_catalogue
+from cityservices.service_map.search.result import BundleHit, SearchHit, SearchResult
+from cityservices.service_map.search.retrieve import LexicalIndex, score_plan, top_k
+from cityservices.service_map.search.segment import BIGRAM, Segmenter
+from cityservices.service_map.search.semantic import SemanticScorer
+from cityservices.service_map.search.understand import Analysis, Concept, Understander
+
+CANDIDATES = 80
+UNKNOWN_WORD_WEIGHT = 0.25
+SYNONYM_CONFIDENCE_WEIGHT = 1.5
+MAX_LIMIT = 50
+DOMINANT_LEFTOVER_CHARS = 2
+NO_MATCH_MESSAGE = "没有找到能办理这件事的政务服务事项"
+DEFAULT_SUGGESTIONS = ("居民身份证到期换领", "社会保障卡申领", "租房提取住房公积金", "内地居民结婚登记", "出生登记")
+
+
+@dataclass
+class EventMatch:
+    event: str
+    bundle: BundleRecord | None
+    dominant: bool
+
+
+class SearchIndex:
+    """An in-memory index of one catalogue. Thread-safe for reads; rebuild to pick up changes."""
+
+    def __init__(self, catalogue: Catalogue, *, lexicon: Lexicon | None = None, semantic: SemanticScorer | None = None):
+        started = time.perf_counter()
+        self.catalogue = catalogue
+        self.items = catalogue.items
+        self.lexicon = lexicon or load_lexicon()
+        self.segmenter = Segmenter(self._domain_words())
+        self.tokens_of = self.segmenter.tokens
+        documents = [self._document(item) for item in self.items]
+        self.vocabulary = PinyinVocabulary(self._vocabulary(documents), self.lexicon.fillers)
+        self.lexical = LexicalIndex(documents)
+        del documents
+        self.understander = Understander(self.lexicon, self.segmenter, self.vocabulary, catalogue.divisions)
+        self.conditions = ConditionModel(self.lexicon)
+        self.by_code = {item.code: i for i, item in enumerate(self.items)}
+        self.event_bundles = self._event_bundles(catalogue.bundles)
+        self.semantic = semantic
+        if semantic is not None:
+            semantic.index([item.name for item in self.items])
+        self._item_tokens: dict[int, set[str]] = {}
+        self.build_seconds = time.perf_counter() - started
+
+    # ----- building -------------------------------------------------------------------------------
+
+    def _domain_words(self) -> list[str]:
+        lex = self.lexicon
+        words = [*lex.synonyms, *lex.official_terms(), *lex.query_conditions, *lex.item_conditions]
+        words += [p for p in lex.event_triggers if "~" not in p]
+        words += [item.name for item in self.items if item.is_core]
+        return words
+
+    def _document(self, item: ItemRecord) -> list[str]:
+        tokens = self.segmenter.tokens(item.name)
+        for alias in item.aliases:
+            tokens += self.segmenter.tokens(alias)
+        return tokens
+
+    def _vocabulary(self, documents: list[list[str]]) -> list[tuple[str, int]]:
+        """Terms for pinyin and homophones with priorities (lower wins): tier × 10 − use in core names."""
+        lex = self.lexicon
+        core_names = [item.name for item in self.items if item.is_core]
+        best: dict[str, int] = {p: 0 for p in lex.synonyms if "~" not in p}
+        for term in [*lex.official_terms(), *lex.query_conditions, *lex.event_triggers]:
+            if "~" not in term:
+                best.setdefault(term, 10)
+        for item, tokens in zip(self.items, documents, strict=True):
+            tier = 20 if item.is_core else 30
+            for token in tokens:
+                if not token.startswith(BIGRAM) and best.get(token, 99) > tier:
+                    best[token] = tier
+        return [(term, tier - min(9, sum(term in name for name in core_names))) for term, tier in best.items()]
+
+    def _event_bundles(self, bundles: list[BundleRecord]) -> dict[str, BundleRecord]:
+        found: dict[str, BundleRecord] = {}
+        for event, spec in self.lexicon.events.items():
+            for key in spec.bundles:
+                match = next((b for b in bundles if key in (b.name, b.life_event) and b.item_codes), None)
+                if match is not None:
+                    found[event] = match
+                    break
+        return found
+
+    # ----- searching ------------------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 10, origin: tuple[float, float] | None = None) -> SearchResult:
+        """Ranked items for a citizen's query; raises InvalidQuery for input that is not a query."""
+        text = clean_query(query)
+        limit = max(1, min(limit, MAX_LIMIT))
+        analysis = self.understander.analyze(text)
+        event = self._event(analysis)
+        ranked = self._rank(analysis, event)
+        slots = analysis.slots.as_dict()
+        if origin is not None:
+            slots["origin"] = {"lat": origin[0], "lng": origin[1], "crs": "wgs84"}
+        result = SearchResult(query=query, normalized=text, understood=analysis.rewritten, items=[], slots=slots)
+        confidence, grounded, anchored = self._confidence(analysis, ranked, event)
+        result.confidence = confidence
+        threshold = ANCHORED_MIN_COVERAGE if anchored else MIN_COVERAGE
+        if analysis.out_of_domain:
+            threshold = OUT_OF_DOMAIN_MIN_COVERAGE
+        if not ranked or confidence < threshold or not grounded:
+            return self._no_match(result, analysis, ranked)
+        bundle = self._bundle_hit(event, ranked)
+        result.bundle = bundle
+        result.items = [self._hit(analysis, s, bundle.name if bundle else None) for s in ranked[:limit]]
+        asked = bool(analysis.slots.conditions) or bundle is not None
+        result.clarification = clarify(ranked, self.items, self.conditions, self.lexicon, asked)
+        return result
+
+    def _event(self, analysis: Analysis) -> EventMatch | None:
+        if not analysis.events:
+            return None
+        hit = analysis.events[0]
+        spans = [(h.start, h.end) for h in analysis.events]
+        outside = [c for c in analysis.concepts if not any(s <= c.start and c.end <= e for s, e in spans)]
+        quiet = not any(c.kind == "syn" for c in outside) and sum(c.length for c in outside) <= DOMINANT_LEFTOVER_CHARS
+        dominant = not analysis.slots.conditions and (analysis.list_intent or quiet)
+        return EventMatch(hit.event, self.event_bundles.get(hit.event), dominant)
+
+    def _rank(self, analysis: Analysis, event: EventMatch | None) -> list[Scored]:
+        dominant = event is not None and event.dominant
+        plan = build_plan(analysis, self.segmenter, self.lexical, self.lexicon, dominant_event=dominant)
+        scores = score_plan(self.lexical, plan)
+        candidates = {i: float(scores[i]) for i in top_k(scores, CANDIDATES)}
+        event_items: dict[int, tuple[int, bool]] = {}
+        if event is not None and event.bundle is not None:
+            done = set(self.lexicon.events[event.event].done)
+            for position, code in enumerate(event.bundle.item_codes):
+                index = self.by_code.get(code)
+                if index is not None and self.items[index].name not in done:
+                    event_items[index] = (position, event.dominant)
+                    candidates.setdefault(index, float(scores[index]))
+        if not candidates:
+            return []
+        semantic = self.semantic.scores(analysis.rewritten, list(candidates)) if self.semantic else None
+        return fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic)
+
+    def item_tokens(self, index: int) -> set[str]:
+        tokens = self._item_tokens.get(index)
+        if tokens is None:
+            item = self.items[index]
+            tokens = set(self._document(item))
+            if len(self._item_tokens) < 100_000:
+                self._item_tokens[index] = tokens
+        return tokens
+
+    def _confidence(
+        self, analysis: Analysis, ranked: list[Scored], event: EventMatch | None
+    ) -> tuple[float, bool, bool]:
+        """Coverage of the query by the best item; whether out-of-domain words are outweighed; whether a
+        lexicon phrase anchors the answer (then a lower coverage is accepted: part of the need is known)."""
+        if not ranked:
+            return 0.0, False, False
+        top = self.items[ranked[0].index]
+        tokens = self.item_tokens(ranked[0].index)
+        has_event = event is not None and (event.bundle is not None or event.dominant)
+        value = coverage(analysis, top, tokens, self.tokens_of, has_event, self._concept_weight)
+        syn = any(c.kind == "syn" and concept_hits(c, tokens, self.tokens_of, top) for c in analysis.concepts)
+        grounded = not analysis.out_of_domain or syn or has_event
+        return value, grounded, syn and not analysis.out_of_domain
+
+    def _concept_weight(self, concept: Concept) -> float:
+        """Weight in the confidence: curated phrases count most, leftover words by rarity, unknown words little."""
+        if concept.kind == "syn":
+            return SYNONYM_CONFIDENCE_WEIGHT
+        if concept.kind == "venue" or len(concept.surface) < 2:
+            return 0.0
+        bag = merged_bag(self.segmenter, concept.terms)
+        if not any(self.lexical.document_frequency(token) for token in bag):
+            return UNKNOWN_WORD_WEIGHT
+        return LEFTOVER_FACTOR * word_weight(self.lexical, bag)
+
+    def _no_match(self, result: SearchResult, analysis: Analysis, ranked: list[Scored]) -> SearchResult:
+        result.no_match = True
+        result.message = NO_MATCH_MESSAGE
+        categories = analysis.categories
+        if categories:  # 附近的派出所: the items that place handles
+            result.suggestions = [i.name for i in self.items if i.is_core and i.category in categories][:5]
+        elif not analysis.out_of_domain:
+            result.suggestions = [self.items[s.index].name for s in ranked[:3]]
+        result.suggestions = result.suggestions or list(DEFAULT_SUGGESTIONS)
+        return result
+
+    def _bundle_hit(self, event: EventMatch | None, ranked: list[Scored]) -> BundleHit | None:
+        if event is None or event.bundle is None:
+            return None
+        top_code = self.items[ranked[0].index].code
+        if not event.dominant and top_code not in event.bundle.item_codes:
+            return None
+        bundle = event.bundle
+        members = []
+        for position, (code, note) in enumerate(
+            zip(bundle.item_codes, bundle.notes or ("",) * len(bundle.item_codes), strict=False), 1
+        ):
+            index = self.by_code.get(code)
+            if index is not None:
+                members.append({"position": position, "name": self.items[index].name, "code": code, "note": note})
+        return BundleHit(bundle.code, bundle.name, bundle.life_event, members)
+
+    def _hit(self, analysis: Analysis, scored: Scored, bundle_name: str | None) -> SearchHit:
+        item = self.items[scored.index]
+        in_bundle = bundle_name if "event" in scored.parts else None
+        reasons = explain(analysis, item, self.item_tokens(scored.index), self.tokens_of, self.conditions, in_bundle)
+        return SearchHit(
+            name=item.name,
+            code=item.code,
+            score=scored.score,
+            category=item.category,
+            department=item.department,
+            is_core=item.is_core,
+            guide=item.guide,
+            explanations=reasons,
+        )
+
+    def stats(self) -> dict[str, Any]:
+        return {"items": len(self.items), "vocabulary": len(self.lexical.vocab), "build_seconds": self.build_seconds}
+
+
+def build_search_index(session: Session, *, semantic: SemanticScorer | None = None) -> SearchIndex:
+    """Read the catalogue from the database and build the in-memory index."""
+    return SearchIndex(read_catalogue(session), semantic=semantic)

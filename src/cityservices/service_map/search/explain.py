@@ -1,0 +1,50 @@
+"""Stage 4: why each item matched — 驾照 → 机动车驾驶证 (同义词), 到期 → 期满 (办理情形), sfz → 身份证 (拼音首字母)."""
+
+from __future__ import annotations
+
+from cityservices.service_map.search.confidence import TokensOf, concept_hits
+from cityservices.service_map.search.rank import ConditionModel
+from cityservices.service_map.search.records import ItemRecord
+from cityservices.service_map.search.result import Explanation
+from cityservices.service_map.search.understand import Analysis
+
+REWRITE_REASONS = {"pinyin": "拼音", "initials": "拼音首字母", "homophone": "同音纠错"}
+CONCEPT_REASONS = {"syn": "同义词", "word": "字面匹配", "venue": "办事部门"}
+
+
+def explain(
+    analysis: Analysis,
+    item: ItemRecord,
+    item_tokens: set[str],
+    tokens_of: TokensOf,
+    conditions: ConditionModel,
+    bundle_name: str | None,
+) -> list[Explanation]:
+    out = [Explanation(r.original, r.replacement, REWRITE_REASONS[r.reason]) for r in analysis.rewrites]
+    for concept in analysis.concepts:
+        term = concept_hits(concept, item_tokens, tokens_of, item)
+        if term is None:
+            continue
+        reason = "办事部门" if term == item.category and concept.categories else CONCEPT_REASONS[concept.kind]
+        target = term if reason != "同义词" or term in item.name else _term_in(item, term)
+        out.append(Explanation(concept.surface, target, reason))
+    for condition in analysis.slots.conditions:
+        marker = _marker(conditions, condition, item.name)
+        if marker:
+            out.append(Explanation("、".join(analysis.slots.condition_words), marker, "办理情形"))
+            break
+    if bundle_name:
+        for hit in analysis.events:
+            out.append(Explanation(hit.surface, bundle_name, "人生事件"))
+    return out
+
+
+def _marker(conditions: ConditionModel, condition: str, name: str) -> str | None:
+    for item_condition in sorted(conditions.of(name)):
+        if conditions.compatibility.get((condition, item_condition), 0.0) > 0:
+            return conditions.marker_in(name, item_condition)
+    return None
+
+
+def _term_in(item: ItemRecord, term: str) -> str:
+    return term if term in item.name else next((a for a in item.aliases if term in a), term)

@@ -1,0 +1,63 @@
+"""Stage 1: normalise a query as typed on a phone, and refuse input that is not a query.
+
+Full-width → half-width (NFKC), traditional → simplified (zhconv), lower case, punctuation, symbols and
+emoji → spaces. Validation happens on the raw text first (length, control characters) so that a
+10,000-character paste or binary junk is refused before any work is done.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import zhconv
+
+from cityservices.errors import AppError
+
+MAX_RAW_CHARS = 1000
+MAX_QUERY_CHARS = 200
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+_SPACES = re.compile(r"\s+")
+
+
+class InvalidQuery(AppError):
+    """A query that cannot be searched: empty, too long, control characters, nothing readable."""
+
+    status_code = 422
+    code = "invalid_query"
+
+
+def is_han(char: str) -> bool:
+    """A CJK unified ideograph (the basic block and extension A)."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _keep(char: str) -> bool:
+    """Letters (Han, Latin, …) and digits survive normalisation; everything else becomes a space."""
+    return char.isalnum() and unicodedata.category(char)[0] in "LN"
+
+
+@lru_cache(maxsize=4096)
+def normalize_text(raw: str) -> str:
+    """Width, script and case folding; punctuation, symbols and emoji become single spaces."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = zhconv.convert(text, "zh-cn")
+    text = "".join(ch if _keep(ch) else " " for ch in text.lower())
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_query(raw: str) -> str:
+    """The normalised query, or :class:`InvalidQuery` with a message a citizen understands."""
+    if len(raw) > MAX_RAW_CHARS:
+        raise InvalidQuery(f"查询内容过长（{len(raw)} 个字符），请控制在 {MAX_QUERY_CHARS} 字以内")
+    if any(unicodedata.category(ch) == "Cc" and ch not in ALLOWED_CONTROLS for ch in raw):
+        raise InvalidQuery("查询内容包含无法识别的控制字符")
+    if not raw.strip():
+        raise InvalidQuery("请输入要查询的事项，例如“身份证到期换领”")
+    text = normalize_text(raw)
+    if not text:
+        raise InvalidQuery("查询内容中没有可识别的文字，请用文字描述要办的事")
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidQuery(f"查询内容过长（{len(text)} 个字符），请控制在 {MAX_QUERY_CHARS} 字以内")
+    return text

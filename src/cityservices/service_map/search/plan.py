@@ -1,0 +1,75 @@
+"""Stage 3 input: turn understood concepts into a scoring plan for the lexical index.
+
+Each concept (a lexicon phrase, a leftover word, a recognised life event) becomes one weighted group
+of alternative terms. Lexicon phrases weigh 1 (they are curated); a leftover word weighs by how rare
+it is among item names (登记 is everywhere, 宅基地 is specific); a life event that the query is about adds
+its terms (a specific need next to the event — 新生儿 + 重名 — is left to decide alone).
+"""
+
+from __future__ import annotations
+
+import math
+
+from cityservices.service_map.search.lexicon import Lexicon
+from cityservices.service_map.search.retrieve import LexicalIndex, PlanConcept
+from cityservices.service_map.search.segment import BIGRAM, Segmenter
+from cityservices.service_map.search.understand import Analysis, Concept
+
+SURFACE_WEIGHT = 0.5
+BIGRAM_FACTOR = 0.5
+EVENT_WEIGHT = 1.5  # only when the event is what the query is about (see engine._event)
+LEFTOVER_FACTOR = 0.7  # a word no lexicon phrase explains says less about intent than one that does
+MIN_WORD_WEIGHT = 0.3
+FULL_WEIGHT_SHARE = 0.01  # a word in at most 1 % of items weighs fully
+
+
+def token_bag(segmenter: Segmenter, text: str) -> dict[str, float]:
+    return {t: (BIGRAM_FACTOR if t.startswith(BIGRAM) else 1.0) for t in segmenter.tokens(text)}
+
+
+def idf(index: LexicalIndex, df: int) -> float:
+    return math.log((index.size - df + 0.5) / (df + 0.5) + 1)
+
+
+def word_weight(index: LexicalIndex, bag: dict[str, float]) -> float:
+    """Rarer words weigh more: the rarest token's IDF against that of a word in 1 % of the items."""
+    words = [t for t in bag if not t.startswith(BIGRAM)] or list(bag)
+    if not words:
+        return MIN_WORD_WEIGHT
+    rarest = max(idf(index, index.document_frequency(t)) for t in words)
+    full = idf(index, max(1, int(index.size * FULL_WEIGHT_SHARE)))
+    return max(MIN_WORD_WEIGHT, min(1.0, rarest / full))
+
+
+def merged_bag(segmenter: Segmenter, terms: dict[str, float]) -> dict[str, float]:
+    """One token bag for all of a concept's terms (a token keeps its highest weight)."""
+    bag: dict[str, float] = {}
+    for term, weight in terms.items():
+        for token, w in token_bag(segmenter, term).items():
+            bag[token] = max(bag.get(token, 0.0), w * weight)
+    return bag
+
+
+def concept_plan(concept: Concept, segmenter: Segmenter, index: LexicalIndex) -> PlanConcept | None:
+    if concept.kind == "venue":
+        return None  # a category hint for ranking, nothing to search
+    if concept.kind == "syn":
+        bag = merged_bag(segmenter, {**concept.terms, concept.surface: SURFACE_WEIGHT})
+        return PlanConcept(1.0, [(1.0, bag)], concept.surface)
+    bag = merged_bag(segmenter, concept.terms)
+    if not bag:
+        return None  # a single character: nothing to search, it still counts for confidence
+    return PlanConcept(LEFTOVER_FACTOR * word_weight(index, bag), [(1.0, bag)], concept.surface)
+
+
+def build_plan(
+    analysis: Analysis, segmenter: Segmenter, index: LexicalIndex, lexicon: Lexicon, *, dominant_event: bool = False
+) -> list[PlanConcept]:
+    plan = [p for c in analysis.concepts if (p := concept_plan(c, segmenter, index)) is not None]
+    for hit in analysis.events[:1] if dominant_event else []:
+        terms = lexicon.events[hit.event].terms if hit.event in lexicon.events else ()
+        # Alternatives (the best one counts), not one bag: a long item name must not outweigh a short one.
+        bags = [(1.0, bag) for term in terms if (bag := token_bag(segmenter, term))]
+        if bags:
+            plan.append(PlanConcept(EVENT_WEIGHT, bags, hit.surface))
+    return plan

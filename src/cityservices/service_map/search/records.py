@@ -1,0 +1,182 @@
+"""What the search index is built from: plain records read from the database in four queries.
+
+Keeping the index independent of the ORM lets benchmarks build it from synthetic records (the
+1,000,000-item scale run) and keeps every query-time lookup in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cityservices.service_map.models import Bundle, BundleItem, Department, Division, Guide, Item
+
+
+@dataclass(frozen=True)
+class GuideSummary:
+    """The guide facts shown next to a search result."""
+
+    materials: tuple[str, ...] = ()
+    promised_time_limit_days: int | None = None
+    time_limit_kind: str | None = None
+    visits_to_site: int | None = None
+    online_url: str | None = None
+    online_name: str | None = None
+    fee_free: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "materials_count": len(self.materials),
+            "materials": list(self.materials),
+            "promised_time_limit_days": self.promised_time_limit_days,
+            "time_limit_kind": self.time_limit_kind,
+            "visits_to_site": self.visits_to_site,
+            "online": {"name": self.online_name, "url": self.online_url} if self.online_url else None,
+            "fee_free": self.fee_free,
+        }
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    code: str
+    name: str
+    category: str = ""
+    department: str = ""
+    applicant_type: str = "个人"
+    aliases: tuple[str, ...] = ()
+    is_core: bool = False
+    guide: GuideSummary | None = None
+
+
+@dataclass(frozen=True)
+class BundleRecord:
+    code: str
+    name: str
+    life_event: str
+    item_codes: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DivisionRecord:
+    code: str
+    name: str
+    level: str
+
+
+@dataclass
+class Catalogue:
+    """Everything the index needs, as plain values."""
+
+    items: list[ItemRecord] = field(default_factory=list)
+    bundles: list[BundleRecord] = field(default_factory=list)
+    divisions: list[DivisionRecord] = field(default_factory=list)
+
+
+def _guide_summary(guide: Guide) -> GuideSummary:
+    online = next((c for c in guide.channels if isinstance(c, dict) and c.get("kind") == "online"), None)
+    return GuideSummary(
+        materials=tuple(str(m.get("name", "")) for m in guide.materials if isinstance(m, dict)),
+        promised_time_limit_days=guide.promised_time_limit_days,
+        time_limit_kind=guide.time_limit_kind,
+        visits_to_site=guide.visits_to_site,
+        online_url=online.get("url") if online else None,
+        online_name=online.get("name") if online else None,
+        fee_free=not guide.fees,
+    )
+
+
+def read_catalogue(session: Session) -> Catalogue:
+    """Items (with department name and current guide), bundles with ordered items, divisions."""
+    departments: dict[str, str] = {}
+    for code, name in session.execute(select(Department.code, Department.name)):
+        departments[code] = name
+    guides = {g.item_id: _guide_summary(g) for g in session.scalars(select(Guide).where(Guide.is_current.is_(True)))}
+    items: list[ItemRecord] = []
+    codes: dict[int, str] = {}
+    for item in session.scalars(select(Item).order_by(Item.id)):
+        codes[item.id] = item.code
+        items.append(
+            ItemRecord(
+                code=item.code,
+                name=item.name,
+                category=item.category,
+                department=departments.get(item.department_code, ""),
+                applicant_type=item.applicant_type,
+                aliases=tuple(str(a) for a in item.aliases),
+                is_core=item.is_core,
+                guide=guides.get(item.id),
+            )
+        )
+    members: dict[int, list[BundleItem]] = {}
+    for row in session.scalars(select(BundleItem).order_by(BundleItem.bundle_id, BundleItem.position)):
+        members.setdefault(row.bundle_id, []).append(row)
+    bundles = [
+        BundleRecord(
+            code=b.code,
+            name=b.name,
+            life_event=b.life_event,
+            item_codes=tuple(codes[m.item_id] for m in members.get(b.id, []) if m.item_id in codes),
+            notes=tuple(m.note for m in members.get(b.id, []) if m.item_id in codes),
+        )
+        for b in session.scalars(select(Bundle).order_by(Bundle.id))
+    ]
+    divisions = [DivisionRecord(code=d.code, name=d.name, level=d.level) for d in session.scalars(select(Division))]
+    return Catalogue(items=items, bundles=bundles, divisions=divisions)
+
+
+def _guide_from_json(row: dict[str, Any]) -> GuideSummary:
+    online = next((c for c in row.get("channels") or [] if c.get("kind") == "online"), None)
+    return GuideSummary(
+        materials=tuple(str(m.get("name", "")) for m in row.get("materials") or []),
+        promised_time_limit_days=row.get("promised_time_limit_days"),
+        time_limit_kind=row.get("time_limit_kind"),
+        visits_to_site=row.get("visits_to_site"),
+        online_url=online.get("url") if online else None,
+        online_name=online.get("name") if online else None,
+        fee_free=not row.get("fees"),
+    )
+
+
+def read_dataset_catalogue(directory: Path) -> Catalogue:
+    """The same catalogue read straight from a dataset directory (docs/data-format.md), without a database.
+
+    Benchmarks and tests use it to build the demo index in about a second.
+    """
+    with (directory / "departments.csv").open(encoding="utf-8") as handle:
+        departments = {row["code"]: row["name"] for row in csv.DictReader(handle)}
+    guides: dict[str, GuideSummary] = {}
+    for line in (directory / "guides.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("is_current", True):
+            guides[row["item_code"]] = _guide_from_json(row)
+    with (directory / "items.csv").open(encoding="utf-8") as handle:
+        items = [
+            ItemRecord(
+                code=row["code"],
+                name=row["name"],
+                category=row["category"],
+                department=departments.get(row["department_code"], ""),
+                applicant_type=row["applicant_type"],
+                aliases=tuple(a for a in row["aliases"].split(";") if a),
+                is_core=row["is_core"] == "true",
+                guide=guides.get(row["code"]),
+            )
+            for row in csv.DictReader(handle)
+        ]
+    bundles = []
+    for line in (directory / "bundles.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        members = sorted(row["items"], key=lambda m: m["position"])
+        codes = tuple(m["item_code"] for m in members)
+        notes = tuple(m.get("note", "") for m in members)
+        bundles.append(BundleRecord(row["code"], row["name"], row.get("life_event", ""), codes, notes))
+    with (directory / "divisions.csv").open(encoding="utf-8") as handle:
+        divisions = [DivisionRecord(r["code"], r["name"], r["level"]) for r in csv.DictReader(handle)]
+    return Catalogue(items=items, bundles=bundles, divisions=divisions)

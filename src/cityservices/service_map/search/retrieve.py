@@ -1,0 +1,94 @@
+"""Stage 3a: lexical retrieval — BM25 (bm25s) over item names and aliases, scored with weighted terms.
+
+bm25s precomputes every (token, document) score in a sparse matrix; a query adds up the posting lists
+of its tokens, each multiplied by the token's weight from query understanding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass
+class PlanConcept:
+    """One query concept for scoring: its weight and alternative terms, each a weighted token bag."""
+
+    weight: float
+    terms: list[tuple[float, dict[str, float]]]
+    label: str = ""
+
+
+class LexicalIndex:
+    """A BM25 index over pre-tokenised documents."""
+
+    def __init__(self, documents: list[list[str]], *, k1: float = 1.2, b: float = 0.3) -> None:
+        self.size = len(documents)
+        bm25 = bm25s.BM25(k1=k1, b=b)
+        bm25.index([doc or [""] for doc in documents], show_progress=False)
+        scores = bm25.scores
+        self._data: FloatArray = np.asarray(scores["data"], dtype=np.float32)
+        self._indices: npt.NDArray[np.int32] = np.asarray(scores["indices"], dtype=np.int32)
+        self._indptr: IntArray = np.asarray(scores["indptr"], dtype=np.int64)
+        self.vocab: dict[str, int] = dict(bm25.vocab_dict)
+
+    def document_frequency(self, token: str) -> int:
+        tid = self.vocab.get(token)
+        return 0 if tid is None else int(self._indptr[tid + 1] - self._indptr[tid])
+
+    def score(self, weights: dict[str, float]) -> FloatArray:
+        """Dense scores of every document for the weighted tokens (zeros where nothing matched)."""
+        parts_idx: list[npt.NDArray[np.int32]] = []
+        parts_val: list[FloatArray] = []
+        for token, weight in weights.items():
+            tid = self.vocab.get(token)
+            if tid is None or not token:
+                continue
+            lo, hi = self._indptr[tid], self._indptr[tid + 1]
+            parts_idx.append(self._indices[lo:hi])
+            parts_val.append(self._data[lo:hi] * np.float32(weight))
+        if not parts_idx:
+            return np.zeros(self.size, dtype=np.float32)
+        idx = np.concatenate(parts_idx)
+        val = np.concatenate(parts_val)
+        return np.bincount(idx, weights=val, minlength=self.size).astype(np.float32)
+
+
+def score_plan(index: LexicalIndex, plan: list[PlanConcept]) -> FloatArray:
+    """Concept-level scoring in [0, 1]: each concept's best term, normalised by its best item, weighted.
+
+    An item that matches every concept of the query scores 1; an item matching one of two equally
+    weighted concepts scores 0.5, however many tokens that one concept's expansion has. Alternative terms
+    of a concept are each normalised first, so a long alternative does not outweigh a short one.
+    """
+    total = np.zeros(index.size, dtype=np.float32)
+    weight_sum = 0.0
+    for concept in plan:
+        weight_sum += concept.weight
+        best: FloatArray | None = None
+        for term_weight, tokens in concept.terms:
+            scores = index.score(tokens)
+            peak = float(scores.max()) if scores.size else 0.0
+            if peak <= 0:
+                continue
+            scores *= np.float32(term_weight / peak)
+            best = scores if best is None else np.maximum(best, scores)
+        if best is not None:
+            total += np.float32(concept.weight) * best
+    return total / np.float32(weight_sum) if weight_sum else total
+
+
+def top_k(scores: FloatArray, k: int) -> list[int]:
+    """Indices of the k highest positive scores, best first."""
+    positive = int(np.count_nonzero(scores > 0))
+    if positive == 0:
+        return []
+    k = min(k, positive)
+    part = np.argpartition(-scores, k - 1)[:k]
+    return [int(i) for i in part[np.argsort(-scores[part], kind="stable")]]

@@ -1,0 +1,93 @@
+"""Stage 2d: slots — place (divisions from the database, 附近), time (周六, 现在, 明天上午 …),
+applicant (个人 / 企业) and condition. Place and time words are taken out of the text that is searched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cityservices.service_map.search.lexicon import Hit, Lexicon, Phrase
+from cityservices.service_map.search.records import DivisionRecord
+
+PLACE_SUFFIXES = ("街道办事处", "街道", "新区", "区", "市", "镇")
+CONDITION_PRIORITY = ("lost", "damaged", "expired", "change", "cancel", "report_loss", "renew", "first")
+
+
+@dataclass
+class Slots:
+    place: dict[str, Any] | None = None
+    time: dict[str, Any] | None = None
+    applicant: str | None = None
+    conditions: list[str] = field(default_factory=list)
+    condition_words: list[str] = field(default_factory=list)
+
+    def settle(self) -> None:
+        """换 says little when 到期 or 丢了 is also there: keep only the specific conditions then."""
+        specific = [c for c in self.conditions if c not in ("renew", "first")]
+        if specific:
+            self.conditions = specific
+
+    @property
+    def condition(self) -> str | None:
+        ranked = sorted(self.conditions, key=CONDITION_PRIORITY.index)
+        return ranked[0] if ranked else None
+
+    def as_dict(self) -> dict[str, Any]:
+        condition = None
+        if self.condition:
+            condition = {"kind": self.condition, "words": self.condition_words}
+        return {"place": self.place, "time": self.time, "applicant": self.applicant, "condition": condition}
+
+
+def place_phrases(divisions: list[DivisionRecord], lexicon: Lexicon) -> list[Phrase]:
+    """Full and short names of districts, streets and towns (崂山区 / 崂山), and the 附近 words."""
+    phrases: list[Phrase] = []
+    for division in sorted(divisions, key=lambda d: d.code):
+        if division.level == "city":
+            continue
+        names = {division.name}
+        for suffix in PLACE_SUFFIXES:
+            short = division.name.removesuffix(suffix)
+            if short != division.name and len(short) >= 2:
+                names.add(short)
+                break
+        for name in names:
+            phrases.append(Phrase(name, f"division|{division.code}|{division.name}|{division.level}"))
+    by_code = {d.code: d for d in divisions}
+    for phrase, (slot, value) in lexicon.slot_words.items():
+        if slot != "place":
+            continue
+        if value.startswith("division="):
+            alias_of = by_code.get(value.removeprefix("division="))
+            if alias_of is not None:
+                phrases.append(Phrase(phrase, f"division|{alias_of.code}|{alias_of.name}|{alias_of.level}"))
+        else:
+            phrases.append(Phrase(phrase, f"{value}|||"))
+    return phrases
+
+
+def place_slot(hit: Hit) -> dict[str, Any]:
+    kind, code, name, level = hit.phrase.payload.split("|")
+    if kind == "division":
+        return {"kind": "division", "code": code, "name": name, "level": level, "text": hit.phrase.text}
+    return {"kind": kind, "text": hit.phrase.text}
+
+
+def add_time(slots: Slots, phrase: str, value: str) -> None:
+    """Merge one time word into the time slot (周六 + 上午 → weekday and part of day)."""
+    time = slots.time or {"text": ""}
+    key, _, val = value.partition("=")
+    if key == "asks":
+        time["asks_hours"] = True
+    else:
+        time[key] = val
+    time["text"] = (time["text"] + " " + phrase).strip()
+    slots.time = time
+
+
+def add_applicant(slots: Slots, lexicon: Lexicon, text: str) -> None:
+    """企业 when the text names a company, shop or employer; 个人 when it names oneself."""
+    found = {value for phrase, (slot, value) in lexicon.slot_words.items() if slot == "applicant" and phrase in text}
+    if found:
+        slots.applicant = "企业" if "企业" in found else "个人"

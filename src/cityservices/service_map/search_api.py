@@ -1,0 +1,52 @@
+"""``GET /api/v1/search``: intent search over service items (thin: the engine does the work)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
+
+from cityservices.deps import CurrentRuntime
+from cityservices.kit.geo import CRS_NAMES, CoordinateError, Crs, check_point, to_wgs84
+from cityservices.service_map.search.cache import get_search_index
+from cityservices.service_map.search.normalize import MAX_RAW_CHARS, InvalidQuery
+from cityservices.service_map.search.schemas import SearchRead
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+
+
+def _invalid(field: str, message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("query", field), "msg": message, "type": "value_error"}])
+
+
+def _origin(lat: float | None, lng: float | None, crs: Crs) -> tuple[float, float] | None:
+    if lat is None and lng is None:
+        return None
+    if lat is None or lng is None:
+        raise _invalid("lat" if lat is None else "lng", "lat 和 lng 需同时提供")
+    try:
+        check_point(lat, lng)
+    except CoordinateError as exc:
+        raise _invalid(exc.field, exc.message) from None
+    return to_wgs84(lat, lng, crs)
+
+
+@router.get("/search", response_model=SearchRead)
+def search(
+    runtime: CurrentRuntime,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_RAW_CHARS, description="群众输入的查询，如“驾照快到期了”")],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    lat: Annotated[float | None, Query(description="用户位置纬度")] = None,
+    lng: Annotated[float | None, Query(description="用户位置经度")] = None,
+    crs: Annotated[Crs, Query(description="坐标系: " + " | ".join(CRS_NAMES))] = "wgs84",
+) -> SearchRead:
+    """Ranked service items with guide summaries, the bundle for a life event, slots, explanations,
+    a clarifying choice, or an explicit no-match with suggestions. Bad queries get 422 naming ``q``."""
+    origin = _origin(lat, lng, crs)
+    index = get_search_index(runtime.engine, runtime.sessions)
+    try:
+        result = index.search(q, limit=limit, origin=origin)
+    except InvalidQuery as exc:
+        raise _invalid("q", exc.detail) from None
+    return SearchRead.model_validate(result.as_dict())

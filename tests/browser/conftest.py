@@ -1,0 +1,197 @@
+"""Browser tests: the real server on a free port over a fresh SQLite file with the Qingdao demo data, driven
+through Playwright with the system Chromium (``/usr/bin/chromium``; ``.ci/run`` installs it).
+
+Screenshots go to ``test-artifacts/browser/`` (gitignored); the measured JS + CSS transfer of the first
+page load is written to ``test-artifacts/browser/transfer.json``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+LEAFLET = ROOT / "src" / "cityservices" / "static" / "vendor" / "leaflet" / "leaflet.js"
+CHROMIUM = os.environ.get("CITYSERVICES_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+QINGDAO_ORIGIN = {"latitude": 36.0670, "longitude": 120.3800}  # near 市南区政务服务中心 (WGS-84)
+MOBILE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 860}
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cityservices", *args], env=env, check=True, capture_output=True, text=True
+    )
+
+
+class Server:
+    """A ``cityservices serve`` process; ``url(path)`` gives its address."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cityservices", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base + "/api/v1/health", timeout=2):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the server did not start; see {log}")
+
+    def url(self, path: str = "/") -> str:
+        return self.base + path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment of a fresh SQLite database loaded with the demo data (``cityservices load-demo``)."""
+    if not LEAFLET.exists():
+        _unavailable(f"Leaflet is not installed in {LEAFLET.parent} (run `make install`)")
+    folder = tmp_path_factory.mktemp("browser-db")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITYSERVICES_")}
+    env |= {
+        "CITYSERVICES_DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
+        "CITYSERVICES_COOKIE_SECURE": "false",
+        "CITYSERVICES_RATE_LIMIT_API_PER_MINUTE": "0",
+    }
+    _cli(env, "load-demo")
+    return env
+
+
+@pytest.fixture(scope="session")
+def server(demo_env: dict[str, str], artifacts: Path) -> Iterator[Server]:
+    running = Server(demo_env, artifacts / "server.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def gcj02_server(demo_env: dict[str, str], artifacts: Path) -> Iterator[Server]:
+    """The same data served with a GCJ-02 tile layer configured (tiles are answered by the test, offline)."""
+    env = demo_env | {
+        "CITYSERVICES_MAP_TILE_URL": "https://tiles.test.invalid/{z}/{x}/{y}.png",
+        "CITYSERVICES_MAP_TILE_CRS": "gcj02",
+        "CITYSERVICES_MAP_TILE_ATTRIBUTION": "© 测试瓦片",
+    }
+    running = Server(env, artifacts / "server-gcj02.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def road_server(
+    demo_env: dict[str, str], artifacts: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A copy of the demo database with the test town's roads imported (``cityservices import-osm``)."""
+    source = Path(demo_env["CITYSERVICES_DATABASE_URL"].removeprefix("sqlite:///"))
+    copy = tmp_path_factory.mktemp("browser-roads") / "roads.db"
+    shutil.copyfile(source, copy)
+    env = demo_env | {"CITYSERVICES_DATABASE_URL": f"sqlite:///{copy}"}
+    _cli(env, "import-osm", str(ROOT / "tests" / "data" / "small_city.osm"))
+    running = Server(env, artifacts / "server-roads.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_context(browser: Any) -> Iterator[Any]:
+    """Make a browser context: ``new_context(viewport, geolocation=True|False)``; closed after the test."""
+    made: list[Any] = []
+
+    def make(viewport: dict[str, int] = MOBILE, *, geolocation: bool = True) -> Any:
+        options: dict[str, Any] = {
+            "viewport": viewport,
+            "locale": "zh-CN",
+            "timezone_id": "Asia/Shanghai",
+            "device_scale_factor": 1,
+        }
+        if viewport["width"] < 600:
+            options |= {"is_mobile": True, "has_touch": True}
+        if geolocation:
+            options |= {"geolocation": QINGDAO_ORIGIN, "permissions": ["geolocation"]}
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+def watch_console(page: Any) -> list[str]:
+    """Errors the page logs (CSP violations included) and uncaught exceptions."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems

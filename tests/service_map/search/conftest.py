@@ -1,0 +1,22 @@
+"""One index of the bundled demo catalogue per test session (built from the dataset files in ~1 s)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cityservices.config import PROJECT_ROOT
+from cityservices.service_map.search import SearchIndex
+from cityservices.service_map.search.records import read_dataset_catalogue
+
+DEMO = PROJECT_ROOT / "data" / "qingdao"
+DEV_QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "dev_queries.jsonl"
+HELDOUT = Path(__file__).parent / "data" / "heldout_paraphrases.jsonl"
+
+
+@pytest.fixture(scope="session")
+def demo_index() -> SearchIndex:
+    if not (DEMO / "items.csv").is_file():
+        pytest.skip("the demo dataset data/qingdao is not built")
+    return SearchIndex(read_dataset_catalogue(DEMO))

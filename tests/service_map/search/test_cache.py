@@ -1,0 +1,47 @@
+"""The index is built once per database and rebuilt when the catalogue changes."""
+
+from __future__ import annotations
+
+from cityservices.db import make_engine, make_session_factory, session_scope
+from cityservices.interchange.store import import_dataset
+from cityservices.migrate import upgrade_to_head
+from cityservices.service_map.search import cache
+from tests.builders import make_dataset
+
+
+def test_cached_until_the_catalogue_changes(fresh_db_url: str) -> None:
+    engine = make_engine(fresh_db_url)
+    upgrade_to_head(engine)
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        import_dataset(session, make_dataset(), mode="replace")
+    first = cache.get_search_index(engine, sessions)
+    assert cache.get_search_index(engine, sessions) is first
+    dataset = make_dataset()
+    dataset.items[1] = dataset.items[1].model_copy(update={"name": "失业保险金申领（改名）"})
+    with session_scope(sessions) as session:
+        import_dataset(session, dataset, mode="replace")
+    cache.CHECK_SECONDS, saved = 0.0, cache.CHECK_SECONDS
+    try:
+        rebuilt = cache.get_search_index(engine, sessions)
+    finally:
+        cache.CHECK_SECONDS = saved
+    assert rebuilt is not first
+    assert rebuilt.search("失业金").items[0].name == "失业保险金申领（改名）"
+    cache.invalidate_search_index(engine)
+    assert cache.get_search_index(engine, sessions) is not rebuilt
+    engine.dispose()
+
+
+def test_a_service_map_change_event_drops_the_cached_index(fresh_db_url: str) -> None:
+    from cityservices.kit import events
+
+    engine = make_engine(fresh_db_url)
+    upgrade_to_head(engine)
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        import_dataset(session, make_dataset(), mode="replace")
+    first = cache.get_search_index(engine, sessions)
+    events.publish(events.SERVICE_MAP_CHANGED, {"kind": "item", "key": "QD-RS-0001", "version": 2})
+    assert cache.get_search_index(engine, sessions) is not first
+    engine.dispose()

@@ -1,0 +1,86 @@
+"""The whole pipeline on the demo catalogue: ranking, bundles, explanations, clarification, no match."""
+
+from __future__ import annotations
+
+from cityservices.service_map.search import SearchIndex
+
+
+def top(index: SearchIndex, query: str) -> str:
+    result = index.search(query, limit=5)
+    assert not result.no_match, query
+    return result.items[0].name
+
+
+def test_the_condition_decides_between_sibling_items(demo_index: SearchIndex) -> None:
+    assert top(demo_index, "驾照快到期了") == "机动车驾驶证期满换证"
+    assert top(demo_index, "驾照丢了") == "机动车驾驶证遗失补证"
+    assert top(demo_index, "驾驶证撕坏了") == "机动车驾驶证损毁换证"
+    assert top(demo_index, "身份证被偷了") == "居民身份证丢失补领"
+
+
+def test_explanations_say_why(demo_index: SearchIndex) -> None:
+    hit = demo_index.search("驾照快到期了").items[0]
+    pairs = {(e.source, e.target, e.reason) for e in hit.explanations}
+    assert ("驾照", "机动车驾驶证", "同义词") in pairs
+    assert ("快到期", "期满", "办理情形") in pairs
+
+
+def test_a_life_event_returns_its_bundle(demo_index: SearchIndex) -> None:
+    result = demo_index.search("生娃了要办啥")
+    assert result.bundle is not None
+    assert result.bundle.name == "新生儿出生一件事"
+    assert result.items[0].name in {i["name"] for i in result.bundle.items}
+    assert any(e.reason == "人生事件" for e in result.items[0].explanations)
+
+
+def test_a_direct_need_inside_an_event_is_not_swallowed_by_the_bundle(demo_index: SearchIndex) -> None:
+    assert top(demo_index, "新生儿落户") == "出生登记"
+    assert top(demo_index, "退休了提取公积金") == "退休提取住房公积金"
+
+
+def test_clarifying_choice_when_only_the_condition_differs(demo_index: SearchIndex) -> None:
+    result = demo_index.search("身份证")
+    assert result.clarification is not None
+    names = {o["name"] for o in result.clarification.options}
+    assert {"居民身份证到期换领", "居民身份证丢失补领"} <= names
+    assert demo_index.search("身份证丢了").clarification is None
+
+
+def test_out_of_domain_queries_get_an_explicit_no_match(demo_index: SearchIndex) -> None:
+    for query in ("今天天气怎么样", "附近的麦当劳", "周末去哪看电影"):
+        result = demo_index.search(query)
+        assert result.no_match, query
+        assert result.items == []
+        assert result.suggestions
+        assert result.message
+
+
+def test_pinyin_typos_traditional_and_places(demo_index: SearchIndex) -> None:
+    assert top(demo_index, "shebaoka") == "社会保障卡申领"
+    assert top(demo_index, "公基金贷款") == "住房公积金个人住房贷款申请"
+    assert top(demo_index, "護照過期了") == "普通护照换发"
+    result = demo_index.search("崂山区哪里能补身份证", origin=(36.1, 120.46))
+    assert result.items[0].name == "居民身份证丢失补领"
+    assert result.slots["place"]["name"] == "崂山区"
+    assert result.slots["origin"] == {"lat": 36.1, "lng": 120.46, "crs": "wgs84"}
+
+
+def test_guide_summary_is_attached(demo_index: SearchIndex) -> None:
+    hit = demo_index.search("社保卡申领").items[0]
+    assert hit.guide is not None
+    assert hit.guide.materials
+    body = hit.as_dict()
+    assert body["guide"]["materials_count"] == len(hit.guide.materials)
+
+
+def test_a_place_of_business_alone_is_no_item_but_suggests_what_it_handles(demo_index: SearchIndex) -> None:
+    result = demo_index.search("附近的派出所")
+    assert result.no_match
+    assert result.suggestions
+    assert all(name in {i.name for i in demo_index.items if i.category == "公安"} for name in result.suggestions)
+
+
+def test_pinyin_sentences_drop_filler_syllables(demo_index: SearchIndex) -> None:
+    result = demo_index.search("wo xiang ban huzhao")
+    assert result.understood == "护照"
+    assert result.items[0].name == "普通护照首次申请"

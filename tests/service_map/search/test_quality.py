@@ -1,0 +1,36 @@
+"""Quality targets on the development set, and the held-out paraphrase set written for this project."""
+
+from __future__ import annotations
+
+import pytest
+
+from cityservices.service_map.search import SearchIndex
+from cityservices.service_map.search.evaluate import evaluate, read_cases
+
+from .conftest import DEV_QUERIES, HELDOUT
+
+
+def _rank(index: SearchIndex) -> object:
+    def rank(query: str) -> tuple[list[str], bool]:
+        result = index.search(query, limit=10)
+        return [h.name for h in result.items], result.no_match
+
+    return rank
+
+
+def test_development_set_meets_the_targets(demo_index: SearchIndex) -> None:
+    if not DEV_QUERIES.is_file():
+        pytest.skip("../shared/eval/dev_queries.jsonl is not present")
+    metrics = evaluate(read_cases(DEV_QUERIES), _rank(demo_index)).metrics()  # type: ignore[arg-type]
+    assert metrics["top1"] >= 0.92, metrics
+    assert metrics["top3"] >= 0.98, metrics
+    assert metrics["no_match_recall"] >= 0.9, metrics
+
+
+@pytest.mark.parametrize("name", ["heldout_paraphrases.jsonl", "heldout_fresh.jsonl", "heldout_unseen.jsonl"])
+def test_held_out_paraphrases_generalise(demo_index: SearchIndex, name: str) -> None:
+    # Worded differently from the development set; see docs/search-quality.md for how each was used.
+    metrics = evaluate(read_cases(HELDOUT.parent / name), _rank(demo_index)).metrics()  # type: ignore[arg-type]
+    assert metrics["top1"] >= 0.9, metrics
+    assert metrics["top3"] >= 0.95, metrics
+    assert metrics["no_match_recall"] >= 0.75, metrics

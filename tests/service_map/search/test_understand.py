@@ -1,0 +1,77 @@
+"""Stage 2: pinyin, homophones, slots, conditions, life events and out-of-domain words."""
+
+from __future__ import annotations
+
+from cityservices.service_map.search import SearchIndex
+
+
+def test_pinyin_and_initials_become_domain_terms(demo_index: SearchIndex) -> None:
+    vocab = demo_index.vocabulary
+    assert vocab.rewrite_latin("sfz到期")[0] == "身份证 到期"
+    assert vocab.rewrite_latin("shebaoka")[0] == "社保卡"
+    assert vocab.rewrite_latin("gjj tiqu")[0] == "公积金 提取"
+    text, rewrites = vocab.rewrite_latin("jsz shenyan")
+    assert text == "驾驶证 审验"
+    assert [r.reason for r in rewrites] == ["initials", "pinyin"]
+
+
+def test_english_and_vehicle_classes_are_left_alone(demo_index: SearchIndex) -> None:
+    assert demo_index.vocabulary.rewrite_latin("c1想增驾b2")[0] == "c1想增驾b2"
+
+
+def test_homophone_typos_are_corrected_but_real_words_are_not(demo_index: SearchIndex) -> None:
+    analyze = demo_index.understander.analyze
+    assert analyze("公基金提取").rewritten == "公积金提取"
+    assert analyze("身份正补办").rewritten == "身份证补办"
+    assert analyze("港奥通行证签注").rewritten == "港澳通行证签注"
+    assert analyze("中午休息时能办吗").rewritten == "中午休息时能办吗"
+
+
+def test_slots_place_time_applicant_condition(demo_index: SearchIndex) -> None:
+    slots = demo_index.understander.analyze("崂山区周六上午能补办公司营业执照吗").slots
+    assert slots.place is not None
+    assert slots.place["name"] == "崂山区"
+    assert slots.place["code"] == "370212"
+    assert slots.time == {"text": "周六 上午", "weekday": "sat", "part": "morning"}
+    assert slots.applicant == "企业"
+    assert slots.condition == "lost"
+    nearby = demo_index.understander.analyze("附近哪里能办护照").slots
+    assert nearby.place == {"kind": "nearby", "text": "附近"}
+
+
+def test_short_district_and_street_names_are_places(demo_index: SearchIndex) -> None:
+    assert demo_index.understander.analyze("平度办残疾证").slots.place["name"] == "平度市"  # type: ignore[index]
+    assert demo_index.understander.analyze("台东街道低保").slots.place["level"] == "street"  # type: ignore[index]
+
+
+def test_conditions_and_look_alikes(demo_index: SearchIndex) -> None:
+    analyze = demo_index.understander.analyze
+    assert analyze("驾照快到期了").slots.conditions == ["expired"]
+    assert analyze("户口本被撕坏了").slots.conditions == ["damaged"]
+    assert analyze("高龄补贴").slots.conditions == []  # 补贴 is not 补办
+    assert analyze("驾照到期换新的").slots.conditions == ["expired"]  # 换 says less than 到期
+
+
+def test_life_events_and_out_of_domain_words(demo_index: SearchIndex) -> None:
+    analysis = demo_index.understander.analyze("家里老人去世了要办什么")
+    assert [e.event for e in analysis.events] == ["death"]
+    assert analysis.list_intent
+    assert [o[2] for o in demo_index.understander.analyze("明天下雨吗").out_of_domain] == ["下雨"]
+
+
+def test_two_character_typos_need_support(demo_index: SearchIndex) -> None:
+    analyze = demo_index.understander.analyze
+    assert analyze("驾照过其了").rewritten == "驾照过期了"  # next to a domain word
+    assert analyze("离昏").rewritten == "离婚"  # the whole query
+
+
+def test_place_aliases_and_the_most_specific_place(demo_index: SearchIndex) -> None:
+    analyze = demo_index.understander.analyze
+    assert analyze("西海岸办营业执照").slots.place["name"] == "黄岛区"  # type: ignore[index]
+    assert analyze("青岛市南区办护照").slots.place["name"] == "市南区"  # type: ignore[index]
+
+
+def test_a_condition_word_inside_a_life_event_is_not_a_condition(demo_index: SearchIndex) -> None:
+    analysis = demo_index.understander.analyze("家里老人没了要办什么")
+    assert analysis.slots.conditions == []
+    assert [e.event for e in analysis.events] == ["death"]
