@@ -36,7 +36,12 @@ def pg_url() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}")
         pytest.skip("PostgreSQL is not reachable")
-    name = f"cityservices_test_{uuid.uuid4().hex[:8]}"
+    yield from _throwaway_pg_database("cityservices_test")
+
+
+def _throwaway_pg_database(prefix: str) -> Iterator[str]:
+    """Create a uniquely named PostgreSQL database, yield its URL, and drop it afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -95,11 +100,4 @@ def fresh_db_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    name = f"cityservices_fresh_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(db_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield from _throwaway_pg_database("cityservices_fresh")

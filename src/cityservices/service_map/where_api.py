@@ -28,8 +28,7 @@ from cityservices.service_map.where_schemas import (
     NearbyRead,
     NearestRead,
     RouteRead,
-    day_read,
-    open_state_read,
+    hours_read,
     poi_read,
     present_nearest,
     route_read,
@@ -166,16 +165,7 @@ def hours(
     """Open or closed at ``time``, the next opening, and the plan of the coming days (holidays included)."""
     at = to_china_time(time) if time else now_in_china()
     report = describe_venue_hours(session, venue_id=venue_id, at=at, days=days)
-    return HoursRead(
-        crs=crs,
-        venue=venue_read(report.venue, crs),
-        time=at,
-        state=open_state_read(report.state),
-        days=[day_read(p) for p in report.days],
-        days_unknown=report.days_unknown,
-        weekly=report.weekly,
-        hours_note=report.venue.hours_note,
-    )
+    return hours_read(report, at=at, crs=crs)
 
 
 @router.get("/calendar/due-date", response_model=DueDateRead)

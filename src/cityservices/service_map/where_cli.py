@@ -34,9 +34,7 @@ from cityservices.service_map.routing.service import load_road_graph
 from cityservices.service_map.travel import MODES, Mode
 from cityservices.service_map.venue_index import build_venue_index
 from cityservices.service_map.where_schemas import (
-    HoursRead,
-    day_read,
-    open_state_read,
+    hours_read,
     present_nearest,
     route_read,
     venue_read,
@@ -198,16 +196,7 @@ def hours(
     rt = _runtime()
     with session_scope(rt.sessions) as session:
         report = describe_venue_hours(session, venue_id=venue_id, at=at, days=days)
-    result = HoursRead(
-        crs=out_crs,
-        venue=venue_read(report.venue, out_crs),
-        time=at,
-        state=open_state_read(report.state),
-        days=[day_read(p) for p in report.days],
-        days_unknown=report.days_unknown,
-        weekly=report.weekly,
-        hours_note=report.venue.hours_note,
-    )
+    result = hours_read(report, at=at, crs=out_crs)
     if as_json:
         _print_json(result)
         return

@@ -7,7 +7,7 @@ stored WGS-84 only here, at the edge.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -19,6 +19,9 @@ from cityservices.service_map.nearest import NearestHit, NearestResult
 from cityservices.service_map.routing.service import Route
 from cityservices.service_map.routing.steps import RouteStep
 from cityservices.service_map.venue_index import ItemRef, VenueIndex
+
+if TYPE_CHECKING:
+    from cityservices.service_map.where_service import VenueHoursReport
 
 
 class PointRead(BaseModel):
@@ -333,3 +336,17 @@ def _step(step: RouteStep, crs: Crs) -> StepRead:
 
 def day_read(plan: DayPlan) -> DayRead:
     return DayRead(date=plan.day, kind=plan.kind, note=plan.note, intervals=format_intervals(plan.intervals))
+
+
+def hours_read(report: VenueHoursReport, *, at: dt.datetime, crs: Crs) -> HoursRead:
+    """The answer to "is it open, and when next?" for a venue, in ``crs``."""
+    return HoursRead(
+        crs=crs,
+        venue=venue_read(report.venue, crs),
+        time=at,
+        state=open_state_read(report.state),
+        days=[day_read(p) for p in report.days],
+        days_unknown=report.days_unknown,
+        weekly=report.weekly,
+        hours_note=report.venue.hours_note,
+    )
