@@ -12,7 +12,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from cityservices import __version__
 from cityservices.config import Settings, get_settings
 from cityservices.errors import AppError
+from cityservices.http_cache import HttpCacheMiddleware
 from cityservices.kit.masking import install_log_masking
+from cityservices.openapi import install_openapi
 from cityservices.runtime import make_runtime
 from cityservices.security import install_security
 from cityservices.service_map import api as service_map_api
@@ -28,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json")
     app.state.runtime = make_runtime(settings)
+    app.add_middleware(HttpCacheMiddleware, entries=settings.api_cache_entries)  # innermost: after security
     install_security(app, settings)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages, JSON, static JS/CSS and the boundaries
     install_log_masking()
@@ -42,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feedback_api.router)
     app.include_router(service_map_pages.router)
     install_staff(app, settings)
+    install_openapi(app)
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
@@ -72,7 +76,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     return templates.TemplateResponse(request, "error.html", {"status": 422, "detail": text}, status_code=422)
 
 
-HTTP_ERROR_CODES = {404: "not_found", 405: "method_not_allowed"}
+HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

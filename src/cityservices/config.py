@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     rate_limit_login_per_minute: int = Field(default=10, ge=0)
     rate_limit_api_per_minute: int = Field(default=1200, ge=0)
     redis_url: str | None = None
+    # Public read API (docs/api.md, "Caching"): answers kept per process until the next minute or a data change.
+    api_cache_entries: int = Field(default=4096, ge=0, le=1_000_000)
     media_dir: Path = Path("var") / "media"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     guide_stale_days: int = Field(default=365, ge=1)

@@ -39,3 +39,23 @@ class Unauthenticated(AppError):
 
     status_code = 401
     code = "unauthenticated"
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Bad request: the body cannot be parsed",
+    401: "No valid staff session",
+    403: "Not allowed (role, scope or CSRF token)",
+    404: "No such resource",
+    409: "Conflicts with the stored data (or a calendar year nobody has loaded)",
+    413: "Request body too large",
+    422: "Invalid parameters: `detail` lists each field and what is wrong with it",
+    429: "Too many requests: see Retry-After",
+    503: "Not ready (database unreachable or indexes not built)",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """``responses=`` for a route or router: each status answered with the JSON error body ``ErrorBody``."""
+    from cityservices.error_schemas import ErrorBody
+
+    return {status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS.get(status, "Error")} for status in statuses}

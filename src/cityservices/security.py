@@ -142,7 +142,7 @@ class SecurityMiddleware:
         path, settings = request.url.path, config.settings
         if request.method == "POST" and path in LOGIN_PATHS:
             bucket, limit = "login", settings.rate_limit_login_per_minute
-        elif path.startswith("/api/v1/"):
+        elif path.startswith(("/api/v1/", "/api/hsds")):
             bucket, limit = "api", settings.rate_limit_api_per_minute
         else:
             return None

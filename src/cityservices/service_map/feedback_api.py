@@ -8,13 +8,14 @@ from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 
 from cityservices.deps import DbSession
+from cityservices.errors import error_responses
 from cityservices.service_map.feedback import THANKS, THANKS_REPORT, submit_feedback
 from cityservices.service_map.feedback_schemas import FeedbackCreate, FeedbackReceipt
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 
 
-@router.post("/feedback", response_model=FeedbackReceipt, status_code=201)
+@router.post("/feedback", response_model=FeedbackReceipt, status_code=201, responses=error_responses(404))
 def create_feedback(session: DbSession, data: FeedbackCreate) -> FeedbackReceipt:
     """Store a rating from 1 to 5 and/or an error report with a comment (≤ 2000 characters) on a venue, an
     item or its guide; an optional contact phone must be a mainland mobile or landline number. The answer

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from cityservices.deps import DbSession
+from cityservices.errors import error_responses
 from cityservices.kit.geo import Crs, from_wgs84
 from cityservices.service_map.basemap import BaseMap, BaseMapCache
 from cityservices.service_map.locate import MAX_QUERY_CHARS, locate_place
@@ -50,7 +51,7 @@ def boundaries(
     return Response(body, media_type="application/geo+json", headers=headers)
 
 
-@router.get("/locate", response_model=LocatedRead)
+@router.get("/locate", response_model=LocatedRead, responses=error_responses(404))
 def locate(
     request: Request,
     session: DbSession,

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 
 from cityservices.deps import DbSession
-from cityservices.errors import RuleViolation
+from cityservices.errors import RuleViolation, error_responses
 from cityservices.kit.calendar import now_in_china, to_china_time
 from cityservices.kit.calendar_store import load_calendar
 from cityservices.kit.geo import CoordinateError, Crs, check_point, to_wgs84
@@ -76,7 +76,7 @@ def _index(request: Request, session: DbSession) -> VenueIndex:
     return _state(request, "venue_index_cache", VenueIndexCache).get(session)
 
 
-@router.get("/nearest", response_model=NearestRead)
+@router.get("/nearest", response_model=NearestRead, responses=error_responses(404, 409))
 def nearest(
     request: Request,
     session: DbSession,
@@ -137,7 +137,7 @@ def nearby(
     )
 
 
-@router.get("/route", response_model=RouteRead)
+@router.get("/route", response_model=RouteRead, responses=error_responses(404))
 def route(
     request: Request,
     session: DbSession,
@@ -154,7 +154,7 @@ def route(
     return route_read(result, origin=origin, destination=venue_read(venue, crs), crs=crs)
 
 
-@router.get("/venues/{venue_id}/hours", response_model=HoursRead)
+@router.get("/venues/{venue_id}/hours", response_model=HoursRead, responses=error_responses(409))
 def hours(
     session: DbSession,
     venue_id: VenueId,
@@ -168,7 +168,7 @@ def hours(
     return hours_read(report, at=at, crs=crs)
 
 
-@router.get("/calendar/due-date", response_model=DueDateRead)
+@router.get("/calendar/due-date", response_model=DueDateRead, responses=error_responses(409))
 def due_date(
     session: DbSession,
     start: Annotated[dt.date, Query(description="受理日期")],
