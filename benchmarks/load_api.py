@@ -57,15 +57,16 @@ def main() -> None:
         paths = _paths(url, count=args.paths, seed=args.seed)
         paths_file = Path(tempfile.mkstemp(suffix=".paths")[1])
         paths_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
-        with _server(url, workers=args.workers) as base:
+        with _server(url, workers=args.workers, cache_entries=args.cache_entries) as base:
             _warm_up(base, paths)
             sweep = [_wrk(base, paths_file, connections=c, seconds=args.sweep) for c in args.connections]
             _show("sweep", sweep)
             ok = [r for r in sweep if r["p99_us"] < P99_LIMIT_US and r["errors"] == 0]
             best = max(ok, key=lambda r: r["rps"]) if ok else min(sweep, key=lambda r: r["p99_us"])
-            final = _wrk(base, paths_file, connections=best["connections"], seconds=args.duration)
+            final = _wrk(base, paths_file, connections=int(best["connections"]), seconds=args.duration)
             _show(f"{args.duration} s at the best setting", [final])
-    summary = {"db": args.db, "workers": args.workers, "machine": _machine(), "mix": MIX, "final": final}
+    summary = {"db": args.db, "workers": args.workers, "cache_entries": args.cache_entries, "machine": _machine()}
+    summary |= {"mix": MIX, "sweep": sweep, "final": final}
     print("SUMMARY " + json.dumps(summary, ensure_ascii=False))
 
 
@@ -78,10 +79,13 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument("--duration", type=int, default=600, help="seconds of the final run")
     parser.add_argument("--sweep", type=int, default=20, help="seconds per connection count of the sweep")
-    parser.add_argument("--connections", type=lambda s: [int(x) for x in s.split(",")], default=[4, 8, 16, 32, 64])
+    parser.add_argument("--connections", type=lambda s: [int(x) for x in s.split(",")], default=[2, 4, 8, 16, 32])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--paths", type=int, default=50_000, help="distinct request lines in the shuffled mix")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--cache-entries", type=int, default=None, help="the servers' api_cache_entries (0: no answer cache)"
+    )
     return parser.parse_args()
 
 
@@ -144,9 +148,11 @@ def _paths(url: str, *, count: int, seed: int) -> list[str]:
 
 
 @contextmanager
-def _server(url: str, *, workers: int) -> Iterator[str]:
+def _server(url: str, *, workers: int, cache_entries: int | None) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "CITYSERVICES_DATABASE_URL": url, "CITYSERVICES_RATE_LIMIT_API_PER_MINUTE": "0"}
+    if cache_entries is not None:
+        env["CITYSERVICES_API_CACHE_ENTRIES"] = str(cache_entries)
     command = [_cli(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
