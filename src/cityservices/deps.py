@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
 from cityservices.errors import Forbidden, Unauthenticated
+from cityservices.kit.pagination import (
+    DEFAULT_LIMIT,
+    MAX_CURSOR_CHARS,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    CursorError,
+    PageRequest,
+    decode_cursor,
+)
 from cityservices.runtime import Runtime
 from cityservices.security import SESSION_COOKIE, STAFF_PREFIXES
 from cityservices.staff.accounts import SignedIn, resolve_session
@@ -70,3 +80,34 @@ def get_admin(staff: Annotated[SignedIn, Depends(get_signed_in)]) -> SignedIn:
 CurrentStaff = Annotated[SignedIn, Depends(get_signed_in)]
 RequireEditor = Annotated[SignedIn, Depends(get_editor)]
 RequireAdmin = Annotated[SignedIn, Depends(get_admin)]
+
+
+def page_params(scope: str, *, arity: int = 1) -> Callable[..., PageRequest]:
+    """A dependency reading ``limit`` and ``offset`` or ``cursor`` of the list called ``scope`` (kit.pagination).
+
+    Use as ``Annotated[PageRequest, Depends(page_params("venues"))]``. A cursor of another list, an edited
+    cursor, or a cursor together with an offset is a 422 naming ``cursor``."""
+
+    def read_page(
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数 (1–500)")] = DEFAULT_LIMIT,
+        offset: Annotated[
+            int | None, Query(ge=0, le=MAX_OFFSET, description="跳过的条数 (缺省 0)；不能与 cursor 同时使用")
+        ] = None,
+        cursor: Annotated[
+            str | None, Query(min_length=1, max_length=MAX_CURSOR_CHARS, description="上一页返回的 next_cursor")
+        ] = None,
+    ) -> PageRequest:
+        if cursor is None:
+            return PageRequest(limit=limit, offset=offset or 0)
+        if offset is not None:
+            raise _cursor_error("cursor 与 offset 不能同时使用")
+        try:
+            return PageRequest(limit=limit, after=decode_cursor(cursor, scope=scope, arity=arity))
+        except CursorError as exc:
+            raise _cursor_error(exc.message) from None
+
+    return read_page
+
+
+def _cursor_error(message: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("query", "cursor"), "msg": message, "type": "value_error"}])

@@ -161,6 +161,13 @@ def open_state(hours: VenueHours, at: dt.datetime, calendar: WorkCalendar) -> Op
     return OpenState(local, False, plan, next_opening=upcoming)
 
 
+def is_open_at(hours: VenueHours, at: dt.datetime, calendar: WorkCalendar) -> bool:
+    """Open at ``at`` (the cheap half of ``open_state``: no search for the next opening)."""
+    local = to_china_time(at)
+    now = local.time()
+    return any(opens <= now < closes for opens, closes in plan_day(hours, local.date(), calendar).intervals)
+
+
 def format_intervals(intervals: DayIntervals) -> list[list[str]]:
     return [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in intervals]
 

@@ -12,8 +12,16 @@ from sqlalchemy.orm import Session
 from cityservices.deps import DbSession
 from cityservices.errors import error_responses
 from cityservices.kit.geo import Crs, from_wgs84
+from cityservices.kit.text import PRINTABLE
 from cityservices.service_map.basemap import BaseMap, BaseMapCache
 from cityservices.service_map.locate import MAX_QUERY_CHARS, locate_place
+
+PlaceText = Annotated[
+    str, Query(max_length=MAX_QUERY_CHARS, pattern=PRINTABLE, description="地址、街道(镇)、地标或场所名称")
+]
+DistrictName = Annotated[
+    str | None, Query(min_length=1, max_length=40, pattern=PRINTABLE, description="区(市)代码或名称")
+]
 
 router = APIRouter(prefix="/api/v1", tags=["map"])
 
@@ -55,8 +63,8 @@ def boundaries(
 def locate(
     request: Request,
     session: DbSession,
-    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="地址、街道(镇)、地标或场所名称")] = "",
-    district: Annotated[str | None, Query(min_length=1, max_length=40, description="区(市)代码或名称")] = None,
+    q: PlaceText = "",
+    district: DistrictName = None,
     crs: Annotated[Crs, Query(description="输出坐标系")] = "wgs84",
 ) -> LocatedRead:
     """A point for a typed place or a chosen district, with its precision: the fallback when the browser

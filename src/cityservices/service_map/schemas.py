@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from cityservices.kit.pagination import Page
+
 
 class VenueSummaryRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -23,11 +25,8 @@ class VenueSummaryRead(BaseModel):
     demo_fields: list[str]
 
 
-class VenuePage(BaseModel):
-    total: int
-    limit: int
-    offset: int
-    items: list[VenueSummaryRead]
+class VenuePage(Page[VenueSummaryRead]):
+    """Venues (a page): ``total``, ``limit``, ``offset``, ``next_cursor`` and the ``items``."""
 
 
 class StatsRead(BaseModel):

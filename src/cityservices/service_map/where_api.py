@@ -17,6 +17,7 @@ from cityservices.errors import RuleViolation, error_responses
 from cityservices.kit.calendar import now_in_china, to_china_time
 from cityservices.kit.calendar_store import load_calendar
 from cityservices.kit.geo import CoordinateError, Crs, check_point, to_wgs84
+from cityservices.kit.text import PRINTABLE
 from cityservices.service_map.nearby import MAX_RADIUS_M, PoiCategory, find_nearby_places
 from cityservices.service_map.nearest import NearestQuery, find_nearest_venues, resolve_district, resolve_target
 from cityservices.service_map.routing.service import RoadGraphCache
@@ -47,7 +48,16 @@ CrsParam = Annotated[Crs, Query(description="坐标系: 输入与输出坐标所
 LatParam = Annotated[float, Query(description="纬度 (十进制度)")]
 LngParam = Annotated[float, Query(description="经度 (十进制度)")]
 TimeParam = Annotated[dt.datetime | None, Query(description="ISO 8601 时间；无时区时按北京时间；缺省为现在")]
-VenueId = Annotated[str, Path(min_length=1, max_length=64)]
+VenueId = Annotated[str, Path(min_length=1, max_length=64, pattern=PRINTABLE)]
+ItemParam = Annotated[
+    str | None, Query(min_length=1, max_length=300, pattern=PRINTABLE, description="事项编码、名称或别名")
+]
+BundleParam = Annotated[
+    str | None, Query(min_length=1, max_length=200, pattern=PRINTABLE, description="一件事编码或名称")
+]
+DistrictParam = Annotated[
+    str | None, Query(min_length=1, max_length=40, pattern=PRINTABLE, description="区(市)代码或名称")
+]
 T = TypeVar("T")
 
 
@@ -82,13 +92,13 @@ def nearest(
     session: DbSession,
     lat: LatParam,
     lng: LngParam,
-    item: Annotated[str | None, Query(min_length=1, max_length=300, description="事项编码、名称或别名")] = None,
-    bundle: Annotated[str | None, Query(min_length=1, max_length=200, description="一件事编码或名称")] = None,
+    item: ItemParam = None,
+    bundle: BundleParam = None,
     crs: CrsParam = "wgs84",
     time: TimeParam = None,
     mode: Annotated[Mode, Query()] = "walk",
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
-    district: Annotated[str | None, Query(min_length=1, max_length=40, description="区(市)代码或名称")] = None,
+    district: DistrictParam = None,
     level: Annotated[Literal["city", "district", "street"] | None, Query()] = None,
     open_now: Annotated[bool, Query(description="只要到达时开放的场所")] = False,
     parking: Annotated[bool, Query(description="只要有停车位的场所")] = False,
@@ -143,7 +153,7 @@ def route(
     session: DbSession,
     from_lat: LatParam,
     from_lng: LngParam,
-    to: Annotated[str, Query(min_length=1, max_length=64, description="目的地场所 id")],
+    to: Annotated[str, Query(min_length=1, max_length=64, pattern=PRINTABLE, description="目的地场所 id")],
     mode: Annotated[Literal["walk", "drive"], Query()] = "walk",
     crs: CrsParam = "wgs84",
 ) -> RouteRead:

@@ -79,7 +79,7 @@ class Catalogue:
     divisions: list[DivisionRecord] = field(default_factory=list)
 
 
-def _guide_summary(guide: Guide) -> GuideSummary:
+def guide_summary(guide: Guide) -> GuideSummary:
     online = next((c for c in guide.channels if isinstance(c, dict) and c.get("kind") == "online"), None)
     return GuideSummary(
         materials=tuple(str(m.get("name", "")) for m in guide.materials if isinstance(m, dict)),
@@ -97,7 +97,7 @@ def read_catalogue(session: Session) -> Catalogue:
     departments: dict[str, str] = {}
     for code, name in session.execute(select(Department.code, Department.name)):
         departments[code] = name
-    guides = {g.item_id: _guide_summary(g) for g in session.scalars(select(Guide).where(Guide.is_current.is_(True)))}
+    guides = {g.item_id: guide_summary(g) for g in session.scalars(select(Guide).where(Guide.is_current.is_(True)))}
     items: list[ItemRecord] = []
     codes: dict[int, str] = {}
     for item in session.scalars(select(Item).order_by(Item.id)):
