@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from cityservices.interchange.dataset import Dataset, ImportFailed
 from cityservices.interchange.dump import dump_dataset
 from cityservices.interchange.formats import get_format
-from cityservices.interchange.hsds import EXT, PROFILE_URI, generated_code
+from cityservices.interchange.hsds import EXT, PROFILE_URI, generated_code, hsds_id
 from cityservices.interchange.hsds_export import export_document, write_hsds
 from cityservices.interchange.hsds_import import read_hsds
 from cityservices.interchange.store import count_rows, import_dataset
@@ -77,7 +77,7 @@ def _ids(value: Any) -> Iterator[str]:
         for key, item in value.items():
             if key == "id" and isinstance(item, str):
                 yield item
-            elif key != EXT:
+            elif key not in (EXT, "taxonomy_term"):  # a term is shared by many services: a reference
                 yield from _ids(item)
     elif isinstance(value, list):
         for item in value:
@@ -88,7 +88,8 @@ def _ids(value: Any) -> Iterator[str]:
 HSDS_FIELDS = {
     "organizations": {"id", "name", "description", EXT},
     "services": {"id", "organization_id", "name", "status", "required_documents", "cost_options",
-                 "fees_description", EXT},
+                 "fees_description", "eligibility_description", "application_process", "phones", "attributes",
+                 EXT},
     "locations": {"id", "location_type", "name", "description", "transportation", "latitude", "longitude",
                   "external_identifier", "external_identifier_type", "addresses", "phones", "schedules",
                   "accessibility", EXT},
@@ -126,6 +127,13 @@ def test_document_uses_hsds_3_objects_and_fields() -> None:
         ("工本费", "20元"), ("邮寄费", None),
     ]  # fmt: skip
     assert {o["id"] for o in document["organizations"]} >= {s["organization_id"] for s in document["services"]}
+    assert [(p["description"], p["number"]) for p in service["phones"]] == [("咨询电话", "0532-12345")]
+    assert service["application_process"] == "1. 受理：窗口受理"
+    terms = [a["taxonomy_term"] for a in service["attributes"]]
+    assert [(t["name"], t["taxonomy_id"]) for t in terms] == [
+        ("公共服务", hsds_id("taxonomy", "item_type")), ("人社", hsds_id("taxonomy", "category")),
+    ]  # fmt: skip
+    assert [a["taxonomy_term_id"] for a in service["attributes"]] == [t["id"] for t in terms]
 
 
 PLAIN: Json = {

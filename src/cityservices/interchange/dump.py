@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from cityservices.interchange.dataset import Dataset
 from cityservices.interchange.records import (
@@ -32,12 +32,9 @@ from cityservices.service_map.models import (
     Guide,
     Item,
     ItemImplementation,
-    OpeningException,
-    OpeningInterval,
     Poi,
     Venue,
     VenueItem,
-    venue_departments,
 )
 
 
@@ -52,20 +49,11 @@ def dump_dataset(session: Session) -> Dataset:
         d.divisions.append(DivisionRecord(code=div.code, name=div.name, level=div.level, parent_code=div.parent_code))
         if div.boundary is not None:
             d.boundaries.append(BoundaryRecord(code=div.code, geometry=div.boundary, source=div.boundary_source or ""))
-    d.departments = [
-        DepartmentRecord.model_validate(_columns(r))
-        for r in session.scalars(select(Department).order_by(Department.code))
-    ]
+    d.departments = [department_record(r) for r in session.scalars(select(Department).order_by(Department.code))]
     codes = dict(session.execute(select(Item.id, Item.code)).all())
-    d.items = [
-        ItemRecord.model_validate(_columns(r, exclude={"id"}))
-        for r in session.scalars(select(Item).order_by(Item.code))
-    ]
+    d.items = [item_record(r) for r in session.scalars(select(Item).order_by(Item.code))]
     impls = session.scalars(select(ItemImplementation)).all()
-    impl_rows = [
-        ImplementationRecord.model_validate({**_columns(r, exclude={"id", "item_id"}), "item_code": codes[r.item_id]})
-        for r in impls
-    ]
+    impl_rows = [implementation_record(r, codes[r.item_id]) for r in impls]
     d.implementations = sorted(impl_rows, key=lambda r: (r.item_code, r.level))
     d.venues = _venues(session)
     levels = {impl.id: impl.level for impl in impls}
@@ -79,10 +67,7 @@ def dump_dataset(session: Session) -> Dataset:
         for r in session.scalars(select(VenueItem))
     ]
     d.venue_items = sorted(vi_rows, key=lambda r: (r.venue_id, r.item_code))
-    guides = [
-        GuideRecord.model_validate({**_columns(r, exclude={"id", "item_id"}), "item_code": codes[r.item_id]})
-        for r in session.scalars(select(Guide))
-    ]
+    guides = [guide_record(r, codes[r.item_id]) for r in session.scalars(select(Guide))]
     d.guides = sorted(guides, key=lambda g: (g.item_code, g.version))
     d.bundles = _bundles(session, codes)
     d.pois = [PoiRecord.model_validate(_columns(r)) for r in session.scalars(select(Poi).order_by(Poi.id))]
@@ -90,23 +75,45 @@ def dump_dataset(session: Session) -> Dataset:
 
 
 def _venues(session: Session) -> list[VenueRecord]:
-    hours: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: {day: [] for day in WEEKDAYS})
-    for iv in session.scalars(select(OpeningInterval).order_by(OpeningInterval.weekday, OpeningInterval.opens)):
-        hours[iv.venue_id][WEEKDAYS[iv.weekday]].append((iv.opens.strftime("%H:%M"), iv.closes.strftime("%H:%M")))
-    exceptions: dict[str, list[HoursException]] = defaultdict(list)
-    for ex in session.scalars(select(OpeningException).order_by(OpeningException.on_date)):
-        intervals = [(str(a), str(b)) for a, b in ex.intervals]
-        exceptions[ex.venue_id].append(HoursException(date=ex.on_date, intervals=intervals, note=ex.note))
-    departments: dict[str, list[str]] = defaultdict(list)
-    for venue_id, code in session.execute(select(venue_departments.c.venue_id, venue_departments.c.department_code)):
-        departments[venue_id].append(code)
-    return [
-        VenueRecord.model_validate({
-            **_columns(v), "hours": hours[v.id], "hours_exceptions": exceptions[v.id],
-            "departments": sorted(departments[v.id]),
-        })
-        for v in session.scalars(select(Venue).order_by(Venue.id))
-    ]  # fmt: skip
+    stmt = select(Venue).options(*VENUE_LOADS).order_by(Venue.id)
+    return [venue_record(v) for v in session.scalars(stmt)]
+
+
+# --- one row as a record (also used by the HSDS API, which reads one page at a time) ---------------------------
+
+# What ``venue_record`` reads besides the venue's columns: load these with the venues.
+VENUE_LOADS = (selectinload(Venue.intervals), selectinload(Venue.exceptions), selectinload(Venue.departments))
+
+
+def department_record(row: Department) -> DepartmentRecord:
+    return DepartmentRecord.model_validate(_columns(row))
+
+
+def item_record(row: Item) -> ItemRecord:
+    return ItemRecord.model_validate(_columns(row, exclude={"id"}))
+
+
+def implementation_record(row: ItemImplementation, item_code: str) -> ImplementationRecord:
+    return ImplementationRecord.model_validate({**_columns(row, exclude={"id", "item_id"}), "item_code": item_code})
+
+
+def guide_record(row: Guide, item_code: str) -> GuideRecord:
+    return GuideRecord.model_validate({**_columns(row, exclude={"id", "item_id"}), "item_code": item_code})
+
+
+def venue_record(venue: Venue) -> VenueRecord:
+    """A venue with its hours, dated exceptions and departments (``VENUE_LOADS`` loaded)."""
+    hours: dict[str, list[tuple[str, str]]] = {day: [] for day in WEEKDAYS}
+    for iv in venue.intervals:
+        hours[WEEKDAYS[iv.weekday]].append((iv.opens.strftime("%H:%M"), iv.closes.strftime("%H:%M")))
+    exceptions = [
+        HoursException(date=ex.on_date, intervals=[(str(a), str(b)) for a, b in ex.intervals], note=ex.note)
+        for ex in venue.exceptions
+    ]
+    departments = sorted(d.code for d in venue.departments)
+    return VenueRecord.model_validate({
+        **_columns(venue), "hours": hours, "hours_exceptions": exceptions, "departments": departments,
+    })  # fmt: skip
 
 
 def _bundles(session: Session, codes: dict[int, str]) -> list[BundleRecord]:

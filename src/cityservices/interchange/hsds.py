@@ -36,9 +36,18 @@ FEE_KEYS = {"name": "option", "amount": "amount_description"}
 _TIME = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$")
 
 
+def hsds_uuid(kind: str, key: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"{kind}:{key}")
+
+
 def hsds_id(kind: str, key: str) -> str:
     """The stable HSDS id (a UUID) of one of our records, e.g. ``hsds_id("venue", "V370202001")``."""
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+    return str(hsds_uuid(kind, key))
+
+
+def venue_item_key(venue_id: str, item_code: str) -> str:
+    """The key of a venue item in its id: ``hsds_id("venue_item", venue_item_key(…))``."""
+    return f"{venue_id}/{item_code}"
 
 
 def child_id(parent: str, kind: str, index: int) -> str:

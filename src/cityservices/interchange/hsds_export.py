@@ -1,9 +1,16 @@
-"""Write a dataset as one Open Referral HSDS 3.1 JSON document in our profile (see ``hsds``)."""
+"""Our records as Open Referral HSDS 3.1 objects in our profile (see ``hsds``), and the whole dataset as one
+JSON document.
+
+The object builders (``organization_object``, ``service_object``, ``location_object``,
+``service_at_location_object``) are the one mapping of our records to HSDS: the file export and the HSDS API
+(``hsds_views``) both build their objects with them, so an object has the same id and fields in both.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +28,9 @@ from cityservices.interchange.hsds import (
     hours_to_schedules,
     hsds_id,
     to_hsds_object,
+    venue_item_key,
 )
+from cityservices.interchange.hsds_taxonomy import service_attributes
 from cityservices.interchange.records import (
     DepartmentRecord,
     DivisionRecord,
@@ -63,16 +72,16 @@ def export_document(d: Dataset) -> dict[str, Any]:
         "implementations": _dump([r for r in d.implementations if r.item_code not in codes]),
         "guides": _dump([r for r in d.guides if r.item_code not in codes]),
     }
-    places = _Places(d.divisions)
+    places = Places(d.divisions)
     venues = {venue.id for venue in d.venues}
     return {
         "profile": PROFILE_URI,
         "hsds_version": HSDS_VERSION,
         EXT: extension,
-        "organizations": [_organization(r) for r in d.departments],
-        "services": [_service(r, implementations[r.code], guides[r.code]) for r in d.items],
-        "locations": [_location(v, places) for v in d.venues],
-        "service_at_locations": [_service_at_location(r, codes, venues) for r in d.venue_items],
+        "organizations": [organization_object(r) for r in d.departments],
+        "services": [service_object(r, implementations[r.code], guides[r.code]) for r in d.items],
+        "locations": [location_object(v, places) for v in d.venues],
+        "service_at_locations": [service_at_location_object(r, items=codes, venues=venues) for r in d.venue_items],
     }
 
 
@@ -80,7 +89,7 @@ def _dump(records: list[Any], *, exclude: frozenset[str] = frozenset()) -> list[
     return [record.model_dump(mode="json", exclude=set(exclude)) for record in records]
 
 
-def _organization(department: DepartmentRecord) -> dict[str, Any]:
+def organization_object(department: DepartmentRecord) -> dict[str, Any]:
     return {
         "id": hsds_id("department", department.code),
         "name": department.name,
@@ -89,24 +98,32 @@ def _organization(department: DepartmentRecord) -> dict[str, Any]:
     }
 
 
-def _service(
+def service_ref(item: ItemRecord) -> dict[str, Any]:
+    """The service's own one-to-one standard fields (the start of every service object)."""
+    return {
+        "id": hsds_id("item", item.code),
+        "organization_id": hsds_id("department", item.department_code),
+        "name": item.name,
+        "status": "active",
+    }
+
+
+def service_object(
     item: ItemRecord, implementations: list[ImplementationRecord], guides: list[GuideRecord]
 ) -> dict[str, Any]:
-    service_id = hsds_id("item", item.code)
+    """An item with its implementations and every guide version; the current guide's materials and fees are the
+    service's required documents and cost options, its text and phones informative standard fields."""
+    service = service_ref(item)
+    service_id = service["id"]
     current = next((g for g in guides if g.is_current), None)
     extension = item.model_dump(mode="json", exclude={"name", "department_code"})
     extension["implementations"] = _dump(implementations, exclude=frozenset({"item_code"}))
     extension["guides"] = [
         g.model_dump(mode="json", exclude={"item_code"} | (GUIDE_PROJECTED if g is current else set())) for g in guides
     ]
-    service: dict[str, Any] = {
-        "id": service_id,
-        "organization_id": hsds_id("department", item.department_code),
-        "name": item.name,
-        "status": "active",
-    }
     if current is not None:
         link = {"service_id": service_id}
+        service.update(_guide_text(current))
         service["required_documents"] = [
             to_hsds_object(m, MATERIAL_KEYS, {"id": child_id(service_id, "required_document", i), **link})
             for i, m in enumerate(current.materials)
@@ -117,11 +134,36 @@ def _service(
         ]
         if not current.fees:
             service["fees_description"] = "不收费"  # informative; empty fees mean no charge
+        phones = [(number, label) for number, label in _guide_phones(current) if number]
+        service["phones"] = [
+            {"id": child_id(service_id, "phone", i), **link, "number": number, "description": label}
+            for i, (number, label) in enumerate(phones)
+        ]
+    service["attributes"] = service_attributes(service_id, item)
     service[EXT] = extension
     return service
 
 
-def _location(venue: VenueRecord, places: _Places) -> dict[str, Any]:
+def _guide_text(guide: GuideRecord) -> dict[str, str]:
+    """Informative: the acceptance conditions and the numbered steps as HSDS free-text fields."""
+    text: dict[str, str] = {}
+    if guide.acceptance_conditions:
+        text["eligibility_description"] = guide.acceptance_conditions
+    steps: list[str] = []
+    for step in guide.steps:
+        parts = [str(step[key]) for key in ("name", "description") if isinstance(step.get(key), str) and step[key]]
+        if parts:
+            steps.append(f"{len(steps) + 1}. {'：'.join(parts)}")
+    if steps:
+        text["application_process"] = "\n".join(steps)
+    return text
+
+
+def _guide_phones(guide: GuideRecord) -> tuple[tuple[str | None, str], ...]:
+    return (guide.consult_phone, "咨询电话"), (guide.complaint_phone, "投诉电话")
+
+
+def location_object(venue: VenueRecord, places: Places) -> dict[str, Any]:
     location_id = hsds_id("venue", venue.id)
     link = {"location_id": location_id}
     addresses = []
@@ -156,21 +198,25 @@ def _location(venue: VenueRecord, places: _Places) -> dict[str, Any]:
     }
 
 
-def _service_at_location(row: VenueItemRecord, items: set[str], venues: set[str]) -> dict[str, Any]:
+def service_at_location_object(
+    row: VenueItemRecord, *, items: Container[str] | None = None, venues: Container[str] | None = None
+) -> dict[str, Any]:
+    """A venue item; ``items`` / ``venues`` are the codes / ids in the document (None: all of them are), the
+    others are named in ``x_cityservices`` since their ids alone cannot be resolved."""
     extension: dict[str, Any] = {"level": row.level, "window_number": row.window_number}
-    if row.item_code not in items:  # not in this document: name it, the id alone cannot be resolved
+    if items is not None and row.item_code not in items:
         extension["item_code"] = row.item_code
-    if row.venue_id not in venues:
+    if venues is not None and row.venue_id not in venues:
         extension["venue_id"] = row.venue_id
     return {
-        "id": hsds_id("venue_item", f"{row.venue_id}/{row.item_code}"),
+        "id": hsds_id("venue_item", venue_item_key(row.venue_id, row.item_code)),
         "service_id": hsds_id("item", row.item_code),
         "location_id": hsds_id("venue", row.venue_id),
         EXT: extension,
     }
 
 
-class _Places:
+class Places:
     """Names of a division's city and district, for the informative ``city`` / ``region`` of addresses."""
 
     def __init__(self, divisions: list[DivisionRecord]) -> None:
