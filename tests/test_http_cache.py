@@ -17,7 +17,7 @@ from cityservices.config import Settings
 from cityservices.db import make_engine, make_session_factory, session_scope
 from cityservices.http_cache import CachedAnswer, HttpCacheMiddleware, ResponseCache, etag_matches, next_minute
 from cityservices.interchange.store import import_dataset
-from cityservices.kit.events import SERVICE_MAP_CHANGED, publish
+from cityservices.kit.events import SERVICE_MAP_CHANGED, data_generation, publish
 from cityservices.migrate import upgrade_to_head
 from cityservices.service_map.models import Venue
 from tests.builders import make_dataset
@@ -124,14 +124,14 @@ def test_the_cache_computes_each_answer_once() -> None:
 
 
 def test_only_json_answers_are_kept_and_big_ones_stream_through() -> None:
-    middleware, _ = _app(big=600_000)
+    middleware, _ = _app(big=4_300_000)
     client = TestClient(middleware)
     assert client.get("/api/v1/text").text == "hello"
     assert client.get("/api/v1/text").text == "hello"
     big_first = client.get("/api/v1/data").json()
     big_second = client.get("/api/v1/data").json()
     assert (big_first["n"], big_second["n"]) == (3, 4)  # computed each time, whole
-    assert len(big_first["pad"]) == 600_000
+    assert len(big_first["pad"]) == 4_300_000
     assert "etag" not in client.get("/api/v1/text").headers
 
 
@@ -150,12 +150,13 @@ def test_least_recently_used_answers_go_first_and_old_generations_are_refused() 
         start={"type": "http.response.start", "status": 200, "headers": []}, body=b"{}", etag="e", expires=1e12
     )
     for key in ("a", "b"):
-        cache.put(key, answer, cache.changes)
+        cache.put(key, answer, data_generation())
     assert cache.get("a", 0.0) is answer
-    cache.put("c", answer, cache.changes)
+    cache.put("c", answer, data_generation())
     assert cache.get("b", 0.0) is None
     assert cache.get("a", 0.0) is answer
-    stale_generation = cache.changes
+    assert cache.bytes == 2 * len(answer.body)  # a and c
+    stale_generation = data_generation()
     publish(SERVICE_MAP_CHANGED, {})
     cache.put("d", answer, stale_generation)  # computed before the change: not kept
     assert cache.get("d", 0.0) is None

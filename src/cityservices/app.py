@@ -13,12 +13,17 @@ from cityservices import __version__
 from cityservices.config import Settings, get_settings
 from cityservices.errors import AppError
 from cityservices.http_cache import HttpCacheMiddleware
+from cityservices.interchange import hsds_api
 from cityservices.kit.masking import install_log_masking
+from cityservices.lifecycle import Readiness, lifespan
+from cityservices.lifecycle import router as readiness_router
+from cityservices.metrics import router as metrics_router
+from cityservices.observability import ObservabilityMiddleware
 from cityservices.openapi import install_openapi
 from cityservices.runtime import make_runtime
 from cityservices.security import install_security
 from cityservices.service_map import api as service_map_api
-from cityservices.service_map import feedback_api, map_api, search_api
+from cityservices.service_map import catalog_api, feedback_api, map_api, search_api
 from cityservices.service_map import pages as service_map_pages
 from cityservices.service_map import where_api as service_map_where_api
 from cityservices.staff.web import install_staff
@@ -28,23 +33,35 @@ from cityservices.templating import STATIC_DIR, templates
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The web application: pages at /, JSON at /api/v1."""
     settings = settings or get_settings()
-    app = FastAPI(title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json",
+        lifespan=lifespan,  # per worker: event relay, index warm-up (cityservices.lifecycle)
+    )  # fmt: skip
     app.state.runtime = make_runtime(settings)
+    app.state.readiness = Readiness()
     app.add_middleware(HttpCacheMiddleware, entries=settings.api_cache_entries)  # innermost: after security
     install_security(app, settings)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages, JSON, static JS/CSS and the boundaries
+    app.add_middleware(  # outermost: request id, access log and metrics see every answer as sent
+        ObservabilityMiddleware, log_requests=settings.access_log, count_requests=settings.metrics_enabled
+    )
     install_log_masking()
     demo_photos = settings.demo_data_dir / "photos"
     if demo_photos.is_dir():  # mounted before /static, which would otherwise shadow it
         app.mount("/static/demo-photos", StaticFiles(directory=demo_photos), name="demo-photos")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(service_map_api.router)
+    app.include_router(catalog_api.router)
     app.include_router(service_map_where_api.router)
     app.include_router(search_api.router)
     app.include_router(map_api.router)
     app.include_router(feedback_api.router)
+    app.include_router(hsds_api.router)
     app.include_router(service_map_pages.router)
     install_staff(app, settings)
+    app.include_router(readiness_router)
+    if settings.metrics_enabled:
+        app.include_router(metrics_router)
     install_openapi(app)
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

@@ -146,24 +146,14 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] =
 def serve(
     host: Annotated[str | None, typer.Option(help="监听地址")] = None,
     port: Annotated[int | None, typer.Option(help="端口")] = None,
-    workers: Annotated[int | None, typer.Option(help="工作进程数 (0 = 每个 CPU 核一个)")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=0, help="工作进程数 (0 = 每个 CPU 核一个; 缺省取设置 workers)")
+    ] = None,
 ) -> None:
-    """启动 Web 服务 (页面与 /api/v1)。"""
-    import os
+    """启动 Web 服务 (页面与 /api/v1)；默认每个 CPU 核一个工作进程 (docs/operations.md "Serving")。"""
+    from cityservices.serving import run_server
 
-    import uvicorn
-
-    settings = get_settings()
-    count = settings.workers if workers is None else workers
-    upgrade_to_head(make_runtime(settings).engine)
-    uvicorn.run(
-        "cityservices.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-        workers=count or os.cpu_count() or 1,
-    )
+    run_server(get_settings(), host=host, port=port, workers=workers)
 
 
 def _format(name: str) -> Format:

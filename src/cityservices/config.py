@@ -26,7 +26,10 @@ class Settings(BaseSettings):
     demo_data_dir: Path = PROJECT_ROOT / "data" / "qingdao"
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = Field(default=1, ge=0, le=64)
+    workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
+    # Serving (docs/operations.md, "Serving"): the JSON access log and Prometheus metrics at /metrics.
+    access_log: bool = True
+    metrics_enabled: bool = True
     sql_echo: bool = False
     # The service map's base layer (docs/configuration.md, "Map"): empty = the bundled boundaries only.
     map_tile_url: str = ""

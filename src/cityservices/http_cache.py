@@ -7,9 +7,9 @@ gets a weak ``ETag`` computed from its body and ``Cache-Control: public, max-age
 Answers are also kept in memory per process, keyed by path and query string. An entry lives until the next
 full minute at most: opening hours have minute resolution, so an "open now" answer computed at 16:59:40 is
 still right at 16:59:59 and is recomputed at 17:00:00. Every entry is dropped as soon as the data changes
-(a ``service_map.changed`` event, from this process or relayed from another one, moves the cache to a new
-generation). ``max-age``
-tells clients the same lifetime, so nobody keeps an answer past the minute it was made in.
+(``kit.events.data_generation()`` moves on once every handler of a ``service_map.changed`` event — from this
+process or relayed from another one — has run, so no answer computed on an old index is kept under the new
+one). ``max-age`` tells clients the same lifetime, so nobody keeps an answer past the minute it was made in.
 """
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ import hashlib
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cityservices.kit.events import SERVICE_MAP_CHANGED, subscribe
+from cityservices.kit.events import data_generation
 
 CACHED_PREFIXES = ("/api/v1/", "/api/hsds")
 UNCACHED_PATHS = frozenset({"/api/v1/health", "/api/v1/ready"})
 CACHED_TYPES = ("application/json", "application/geo+json")
-MAX_CACHED_BODY = 512 * 1024
+MAX_CACHED_BODY = 4 * 1024 * 1024  # larger answers stream through, uncached
+MAX_CACHED_BYTES = 64 * 1024 * 1024  # per process, on top of the entry count
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,9 @@ class ResponseCache:
 
     def __init__(self, entries: int) -> None:
         self.entries = entries
-        self.changes = 0  # bumped by the event handler, possibly on another thread; read on each request
-        self.generation = 0
-        subscribe(SERVICE_MAP_CHANGED, self._data_changed)
+        self.generation = data_generation()
         self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
+        self.bytes = 0
         self.hits = 0
         self.misses = 0
 
@@ -81,21 +80,20 @@ class ResponseCache:
         self._follow_generation()
         if self.entries <= 0 or generation != self.generation:  # computed on data that has since changed
             return
+        previous = self._answers.pop(key, None)
+        self.bytes += len(answer.body) - (len(previous.body) if previous else 0)
         self._answers[key] = answer
-        self._answers.move_to_end(key)
-        while len(self._answers) > self.entries:
-            self._answers.popitem(last=False)
-
-    def _data_changed(self, topic: str, payload: dict[str, Any]) -> None:
-        self.changes += 1
+        while len(self._answers) > self.entries or self.bytes > MAX_CACHED_BYTES:
+            self.bytes -= len(self._answers.popitem(last=False)[1].body)
 
     def __len__(self) -> int:
         return len(self._answers)
 
     def _follow_generation(self) -> None:
-        generation = self.changes
+        generation = data_generation()
         if generation != self.generation:
             self._answers.clear()
+            self.bytes = 0
             self.generation = generation
 
 
@@ -120,7 +118,7 @@ class HttpCacheMiddleware:
         if_none_match = Headers(scope=scope).get("if-none-match")
         answer = self.cache.get(key, now)
         if answer is None:
-            generation = self.cache.changes  # before computing: a change meanwhile makes the answer unkeepable
+            generation = data_generation()  # before computing: a change meanwhile makes the answer unkeepable
             answer = await _compute(self.app, scope, receive, send, now)
             if answer is None:  # not a cacheable answer: it has been sent as it was
                 return

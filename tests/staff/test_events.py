@@ -72,5 +72,6 @@ def test_events_of_other_processes_arrive_through_redis() -> None:
                 break
         assert {"origin": events.process_id(), "topic": "test.relay.out", "payload": {"key": "V2"}} in relayed
     finally:
+        events.stop_relay()
         unsubscribe()
         listener.close()

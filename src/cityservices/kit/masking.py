@@ -12,6 +12,7 @@ from typing import Any
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})([- ]?)(\d{3,4})(\d{4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_SEVEN_DIGITS = re.compile(r"\d{7}")  # each pattern above needs at least 7 digits in a row
 
 
 def mask_phone(value: str | None) -> str | None:
@@ -50,6 +51,8 @@ def mask_name(value: str | None) -> str | None:
 
 def mask_text(text: str) -> str:
     """Mask every phone and ID number found in free text (log lines, comments shown in lists)."""
+    if not _SEVEN_DIGITS.search(text):  # the common case (most log lines): one cheap scan instead of three
+        return text
     text = _ID_NUMBER.sub(lambda m: f"{m.group(1)[0]}{'*' * 16}{m.group(3)[-1]}", text)
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     return _LANDLINE.sub(lambda m: f"{m.group(1)}{m.group(2)}****{m.group(4)}", text)

@@ -28,6 +28,7 @@ from cityservices.kit import events
 from cityservices.kit.calendar import WorkCalendar
 from cityservices.kit.calendar_store import load_calendar
 from cityservices.kit.geo import FloatArray, chord_to_metres, unit_vectors
+from cityservices.metrics import observe_index_build
 from cityservices.service_map import where_repository as repo
 from cityservices.service_map.hours import Interval, VenueHours, make_hours
 
@@ -262,8 +263,10 @@ class VenueIndexCache:
     def get(self, session: Session) -> VenueIndex:
         with self._lock:
             if self._index is None or time.monotonic() - self._built > self.ttl_s:
+                began = time.perf_counter()
                 self._index = build_venue_index(session)
                 self._built = time.monotonic()
+                observe_index_build("venues", time.perf_counter() - began)
             return self._index
 
     def clear(self) -> None:

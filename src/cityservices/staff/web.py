@@ -10,7 +10,6 @@ from fastapi.staticfiles import StaticFiles
 
 from cityservices.config import Settings
 from cityservices.errors import Unauthenticated
-from cityservices.kit.events import start_redis_relay
 from cityservices.staff import api, api_admin, pages, pages_admin
 from cityservices.staff.photos import media_path
 
@@ -21,8 +20,6 @@ def install_staff(app: FastAPI, settings: Settings) -> None:
         app.include_router(router)
     app.mount("/media", StaticFiles(directory=media_path(settings)), name="media")
     app.add_exception_handler(Unauthenticated, _unauthenticated)  # type: ignore[arg-type]
-    if settings.redis_url:  # other processes' staff changes reach this process's indexes too
-        start_redis_relay(settings.redis_url)
 
 
 async def _unauthenticated(request: Request, exc: Unauthenticated) -> Response:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cityservices.kit import events
+from cityservices.metrics import observe_index_build
 from cityservices.service_map.models import Bundle, BundleItem, Division, Guide, Item
 from cityservices.service_map.search.engine import SearchIndex, build_search_index
 
@@ -63,7 +64,9 @@ def get_search_index(engine: Engine, sessions: sessionmaker[Session]) -> SearchI
             if entry is not None and entry.fingerprint == fingerprint:
                 entry.checked_at = now
                 return entry.index
+            began = time.perf_counter()
             index = build_search_index(session)
+            observe_index_build("search", time.perf_counter() - began)
         _entries[engine] = _Entry(index, fingerprint, now)
         return index
 

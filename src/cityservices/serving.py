@@ -1,0 +1,44 @@
+"""``cityservices serve``: uvicorn with one worker process per CPU core by default (docs/operations.md, "Serving").
+
+uvicorn's own supervisor starts the workers on one shared socket, restarts a worker that dies or stops
+answering its health pings, and handles ``SIGHUP`` (rolling restart), ``SIGTTIN`` / ``SIGTTOU`` (one worker
+more / fewer). Before the workers start, the parent process upgrades the schema, makes the secret key file
+(so that every worker signs CSRF tokens with the same key) and prepares the metrics directory.
+"""
+
+from __future__ import annotations
+
+import os
+
+from cityservices.config import Settings
+from cityservices.metrics import multiprocess_directory
+from cityservices.migrate import upgrade_to_head
+from cityservices.observability import uvicorn_log_config
+from cityservices.runtime import make_runtime
+from cityservices.security import load_secret
+
+
+def worker_count(requested: int) -> int:
+    """``0`` means one per CPU core."""
+    return requested if requested > 0 else (os.cpu_count() or 1)
+
+
+def run_server(settings: Settings, *, host: str | None, port: int | None, workers: int | None) -> None:
+    import uvicorn
+
+    count = worker_count(settings.workers if workers is None else workers)
+    runtime = make_runtime(settings)
+    upgrade_to_head(runtime.engine)
+    runtime.engine.dispose()  # the workers open their own connections
+    load_secret(settings)
+    with multiprocess_directory(count):
+        uvicorn.run(
+            "cityservices.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=count,
+            log_level="info",
+            access_log=False,  # replaced by the JSON access log (cityservices.observability)
+            log_config=uvicorn_log_config(),
+        )
