@@ -66,7 +66,8 @@ def test_ready_only_once_the_worker_has_built_its_indexes(loaded_db: str) -> Non
         body = ready.json()
         assert body["status"] == "ready"
         relay = "file" if loaded_db.startswith("sqlite") else "postgresql"
-        expected = {"database": "ok", "schema": "ok", "search_index": "ok", "venue_index": "ok", "event_relay": relay}
+        expected = {"database": "ok", "schema": "ok", "search_index": "ok", "venue_index": "ok", "hsds_ids": "ok"}
+        expected["event_relay"] = relay
         assert body["checks"] == expected
         assert body["pid"] == os.getpid()
         assert client.get("/api/v1/health").json()["status"] == "ok"
@@ -314,3 +315,26 @@ def test_serve_gives_several_workers_a_clean_metrics_directory(tmp_path: Path, m
     with metrics.multiprocess_directory(4):
         assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
     assert tmp_path.is_dir()
+
+
+def test_an_import_from_the_command_line_reaches_a_running_server(loaded_db: str, tmp_path: Path) -> None:
+    """`cityservices import` in another process: the server drops its cached answers and shows the new data."""
+    cli = str(Path(sys.executable).with_name("cityservices"))
+    env = {**os.environ, "CITYSERVICES_DATABASE_URL": loaded_db, "CITYSERVICES_SECRET_KEY": "serving-test-secret"}
+    exported = tmp_path / "venues.geojson"
+    subprocess.run([cli, "export", str(exported), "--format", "geojson"], env=env, check=True, capture_output=True)
+    document = json.loads(exported.read_text("utf-8"))
+    venue_id = document["features"][0]["id"]
+    document["features"][0]["properties"]["name"] = "导入改名的便民服务中心"
+    exported.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+    with TestClient(create_app(_settings(loaded_db))) as client:
+        if time.time() % 60 > 40:  # cached answers also expire at each full minute: keep clear of one
+            time.sleep(61 - time.time() % 60)
+        path = f"/api/v1/venues/{venue_id}"
+        assert client.get(path).json()["name"] != "导入改名的便民服务中心"  # now also kept in the answer cache
+        command = [cli, "import", str(exported), "--format", "geojson", "--mode", "upsert"]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        deadline = time.monotonic() + 10
+        while client.get(path).json()["name"] != "导入改名的便民服务中心":
+            assert time.monotonic() < deadline, "the import never reached the server"
+            time.sleep(0.2)

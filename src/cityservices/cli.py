@@ -21,7 +21,7 @@ from cityservices.interchange.formats import FORMATS, Format, get_format
 from cityservices.interchange.geojson import upsert_venues
 from cityservices.interchange.store import WRITE_STEPS, import_dataset
 from cityservices.migrate import upgrade_to_head
-from cityservices.runtime import Runtime, make_runtime
+from cityservices.runtime import Runtime, make_runtime, relayed_events
 from cityservices.service_map.search.cli import register as register_search_commands
 from cityservices.service_map.service import collect_stats
 from cityservices.service_map.where_cli import register as register_where_commands
@@ -101,7 +101,7 @@ def _import(rt: Runtime, path: Path, *, fmt: str, mode: str) -> None:
         def step(label: str) -> None:
             progress.update(task, advance=1, description=f"写入 {label}")
 
-        with session_scope(rt.sessions) as session:
+        with relayed_events(rt.settings), session_scope(rt.sessions) as session:
             if mode == "upsert":
                 counts = upsert_venues(session, dataset)
             else:

@@ -1,7 +1,7 @@
 """A worker's life: the app's lifespan (event relay, index warm-up) and readiness (``GET /api/v1/ready``).
 
 At startup each worker process starts its event relay (``runtime.make_event_relay``) and builds its in-memory
-indexes (search, nearest venues) before it accepts a request, so the first request is not slow. If that
+indexes (search, nearest venues, HSDS ids) before it accepts a request, so the first request is not slow. If that
 fails (the database is down, the schema is old) the worker starts anyway: liveness (``/api/v1/health``)
 holds, readiness answers 503, and each readiness check retries the warm-up (at most every ``RETRY_S``).
 
@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from cityservices import metrics
 from cityservices.errors import error_responses
+from cityservices.interchange.hsds_api import hsds_ids_cache
 from cityservices.kit import events
 from cityservices.migrate import alembic_config
 from cityservices.runtime import Runtime, make_event_relay
@@ -37,7 +38,7 @@ from cityservices.service_map.venue_index import VenueIndexCache
 
 log = logging.getLogger(__name__)
 RETRY_S = 5.0  # a failed warm-up is retried by the next readiness check at least this much later
-INDEXES = ("search_index", "venue_index")
+INDEXES = ("search_index", "venue_index", "hsds_ids")
 
 
 @dataclass
@@ -83,6 +84,10 @@ class Readiness:
                 with runtime.sessions() as session:
                     venue_index_cache(app).get(session).prebuild_item_trees()
                 self.built["venue_index"] = True
+            if not self.built["hsds_ids"]:
+                with runtime.sessions() as session:
+                    hsds_ids_cache(app).get(session)
+                self.built["hsds_ids"] = True
         except Exception as exc:
             self.last_error = type(exc).__name__  # the full message goes to the log, not to the public
             log.warning("index warm-up failed, the worker is not ready: %s", exc)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cityservices.config import Settings
 from cityservices.db import make_engine, make_session_factory
+from cityservices.kit import events
 from cityservices.kit.event_relays import FileRelay, PostgresRelay, RedisRelay
 from cityservices.kit.events import Relay
 
@@ -38,3 +41,15 @@ def make_event_relay(settings: Settings) -> Relay | None:
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         return FileRelay(Path(f"{url.database}-events"))
     return None
+
+
+@contextmanager
+def relayed_events(settings: Settings) -> Iterator[None]:
+    """For a command that changes data while servers run: its change events also reach their processes."""
+    relay = make_event_relay(settings)
+    started = relay is not None and events.start_relay(relay)
+    try:
+        yield
+    finally:
+        if started:
+            events.stop_relay(relay)

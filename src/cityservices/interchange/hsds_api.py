@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from cityservices.deps import DbSession
@@ -59,11 +59,16 @@ TaxonomyTermIdQuery = Annotated[str | None, _id_query("只列出带该分类词 
 TaxonomyIdQuery = Annotated[str | None, _id_query("只列出该分类体系的")]
 
 
-def hsds_ids(request: Request, session: DbSession) -> HsdsIds:
-    cache: HsdsIdsCache | None = getattr(request.app.state, "hsds_ids_cache", None)
+def hsds_ids_cache(app: FastAPI) -> HsdsIdsCache:
+    """The app's reverse index of HSDS ids (built by the worker's warm-up, rebuilt after changes)."""
+    cache: HsdsIdsCache | None = getattr(app.state, "hsds_ids_cache", None)
     if cache is None:
-        cache = request.app.state.hsds_ids_cache = HsdsIdsCache()
-    return cache.get(session)
+        cache = app.state.hsds_ids_cache = HsdsIdsCache()
+    return cache
+
+
+def hsds_ids(request: Request, session: DbSession) -> HsdsIds:
+    return hsds_ids_cache(request.app).get(session)
 
 
 Ids = Annotated[HsdsIds, Depends(hsds_ids)]

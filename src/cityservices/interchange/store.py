@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from cityservices.interchange.dataset import Dataset, ImportFailed, ImportIssue
 from cityservices.interchange.records import WEEKDAYS, VenueRecord
 from cityservices.interchange.references import KnownKeys, check_dataset
+from cityservices.kit import events
 from cityservices.service_map.models import (
     Bundle,
     BundleItem,
@@ -62,6 +63,8 @@ def import_dataset(
         step("cleared")
     _write(session, dataset, step)
     session.flush()
+    # Running servers drop their indexes and cached answers once this commits (docs/operations.md, "Serving").
+    events.publish_after_commit(session, events.SERVICE_MAP_CHANGED, {"kind": "import", "key": mode})
     return dataset.counts()
 
 

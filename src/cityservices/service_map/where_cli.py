@@ -25,7 +25,7 @@ from cityservices.kit.calendar_store import store_schedule
 from cityservices.kit.geo import CoordinateError, Crs, parse_crs, parse_point, to_wgs84
 from cityservices.kit.holiday_file import read_schedule_file
 from cityservices.migrate import upgrade_to_head
-from cityservices.runtime import Runtime, make_runtime
+from cityservices.runtime import Runtime, make_runtime, relayed_events
 from cityservices.service_map.hours import PLAN_KIND_ZH
 from cityservices.service_map.nearest import NearestQuery, find_nearest_venues, resolve_district, resolve_target
 from cityservices.service_map.routing.osm import read_osm
@@ -237,7 +237,7 @@ def load_holidays(
     if not schedule.official and not allow_unofficial:
         raise typer.BadParameter("文件标为非官方 (official: false)；确需载入请加 --allow-unofficial", param_hint="FILE")
     rt = _runtime()
-    with session_scope(rt.sessions) as session:
+    with relayed_events(rt.settings), session_scope(rt.sessions) as session:
         store_schedule(session, schedule, file_sha256=digest)
     days = sum(len(p.days()) for p in schedule.holidays)
     console.print(
