@@ -8,10 +8,7 @@ venue items are most of it; ids are kept as 16 bytes). It is rebuilt after a ``s
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
-import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -19,10 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cityservices.index_cache import RebuiltOnChange
 from cityservices.interchange.hsds import hsds_uuid, venue_item_key
 from cityservices.interchange.hsds_taxonomy import TAXONOMIES, all_terms, term_key
-from cityservices.kit import events
-from cityservices.metrics import observe_index_build
 from cityservices.service_map.models import Department, Item, Venue, VenueItem
 
 MAX_LOCATIONS = 5_000
@@ -78,32 +74,8 @@ def build_hsds_ids(session: Session) -> HsdsIds:
     )
 
 
-class HsdsIdsCache:
+class HsdsIdsCache(RebuiltOnChange[HsdsIds]):
     """One process's id index: rebuilt after a ``service_map.changed`` event and when older than ``ttl_s``."""
 
     def __init__(self, ttl_s: float = 60.0) -> None:
-        self.ttl_s = ttl_s
-        self._ids: HsdsIds | None = None
-        self._built = 0.0
-        self._lock = threading.Lock()
-        ref = weakref.ref(self)
-
-        def on_change(_topic: str, _payload: dict[str, Any]) -> None:
-            cache = ref()
-            if cache is not None:
-                cache.clear()
-
-        weakref.finalize(self, events.subscribe(events.SERVICE_MAP_CHANGED, on_change))
-
-    def get(self, session: Session) -> HsdsIds:
-        with self._lock:
-            if self._ids is None or time.monotonic() - self._built > self.ttl_s:
-                began = time.perf_counter()
-                self._ids = build_hsds_ids(session)
-                self._built = time.monotonic()
-                observe_index_build("hsds_ids", time.perf_counter() - began)
-            return self._ids
-
-    def clear(self) -> None:
-        with self._lock:
-            self._ids = None
+        super().__init__(build_hsds_ids, name="hsds_ids", ttl_s=ttl_s)

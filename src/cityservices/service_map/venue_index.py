@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,11 +21,10 @@ from scipy.spatial import cKDTree
 from sqlalchemy.orm import Session
 
 from cityservices.errors import NotFound, RuleViolation
-from cityservices.kit import events
+from cityservices.index_cache import RebuiltOnChange
 from cityservices.kit.calendar import WorkCalendar
 from cityservices.kit.calendar_store import load_calendar
 from cityservices.kit.geo import FloatArray, chord_to_metres, unit_vectors
-from cityservices.metrics import observe_index_build
 from cityservices.service_map import where_repository as repo
 from cityservices.service_map.hours import Interval, VenueHours, make_hours
 
@@ -242,33 +238,9 @@ def _ordered_levels(levels: set[str]) -> tuple[str, ...]:
     return tuple(sorted(levels, key=lambda lv: order.index(lv) if lv in order else len(order)))
 
 
-class VenueIndexCache:
+class VenueIndexCache(RebuiltOnChange[VenueIndex]):
     """One process's venue index: rebuilt after a ``service_map.changed`` event (``kit.events``), and in any
     case when older than ``ttl_s`` seconds (changes made by processes that do not relay events)."""
 
     def __init__(self, ttl_s: float = 60.0) -> None:
-        self.ttl_s = ttl_s
-        self._index: VenueIndex | None = None
-        self._built = 0.0
-        self._lock = threading.Lock()
-        ref = weakref.ref(self)
-
-        def on_change(_topic: str, _payload: dict[str, Any]) -> None:
-            cache = ref()
-            if cache is not None:
-                cache.clear()
-
-        weakref.finalize(self, events.subscribe(events.SERVICE_MAP_CHANGED, on_change))
-
-    def get(self, session: Session) -> VenueIndex:
-        with self._lock:
-            if self._index is None or time.monotonic() - self._built > self.ttl_s:
-                began = time.perf_counter()
-                self._index = build_venue_index(session)
-                self._built = time.monotonic()
-                observe_index_build("venues", time.perf_counter() - began)
-            return self._index
-
-    def clear(self) -> None:
-        with self._lock:
-            self._index = None
+        super().__init__(build_venue_index, name="venues", ttl_s=ttl_s)
