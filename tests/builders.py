@@ -111,3 +111,17 @@ def make_dataset() -> Dataset:
     for kind in d.counts():
         d.origins[kind] = [Origin(kind, i + 1) for i in range(len(d.records(kind)))]
     return d
+
+
+def load_dataset(url: str, dataset: Dataset) -> str:
+    """Build the schema of the database at ``url`` by the migrations and store ``dataset`` in it (replacing)."""
+    from cityservices.db import make_engine, make_session_factory, session_scope
+    from cityservices.interchange.store import import_dataset
+    from cityservices.migrate import upgrade_to_head
+
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    with session_scope(make_session_factory(engine)) as session:
+        import_dataset(session, dataset, mode="replace")
+    engine.dispose()
+    return url

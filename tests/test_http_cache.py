@@ -16,20 +16,14 @@ from cityservices.app import create_app
 from cityservices.config import Settings
 from cityservices.db import make_engine, make_session_factory, session_scope
 from cityservices.http_cache import CachedAnswer, HttpCacheMiddleware, ResponseCache, etag_matches, next_minute
-from cityservices.interchange.store import import_dataset
 from cityservices.kit.events import SERVICE_MAP_CHANGED, data_generation, publish
-from cityservices.migrate import upgrade_to_head
 from cityservices.service_map.models import Venue
-from tests.builders import make_dataset
+from tests.builders import load_dataset, make_dataset
 
 
 @pytest.fixture
 def db_and_client(fresh_db_url: str) -> Iterator[tuple[str, TestClient]]:
-    engine = make_engine(fresh_db_url)
-    upgrade_to_head(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        import_dataset(session, make_dataset(), mode="replace")
-    engine.dispose()
+    load_dataset(fresh_db_url, make_dataset())
     with TestClient(create_app(Settings(database_url=fresh_db_url))) as client:
         yield fresh_db_url, client
 

@@ -23,9 +23,7 @@ from fastapi.testclient import TestClient
 from cityservices import metrics
 from cityservices.app import create_app
 from cityservices.config import Settings
-from cityservices.db import make_engine, make_session_factory, session_scope
-from cityservices.interchange.store import import_dataset
-from cityservices.migrate import upgrade_to_head
+from tests.builders import load_dataset
 from tests.service_map.pages_data import make_pages_dataset
 
 PHONE, ID_NUMBER = "13812345678", "370202199001011234"
@@ -35,12 +33,7 @@ DEADLINE_S = 90  # generous bounds for correctness; no speed is asserted
 
 
 def _load(url: str) -> str:
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        import_dataset(session, make_pages_dataset(), mode="replace")
-    engine.dispose()
-    return url
+    return load_dataset(url, make_pages_dataset())
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from cityservices.app import create_app
 from cityservices.config import Settings
-from cityservices.db import make_engine, make_session_factory, session_scope
 from cityservices.interchange.dataset import Dataset
 from cityservices.interchange.hsds import EXT, PROFILE_URI, hsds_id
 from cityservices.interchange.hsds_ids import HsdsIdsCache
@@ -36,8 +35,7 @@ from cityservices.interchange.records import (
 )
 from cityservices.interchange.store import import_dataset
 from cityservices.kit import events
-from cityservices.migrate import upgrade_to_head
-from tests.builders import make_dataset, make_venue
+from tests.builders import load_dataset, make_dataset, make_venue
 from tests.conftest import _throwaway_pg_database
 
 Json = dict[str, Any]
@@ -70,11 +68,7 @@ def api_db(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     else:
         urls = _throwaway_pg_database("cityservices_hsds")
     url = next(urls)
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        import_dataset(session, _api_dataset(), mode="replace")
-    engine.dispose()
+    load_dataset(url, _api_dataset())
     yield url
     next(urls, None)  # drops the PostgreSQL database
 

@@ -10,20 +10,13 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from cityservices.db import make_engine, make_session_factory, session_scope
-from cityservices.interchange.store import import_dataset
-from cityservices.migrate import upgrade_to_head
+from tests.builders import load_dataset
 from tests.conftest import PG_ADMIN_URL
 from tests.service_map.pages_data import make_pages_dataset
 
 
 def _load_pages_dataset(url: str) -> str:
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        import_dataset(session, make_pages_dataset(), mode="replace")
-    engine.dispose()
-    return url
+    return load_dataset(url, make_pages_dataset())
 
 
 @pytest.fixture

@@ -14,12 +14,10 @@ from sqlalchemy import event
 
 from cityservices.app import create_app
 from cityservices.config import Settings
-from cityservices.db import make_engine, make_session_factory, session_scope
 from cityservices.interchange.records import GuideRecord
-from cityservices.interchange.store import import_dataset
 from cityservices.kit.geo import from_wgs84
-from cityservices.migrate import upgrade_to_head
 from cityservices.service_map.service import VENUE_ATTRIBUTES
+from tests.builders import load_dataset
 from tests.conftest import _throwaway_pg_database
 from tests.service_map.catalog_data import (
     ALL_VENUES,
@@ -45,12 +43,7 @@ HOSTILE = [
 
 
 def _load(url: str) -> str:
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        import_dataset(session, make_catalog_dataset(), mode="replace")
-    engine.dispose()
-    return url
+    return load_dataset(url, make_catalog_dataset())
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,9 @@ from fastapi.testclient import TestClient
 from cityservices.app import create_app
 from cityservices.config import Settings
 from cityservices.db import make_engine, make_session_factory, session_scope
-from cityservices.interchange.store import import_dataset
 from cityservices.kit.geo import from_wgs84, haversine_m
-from cityservices.migrate import upgrade_to_head
 from cityservices.service_map.routing.service import import_osm_file
+from tests.builders import load_dataset
 from tests.service_map.where_data import ORIGIN, SUNDAY, TUESDAY, make_where_dataset
 
 OSM = Path(__file__).resolve().parents[1] / "data" / "small_city.osm"
@@ -24,11 +23,7 @@ OSM = Path(__file__).resolve().parents[1] / "data" / "small_city.osm"
 
 @pytest.fixture
 def db(fresh_db_url: str) -> str:
-    engine = make_engine(fresh_db_url)
-    upgrade_to_head(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        import_dataset(session, make_where_dataset(), mode="replace")
-    engine.dispose()
+    load_dataset(fresh_db_url, make_where_dataset())
     return fresh_db_url
 
 

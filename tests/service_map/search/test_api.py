@@ -9,19 +9,12 @@ from fastapi.testclient import TestClient
 
 from cityservices.app import create_app
 from cityservices.config import Settings
-from cityservices.db import make_engine, make_session_factory, session_scope
-from cityservices.interchange.store import import_dataset
 from cityservices.kit.geo import wgs84_to_gcj02
-from cityservices.migrate import upgrade_to_head
-from tests.builders import make_dataset
+from tests.builders import load_dataset, make_dataset
 
 
 def _client(db_url: str) -> Iterator[TestClient]:
-    engine = make_engine(db_url)
-    upgrade_to_head(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        import_dataset(session, make_dataset(), mode="replace")
-    engine.dispose()
+    load_dataset(db_url, make_dataset())
     with TestClient(create_app(Settings(database_url=db_url))) as test_client:
         yield test_client
 

@@ -12,11 +12,8 @@ from typer.testing import CliRunner
 
 from cityservices.cli import app
 from cityservices.config import get_settings
-from cityservices.db import make_engine, make_session_factory, session_scope
-from cityservices.interchange.store import import_dataset
-from cityservices.migrate import upgrade_to_head
 from cityservices.service_map.search.cli import BadInputFile
-from tests.builders import make_dataset
+from tests.builders import load_dataset, make_dataset
 from tests.test_cli import run_cli
 
 runner = CliRunner()
@@ -24,11 +21,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def loaded_db(fresh_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    engine = make_engine(fresh_db_url)
-    upgrade_to_head(engine)
-    with session_scope(make_session_factory(engine)) as session:
-        import_dataset(session, make_dataset(), mode="replace")
-    engine.dispose()
+    load_dataset(fresh_db_url, make_dataset())
     monkeypatch.setenv("CITYSERVICES_DATABASE_URL", fresh_db_url)
     get_settings.cache_clear()
     yield fresh_db_url
