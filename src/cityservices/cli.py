@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cityservices.config import Settings, get_settings
-from cityservices.db import session_scope
+from cityservices.db import refresh_planner_statistics, session_scope
 from cityservices.errors import AppError
 from cityservices.interchange.dataset import ImportFailed
 from cityservices.interchange.dump import dump_dataset
@@ -106,6 +106,8 @@ def _import(rt: Runtime, path: Path, *, fmt: str, mode: str) -> None:
                 counts = upsert_venues(session, dataset)
             else:
                 counts = import_dataset(session, dataset, mode="replace" if mode == "replace" else "insert", step=step)
+        progress.update(task, description="更新查询统计")
+        refresh_planner_statistics(rt.engine)
         progress.update(task, completed=len(WRITE_STEPS) + 1, description="完成")
     console.print("已导入: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
 

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CITYSERVICES_", env_file=".env", extra="ignore")
 
     database_url: str = Field(default_factory=default_database_url)
+    database_pool_size: int = Field(default=16, ge=1, le=200)
     demo_data_dir: Path = PROJECT_ROOT / "data" / "qingdao"
     host: str = "127.0.0.1"
     port: int = 8000

@@ -35,8 +35,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout, and its folder is created."""
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 16) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout, and its folder is created.
+
+    A PostgreSQL engine keeps ``pool_size`` connections open (and opens as many again under a burst): a request
+    that has to open a connection waits for a new server process, which under load can take a second."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -44,7 +47,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -63,3 +66,10 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def refresh_planner_statistics(engine: Engine) -> None:
+    """``ANALYZE`` after a bulk load, so the query planner knows the new table sizes at once (PostgreSQL would
+    otherwise plan on empty-table statistics until autovacuum gets round to it, under load)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE")

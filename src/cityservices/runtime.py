@@ -25,7 +25,7 @@ class Runtime:
 
 
 def make_runtime(settings: Settings) -> Runtime:
-    engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    engine = make_engine(settings.database_url, echo=settings.sql_echo, pool_size=settings.database_pool_size)
     return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))
 
 
