@@ -24,6 +24,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=default_database_url)
     database_pool_size: int = Field(default=16, ge=1, le=200)
+    database_pool_prefill: bool = False  # `serve` turns it on for its workers
     demo_data_dir: Path = PROJECT_ROOT / "data" / "qingdao"
     host: str = "127.0.0.1"
     port: int = 8000

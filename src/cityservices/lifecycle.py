@@ -28,6 +28,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from cityservices import metrics
+from cityservices.db import open_pool
 from cityservices.errors import error_responses
 from cityservices.interchange.hsds_api import hsds_ids_cache
 from cityservices.kit import events
@@ -77,6 +78,8 @@ class Readiness:
         runtime: Runtime = app.state.runtime
         self.last_attempt = time.monotonic()
         try:
+            if runtime.settings.database_pool_prefill:
+                open_pool(runtime.engine, runtime.settings.database_pool_size)
             if not self.built["search_index"]:
                 get_search_index(runtime.engine, runtime.sessions)
                 self.built["search_index"] = True

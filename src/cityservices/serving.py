@@ -3,7 +3,8 @@
 uvicorn's own supervisor starts the workers on one shared socket, restarts a worker that dies or stops
 answering its health pings, and handles ``SIGHUP`` (rolling restart), ``SIGTTIN`` / ``SIGTTOU`` (one worker
 more / fewer). Before the workers start, the parent process upgrades the schema, makes the secret key file
-(so that every worker signs CSRF tokens with the same key) and prepares the metrics directory.
+(so that every worker signs CSRF tokens with the same key), prepares the metrics directory and tells the
+workers to open their database pools before they take requests (``database_pool_prefill``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def run_server(settings: Settings, *, host: str | None, port: int | None, worker
     upgrade_to_head(runtime.engine)
     runtime.engine.dispose()  # the workers open their own connections
     load_secret(settings)
+    os.environ["CITYSERVICES_DATABASE_POOL_PREFILL"] = "true"  # each worker opens its pool before serving
     with multiprocess_directory(count):
         uvicorn.run(
             "cityservices.app:create_app",
