@@ -72,9 +72,8 @@ def refresh_planner_statistics(engine: Engine) -> None:
     """After a bulk load: ``VACUUM ANALYZE`` on PostgreSQL, ``ANALYZE`` on SQLite.
 
     The planner then knows the new table sizes at once, and PostgreSQL's visibility map is set, instead of
-    autovacuum doing both later while the server is under load (measured: for the first minutes after a load,
-    p99 rose from tens of milliseconds to over 400 ms). SQLite's ``VACUUM`` would rewrite the whole file, so it
-    only gets ``ANALYZE``."""
+    autovacuum doing both later while the server is under load. SQLite's ``VACUUM`` would rewrite the whole
+    file, so it only gets ``ANALYZE``."""
     command = "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql(command)
