@@ -125,3 +125,13 @@ def load_dataset(url: str, dataset: Dataset) -> str:
         import_dataset(session, dataset, mode="replace")
     engine.dispose()
     return url
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a server a test starts)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port

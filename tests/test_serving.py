@@ -8,7 +8,6 @@ import logging
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from fastapi.testclient import TestClient
 from cityservices import metrics
 from cityservices.app import create_app
 from cityservices.config import Settings
-from tests.builders import load_dataset
+from tests.builders import free_port, load_dataset
 from tests.service_map.pages_data import make_pages_dataset
 
 PHONE, ID_NUMBER = "13812345678", "370202199001011234"
@@ -131,18 +130,11 @@ def test_metrics_can_be_turned_off(loaded_db: str) -> None:
 # --- a real server with two workers -------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class TwoWorkers:
     """``cityservices serve --workers 2`` on a free port; its stdout (the access log) kept in a file."""
 
     def __init__(self, tmp_path: Path, database_url: str) -> None:
-        self.base = f"http://127.0.0.1:{_free_port()}"
+        self.base = f"http://127.0.0.1:{free_port()}"
         self.env = {
             **os.environ, "CITYSERVICES_DATABASE_URL": database_url, "CITYSERVICES_SECRET_KEY": "serving-secret",
             "CITYSERVICES_COOKIE_SECURE": "false", "CITYSERVICES_RATE_LIMIT_API_PER_MINUTE": "0",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from cityservices.kit.audit import AuditEntry
 from cityservices.migrate import upgrade_to_head
 from cityservices.service_map.models import Venue
 from cityservices.staff.models import RecordVersion
+from tests.builders import free_port
 from tests.staff.helpers import PASSWORD, SHINAN_VENUE, seed
 
 EDITS = 400
@@ -29,16 +29,9 @@ KILL_AFTER = 15
 STARTUP_LIMIT_S = 90
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class Server:
     def __init__(self, tmp_path: Path, database_url: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ, "CITYSERVICES_DATABASE_URL": database_url, "CITYSERVICES_SECRET_KEY": "crash-test-secret",
