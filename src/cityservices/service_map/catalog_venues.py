@@ -15,8 +15,8 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from cityservices.errors import NotFound
+from cityservices.interchange.dump import venue_record
 from cityservices.interchange.geojson import venue_feature
-from cityservices.interchange.records import WEEKDAYS, HoursException, VenueRecord
 from cityservices.kit.calendar import WorkCalendar, to_china_time
 from cityservices.kit.calendar_store import load_calendar
 from cityservices.kit.geo import Crs, from_wgs84
@@ -107,22 +107,6 @@ def venue_collection(session: Session, f: VenueFilter, *, open_at: dt.datetime |
         calendar = _checked_calendar(session, at)
         venues = [v for v in venues if is_open_at(hours_of_venue(v), at, calendar)]
     return {"type": "FeatureCollection", "features": [venue_feature(venue_record(v)) for v in venues]}
-
-
-def venue_record(venue: Venue) -> VenueRecord:
-    """A stored venue (intervals, exceptions and departments loaded) as the interchange record."""
-    hours: dict[str, list[tuple[str, str]]] = {day: [] for day in WEEKDAYS}
-    for iv in venue.intervals:
-        hours[WEEKDAYS[iv.weekday]].append((iv.opens.strftime("%H:%M"), iv.closes.strftime("%H:%M")))
-    exceptions = [
-        HoursException(date=e.on_date, intervals=[(str(a), str(b)) for a, b in e.intervals], note=e.note)
-        for e in venue.exceptions
-    ]
-    columns = {c.key: getattr(venue, c.key) for c in Venue.__table__.columns}
-    departments = [d.code for d in venue.departments]
-    return VenueRecord.model_validate({
-        **columns, "hours": hours, "hours_exceptions": exceptions, "departments": departments
-    })  # fmt: skip
 
 
 def venue_detail(session: Session, venue_id: str, *, crs: Crs) -> VenueRead:
