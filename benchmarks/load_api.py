@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from cityservices.db import make_engine
-from cityservices.service_map.models import Bundle, Item, Venue
+from cityservices.service_map.catalogue.models import Bundle, Item, Venue
 
 ROOT = Path(__file__).resolve().parents[1]
 LUA = Path(__file__).with_name("load_api.lua")

@@ -21,10 +21,10 @@ from sqlalchemy.engine import make_url
 
 from cityservices.config import Settings
 from cityservices.db import session_scope
-from cityservices.interchange.native import read_dataset
-from cityservices.interchange.store import import_dataset
-from cityservices.migrate import upgrade_to_head
-from cityservices.runtime import make_runtime
+from cityservices.platform.migrate import upgrade_to_head
+from cityservices.platform.runtime import make_runtime
+from cityservices.service_map.interchange.native import read_dataset
+from cityservices.service_map.interchange.store import import_dataset
 
 
 def load_once(database_url: str, data_dir: Path) -> tuple[float, float]:

@@ -24,15 +24,15 @@ from sqlalchemy.engine import make_url
 
 from cityservices.config import Settings
 from cityservices.db import session_scope
-from cityservices.interchange.native import read_dataset
-from cityservices.interchange.store import import_dataset
 from cityservices.kit.calendar import CHINA_TZ
 from cityservices.kit.geo import EARTH_RADIUS_M
-from cityservices.migrate import upgrade_to_head
-from cityservices.runtime import make_runtime
-from cityservices.service_map.hours import make_hours
-from cityservices.service_map.nearest import NearestQuery, Target, find_nearest_venues, resolve_target
-from cityservices.service_map.venue_index import ItemRef, VenueColumns, VenueIndex, build_venue_index
+from cityservices.platform.migrate import upgrade_to_head
+from cityservices.platform.runtime import make_runtime
+from cityservices.service_map.interchange.native import read_dataset
+from cityservices.service_map.interchange.store import import_dataset
+from cityservices.service_map.where.hours import make_hours
+from cityservices.service_map.where.nearest import NearestQuery, Target, find_nearest_venues, resolve_target
+from cityservices.service_map.where.venue_index import ItemRef, VenueColumns, VenueIndex, build_venue_index
 
 AT = dt.datetime(2026, 12, 1, 10, 0, tzinfo=CHINA_TZ)
 QINGDAO = ((35.95, 36.35), (120.0, 120.65))

@@ -22,8 +22,8 @@ import numpy as np
 from cityservices.config import Settings
 from cityservices.db import session_scope
 from cityservices.kit.geo import haversine_m
-from cityservices.migrate import upgrade_to_head
-from cityservices.runtime import make_runtime
+from cityservices.platform.migrate import upgrade_to_head
+from cityservices.platform.runtime import make_runtime
 from cityservices.service_map.routing.graph import RoadGraph
 from cityservices.service_map.routing.osm import RoadNetwork, Segment
 from cityservices.service_map.routing.repository import replace_road_graph

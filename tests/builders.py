@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cityservices.interchange.dataset import Dataset, Origin
-from cityservices.interchange.records import (
+from cityservices.service_map.interchange.dataset import Dataset, Origin
+from cityservices.service_map.interchange.records import (
     BoundaryRecord,
     BundleItemRef,
     BundleRecord,
@@ -116,8 +116,8 @@ def make_dataset() -> Dataset:
 def load_dataset(url: str, dataset: Dataset) -> str:
     """Build the schema of the database at ``url`` by the migrations and store ``dataset`` in it (replacing)."""
     from cityservices.db import make_engine, make_session_factory, session_scope
-    from cityservices.interchange.store import import_dataset
-    from cityservices.migrate import upgrade_to_head
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.service_map.interchange.store import import_dataset
 
     engine = make_engine(url)
     upgrade_to_head(engine)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from cityservices.db import make_engine, make_session_factory
-from cityservices.migrate import upgrade_to_head
+from cityservices.platform.migrate import upgrade_to_head
 
 PG_ADMIN_URL = os.environ.get("CITYSERVICES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cityservices.interchange.native import write_dataset
+from cityservices.service_map.interchange.native import write_dataset
 from tests.builders import make_dataset
 
 

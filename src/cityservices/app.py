@@ -12,22 +12,25 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from cityservices import __version__
 from cityservices.config import Settings, get_settings
 from cityservices.errors import AppError
-from cityservices.http_cache import HttpCacheMiddleware
-from cityservices.interchange import hsds_api
 from cityservices.kit.masking import install_log_masking
-from cityservices.lifecycle import Readiness, lifespan
-from cityservices.lifecycle import router as readiness_router
-from cityservices.metrics import router as metrics_router
-from cityservices.observability import ObservabilityMiddleware
-from cityservices.openapi import install_openapi
-from cityservices.runtime import make_runtime
-from cityservices.security import install_security
-from cityservices.service_map import api as service_map_api
-from cityservices.service_map import catalog_api, feedback_api, map_api, search_api
-from cityservices.service_map import pages as service_map_pages
-from cityservices.service_map import where_api as service_map_where_api
-from cityservices.staff.web import install_staff
-from cityservices.templating import STATIC_DIR, templates
+from cityservices.platform.http_cache import HttpCacheMiddleware
+from cityservices.platform.lifecycle import Readiness, lifespan
+from cityservices.platform.lifecycle import router as readiness_router
+from cityservices.platform.metrics import router as metrics_router
+from cityservices.platform.observability import ObservabilityMiddleware
+from cityservices.platform.openapi import install_openapi
+from cityservices.platform.runtime import make_runtime
+from cityservices.platform.security import install_security
+from cityservices.platform.templating import STATIC_DIR, templates
+from cityservices.service_map.catalogue import api as catalog_api
+from cityservices.service_map.catalogue import pages as service_map_pages
+from cityservices.service_map.editing.web import install_staff
+from cityservices.service_map.feedback import api as feedback_api
+from cityservices.service_map.hsds import api as hsds_api
+from cityservices.service_map.search import api as search_api
+from cityservices.service_map.venues import api as service_map_api
+from cityservices.service_map.where import api as map_api
+from cityservices.service_map.where import api as service_map_where_api
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -35,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json",
-        lifespan=lifespan,  # per worker: event relay, index warm-up (cityservices.lifecycle)
+        lifespan=lifespan,  # per worker: event relay, index warm-up (cityservices.platform.lifecycle)
     )  # fmt: skip
     app.state.runtime = make_runtime(settings)
     app.state.readiness = Readiness()
@@ -54,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalog_api.router)
     app.include_router(service_map_where_api.router)
     app.include_router(search_api.router)
-    app.include_router(map_api.router)
+    app.include_router(map_api.map_router)
     app.include_router(feedback_api.router)
     app.include_router(hsds_api.router)
     app.include_router(service_map_pages.router)

@@ -12,20 +12,20 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cityservices.auth.cli import register as register_staff_commands
 from cityservices.config import Settings, get_settings
 from cityservices.db import refresh_planner_statistics, session_scope
 from cityservices.errors import AppError
-from cityservices.interchange.dataset import ImportFailed
-from cityservices.interchange.dump import dump_dataset
-from cityservices.interchange.formats import FORMATS, Format, get_format
-from cityservices.interchange.geojson import upsert_venues
-from cityservices.interchange.store import WRITE_STEPS, import_dataset
-from cityservices.migrate import upgrade_to_head
-from cityservices.runtime import Runtime, make_runtime, relayed_events
+from cityservices.platform.migrate import upgrade_to_head
+from cityservices.platform.runtime import Runtime, make_runtime, relayed_events
+from cityservices.service_map.catalogue.service import collect_stats
+from cityservices.service_map.interchange.dataset import ImportFailed
+from cityservices.service_map.interchange.dump import dump_dataset
+from cityservices.service_map.interchange.formats import FORMATS, Format, get_format
+from cityservices.service_map.interchange.geojson import upsert_venues
+from cityservices.service_map.interchange.store import WRITE_STEPS, import_dataset
 from cityservices.service_map.search.cli import register as register_search_commands
-from cityservices.service_map.service import collect_stats
-from cityservices.service_map.where_cli import register as register_where_commands
-from cityservices.staff.cli import register as register_staff_commands
+from cityservices.service_map.where.cli import register as register_where_commands
 
 app = typer.Typer(
     help="cityservices: 城市政务服务平台",
@@ -153,7 +153,7 @@ def serve(
     ] = None,
 ) -> None:
     """启动 Web 服务 (页面与 /api/v1)；默认每个 CPU 核一个工作进程 (docs/operations.md "Serving")。"""
-    from cityservices.serving import run_server
+    from cityservices.platform.serving import run_server
 
     run_server(get_settings(), host=host, port=port, workers=workers)
 

@@ -9,6 +9,8 @@ from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
+from cityservices.auth.scopes import require_admin, require_editor
+from cityservices.auth.service import SignedIn, resolve_session
 from cityservices.errors import Forbidden, Unauthenticated
 from cityservices.kit.pagination import (
     DEFAULT_LIMIT,
@@ -19,10 +21,8 @@ from cityservices.kit.pagination import (
     PageRequest,
     decode_cursor,
 )
-from cityservices.runtime import Runtime
-from cityservices.security import SESSION_COOKIE, STAFF_PREFIXES
-from cityservices.staff.accounts import SignedIn, resolve_session
-from cityservices.staff.scope import require_admin, require_editor
+from cityservices.platform.runtime import Runtime
+from cityservices.platform.security import SESSION_COOKIE, STAFF_PREFIXES
 
 
 def get_runtime(request: Request) -> Runtime:

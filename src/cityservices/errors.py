@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, Field
+
 
 class AppError(Exception):
     """Base of every expected error."""
@@ -56,6 +58,15 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
     """``responses=`` for a route or router: each status answered with the JSON error body ``ErrorBody``."""
-    from cityservices.error_schemas import ErrorBody
 
     return {status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS.get(status, "Error")} for status in statuses}
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The parameter or body field, dotted for nested fields")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="A stable machine-readable code, e.g. not_found, invalid_request")
+    detail: str | list[FieldError] = Field(description="A message, or (invalid_request) one entry per field")

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from cityservices.kit.geo import haversine_m, wgs84_to_gcj02
-from cityservices.service_map.models import Feedback, Venue
+from cityservices.service_map.catalogue.models import Feedback, Venue
 from tests.browser.conftest import DESKTOP, MOBILE, Server, watch_console
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cityservices.interchange.dataset import Dataset, Origin
-from cityservices.interchange.records import (
+from cityservices.service_map.interchange.dataset import Dataset, Origin
+from cityservices.service_map.interchange.records import (
     BundleItemRef,
     BundleRecord,
     DepartmentRecord,

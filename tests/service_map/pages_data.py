@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cityservices.interchange.dataset import Dataset, Origin
-from cityservices.interchange.records import BoundaryRecord, DivisionRecord
+from cityservices.service_map.interchange.dataset import Dataset, Origin
+from cityservices.service_map.interchange.records import BoundaryRecord, DivisionRecord
 from tests.builders import make_dataset, make_venue
 
 SCRIPT = "<script>alert(1)</script>"

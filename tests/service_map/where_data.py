@@ -3,8 +3,8 @@ different levels, a bundle, POIs of several categories."""
 
 from __future__ import annotations
 
-from cityservices.interchange.dataset import Dataset, Origin
-from cityservices.interchange.records import (
+from cityservices.service_map.interchange.dataset import Dataset, Origin
+from cityservices.service_map.interchange.records import (
     ImplementationRecord,
     ItemRecord,
     PoiRecord,

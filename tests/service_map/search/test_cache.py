@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cityservices.db import make_engine, make_session_factory, session_scope
-from cityservices.interchange.store import import_dataset
-from cityservices.migrate import upgrade_to_head
+from cityservices.platform.migrate import upgrade_to_head
+from cityservices.service_map.interchange.store import import_dataset
 from cityservices.service_map.search import cache
 from tests.builders import make_dataset
 

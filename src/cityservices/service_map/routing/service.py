@@ -22,7 +22,7 @@ from cityservices.service_map.routing.models import RoadGraphImport
 from cityservices.service_map.routing.osm import RoadNetwork, read_osm
 from cityservices.service_map.routing.profiles import WALK_SPEED_KMH
 from cityservices.service_map.routing.steps import RouteStep, build_steps
-from cityservices.service_map.travel import estimate_travel
+from cityservices.service_map.where.travel import estimate_travel
 
 SNAP_MAX_M = 1000.0
 ACCESS_SPEED_MPS = WALK_SPEED_KMH / 3.6

@@ -19,8 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cityservices.kit import events
-from cityservices.metrics import observe_index_build
-from cityservices.service_map.models import Bundle, BundleItem, Division, Guide, Item
+from cityservices.platform.metrics import observe_index_build
+from cityservices.service_map.catalogue.models import Bundle, BundleItem, Division, Guide, Item
 from cityservices.service_map.search.engine import SearchIndex, build_search_index
 
 CHECK_SECONDS = 30.0

@@ -13,8 +13,8 @@ from rich.table import Table
 
 from cityservices.config import get_settings
 from cityservices.errors import AppError
-from cityservices.migrate import upgrade_to_head
-from cityservices.runtime import make_runtime
+from cityservices.platform.migrate import upgrade_to_head
+from cityservices.platform.runtime import make_runtime
 from cityservices.service_map.search.cache import get_search_index
 from cityservices.service_map.search.engine import SearchIndex
 from cityservices.service_map.search.evaluate import Report, evaluate, read_cases

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cityservices.service_map.models import Bundle, BundleItem, Department, Division, Guide, Item
+from cityservices.service_map.catalogue.models import Bundle, BundleItem, Department, Division, Guide, Item
 
 
 @dataclass(frozen=True)

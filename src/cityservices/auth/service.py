@@ -1,0 +1,184 @@
+"""Accounts, sign-in with lock-out, and sessions (rules only: no FastAPI, never commits)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from cityservices.auth import repository as repo
+from cityservices.auth.models import ROLES, LoginAttempt, StaffAccount, StaffSession
+from cityservices.auth.passwords import hash_password, needs_rehash, verify_password
+from cityservices.config import Settings
+from cityservices.errors import Conflict, NotFound, RuleViolation
+from cityservices.kit.audit import Actor, record_audit, utc_now
+from cityservices.kit.masking import mask_phone
+from cityservices.service_map.interchange.records import CODE_PATTERN, DIVISION_CODE_PATTERN
+
+log = logging.getLogger(__name__)
+USERNAME_MAX = 64
+LOCKED_MESSAGE = "登录失败次数过多，账户已暂时锁定，请稍后再试"
+FAILED_MESSAGE = "用户名或密码错误"
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """Datetimes read back from SQLite are naive; every stored value is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    account: StaffAccount | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A resolved session: the account and who acts (for audit rows)."""
+
+    account: StaffAccount
+    session_id: str
+    actor: Actor
+
+
+def create_account(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    role: str,
+    district_code: str | None = None,
+    department_code: str | None = None,
+    phone: str | None = None,
+    actor: Actor,
+) -> StaffAccount:
+    """Add an account; the password is hashed with Argon2id."""
+    username = username.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{3,64}", username):
+        raise RuleViolation("用户名应为 3-64 个字母、数字、下划线、点或连字符")
+    if role not in ROLES:
+        raise RuleViolation(f"角色应为 {', '.join(ROLES)} 之一")
+    if district_code and not re.fullmatch(DIVISION_CODE_PATTERN, district_code):
+        raise RuleViolation("区划代码格式有误")
+    if department_code and not re.fullmatch(CODE_PATTERN, department_code):
+        raise RuleViolation("部门代码格式有误")
+    if phone and not re.fullmatch(r"[0-9+\- ]{5,20}", phone):
+        raise RuleViolation("电话号码格式有误")
+    if repo.get_account_by_username(session, username) is not None:
+        raise Conflict(f"用户名 {username} 已存在")
+    now = utc_now()
+    account = StaffAccount(
+        username=username, display_name=display_name.strip() or username, password_hash=hash_password(password),
+        role=role, district_code=district_code or None, department_code=department_code or None,
+        phone=phone or None, is_active=True, created_at=now, password_changed_at=now,
+    )  # fmt: skip
+    session.add(account)
+    session.flush()
+    detail = {"role": role, "district_code": district_code, "department_code": department_code}
+    record_audit(
+        session, actor=actor, action="account.create", target_kind="account", target_key=username, detail=detail
+    )
+    log.info("staff account %s created (%s), phone %s", username, role, mask_phone(phone))
+    return account
+
+
+def authenticate(session: Session, *, username: str, password: str, ip: str | None, settings: Settings) -> LoginResult:
+    """Check a sign-in. Every attempt is recorded; after too many failures the user name is locked for a while
+    (unknown user names too, so that the answer never tells whether an account exists)."""
+    username = username.strip()[:USERNAME_MAX]
+    now = utc_now()
+    window_start = now - dt.timedelta(minutes=settings.login_lockout_minutes)
+    actor = Actor(id=None, name=username or "-", ip=ip)
+    if repo.failures_since(session, username, window_start) >= settings.login_max_failures:
+        session.add(LoginAttempt(username=username, at=now, succeeded=False, ip=ip))
+        record_audit(session, actor=actor, action="login.locked", target_kind="account", target_key=username)
+        return LoginResult(None, LOCKED_MESSAGE)
+    account = repo.get_account_by_username(session, username)
+    valid = verify_password(account.password_hash if account else None, password)
+    ok = account is not None and account.is_active and valid
+    session.add(LoginAttempt(username=username, at=now, succeeded=ok, ip=ip))
+    if not ok or account is None:
+        record_audit(session, actor=actor, action="login.failure", target_kind="account", target_key=username)
+        log.info("failed sign-in for %r from %s", username, ip)
+        return LoginResult(None, FAILED_MESSAGE)
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    record_audit(session, actor=Actor(account.id, account.username, ip), action="login.success",
+                 target_kind="account", target_key=account.username)  # fmt: skip
+    return LoginResult(account)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(
+    session: Session, *, account: StaffAccount, ip: str | None, settings: Settings, previous_token: str | None = None
+) -> str:
+    """A new session with a fresh random token (never the one the browser came with: no fixation)."""
+    now = utc_now()
+    if previous_token:
+        repo.delete_session_row(session, _digest(previous_token))
+    repo.delete_expired_sessions(session, now)
+    token = secrets.token_urlsafe(32)
+    expires = now + dt.timedelta(hours=settings.session_max_hours)
+    session.add(StaffSession(id=_digest(token), account_id=account.id, created_at=now, last_seen_at=now,
+                             expires_at=expires, ip=ip))  # fmt: skip
+    return token
+
+
+def resolve_session(session: Session, *, token: str, ip: str | None, settings: Settings) -> SignedIn | None:
+    """The signed-in account of a session token, or None (unknown, expired, idle too long, or inactive)."""
+    row = repo.get_session_row(session, _digest(token))
+    if row is None:
+        return None
+    now = utc_now()
+    idle_limit = dt.timedelta(minutes=settings.session_idle_minutes)
+    account = repo.get_account(session, row.account_id)
+    if (
+        as_utc(row.expires_at) <= now
+        or now - as_utc(row.last_seen_at) > idle_limit
+        or not account
+        or not account.is_active
+    ):
+        repo.delete_session_row(session, row.id)
+        return None
+    if now - as_utc(row.last_seen_at) > dt.timedelta(minutes=1):
+        row.last_seen_at = now
+    return SignedIn(account, row.id, Actor(account.id, account.username, ip))
+
+
+def end_session(session: Session, *, signed_in: SignedIn) -> None:
+    repo.delete_session_row(session, signed_in.session_id)
+    record_audit(session, actor=signed_in.actor, action="logout", target_kind="account",
+                 target_key=signed_in.account.username)  # fmt: skip
+
+
+def reveal_phone(session: Session, *, account_id: int, actor: Actor) -> str | None:
+    """A staff member's phone number in full; every read is audited."""
+    account = repo.get_account(session, account_id)
+    if account is None:
+        raise NotFound("未找到该账户")
+    record_audit(session, actor=actor, action="account.phone.read", target_kind="account", target_key=account.username)
+    return account.phone
+
+
+def set_active(session: Session, *, account_id: int, active: bool, actor: Actor) -> StaffAccount:
+    """Enable or disable an account; disabling ends its sessions. The last active admin stays."""
+    account = repo.get_account(session, account_id)
+    if account is None:
+        raise NotFound("未找到该账户")
+    if not active and account.role == "admin" and account.is_active and repo.count_admins(session) <= 1:
+        raise RuleViolation("不能停用最后一个管理员账户")
+    account.is_active = active
+    if not active:
+        repo.delete_sessions_of(session, account.id)
+    action = "account.enable" if active else "account.disable"
+    record_audit(session, actor=actor, action=action, target_kind="account", target_key=account.username)
+    return account

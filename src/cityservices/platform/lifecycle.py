@@ -1,0 +1,186 @@
+"""A worker's life: the app's lifespan (event relay, index warm-up) and readiness (``GET /api/v1/ready``).
+
+At startup each worker process starts its event relay (``runtime.make_event_relay``) and builds its in-memory
+indexes (search, nearest venues, HSDS ids) before it accepts a request, so the first request is not slow. If that
+fails (the database is down, the schema is old) the worker starts anyway: liveness (``/api/v1/health``)
+holds, readiness answers 503, and each readiness check retries the warm-up (at most every ``RETRY_S``).
+
+Readiness (200 only when all hold): the database answers, its schema is at the newest migration, and this
+worker has built its indexes. After a change the indexes are rebuilt on next use; the worker stays ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from cityservices.db import open_pool
+from cityservices.errors import error_responses
+from cityservices.kit import events
+from cityservices.platform import metrics
+from cityservices.platform.migrate import alembic_config
+from cityservices.platform.runtime import Runtime, make_event_relay
+from cityservices.service_map.hsds.api import hsds_ids_cache
+from cityservices.service_map.search.cache import get_search_index
+from cityservices.service_map.where.venue_index import VenueIndexCache
+
+log = logging.getLogger(__name__)
+RETRY_S = 5.0  # a failed warm-up is retried by the next readiness check at least this much later
+INDEXES = ("search_index", "venue_index", "hsds_ids")
+
+
+@dataclass
+class Readiness:
+    """What this worker has built; ``warm_up`` builds it, ``check_readiness`` reports it with the database."""
+
+    built: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(INDEXES, False))
+    last_error: str | None = None
+    last_attempt: float | None = None  # None: the lifespan has not run (the app is not started)
+    retry_s: float = RETRY_S
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def warm(self) -> bool:
+        return all(self.built.values())
+
+    def warm_up(self, app: FastAPI) -> bool:
+        """Build the search and venue indexes now; False (and the reason kept) if that failed."""
+        with self.lock:
+            return self._build(app)
+
+    def retry(self, app: FastAPI) -> bool:
+        """Warm up again if the last attempt failed more than ``retry_s`` ago and none is under way."""
+        if self.warm:
+            return True
+        if self.last_attempt is None or time.monotonic() - self.last_attempt < self.retry_s:
+            return False
+        if not self.lock.acquire(blocking=False):
+            return False
+        try:
+            return self._build(app)
+        finally:
+            self.lock.release()
+
+    def _build(self, app: FastAPI) -> bool:
+        runtime: Runtime = app.state.runtime
+        self.last_attempt = time.monotonic()
+        try:
+            if runtime.settings.database_pool_prefill:
+                open_pool(runtime.engine, runtime.settings.database_pool_size)
+            if not self.built["search_index"]:
+                get_search_index(runtime.engine, runtime.sessions)
+                self.built["search_index"] = True
+            if not self.built["venue_index"]:
+                with runtime.sessions() as session:
+                    venue_index_cache(app).get(session).prebuild_item_trees()
+                self.built["venue_index"] = True
+            if not self.built["hsds_ids"]:
+                with runtime.sessions() as session:
+                    hsds_ids_cache(app).get(session)
+                self.built["hsds_ids"] = True
+        except Exception as exc:
+            self.last_error = type(exc).__name__  # the full message goes to the log, not to the public
+            log.warning("index warm-up failed, the worker is not ready: %s", exc)
+            return False
+        self.last_error = None
+        return True
+
+
+def venue_index_cache(app: FastAPI) -> VenueIndexCache:
+    """The app's venue index cache (the one ``where_api`` uses)."""
+    cache: VenueIndexCache | None = getattr(app.state, "venue_index_cache", None)
+    if cache is None:
+        cache = app.state.venue_index_cache = VenueIndexCache()
+    return cache
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the event relay, warm the indexes; at shutdown stop both and drop this worker's live metrics."""
+    runtime: Runtime = app.state.runtime
+    readiness: Readiness = app.state.readiness
+    relay = make_event_relay(runtime.settings)
+    started = relay is not None and events.start_relay(relay)
+    if started and relay is not None:
+        log.info("change notifications relayed through %s", relay.name)
+    metrics.mark_dead_workers_if_multiprocess()
+    began = time.perf_counter()
+    if readiness.warm_up(app):
+        log.info("worker %s ready: indexes built in %.2f s", os.getpid(), time.perf_counter() - began)
+    try:
+        yield
+    finally:
+        if started and relay is not None:
+            events.stop_relay(relay)
+        metrics.mark_this_process_dead()
+
+
+class ReadyRead(BaseModel):
+    status: str = Field(description="Always ``ready``")
+    checks: dict[str, str] = Field(description="Each check and its state")
+    pid: int = Field(description="The worker process that answered")
+    data_generation: int = Field(description="Changes this worker has heard of (kit.events.data_generation)")
+
+
+router = APIRouter(prefix="/api/v1", tags=["ops"])
+
+
+@router.get("/ready", response_model=ReadyRead, responses=error_responses(503))
+def ready(request: Request) -> Any:
+    """Readiness for a load balancer: 200 when the database answers, its schema is at the newest migration
+    and this worker's indexes are built; otherwise 503 ``not_ready`` saying what is missing."""
+    request.app.state.readiness.retry(request.app)
+    checks, problems = check_readiness(request.app)
+    headers = {"Cache-Control": "no-store"}
+    if problems:
+        body = {"error": "not_ready", "detail": "; ".join(problems), "checks": checks}
+        return JSONResponse(body, status_code=503, headers=headers)
+    answer = ReadyRead(status="ready", checks=checks, pid=os.getpid(), data_generation=events.data_generation())
+    return JSONResponse(answer.model_dump(), headers=headers)
+
+
+def check_readiness(app: FastAPI) -> tuple[dict[str, str], list[str]]:
+    """Each check's state, and the problems (empty when ready)."""
+    runtime: Runtime = app.state.runtime
+    readiness: Readiness = app.state.readiness
+    checks: dict[str, str] = {}
+    problems: list[str] = []
+    try:
+        with runtime.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = "unreachable"
+        problems.append(f"数据库无法连接 ({type(exc).__name__})")
+        current = None
+    if current is not None:
+        at_head = current == migration_heads()
+        checks["schema"] = "ok" if at_head else "outdated"
+        if not at_head:
+            problems.append("数据库结构不是最新版本 (请运行 cityservices init-db)")
+    for name, built in readiness.built.items():
+        checks[name] = "ok" if built else "not_built"
+    if not readiness.warm:
+        reason = f": {readiness.last_error}" if readiness.last_error else ""
+        problems.append(f"内存索引尚未建立{reason}")
+    relay = events.current_relay()
+    checks["event_relay"] = relay.name if relay is not None else "none"
+    return checks, problems
+
+
+@lru_cache(maxsize=1)
+def migration_heads() -> frozenset[str]:
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())

@@ -1,0 +1,80 @@
+"""The OpenAPI document, with every error response the middleware and handlers can give declared.
+
+Routes declare the errors of their own logic (``responses=error_responses(404, 409)``). The errors that come
+from the layers around every route are added here, in one place, so the document cannot forget them:
+
+- 422 on every operation that takes parameters or a body, with our body ``ErrorBody`` (FastAPI's default
+  ``HTTPValidationError`` shape is not what the validation handler sends);
+- 404 on every operation with a path parameter (an unknown id);
+- 429 on the rate-limited public API (``/api/v1``, ``/api/hsds``), 401/403 on the staff API (no session, role,
+  scope or CSRF token), 413 on every request with a body (refused before it is read), 400 on a body that
+  cannot be parsed at all;
+- 304 on the cached reads (``If-None-Match``; see ``http_cache``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from cityservices.errors import ERROR_DESCRIPTIONS, ErrorBody, FieldError
+from cityservices.platform.http_cache import CACHED_PREFIXES, UNCACHED_PATHS
+
+ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
+RATE_LIMITED_PREFIXES = ("/api/v1/", "/api/hsds")
+BODY_METHODS = frozenset({"post", "put", "patch"})
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Replace ``app.openapi`` with a builder that completes the error responses (built once, then kept)."""
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            app.openapi_schema = complete_errors(document)
+        return app.openapi_schema
+
+    app.openapi = build  # type: ignore[method-assign]
+
+
+def complete_errors(document: dict[str, Any]) -> dict[str, Any]:
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorBody, FieldError):
+        schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas[model.__name__].pop("$defs", None)
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_implied_statuses(path, method, operation)):
+                responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS.get(status, "Error")})
+            for status, response in responses.items():
+                if status.startswith(("4", "5")):
+                    response["content"] = {"application/json": {"schema": ERROR_REF}}
+            if method == "get" and _is_cached(path):
+                responses.setdefault("304", {"description": "Not modified: the ETag in If-None-Match still holds"})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return document
+
+
+def _implied_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+    statuses: set[int] = set()
+    if operation.get("parameters") or "requestBody" in operation:
+        statuses.add(422)
+    if "{" in path:
+        statuses.add(404)
+    if path.startswith(RATE_LIMITED_PREFIXES):
+        statuses.add(429)
+    if path.startswith("/api/staff/") and not path.endswith(("/login", "/csrf")):
+        statuses.update({401, 403})
+    if "requestBody" in operation:
+        statuses.add(400)  # a body that cannot be read as its declared media type (e.g. not UTF-8)
+    if method in BODY_METHODS:
+        statuses.update({403, 413} if path.startswith("/api/staff/") else {413})
+    return statuses
+
+
+def _is_cached(path: str) -> bool:
+    return path.startswith(CACHED_PREFIXES) and path not in UNCACHED_PATHS

@@ -1,0 +1,219 @@
+"""Staff pages (``/staff``): sign-in, the dashboard, record lists, editing with versions, photos.
+
+Every form carries ``csrf_token``; templates hold no inline script or style (the CSP forbids them).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from cityservices.auth import repository as repo
+from cityservices.auth.scopes import ROLE_NAMES
+from cityservices.auth.service import SignedIn, authenticate, end_session, start_session
+from cityservices.auth.web import set_session_cookie
+from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor, client_ip
+from cityservices.kit.audit import utc_now
+from cityservices.platform.security import SESSION_COOKIE
+from cityservices.platform.templating import templates
+from cityservices.service_map.editing import photos
+from cityservices.service_map.editing import service as svc
+from cityservices.service_map.editing.forms import WEEKDAY_NAMES, build_form, parse_form
+from cityservices.service_map.editing.records import KIND_NAMES, RECORD_TYPES, RecordInvalid
+from cityservices.service_map.editing.schemas import RecordKind
+from cityservices.service_map.feedback import queue
+
+router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
+KEY_FIELDS = {"venue": "id", "item": "code", "guide": "item_code", "bundle": "code"}
+
+
+def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
+    base = {"KIND_NAMES": KIND_NAMES, "ROLE_NAMES": ROLE_NAMES, "WEEKDAY_NAMES": WEEKDAY_NAMES}
+    return templates.TemplateResponse(request, f"staff/{name}", {**base, **context}, status_code=status)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(value: str | None) -> str:
+    """Only a staff page of this site (no open redirect)."""
+    if value and value.startswith("/staff") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/staff"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> HTMLResponse:
+    return render(request, "login.html", {"next": safe_next(next), "error": None})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: DbSession,
+    runtime: CurrentRuntime,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=256)],
+    next: Annotated[str, Form(max_length=500)] = "/staff",
+) -> Response:
+    settings = runtime.settings
+    result = authenticate(session, username=username, password=password, ip=client_ip(request), settings=settings)
+    if result.account is None:
+        context = {"next": safe_next(next), "error": result.error, "username": username}
+        return render(request, "login.html", context, status=401)
+    token = start_session(session, account=result.account, ip=client_ip(request), settings=settings,
+                          previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
+    response = see_other(safe_next(next))
+    set_session_cookie(response, token, settings)
+    return response
+
+
+@router.post("/logout")
+def logout(session: DbSession, staff: CurrentStaff) -> Response:
+    end_session(session, signed_in=staff)
+    response = see_other("/staff/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(
+    request: Request,
+    session: DbSession,
+    staff: CurrentStaff,
+    runtime: CurrentRuntime,
+    stale_days: Annotated[int | None, Query(ge=1, le=3650)] = None,
+) -> HTMLResponse:
+    days = stale_days or runtime.settings.guide_stale_days
+    account = staff.account
+    _, open_count = queue.list_feedback(session, account=account, status="open", limit=1, offset=0)
+    context = {
+        "staff": staff, "open_count": open_count, "stale_days": days,
+        "venues": queue.satisfaction(session, account=account, by="venue")[:20],
+        "items": queue.satisfaction(session, account=account, by="item")[:20],
+        "stale": queue.stale_guides(session, account=account, days=days, today=utc_now().date())[:50],
+    }  # fmt: skip
+    return render(request, "dashboard.html", context)
+
+
+@router.get("/{kinds}", response_class=HTMLResponse)
+def list_records(
+    request: Request,
+    session: DbSession,
+    staff: CurrentStaff,
+    kinds: RecordKind,
+    q: Annotated[str, Query(max_length=100)] = "",
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> HTMLResponse:
+    rows, total = repo.search_records(session, kinds.kind, q=q.strip(), limit=50, offset=offset)
+    context = {"staff": staff, "kinds": kinds.value, "kind": kinds.kind, "rows": rows, "total": total, "q": q,
+               "offset": offset}  # fmt: skip
+    return render(request, "records.html", context)
+
+
+def _form_context(staff: SignedIn, kinds: RecordKind, key: str, values: dict[str, Any], version: int) -> dict[str, Any]:
+    kind = kinds.kind
+    fields = build_form(RECORD_TYPES[kind], values, key_field=KEY_FIELDS[kind])
+    return {"staff": staff, "kinds": kinds.value, "kind": kind, "key": key, "fields": fields, "version": version,
+            "photos": values.get("photos", []) if kind == "venue" else None, "errors": []}  # fmt: skip
+
+
+@router.get("/{kinds}/{key}", response_class=HTMLResponse)
+def edit_page(
+    request: Request, session: DbSession, staff: CurrentStaff, kinds: RecordKind, key: str, saved: int | None = None
+) -> HTMLResponse:
+    record, version = svc.load_record(session, kind=kinds.kind, key=key)
+    context = _form_context(staff, kinds, key, record, version)
+    context["saved"] = saved
+    return render(request, "record_form.html", context)
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The text fields of a submitted form (record forms have fields named after the record's)."""
+    form = await request.form()
+    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
+
+
+FormValues = Annotated[dict[str, str], Depends(form_values)]
+
+
+@router.post("/{kinds}/{key}", response_class=HTMLResponse)
+def save(
+    request: Request, session: DbSession, staff: RequireEditor, kinds: RecordKind, key: str, values: FormValues
+) -> Response:
+    return _save_record_form(request, session, staff, kinds, key, values)
+
+
+def _save_record_form(
+    request: Request, session: Session, staff: SignedIn, kinds: RecordKind, key: str, values: dict[str, str]
+) -> Response:
+    kind = kinds.kind
+    data, problems = parse_form(RECORD_TYPES[kind], values)
+    data[KEY_FIELDS[kind]] = key
+    base = int(values["base_version"]) if values.get("base_version", "").isdigit() else None
+    errors = [f"{k}: {v}" for k, v in problems.items()]
+    if not errors:
+        try:
+            result = svc.save_record(session, kind=kind, key=key, data=data, account=staff.account,
+                                     actor=staff.actor, base_version=base)  # fmt: skip
+            return see_other(f"/staff/{kinds.value}/{quote(key)}?saved={result.version}")
+        except RecordInvalid as exc:
+            errors = [f"{field}: {message}" for field, message in exc.issues]
+    context = _form_context(staff, kinds, key, data, base or 0)
+    context["errors"] = errors
+    return render(request, "record_form.html", context, status=422)
+
+
+@router.get("/{kinds}/{key}/versions", response_class=HTMLResponse)
+def versions_page(request: Request, session: DbSession, staff: CurrentStaff, kinds: RecordKind, key: str) -> Response:
+    versions = svc.version_history(session, kind=kinds.kind, key=key)
+    context = {"staff": staff, "kinds": kinds.value, "kind": kinds.kind, "key": key, "versions": versions}
+    return render(request, "versions.html", context)
+
+
+@router.get("/{kinds}/{key}/versions/{version}", response_class=HTMLResponse)
+def version_page(
+    request: Request, session: DbSession, staff: CurrentStaff, kinds: RecordKind, key: str, version: int
+) -> Response:
+    view = svc.view_version(session, kind=kinds.kind, key=key, version=version)
+    context = {"staff": staff, "kinds": kinds.value, "kind": kinds.kind, "key": key, "view": view,
+               "snapshot_text": _pretty(view.version.snapshot)}  # fmt: skip
+    return render(request, "version.html", context)
+
+
+def _pretty(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@router.post("/{kinds}/{key}/versions/{version}/restore")
+def restore(session: DbSession, staff: RequireEditor, kinds: RecordKind, key: str, version: int) -> Response:
+    result = svc.restore_version(session, kind=kinds.kind, key=key, version=version, account=staff.account,
+                                 actor=staff.actor)  # fmt: skip
+    return see_other(f"/staff/{kinds.value}/{quote(key)}?saved={result.version}")
+
+
+@router.post("/venues/{venue_id}/photos")
+def upload_photo(
+    session: DbSession,
+    staff: RequireEditor,
+    runtime: CurrentRuntime,
+    venue_id: str,
+    file: Annotated[UploadFile, File()],
+    caption: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    data = file.file.read(runtime.settings.max_upload_bytes + 1)
+    result = photos.add_photo(session, venue_id=venue_id, data=data, caption=caption, account=staff.account,
+                              actor=staff.actor, settings=runtime.settings)  # fmt: skip
+    return see_other(f"/staff/venues/{quote(venue_id)}?saved={result.version}")
+
+
+@router.post("/venues/{venue_id}/photos/{index}/delete")
+def delete_photo(session: DbSession, staff: RequireEditor, venue_id: str, index: int) -> Response:
+    result = photos.remove_photo(session, venue_id=venue_id, index=index, account=staff.account, actor=staff.actor)
+    return see_other(f"/staff/venues/{quote(venue_id)}?saved={result.version}")

@@ -1,0 +1,381 @@
+"""Read an Open Referral HSDS 3.x JSON document into a Dataset.
+
+A document in our profile (``profile`` = ``hsds.PROFILE_URI``) is read back exactly: standard fields plus the
+``x_cityservices`` members. Any other HSDS 3.x document is read as plain HSDS (``hsds_plain``). Issues name
+the object by a JSON Pointer after the file name (``data.json#/locations/3``) and the field by its path
+inside that object (``schedules[2].opens_at``, ``x_cityservices.level``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from cityservices.service_map.hsds.mapping import (
+    EXT,
+    EXT_VERSION,
+    FEE_KEYS,
+    MATERIAL_KEYS,
+    PHONE_KEYS,
+    PROFILE_URI,
+    from_hsds_object,
+    generated_code,
+    schedules_to_hours,
+)
+from cityservices.service_map.interchange.dataset import Dataset, DatasetBuilder, ImportIssue, Origin
+from cityservices.service_map.interchange.records import CODE_PATTERN
+
+# Where a venue field is in an HSDS location (fields not listed are under x_cityservices).
+LOCATION_PATHS = {
+    "id": "external_identifier", "name": "name", "description": "description", "transport": "transportation",
+    "lat": "latitude", "lng": "longitude", "address": "addresses[0].address_1",
+    "postcode": "addresses[0].postal_code", "phones": "phones", "hours": "schedules",
+    "hours_exceptions": "schedules", "accessibility": "accessibility",
+}  # fmt: skip
+CODE = re.compile(CODE_PATTERN)
+EXTENSION_KINDS = ("divisions", "boundaries", "bundles", "pois", "implementations", "guides")
+
+
+def read_hsds(path: Path) -> tuple[Dataset, list[ImportIssue]]:
+    """Read and validate an HSDS document; return the records and every issue found."""
+    reader = HsdsReader(path.name)
+    document = reader.load(path)
+    if document is not None:
+        if document.get("profile") == PROFILE_URI:
+            _read_profile(reader, document)
+        else:
+            _read_plain(reader, document)
+    return reader.builder.dataset, reader.builder.issues
+
+
+class HsdsReader:
+    """Issue reporting by JSON Pointer, and record validation with fields named as in the HSDS object."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.builder = DatasetBuilder()
+
+    def origin(self, pointer: str) -> Origin:
+        return Origin(f"{self.file_name}#{pointer}" if pointer else self.file_name, 0)
+
+    def problem(self, pointer: str, field_name: str, message: str) -> None:
+        self.builder.problem(self.origin(pointer), field_name, message)
+
+    def load(self, path: Path) -> dict[str, Any] | None:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problem("", "", f"无法读取文件: {exc}")
+            return None
+        except json.JSONDecodeError as exc:
+            self.problem("", "", f"不是有效的 JSON: {exc.msg}（第 {exc.lineno} 行）")
+            return None
+        if not isinstance(document, dict):
+            self.problem("", "", f"顶层必须是 JSON 对象，实际为 {type(document).__name__}")
+            return None
+        version = document.get("hsds_version")
+        if version is not None and not (isinstance(version, str) and version.startswith("3.")):
+            self.problem("", "hsds_version", f"不支持的 HSDS 版本 {version!r}，应为 3.x")
+            return None
+        return document
+
+    def objects(
+        self, container: Mapping[str, Any], key: str, pointer: str = ""
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The objects of the array ``container[key]`` with their pointers; non-objects are reported."""
+        values = container.get(key, [])
+        if not isinstance(values, list):
+            self.problem(pointer, key, f"{key} 必须是数组")
+            return
+        for index, value in enumerate(values):
+            if isinstance(value, dict):
+                yield f"{pointer}/{key}/{index}", value
+            else:
+                self.problem(f"{pointer}/{key}/{index}", "", "必须是 JSON 对象")
+
+    def extension(self, obj: Mapping[str, Any], pointer: str) -> dict[str, Any]:
+        value = obj.get(EXT, {})
+        if isinstance(value, dict):
+            return dict(value)
+        self.problem(pointer, EXT, f"{EXT} 必须是对象")
+        return {}
+
+    def add(self, kind: str, raw: dict[str, Any], pointer: str, paths: Mapping[str, str], prefix: str) -> None:
+        """Validate ``raw``; a failing record field is named by ``paths``, else as ``prefix`` + field."""
+        issues = self.builder.issues
+        start = len(issues)
+        self.builder.add(kind, raw, self.origin(pointer))
+        issues[start:] = [replace(i, field=_path(i.field, paths, prefix)) for i in issues[start:]]
+
+    def mapped(self, obj: Mapping[str, Any], key: str, pointer: str, keys: Mapping[str, str]) -> list[dict[str, Any]]:
+        """Our free-form dicts from the HSDS objects in ``obj[key]`` (phones, required documents, …)."""
+        return [from_hsds_object(o, keys) for _, o in self.objects(obj, key, pointer)]
+
+    def location_parts(self, location: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Venue fields read alike from every HSDS location (phones, hours, accessibility), and its first address."""
+        hours = schedules_to_hours(location.get("schedules", []))
+        for field_name, message in hours.problems:
+            self.problem(pointer, field_name, message)
+        addresses = [a for _, a in self.objects(location, "addresses", pointer)]
+        parts = {
+            "phones": self.mapped(location, "phones", pointer, PHONE_KEYS),
+            "hours": dict(hours.weekly),
+            "hours_exceptions": hours.exception_list(),
+            "accessibility": [a.get("description") for _, a in self.objects(location, "accessibility", pointer)],
+        }
+        return parts, addresses[0] if addresses else {}
+
+    def coordinates(self, location: Mapping[str, Any], pointer: str) -> tuple[Any, Any] | None:
+        lat, lng = location.get("latitude"), location.get("longitude")
+        missing = [name for name, value in (("latitude", lat), ("longitude", lng)) if value is None]
+        for name in missing:
+            self.problem(pointer, name, f"缺少坐标 {name}（WGS-84 十进制度）")
+        return None if missing else (lat, lng)
+
+
+def _path(field_name: str, paths: Mapping[str, str], prefix: str) -> str:
+    if not field_name:
+        return ""
+    head = field_name.split(".", 1)[0]
+    return paths[head] if head in paths else prefix + field_name
+
+
+# --- our profile ---------------------------------------------------------------------------------
+
+
+def _read_profile(reader: HsdsReader, document: dict[str, Any]) -> None:
+    extension = reader.extension(document, "")
+    if extension.get("version") != EXT_VERSION:
+        reader.problem("", f"{EXT}.version", f"不支持的扩展版本 {extension.get('version')!r}，应为 {EXT_VERSION}")
+        return
+    for kind in EXTENSION_KINDS:
+        for pointer, raw in reader.objects(extension, kind, f"/{EXT}"):
+            reader.add(kind, raw, pointer, {}, "")
+    departments = {}
+    for pointer, org in reader.objects(document, "organizations"):
+        raw = {**reader.extension(org, pointer), "name": org.get("name")}
+        departments[org.get("id")] = raw.get("code")
+        reader.add("departments", raw, pointer, {"name": "name"}, f"{EXT}.")
+    items = {}
+    for pointer, service in reader.objects(document, "services"):
+        items[service.get("id")] = _profile_service(reader, service, pointer, departments)
+    venues = {}
+    for pointer, location in reader.objects(document, "locations"):
+        venues[location.get("id")] = _profile_location(reader, location, pointer)
+    for pointer, link in reader.objects(document, "service_at_locations"):
+        _profile_service_at_location(reader, link, pointer, items, venues)
+
+
+def _profile_service(reader: HsdsReader, service: dict[str, Any], pointer: str, departments: dict[Any, Any]) -> Any:
+    extension = reader.extension(service, pointer)
+    implementations = extension.pop("implementations", [])
+    guides = extension.pop("guides", [])
+    code = extension.get("code")
+    department = departments.get(service.get("organization_id"))
+    if department is None:
+        reader.problem(
+            pointer, "organization_id", f"引用的组织 {service.get('organization_id')!r} 不在 organizations 中"
+        )
+    else:
+        raw = {**extension, "name": service.get("name"), "department_code": department}
+        reader.add("items", raw, pointer, {"name": "name", "department_code": "organization_id"}, f"{EXT}.")
+    for index, impl in enumerate(implementations if isinstance(implementations, list) else []):
+        raw = {**impl, "item_code": code} if isinstance(impl, dict) else {"item_code": code}
+        reader.add("implementations", raw, pointer, {}, f"{EXT}.implementations[{index}].")
+    projected = False
+    for index, guide in enumerate(guides if isinstance(guides, list) else []):
+        raw = {**guide, "item_code": code} if isinstance(guide, dict) else {"item_code": code}
+        paths: dict[str, str] = {}
+        if "materials" not in raw and not projected:  # the current guide: materials and fees are standard HSDS
+            raw["materials"] = reader.mapped(service, "required_documents", pointer, MATERIAL_KEYS)
+            raw["fees"] = reader.mapped(service, "cost_options", pointer, FEE_KEYS)
+            paths, projected = {"materials": "required_documents", "fees": "cost_options"}, True
+        reader.add("guides", raw, pointer, paths, f"{EXT}.guides[{index}].")
+    return code
+
+
+def _profile_location(reader: HsdsReader, location: dict[str, Any], pointer: str) -> tuple[Any, Any]:
+    extension = reader.extension(location, pointer)
+    coordinates = reader.coordinates(location, pointer)
+    parts, address = reader.location_parts(location, pointer)
+    raw = {
+        **extension, **parts,
+        "id": location.get("external_identifier"), "name": location.get("name"),
+        "description": location.get("description", ""), "transport": location.get("transportation", ""),
+        "address": address.get("address_1", ""), "postcode": address.get("postal_code") or None,
+    }  # fmt: skip
+    if coordinates is not None:
+        raw["lat"], raw["lng"] = coordinates
+        reader.add("venues", raw, pointer, LOCATION_PATHS, f"{EXT}.")
+    return raw["id"], extension.get("level")
+
+
+def _profile_service_at_location(
+    reader: HsdsReader, link: dict[str, Any], pointer: str, items: dict[Any, Any], venues: dict[Any, Any]
+) -> None:
+    extension = reader.extension(link, pointer)
+    item_code = extension.pop("item_code", None) or items.get(link.get("service_id"))
+    venue_id = extension.pop("venue_id", None) or venues.get(link.get("location_id"), (None, None))[0]
+    _check_link(
+        reader,
+        link,
+        pointer,
+        item_code is None and link.get("service_id") not in items,
+        venue_id is None and link.get("location_id") not in venues,
+    )
+    if item_code is not None and venue_id is not None:
+        raw = {**extension, "venue_id": venue_id, "item_code": item_code}
+        reader.add("venue_items", raw, pointer, {"venue_id": "location_id", "item_code": "service_id"}, f"{EXT}.")
+
+
+def _check_link(reader: HsdsReader, link: dict[str, Any], pointer: str, no_service: bool, no_location: bool) -> None:
+    """Report a service_at_location naming an object that is not in the document (not one that failed)."""
+    if no_service:
+        reader.problem(pointer, "service_id", f"引用的服务 {link.get('service_id')!r} 不在 services 中")
+    if no_location:
+        reader.problem(pointer, "location_id", f"引用的地点 {link.get('location_id')!r} 不在 locations 中")
+
+
+# --- plain HSDS ----------------------------------------------------------------------------------
+
+LEVELS_BY_CODE_LENGTH = {4: "city", 6: "district", 9: "street"}
+PLAIN_ITEM_DEFAULTS = {"item_type": "公共服务", "applicant_type": "个人;企业", "category": "未分类"}
+PLAIN_LOCATION_PATHS = {
+    **LOCATION_PATHS, "level": f"{EXT}.division_code", "division_code": f"{EXT}.division_code",
+    "source_lat": "latitude", "source_lng": "longitude",
+}  # fmt: skip
+NO_DIVISION = (
+    f'HSDS 没有行政区划: 请在该对象上给出 "{EXT}": {{"division_code": "…"}}，'
+    f'或在文档顶层给出 "{EXT}": {{"default_division_code": "…"}}'
+)
+
+
+def _read_plain(reader: HsdsReader, document: dict[str, Any]) -> None:
+    """Plain HSDS: generated codes, defaults listed in ``demo_fields``; divisions must be given (NO_DIVISION)."""
+    default_division = reader.extension(document, "").get("default_division_code")
+    departments: dict[Any, str] = {}
+    for pointer, org in reader.objects(document, "organizations"):
+        code = _plain_code(reader, org, pointer, "ORG")
+        division = _division(reader, org, pointer, default_division)
+        if code is not None:
+            departments[org["id"]] = code
+        if code is not None and division is not None:
+            raw = {"code": code, "name": org.get("name"), "category": PLAIN_ITEM_DEFAULTS["category"],
+                   "division_code": division, "demo_fields": ["category"]}  # fmt: skip
+            reader.add("departments", raw, pointer, {"name": "name", "division_code": f"{EXT}.division_code"}, "")
+    items = {s.get("id"): _plain_service(reader, s, p, departments) for p, s in reader.objects(document, "services")}
+    venues = {
+        loc.get("id"): _plain_location(reader, loc, p, default_division)
+        for p, loc in reader.objects(document, "locations")
+    }  # an entry is None when the object failed: its own issues explain it
+    _plain_services_at_locations(reader, document, items, venues)
+
+
+def _plain_code(reader: HsdsReader, obj: dict[str, Any], pointer: str, prefix: str) -> str | None:
+    if isinstance(obj.get("id"), str) and obj["id"]:
+        return generated_code(prefix, obj["id"])
+    reader.problem(pointer, "id", "缺少 id")
+    return None
+
+
+def _division(reader: HsdsReader, obj: dict[str, Any], pointer: str, default: Any) -> Any:
+    division = reader.extension(obj, pointer).get("division_code") or default
+    if division is None:
+        reader.problem(pointer, f"{EXT}.division_code", NO_DIVISION)
+    return division
+
+
+def _plain_service(
+    reader: HsdsReader, service: dict[str, Any], pointer: str, departments: dict[Any, str]
+) -> tuple[str, str] | None:
+    code = _plain_code(reader, service, pointer, "SVC")
+    department = departments.get(service.get("organization_id"))
+    if department is None:
+        reader.problem(
+            pointer, "organization_id", f"引用的组织 {service.get('organization_id')!r} 不在 organizations 中"
+        )
+    if code is None or department is None:
+        return None
+    alias = service.get("alternate_name")
+    raw = {"code": code, "name": service.get("name"), **PLAIN_ITEM_DEFAULTS, "department_code": department,
+           "aliases": [alias] if alias else [], "source": "HSDS", "demo_fields": list(PLAIN_ITEM_DEFAULTS)}  # fmt: skip
+    reader.add("items", raw, pointer, {"name": "name", "aliases": "alternate_name"}, "")
+    materials = reader.mapped(service, "required_documents", pointer, MATERIAL_KEYS)
+    fees = [_plain_fee(o) for _, o in reader.objects(service, "cost_options", pointer)]
+    conditions, process = service.get("eligibility_description") or "", service.get("application_process")
+    if materials or fees or conditions or process:
+        guide = {"item_code": code, "version": 1, "is_current": True, "acceptance_conditions": conditions,
+                 "materials": materials, "fees": fees, "source": "HSDS",
+                 "steps": [{"name": "办理流程", "description": process}] if process else []}  # fmt: skip
+        paths = {"materials": "required_documents", "fees": "cost_options", "steps": "application_process",
+                 "acceptance_conditions": "eligibility_description"}  # fmt: skip
+        reader.add("guides", guide, pointer, paths, "")
+    return code, department
+
+
+def _plain_fee(option: dict[str, Any]) -> dict[str, Any]:
+    fee = {"name": "费用", **from_hsds_object(option, FEE_KEYS)}
+    amount = option.get("amount")
+    if "amount" not in fee and isinstance(amount, int | float):
+        fee["amount"] = f"{amount:g} {option.get('currency') or ''}".strip()
+    return fee
+
+
+def _plain_location(
+    reader: HsdsReader, location: dict[str, Any], pointer: str, default_division: Any
+) -> tuple[str, str] | None:
+    external = location.get("external_identifier")
+    code = (
+        external
+        if isinstance(external, str) and CODE.match(external)
+        else _plain_code(reader, location, pointer, "LOC")
+    )
+    division = _division(reader, location, pointer, default_division)
+    level = LEVELS_BY_CODE_LENGTH.get(len(division)) if isinstance(division, str) else None
+    if division is not None and level is None:
+        reader.problem(
+            pointer, f"{EXT}.division_code", f"{division!r} 不是市 (4 位)、区县 (6 位) 或街道乡镇 (9 位) 区划代码"
+        )
+    coordinates = reader.coordinates(location, pointer)
+    parts, address = reader.location_parts(location, pointer)
+    if code is None or level is None:
+        return None
+    postcode = address.get("postal_code")
+    raw = {
+        **parts, "id": code, "name": location.get("name"), "level": level, "division_code": division,
+        "address": " ".join(str(address[k]) for k in ("address_1", "address_2") if address.get(k)),
+        "postcode": postcode if isinstance(postcode, str) and re.fullmatch(r"\d{6}", postcode) else None,
+        "transport": location.get("transportation") or "", "description": location.get("description") or "",
+    }  # fmt: skip
+    if coordinates is not None:
+        lat, lng = coordinates
+        raw.update(lat=lat, lng=lng, source_crs="wgs84", source_lat=lat, source_lng=lng)
+        reader.add("venues", raw, pointer, PLAIN_LOCATION_PATHS, "")
+    return code, level
+
+
+def _plain_services_at_locations(
+    reader: HsdsReader,
+    document: dict[str, Any],
+    items: dict[Any, tuple[str, str] | None],
+    venues: dict[Any, tuple[str, str] | None],
+) -> None:
+    """Each link becomes a venue item, and the item gets an implementation at the venue's level."""
+    implemented: set[tuple[str, str]] = set()
+    for pointer, link in reader.objects(document, "service_at_locations"):
+        service_id, location_id = link.get("service_id"), link.get("location_id")
+        item, venue = items.get(service_id), venues.get(location_id)
+        _check_link(reader, link, pointer, service_id not in items, location_id not in venues)
+        if item is None or venue is None:
+            continue
+        (code, department), (venue_id, level) = item, venue
+        if (code, level) not in implemented:
+            implemented.add((code, level))
+            impl = {"item_code": code, "level": level, "department_code": department}
+            reader.add("implementations", impl, pointer, {}, "")
+        row = {"venue_id": venue_id, "item_code": code, "level": level}
+        reader.add("venue_items", row, pointer, {"venue_id": "location_id", "item_code": "service_id"}, "")

@@ -1,0 +1,263 @@
+"""JSON routes of "where to go" under /api/v1: nearest venues, nearby places, routes, hours, due dates.
+
+Every route that takes or returns coordinates has a ``crs`` parameter (wgs84 | gcj02 | bd09) and states it
+in the answer. Bad parameters give 422 ``invalid_request`` with field-level messages; unknown ids 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, TypeVar
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from cityservices.deps import DbSession
+from cityservices.errors import RuleViolation, error_responses
+from cityservices.kit.calendar import now_in_china, to_china_time
+from cityservices.kit.calendar.store import load_calendar
+from cityservices.kit.geo import CoordinateError, Crs, check_point, from_wgs84, to_wgs84
+from cityservices.kit.text import PRINTABLE
+from cityservices.service_map.routing.service import RoadGraphCache
+from cityservices.service_map.where.basemap import BaseMap, BaseMapCache
+from cityservices.service_map.where.locate import MAX_QUERY_CHARS, locate_place
+from cityservices.service_map.where.nearby import MAX_RADIUS_M, PoiCategory, find_nearby_places
+from cityservices.service_map.where.nearest import NearestQuery, find_nearest_venues, resolve_district, resolve_target
+from cityservices.service_map.where.schemas import (
+    DueDateRead,
+    HoursRead,
+    NearbyRead,
+    NearestRead,
+    RouteRead,
+    hours_read,
+    poi_read,
+    present_nearest,
+    route_read,
+    venue_read,
+)
+from cityservices.service_map.where.service import (
+    DUE_DATE_RULE,
+    compute_due_date,
+    describe_venue_hours,
+    route_to_venue,
+)
+from cityservices.service_map.where.travel import Mode
+from cityservices.service_map.where.venue_index import VenueIndex, VenueIndexCache
+
+router = APIRouter(prefix="/api/v1", tags=["where to go"])
+
+CrsParam = Annotated[Crs, Query(description="坐标系: 输入与输出坐标所用的 CRS")]
+LatParam = Annotated[float, Query(description="纬度 (十进制度)")]
+LngParam = Annotated[float, Query(description="经度 (十进制度)")]
+TimeParam = Annotated[dt.datetime | None, Query(description="ISO 8601 时间；无时区时按北京时间；缺省为现在")]
+VenueId = Annotated[str, Path(min_length=1, max_length=64, pattern=PRINTABLE)]
+ItemParam = Annotated[
+    str | None, Query(min_length=1, max_length=300, pattern=PRINTABLE, description="事项编码、名称或别名")
+]
+BundleParam = Annotated[
+    str | None, Query(min_length=1, max_length=200, pattern=PRINTABLE, description="一件事编码或名称")
+]
+DistrictParam = Annotated[
+    str | None, Query(min_length=1, max_length=40, pattern=PRINTABLE, description="区(市)代码或名称")
+]
+T = TypeVar("T")
+
+
+def invalid(field: str, message: str) -> RequestValidationError:
+    """A 422 ``invalid_request`` naming ``field`` (rendered by the app's validation handler)."""
+    return RequestValidationError([{"loc": ("query", field), "msg": message, "type": "value_error"}])
+
+
+def _origin(lat: float, lng: float, crs: Crs, *, prefix: str = "") -> tuple[float, float]:
+    try:
+        check_point(lat, lng, lat_field=f"{prefix}lat", lng_field=f"{prefix}lng")
+    except CoordinateError as exc:
+        raise invalid(exc.field, exc.message) from None
+    return to_wgs84(lat, lng, crs)
+
+
+def _state(request: Request, name: str, factory: type[T]) -> T:
+    value = getattr(request.app.state, name, None)
+    if value is None:
+        value = factory()
+        setattr(request.app.state, name, value)
+    return value
+
+
+def _index(request: Request, session: DbSession) -> VenueIndex:
+    return _state(request, "venue_index_cache", VenueIndexCache).get(session)
+
+
+@router.get("/nearest", response_model=NearestRead, responses=error_responses(404, 409))
+def nearest(
+    request: Request,
+    session: DbSession,
+    lat: LatParam,
+    lng: LngParam,
+    item: ItemParam = None,
+    bundle: BundleParam = None,
+    crs: CrsParam = "wgs84",
+    time: TimeParam = None,
+    mode: Annotated[Mode, Query()] = "walk",
+    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+    district: DistrictParam = None,
+    level: Annotated[Literal["city", "district", "street"] | None, Query()] = None,
+    open_now: Annotated[bool, Query(description="只要到达时开放的场所")] = False,
+    parking: Annotated[bool, Query(description="只要有停车位的场所")] = False,
+    accessible: Annotated[bool, Query(description="只要有无障碍通道的场所")] = False,
+    explain: Annotated[bool, Query(description="说明较近的场所为何未列出")] = False,
+) -> NearestRead:
+    """Venues that handle the item (or the whole bundle), nearest by estimated travel time first."""
+    if (item is None) == (bundle is None):
+        raise invalid("item", "请给出 item (事项) 或 bundle (一件事) 之一")
+    origin = _origin(lat, lng, crs)
+    index = _index(request, session)
+    if district is not None:
+        try:
+            district = resolve_district(index, district)
+        except RuleViolation as exc:
+            raise invalid("district", exc.detail.removeprefix("district: ")) from None
+    target = resolve_target(index, item=item, bundle=bundle)
+    query = NearestQuery(
+        origin=origin,
+        at=to_china_time(time) if time else now_in_china(),
+        mode=mode,
+        limit=limit,
+        district=district,
+        level=level,
+        open_now=open_now,
+        parking=parking,
+        accessible=accessible,
+        explain=explain,
+    )
+    return present_nearest(index, find_nearest_venues(index, target=target, query=query), crs)
+
+
+@router.get("/venues/{venue_id}/nearby", response_model=NearbyRead)
+def nearby(
+    session: DbSession,
+    venue_id: VenueId,
+    category: Annotated[list[PoiCategory] | None, Query(description="可重复: parking, petrol, food …")] = None,
+    radius_m: Annotated[float, Query(gt=0, le=MAX_RADIUS_M)] = 1000.0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    crs: CrsParam = "wgs84",
+) -> NearbyRead:
+    """Places of the given categories within ``radius_m`` of the venue, nearest first."""
+    venue, places = find_nearby_places(session, venue_id=venue_id, radius_m=radius_m, categories=category, limit=limit)
+    return NearbyRead(
+        crs=crs, venue=venue_read(venue, crs), radius_m=radius_m, places=[poi_read(p, crs) for p in places]
+    )
+
+
+@router.get("/route", response_model=RouteRead, responses=error_responses(404))
+def route(
+    request: Request,
+    session: DbSession,
+    from_lat: LatParam,
+    from_lng: LngParam,
+    to: Annotated[str, Query(min_length=1, max_length=64, pattern=PRINTABLE, description="目的地场所 id")],
+    mode: Annotated[Literal["walk", "drive"], Query()] = "walk",
+    crs: CrsParam = "wgs84",
+) -> RouteRead:
+    """The fastest road route to a venue with turn-by-turn steps, or a straight-line estimate labelled as such."""
+    origin = _origin(from_lat, from_lng, crs, prefix="from_")
+    graph = _state(request, "road_graph_cache", RoadGraphCache).get(session)
+    venue, result = route_to_venue(session, graph, origin=origin, venue_id=to, mode=mode)
+    return route_read(result, origin=origin, destination=venue_read(venue, crs), crs=crs)
+
+
+@router.get("/venues/{venue_id}/hours", response_model=HoursRead, responses=error_responses(409))
+def hours(
+    session: DbSession,
+    venue_id: VenueId,
+    time: TimeParam = None,
+    days: Annotated[int, Query(ge=1, le=31, description="列出今后几天的安排")] = 7,
+    crs: CrsParam = "wgs84",
+) -> HoursRead:
+    """Open or closed at ``time``, the next opening, and the plan of the coming days (holidays included)."""
+    at = to_china_time(time) if time else now_in_china()
+    report = describe_venue_hours(session, venue_id=venue_id, at=at, days=days)
+    return hours_read(report, at=at, crs=crs)
+
+
+@router.get("/calendar/due-date", response_model=DueDateRead, responses=error_responses(409))
+def due_date(
+    session: DbSession,
+    start: Annotated[dt.date, Query(description="受理日期")],
+    working_days: Annotated[int, Query(ge=0, le=3650, description="承诺时限 (工作日)")],
+) -> DueDateRead:
+    """The due date of a promised time limit in working days (statutory holidays and make-up days applied)."""
+    due, sources = compute_due_date(load_calendar(session), start=start, working_days=working_days)
+    return DueDateRead(
+        start=start, working_days=working_days, due_date=due, rule=DUE_DATE_RULE, calendar_sources=sources
+    )
+
+
+PlaceText = Annotated[
+    str, Query(max_length=MAX_QUERY_CHARS, pattern=PRINTABLE, description="地址、街道(镇)、地标或场所名称")
+]
+DistrictName = Annotated[
+    str | None, Query(min_length=1, max_length=40, pattern=PRINTABLE, description="区(市)代码或名称")
+]
+
+map_router = APIRouter(prefix="/api/v1", tags=["map"])
+
+
+class LocatedRead(BaseModel):
+    crs: Crs
+    lat: float
+    lng: float
+    kind: str
+    name: str
+    label: str
+    precision_m: int
+    district_code: str | None
+
+
+def get_basemap(request: Request, session: Session) -> BaseMap:
+    """The application's cached base map (built on first use)."""
+    cache: BaseMapCache | None = getattr(request.app.state, "basemap_cache", None)
+    if cache is None:
+        cache = request.app.state.basemap_cache = BaseMapCache()
+    return cache.get(session)
+
+
+@map_router.get(
+    "/map/boundaries",
+    response_class=Response,
+    responses={200: {"content": {"application/geo+json": {}}, "description": "GeoJSON FeatureCollection"}},
+)
+def boundaries(
+    request: Request, session: DbSession, crs: Annotated[Crs, Query(description="输出坐标系")] = "wgs84"
+) -> Response:
+    """District and township boundaries, simplified for drawing (© OpenStreetMap contributors, ODbL)."""
+    body = get_basemap(request, session).geojson(crs)
+    headers = {"Cache-Control": "public, max-age=3600"}
+    return Response(body, media_type="application/geo+json", headers=headers)
+
+
+@map_router.get("/locate", response_model=LocatedRead, responses=error_responses(404))
+def locate(
+    request: Request,
+    session: DbSession,
+    q: PlaceText = "",
+    district: DistrictName = None,
+    crs: Annotated[Crs, Query(description="输出坐标系")] = "wgs84",
+) -> LocatedRead:
+    """A point for a typed place or a chosen district, with its precision: the fallback when the browser
+    may not share its location. Not a geocoder: only names the dataset knows are recognised (404 otherwise)."""
+    found = locate_place(session, get_basemap(request, session), text=q, district=district)
+    lat, lng = from_wgs84(found.lat, found.lng, crs)
+    return LocatedRead(
+        crs=crs,
+        lat=round(lat, 7),
+        lng=round(lng, 7),
+        kind=found.kind,
+        name=found.name,
+        label=found.label,
+        precision_m=found.precision_m,
+        district_code=found.district_code,
+    )

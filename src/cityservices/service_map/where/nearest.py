@@ -1,0 +1,236 @@
+"""Nearest venues for an item or a bundle: only venues that handle it, by estimated travel time.
+
+Travel time is an estimate that grows with straight-line distance for a given mode, so ranking by it is
+ranking by distance: the index's k-nearest query is the ranking. Each hit carries the distance, the travel
+estimate, the arrival time and the open state on arrival (with the next opening when closed). Filters
+(district, level, open on arrival, parking, accessible) drop venues; with ``explain`` the answer also says
+why nearer venues were left out — filtered, closed, not handling the item, or the item is handled at
+another level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+
+from cityservices.errors import RuleViolation
+from cityservices.kit.calendar import to_china_time
+from cityservices.kit.geo import FloatArray, unit_vectors
+from cityservices.service_map.where.hours import OpenState, open_state
+from cityservices.service_map.where.travel import Mode, TravelEstimate, estimate_travel
+from cityservices.service_map.where.venue_index import IntArray, ItemRef, VenueIndex
+
+LEVEL_NAMES = {"city": "市级", "district": "区(市)级", "street": "街道(镇)级"}
+EXPLAIN_LIMIT = 10
+FIRST_BATCH = 32
+
+ReasonCode = Literal[
+    "venue_not_open",
+    "closed_on_arrival",
+    "level_filter",
+    "district_filter",
+    "no_parking",
+    "not_accessible",
+    "wrong_level",
+    "not_handled",
+    "bundle_incomplete",
+]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the person needs: one item, or every item of a bundle."""
+
+    kind: Literal["item", "bundle"]
+    code: str
+    name: str
+    items: tuple[ItemRef, ...]
+
+
+@dataclass(frozen=True)
+class NearestQuery:
+    origin: tuple[float, float]  # WGS-84 (lat, lng)
+    at: dt.datetime
+    mode: Mode = "walk"
+    limit: int = 5
+    district: str | None = None
+    level: str | None = None
+    open_now: bool = False  # open on arrival (query time + travel estimate)
+    parking: bool = False
+    accessible: bool = False
+    explain: bool = False
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: ReasonCode
+    message: str
+
+
+@dataclass(frozen=True)
+class NearestHit:
+    position: int
+    distance_m: float
+    travel: TravelEstimate
+    arrival: dt.datetime
+    state: OpenState
+    missing_items: tuple[ItemRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    position: int
+    distance_m: float
+    reasons: tuple[Reason, ...]
+
+
+@dataclass
+class NearestResult:
+    target: Target
+    query: NearestQuery
+    hits: list[NearestHit] = field(default_factory=list)
+    excluded: list[Exclusion] = field(default_factory=list)
+    candidates: int = 0
+    note: str | None = None
+
+
+def resolve_target(index: VenueIndex, *, item: str | None = None, bundle: str | None = None) -> Target:
+    """The Target named by an item (code, name or alias) or a bundle (code or name): exactly one of them."""
+    if (item is None) == (bundle is None):
+        raise RuleViolation("请给出事项 (item) 或一件事 (bundle) 之一")
+    if item is not None:
+        ref = index.resolve_item(item)
+        return Target("item", ref.code, ref.name, (ref,))
+    assert bundle is not None
+    found = index.resolve_bundle(bundle)
+    return Target("bundle", found.code, found.name, tuple(index.items[i] for i in found.item_ids))
+
+
+def find_nearest_venues(index: VenueIndex, *, target: Target, query: NearestQuery) -> NearestResult:
+    """The nearest venues handling ``target`` from ``query.origin`` at ``query.at``."""
+    if query.district is not None:
+        query = replace(query, district=resolve_district(index, query.district))
+    origin_xyz = unit_vectors(np.array([query.origin[0]]), np.array([query.origin[1]]))[0]
+    subset, key, note = _candidates(index, target)
+    result = NearestResult(target, query, candidates=len(subset), note=note)
+    at = to_china_time(query.at).replace(microsecond=0)
+    done, k = 0, max(FIRST_BATCH, 4 * query.limit)
+    while len(result.hits) < query.limit and done < len(subset):
+        positions, metres = index.nearest(origin_xyz, k, subset, key=key)
+        for position, distance in zip(positions[done:].tolist(), metres[done:].tolist(), strict=True):
+            _consider(index, result, target, position, distance, at)
+            if len(result.hits) >= query.limit:
+                break
+        done, k = len(positions), k * 4
+    if query.explain:
+        _explain_unhandled(index, result, origin_xyz, subset)
+    return result
+
+
+def _candidates(index: VenueIndex, target: Target) -> tuple[IntArray, int | None, str | None]:
+    if target.kind == "item":
+        item_id = target.items[0].id
+        return index.venues_of(item_id), item_id, None
+    sets = [index.venues_of(item.id) for item in target.items]
+    every = sets[0]
+    for other in sets[1:]:
+        every = np.intersect1d(every, other, assume_unique=True)
+    if len(every):
+        return every, -1 - zlib.crc32(target.code.encode()), None  # a negative key: never an item id
+    anyone = np.unique(np.concatenate(sets)) if sets else np.empty(0, dtype=np.int64)
+    return anyone, None, "没有一个场所能办理该一件事的全部事项；以下场所可办理其中部分事项 (见 missing_items)"
+
+
+def _consider(
+    index: VenueIndex, result: NearestResult, target: Target, position: int, distance: float, at: dt.datetime
+) -> None:
+    query = result.query
+    reasons = _filter_reasons(index, query, position)
+    travel = estimate_travel(distance, query.mode)
+    arrival = at + dt.timedelta(seconds=round(travel.duration_s))
+    state = None
+    if not reasons:
+        state = open_state(index.venues.hours[position], arrival, index.calendar)
+        if query.open_now and not state.is_open:
+            reasons.append(Reason("closed_on_arrival", _closed_message(state)))
+    if reasons:
+        if query.explain and len(result.excluded) < EXPLAIN_LIMIT:
+            result.excluded.append(Exclusion(position, distance, tuple(reasons)))
+        return
+    assert state is not None
+    missing = _missing_items(index, target, position)
+    result.hits.append(NearestHit(position, distance, travel, arrival, state, missing))
+
+
+def _filter_reasons(index: VenueIndex, query: NearestQuery, position: int) -> list[Reason]:
+    venues = index.venues
+    reasons: list[Reason] = []
+    if venues.statuses[position] != "open":
+        reasons.append(Reason("venue_not_open", f"场所状态为 {venues.statuses[position]}，暂不提供服务"))
+    level = venues.levels[position]
+    if query.level is not None and level != query.level:
+        reasons.append(Reason("level_filter", f"场所为{LEVEL_NAMES.get(level, level)}，不是所选的层级"))
+    if query.district is not None and not venues.division_codes[position].startswith(query.district):
+        reasons.append(Reason("district_filter", "不在所选区(市)"))
+    if query.parking and not venues.has_parking[position]:
+        reasons.append(Reason("no_parking", "没有停车位"))
+    if query.accessible and not venues.accessible[position]:
+        reasons.append(Reason("not_accessible", "没有无障碍通道"))
+    return reasons
+
+
+def _closed_message(state: OpenState) -> str:
+    when = state.next_opening.strftime("%Y-%m-%d %H:%M") if state.next_opening else None
+    detail = f"，{state.plan.note}" if state.plan.note else ""
+    return f"到达时不开放{detail}" + (f"；下次开放 {when}" if when else "")
+
+
+def _missing_items(index: VenueIndex, target: Target, position: int) -> tuple[ItemRef, ...]:
+    if target.kind == "item":
+        return ()
+    return tuple(item for item in target.items if not _handles(index, item, position))
+
+
+def _handles(index: VenueIndex, item: ItemRef, position: int) -> bool:
+    venues = index.venues_of(item.id)
+    at = int(np.searchsorted(venues, position))
+    return at < len(venues) and int(venues[at]) == position
+
+
+def _explain_unhandled(index: VenueIndex, result: NearestResult, origin_xyz: FloatArray, subset: IntArray) -> None:
+    """Nearer venues that do not handle the target, with why: another level handles it, or not here."""
+    cutoff = result.hits[-1].distance_m if result.hits else float("inf")
+    positions, metres = index.nearest(origin_xyz, len(result.hits) + EXPLAIN_LIMIT + len(result.excluded))
+    members = set(np.intersect1d(positions, subset).tolist())
+    for position, distance in zip(positions.tolist(), metres.tolist(), strict=True):
+        if len(result.excluded) >= EXPLAIN_LIMIT or distance > cutoff:
+            break
+        if position not in members:
+            result.excluded.append(Exclusion(position, distance, (_unhandled_reason(index, result.target, position),)))
+    result.excluded.sort(key=lambda e: e.distance_m)
+
+
+def _unhandled_reason(index: VenueIndex, target: Target, position: int) -> Reason:
+    level = index.venues.levels[position]
+    if target.kind == "bundle":
+        return Reason("bundle_incomplete", "此场所不能办理该一件事的全部事项")
+    levels = target.items[0].levels
+    if levels and level not in levels:
+        where = "、".join(LEVEL_NAMES.get(lv, lv) for lv in levels)
+        return Reason("wrong_level", f"该事项由{where}办理，此场所为{LEVEL_NAMES.get(level, level)}")
+    return Reason("not_handled", "此场所不办理该事项")
+
+
+def resolve_district(index: VenueIndex, district: str) -> str:
+    """A district's code from its code or its name (市南区); RuleViolation when unknown."""
+    value = district.strip()
+    if value in index.district_names or (not index.district_names and value.isdigit()):
+        return value
+    for code, name in index.district_names.items():
+        if name == value:
+            return code
+    raise RuleViolation(f"district: 未知的区(市) {district!r}，应为区(市)代码 (如 370202) 或名称 (如 市南区)")

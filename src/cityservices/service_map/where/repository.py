@@ -1,0 +1,103 @@
+"""Queries behind "where to go": venues with hours for the in-memory index, one venue's hours, nearby POIs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from cityservices.service_map.catalogue.models import (
+    Bundle,
+    BundleItem,
+    Division,
+    Item,
+    ItemImplementation,
+    OpeningException,
+    OpeningInterval,
+    Poi,
+    Venue,
+    VenueItem,
+)
+
+
+def fetch_venue_rows(session: Session) -> Sequence[Any]:
+    stmt = select(
+        Venue.id,
+        Venue.name,
+        Venue.level,
+        Venue.division_code,
+        Venue.address,
+        Venue.lat,
+        Venue.lng,
+        Venue.status,
+        Venue.parking,
+        Venue.accessibility,
+        Venue.demo_fields,
+    ).order_by(Venue.id)
+    return session.execute(stmt).all()
+
+
+def fetch_intervals(session: Session) -> Sequence[Any]:
+    stmt = select(OpeningInterval.venue_id, OpeningInterval.weekday, OpeningInterval.opens, OpeningInterval.closes)
+    return session.execute(stmt).all()
+
+
+def fetch_exceptions(session: Session) -> Sequence[Any]:
+    stmt = select(
+        OpeningException.venue_id, OpeningException.on_date, OpeningException.intervals, OpeningException.note
+    )
+    return session.execute(stmt).all()
+
+
+def fetch_venue_items(session: Session) -> Sequence[Any]:
+    return session.execute(select(VenueItem.item_id, VenueItem.venue_id).order_by(VenueItem.item_id)).all()
+
+
+def fetch_items(session: Session) -> Sequence[Any]:
+    return session.execute(select(Item.id, Item.code, Item.name, Item.aliases)).all()
+
+
+def fetch_item_levels(session: Session) -> Sequence[Any]:
+    return session.execute(select(ItemImplementation.item_id, ItemImplementation.level)).all()
+
+
+def fetch_bundles(session: Session) -> Sequence[Any]:
+    stmt = (
+        select(Bundle.code, Bundle.name, BundleItem.item_id)
+        .join(BundleItem, BundleItem.bundle_id == Bundle.id)
+        .order_by(Bundle.code, BundleItem.position)
+    )
+    return session.execute(stmt).all()
+
+
+def fetch_district_names(session: Session) -> Sequence[Any]:
+    return session.execute(select(Division.code, Division.name).where(Division.level == "district")).all()
+
+
+def get_venue_with_hours(session: Session, venue_id: str) -> Venue | None:
+    stmt = (
+        select(Venue).where(Venue.id == venue_id).options(selectinload(Venue.intervals), selectinload(Venue.exceptions))
+    )
+    return session.scalars(stmt).one_or_none()
+
+
+def get_venue(session: Session, venue_id: str) -> Venue | None:
+    return session.get(Venue, venue_id)
+
+
+def list_pois_in_box(
+    session: Session,
+    *,
+    min_lat: float,
+    max_lat: float,
+    min_lng: float,
+    max_lng: float,
+    categories: Sequence[str] | None,
+) -> Sequence[Poi]:
+    """POIs inside a bounding box (uses the (lat, lng) index), optionally of some categories."""
+    stmt = select(Poi).where(Poi.lat.between(min_lat, max_lat), Poi.lng.between(min_lng, max_lng))
+    if categories:
+        stmt = stmt.where(Poi.category.in_(categories))
+    return session.scalars(stmt).all()

@@ -1,0 +1,84 @@
+"""Helpers of the citizen pages: safe links, tel: links, demo labels, Chinese formats, shared materials."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cityservices.service_map.catalogue.models import Guide
+from cityservices.service_map.catalogue.page_format import (
+    distance,
+    duration,
+    is_demo,
+    safe_url,
+    tel_href,
+    visits,
+    zh_moment,
+)
+from cityservices.service_map.catalogue.service import materials_in_common
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://zwfw.qingdao.example/a", "https://zwfw.qingdao.example/a"),
+        ("http://x.example", "http://x.example"),
+        ("/static/demo-photos/hall.svg", "/static/demo-photos/hall.svg"),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("//evil.example/x", None),
+        ("https:///nohost", None),
+        ("", None),
+        (None, None),
+        (42, None),
+    ],
+)
+def test_only_web_and_site_links_are_kept(url: object, safe: str | None) -> None:
+    assert safe_url(url) == safe
+
+
+def test_tel_links_keep_digits_and_a_leading_plus() -> None:
+    assert tel_href("0532-8000 0001") == "tel:053280000001"
+    assert tel_href("+86 139 1234 5678") == "tel:+8613912345678"
+    assert tel_href("无") is None
+
+
+def test_demo_labels_follow_demo_fields() -> None:
+    assert is_demo({"demo_fields": ["address"]}, "address")
+    assert not is_demo({"demo_fields": ["address"]}, "name")
+    assert is_demo({"demo_fields": ["*"]}, "name")
+    assert not is_demo(object(), "name")
+
+
+def test_chinese_formats() -> None:
+    assert distance(463.7) == "460 米"
+    assert distance(2170) == "2.2 公里"
+    assert duration(482) == "8 分钟"
+    assert duration(3 * 3600 + 6 * 60) == "3 小时 6 分钟"
+    assert visits(0).startswith("不用跑")
+    assert visits(1) == "最多跑一次"
+    today = dt.date(2026, 11, 29)
+    assert zh_moment(dt.datetime(2026, 11, 30, 8, 30), today=today) == "明天 08:30"
+    assert zh_moment(dt.datetime(2026, 12, 2, 9, 0), today=today) == "周三 12月2日 09:00"
+
+
+def _guide(*names: str) -> Guide:
+    return Guide(materials=[{"name": n, "form": "原件"} for n in names])
+
+
+def test_materials_several_items_ask_for_are_found_most_shared_first() -> None:
+    guides = [
+        (1, _guide("《出生医学证明》", "居民身份证")),
+        (2, _guide("居民身份证", "户口簿")),
+        (3, None),
+        (4, _guide("出生医学证明", "居民身份证", "户口簿")),
+    ]
+    shared = materials_in_common(guides)
+    assert [(m.name, m.positions) for m in shared] == [
+        ("居民身份证", (1, 2, 4)),
+        ("《出生医学证明》", (1, 4)),
+        ("户口簿", (2, 4)),
+    ]
+    assert materials_in_common([(1, _guide("a")), (2, _guide("b"))]) == []
