@@ -1,4 +1,4 @@
-"""Alembic environment: runs against the connection handed in by cityservices.migrate, or the URL."""
+"""Alembic environment: runs against the connection handed in by cityservices.platform.migrate, or the URL."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy import Connection
 
 from cityservices.config import get_settings
 from cityservices.db import make_engine
-from cityservices.models_registry import metadata
+from cityservices.models import metadata
 
 config = context.config
 
