@@ -13,6 +13,7 @@ from cityservices import __version__
 from cityservices.config import Settings, get_settings
 from cityservices.errors import AppError
 from cityservices.kit.masking import install_log_masking
+from cityservices.platform.domains import load_domains
 from cityservices.platform.http_cache import HttpCacheMiddleware
 from cityservices.platform.lifecycle import Readiness, lifespan
 from cityservices.platform.lifecycle import router as readiness_router
@@ -22,15 +23,6 @@ from cityservices.platform.openapi import install_openapi
 from cityservices.platform.runtime import make_runtime
 from cityservices.platform.security import install_security
 from cityservices.platform.templating import STATIC_DIR, templates
-from cityservices.service_map.catalogue import api as catalog_api
-from cityservices.service_map.catalogue import pages as service_map_pages
-from cityservices.service_map.editing.web import install_staff
-from cityservices.service_map.feedback import api as feedback_api
-from cityservices.service_map.hsds import api as hsds_api
-from cityservices.service_map.search import api as search_api
-from cityservices.service_map.venues import api as service_map_api
-from cityservices.service_map.where import api as map_api
-from cityservices.service_map.where import api as service_map_where_api
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,9 +33,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,  # per worker: event relay, index warm-up (cityservices.platform.lifecycle)
     )  # fmt: skip
     app.state.runtime = make_runtime(settings)
-    app.state.readiness = Readiness()
+    app.state.domains = load_domains(settings.domains)
+    app.state.readiness = Readiness(app.state.domains.indexes)
     app.add_middleware(HttpCacheMiddleware, entries=settings.api_cache_entries)  # innermost: after security
-    install_security(app, settings)
+    install_security(app, settings, app.state.domains)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages, JSON, static JS/CSS and the boundaries
     app.add_middleware(  # outermost: request id, access log and metrics see every answer as sent
         ObservabilityMiddleware, log_requests=settings.access_log, count_requests=settings.metrics_enabled
@@ -53,15 +46,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if demo_photos.is_dir():  # mounted before /static, which would otherwise shadow it
         app.mount("/static/demo-photos", StaticFiles(directory=demo_photos), name="demo-photos")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(service_map_api.router)
-    app.include_router(catalog_api.router)
-    app.include_router(service_map_where_api.router)
-    app.include_router(search_api.router)
-    app.include_router(map_api.map_router)
-    app.include_router(feedback_api.router)
-    app.include_router(hsds_api.router)
-    app.include_router(service_map_pages.router)
-    install_staff(app, settings)
+    for domain in app.state.domains:
+        for router in domain.routers():
+            app.include_router(router)
+        if domain.install_app is not None:
+            domain.install_app(app, settings)
     app.include_router(readiness_router)
     if settings.metrics_enabled:
         app.include_router(metrics_router)

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CITYSERVICES_", env_file=".env", extra="ignore")
 
+    # The installed domains, each a package with an ``install`` module (docs/architecture.md).
+    domains: tuple[str, ...] = ("auth", "service_map", "insurance", "party_day")
     database_url: str = Field(default_factory=default_database_url)
     database_pool_size: int = Field(default=16, ge=1, le=200)
     database_pool_prefill: bool = False  # `serve` turns it on for its workers

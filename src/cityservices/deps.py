@@ -22,7 +22,7 @@ from cityservices.kit.pagination import (
     decode_cursor,
 )
 from cityservices.platform.runtime import Runtime
-from cityservices.platform.security import SESSION_COOKIE, STAFF_PREFIXES
+from cityservices.platform.security import SESSION_COOKIE, SecurityConfig
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -54,8 +54,9 @@ def client_ip(request: Request) -> str | None:
 
 def get_signed_in(request: Request, session: DbSession) -> SignedIn:
     """The staff member of the request's session cookie; 401 (pages: a redirect to sign in) without one."""
-    if not request.url.path.startswith(STAFF_PREFIXES):  # CSRF protection covers only these paths
-        raise Forbidden("工作人员身份只在 /staff 与 /api/staff 下有效")
+    security: SecurityConfig = request.app.state.security
+    if not request.url.path.startswith(security.staff_prefixes):  # CSRF protection covers only these paths
+        raise Forbidden("工作人员身份只在工作人员页面与接口下有效")
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise Unauthenticated("请先登录")

@@ -18,7 +18,7 @@ from cityservices.config import Settings
 from cityservices.errors import Conflict, NotFound, RuleViolation
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_phone
-from cityservices.service_map.interchange.records import CODE_PATTERN, DIVISION_CODE_PATTERN
+from cityservices.service_map.catalogue.models import CODE_PATTERN, DIVISION_CODE_PATTERN
 
 log = logging.getLogger(__name__)
 USERNAME_MAX = 64

@@ -31,26 +31,27 @@ from cityservices.db import open_pool
 from cityservices.errors import error_responses
 from cityservices.kit import events
 from cityservices.platform import metrics
+from cityservices.platform.domains import IndexSpec
 from cityservices.platform.migrate import alembic_config
 from cityservices.platform.runtime import Runtime, make_event_relay
-from cityservices.service_map.hsds.api import hsds_ids_cache
-from cityservices.service_map.search.cache import get_search_index
-from cityservices.service_map.where.venue_index import VenueIndexCache
 
 log = logging.getLogger(__name__)
 RETRY_S = 5.0  # a failed warm-up is retried by the next readiness check at least this much later
-INDEXES = ("search_index", "venue_index", "hsds_ids")
 
 
 @dataclass
 class Readiness:
     """What this worker has built; ``warm_up`` builds it, ``check_readiness`` reports it with the database."""
 
-    built: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(INDEXES, False))
+    indexes: tuple[IndexSpec, ...] = ()  # every installed domain's (platform.domains)
+    built: dict[str, bool] = field(default_factory=dict)
     last_error: str | None = None
     last_attempt: float | None = None  # None: the lifespan has not run (the app is not started)
     retry_s: float = RETRY_S
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.built = {index.name: False for index in self.indexes}
 
     @property
     def warm(self) -> bool:
@@ -80,31 +81,16 @@ class Readiness:
         try:
             if runtime.settings.database_pool_prefill:
                 open_pool(runtime.engine, runtime.settings.database_pool_size)
-            if not self.built["search_index"]:
-                get_search_index(runtime.engine, runtime.sessions)
-                self.built["search_index"] = True
-            if not self.built["venue_index"]:
-                with runtime.sessions() as session:
-                    venue_index_cache(app).get(session).prebuild_item_trees()
-                self.built["venue_index"] = True
-            if not self.built["hsds_ids"]:
-                with runtime.sessions() as session:
-                    hsds_ids_cache(app).get(session)
-                self.built["hsds_ids"] = True
+            for index in self.indexes:
+                if not self.built[index.name]:
+                    index.warm(app)
+                    self.built[index.name] = True
         except Exception as exc:
             self.last_error = type(exc).__name__  # the full message goes to the log, not to the public
             log.warning("index warm-up failed, the worker is not ready: %s", exc)
             return False
         self.last_error = None
         return True
-
-
-def venue_index_cache(app: FastAPI) -> VenueIndexCache:
-    """The app's venue index cache (the one ``where_api`` uses)."""
-    cache: VenueIndexCache | None = getattr(app.state, "venue_index_cache", None)
-    if cache is None:
-        cache = app.state.venue_index_cache = VenueIndexCache()
-    return cache
 
 
 @asynccontextmanager

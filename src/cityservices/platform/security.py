@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cityservices.config import Settings
 from cityservices.kit.ratelimit import RateLimiter, make_rate_limiter
+from cityservices.platform.domains import Domains
 from cityservices.platform.templating import templates
 
 SESSION_COOKIE = "cs_session"
@@ -36,8 +37,6 @@ CSRF_COOKIE = "cs_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-STAFF_PREFIXES = ("/staff", "/api/staff/")
-LOGIN_PATHS = frozenset({"/staff/login", "/api/staff/login"})
 DOCS_PATHS = frozenset({"/api/docs", "/docs/oauth2-redirect", "/redoc"})
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 
@@ -47,6 +46,8 @@ class SecurityConfig:
     settings: Settings
     secret: bytes
     limiter: RateLimiter
+    staff_prefixes: tuple[str, ...] = ()  # where staff sessions are honoured: CSRF always, never stored
+    login_paths: frozenset[str] = frozenset()  # rate-limited sign-ins
 
     @property
     def csp(self) -> str:
@@ -107,9 +108,15 @@ def csrf_token(request: Request) -> str:
     return make_csrf_token(config.secret, binding)
 
 
-def install_security(app: FastAPI, settings: Settings) -> None:
+def install_security(app: FastAPI, settings: Settings, domains: Domains) -> None:
     """Add the middleware and the ``csrf_token`` template global to ``app``."""
-    app.state.security = SecurityConfig(settings, load_secret(settings), make_rate_limiter(settings.redis_url))
+    app.state.security = SecurityConfig(
+        settings,
+        load_secret(settings),
+        make_rate_limiter(settings.redis_url),
+        staff_prefixes=domains.staff_prefixes,
+        login_paths=frozenset(path for domain in domains for path in domain.login_paths),
+    )
     templates.env.globals["csrf_token"] = csrf_token
     app.add_middleware(SecurityMiddleware)
 
@@ -131,7 +138,7 @@ class SecurityMiddleware:
         request = Request(scope)
         send = self._with_headers(scope, send, config)
         refused = self._rate_limited(request, config) or _too_large(request, config)
-        if refused is None and request.method in UNSAFE_METHODS and _needs_csrf(request):
+        if refused is None and request.method in UNSAFE_METHODS and _needs_csrf(request, config):
             refused, receive = await _check_csrf(request, receive, config)
         if refused is not None:
             await refused(scope, receive, send)
@@ -140,7 +147,7 @@ class SecurityMiddleware:
 
     def _rate_limited(self, request: Request, config: SecurityConfig) -> Response | None:
         path, settings = request.url.path, config.settings
-        if request.method == "POST" and path in LOGIN_PATHS:
+        if request.method == "POST" and path in config.login_paths:
             bucket, limit = "login", settings.rate_limit_login_per_minute
         elif path.startswith(("/api/v1/", "/api/hsds")):
             bucket, limit = "api", settings.rate_limit_api_per_minute
@@ -179,7 +186,7 @@ def _add_headers(scope: Scope, headers: MutableHeaders, config: SecurityConfig, 
     if scope.get("scheme") == "https":
         defaults["strict-transport-security"] = "max-age=31536000; includeSubDomains"
     path: str = scope["path"]
-    if path.startswith(("/staff", "/api/staff")):
+    if path.startswith(config.staff_prefixes):
         headers["cache-control"] = "no-store"
     for name, value in defaults.items():
         if name not in headers:
@@ -235,11 +242,11 @@ def _too_large(request: Request, config: SecurityConfig) -> Response | None:
     return None
 
 
-def _needs_csrf(request: Request) -> bool:
-    """Forms (every path outside /api) and the staff API. The public JSON API under /api/v1 acts on no one's
-    behalf (staff sessions are honoured only under /staff and /api/staff), so a forged call gains nothing."""
+def _needs_csrf(request: Request, config: SecurityConfig) -> bool:
+    """Forms (every path outside /api) and the staff paths. The public JSON API under /api/v1 acts on no one's
+    behalf (staff sessions are honoured only under the staff prefixes), so a forged call gains nothing."""
     path = request.url.path
-    return not path.startswith("/api/") or path.startswith("/api/staff/")
+    return not path.startswith("/api/") or path.startswith(config.staff_prefixes)
 
 
 async def _check_csrf(request: Request, receive: Receive, config: SecurityConfig) -> tuple[Response | None, Receive]:

@@ -15,6 +15,7 @@ from cityservices.deps import DbSession
 from cityservices.errors import error_responses
 from cityservices.kit.text import PRINTABLE
 from cityservices.service_map.catalogue import repository as repo
+from cityservices.service_map.catalogue.models import DivisionLevel
 from cityservices.service_map.catalogue.params import (
     BundlePaging,
     DepartmentPaging,
@@ -52,7 +53,6 @@ from cityservices.service_map.catalogue.service import (
     item_detail,
     item_summaries,
 )
-from cityservices.service_map.interchange.records import DivisionLevel
 from cityservices.service_map.venues.service import item_venue_page
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])

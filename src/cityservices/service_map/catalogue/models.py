@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +27,20 @@ from cityservices.db import Base
 
 JsonList = list[Any]
 JsonDict = dict[str, Any]
+
+# The service map's vocabulary: codes, levels and enumerations every sub-domain (and the importer) shares.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"
+DIVISION_CODE_PATTERN = r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Crs = Literal["wgs84", "gcj02", "bd09"]
+DivisionLevel = Literal["city", "district", "street", "town", "other"]
+Level = Literal["city", "district", "street"]
+ItemType = Literal[
+    "行政许可", "行政确认", "行政给付", "行政裁决", "行政奖励", "行政征收",
+    "行政检查", "行政强制", "行政处罚", "其他行政权力", "公共服务",
+]  # fmt: skip
+ApplicantType = Literal["个人", "企业", "个人;企业"]
+LEVEL_NAMES = {"city": "市级", "district": "区(市)级", "street": "街道(镇)级"}
 
 
 class Division(Base):

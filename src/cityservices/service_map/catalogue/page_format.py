@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 
 from cityservices.config import Settings
+from cityservices.service_map.catalogue.models import LEVEL_NAMES
 
 WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 CHANNEL_ZH = {
@@ -116,6 +117,7 @@ def install(env: Environment) -> None:
     """Register the helpers on the shared Jinja2 environment."""
     env.globals.update(
         is_demo=is_demo,
+        LEVEL_NAMES=LEVEL_NAMES,
         CHANNEL_ZH=CHANNEL_ZH,
         STATUS_ZH=STATUS_ZH,
         POI_ZH=POI_ZH,

@@ -15,8 +15,8 @@ from cityservices.deps import DbSession, page_params
 from cityservices.kit.calendar import to_china_time
 from cityservices.kit.pagination import PageRequest
 from cityservices.kit.text import PRINTABLE
+from cityservices.service_map.catalogue.models import ApplicantType, ItemType
 from cityservices.service_map.catalogue.repository import ItemFilter, VenueFilter
-from cityservices.service_map.interchange.records import ApplicantType, ItemType
 from cityservices.service_map.venues.service import InvalidParameter, check_district
 from cityservices.service_map.where.api import invalid
 

@@ -417,3 +417,17 @@ def list_venues(session: Session, *, level: str | None, limit: int, offset: int)
 def count_venue_items_by_level(session: Session) -> dict[str, int]:
     stmt = select(Venue.level, func.count()).join(VenueItem, VenueItem.venue_id == Venue.id).group_by(Venue.level)
     return {str(level): int(n) for level, n in session.execute(stmt).all()}
+
+
+def district_names(session: Session) -> dict[str, str]:
+    """Every district (区/市) code → name: the values of the ``district`` staff scope."""
+    rows = session.execute(
+        select(Division.code, Division.name).where(Division.level == "district").order_by(Division.code)
+    )
+    return {str(code): str(name) for code, name in rows}
+
+
+def department_names_all(session: Session) -> dict[str, str]:
+    """Every department code → name: the values of the ``department`` staff scope."""
+    rows = session.execute(select(Department.code, Department.name).order_by(Department.code))
+    return {str(code): str(name) for code, name in rows}

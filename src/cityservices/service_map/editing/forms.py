@@ -16,8 +16,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from cityservices.service_map.catalogue.models import WEEKDAYS
 from cityservices.service_map.editing.diff import FIELD_LABELS
-from cityservices.service_map.interchange.records import WEEKDAYS
 
 WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日"), strict=True))
 LONG_TEXT = {"address", "description", "transport", "hours_note", "acceptance_conditions", "time_limit_note",

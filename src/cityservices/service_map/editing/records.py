@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.errors import Conflict, NotFound, RuleViolation
 from cityservices.service_map.catalogue.models import (
+    WEEKDAYS,
     Bundle,
     BundleItem,
     Guide,
@@ -26,7 +27,6 @@ from cityservices.service_map.catalogue.models import (
 from cityservices.service_map.interchange.dataset import Dataset, ImportFailed, ImportIssue, Origin
 from cityservices.service_map.interchange.geojson import upsert_venues
 from cityservices.service_map.interchange.records import (
-    WEEKDAYS,
     BundleItemRef,
     BundleRecord,
     GuideRecord,

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cityservices.service_map.interchange.records import WEEKDAYS, VenueRecord
+from cityservices.service_map.catalogue.models import WEEKDAYS
+from cityservices.service_map.interchange.records import VenueRecord
 
 PROFILE_URI = "https://cityservices.example/hsds-profile/v1"
 HSDS_VERSION = "3.1"

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cityservices.service_map.catalogue.models import CODE_PATTERN
 from cityservices.service_map.hsds.mapping import (
     EXT,
     EXT_VERSION,
@@ -27,7 +28,6 @@ from cityservices.service_map.hsds.mapping import (
     schedules_to_hours,
 )
 from cityservices.service_map.interchange.dataset import Dataset, DatasetBuilder, ImportIssue, Origin
-from cityservices.service_map.interchange.records import CODE_PATTERN
 
 # Where a venue field is in an HSDS location (fields not listed are under x_cityservices).
 LOCATION_PATHS = {

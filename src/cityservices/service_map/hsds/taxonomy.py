@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, get_args
 
+from cityservices.service_map.catalogue.models import ItemType
 from cityservices.service_map.hsds.mapping import PROFILE_URI, child_id, hsds_id
-from cityservices.service_map.interchange.records import ItemRecord, ItemType
+from cityservices.service_map.interchange.records import ItemRecord
 
 ITEM_TYPES: tuple[str, ...] = get_args(ItemType)
 TERM_LANGUAGE = "zh"

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from cityservices.service_map.catalogue.models import (
+    WEEKDAYS,
     Bundle,
     BundleItem,
     Department,
@@ -22,7 +23,6 @@ from cityservices.service_map.catalogue.models import (
 )
 from cityservices.service_map.interchange.dataset import Dataset
 from cityservices.service_map.interchange.records import (
-    WEEKDAYS,
     BoundaryRecord,
     BundleItemRef,
     BundleRecord,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.kit.geo import in_china
 from cityservices.service_map.catalogue.models import (
+    WEEKDAYS,
     OpeningException,
     OpeningInterval,
     Venue,
@@ -25,7 +26,7 @@ from cityservices.service_map.catalogue.models import (
     venue_departments,
 )
 from cityservices.service_map.interchange.dataset import Dataset, DatasetBuilder, ImportFailed, ImportIssue, Origin
-from cityservices.service_map.interchange.records import WEEKDAYS, VenueRecord
+from cityservices.service_map.interchange.records import VenueRecord
 from cityservices.service_map.interchange.references import KnownKeys, check_dataset
 from cityservices.service_map.interchange.store import import_dataset, known_keys
 

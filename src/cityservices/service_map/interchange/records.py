@@ -13,24 +13,23 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from cityservices.kit.geo import in_china
+from cityservices.service_map.catalogue.models import (
+    CODE_PATTERN,
+    DIVISION_CODE_PATTERN,
+    WEEKDAYS,
+    ApplicantType,
+    Crs,
+    DivisionLevel,
+    ItemType,
+    Level,
+)
 
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"
-DIVISION_CODE_PATTERN = r"^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 DivisionCode = Annotated[str, StringConstraints(pattern=DIVISION_CODE_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 LongText = Annotated[str, StringConstraints(max_length=20000)]
-Crs = Literal["wgs84", "gcj02", "bd09"]
-DivisionLevel = Literal["city", "district", "street", "town", "other"]
-Level = Literal["city", "district", "street"]
-ItemType = Literal[
-    "行政许可", "行政确认", "行政给付", "行政裁决", "行政奖励", "行政征收",
-    "行政检查", "行政强制", "行政处罚", "其他行政权力", "公共服务",
-]  # fmt: skip
-ApplicantType = Literal["个人", "企业", "个人;企业"]
 Interval = tuple[str, str]
 
 

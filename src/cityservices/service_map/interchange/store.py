@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.kit import events
 from cityservices.service_map.catalogue.models import (
+    WEEKDAYS,
     Bundle,
     BundleItem,
     Department,
@@ -26,7 +27,7 @@ from cityservices.service_map.catalogue.models import (
     venue_departments,
 )
 from cityservices.service_map.interchange.dataset import Dataset, ImportFailed, ImportIssue
-from cityservices.service_map.interchange.records import WEEKDAYS, VenueRecord
+from cityservices.service_map.interchange.records import VenueRecord
 from cityservices.service_map.interchange.references import KnownKeys, check_dataset
 
 ImportMode = Literal["insert", "replace"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, TypeVar
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -79,6 +79,14 @@ def _origin(lat: float, lng: float, crs: Crs, *, prefix: str = "") -> tuple[floa
     return to_wgs84(lat, lng, crs)
 
 
+def venue_index_cache(app: FastAPI) -> VenueIndexCache:
+    """The app's venue index cache (one per app: a worker's)."""
+    cache: VenueIndexCache | None = getattr(app.state, "venue_index_cache", None)
+    if cache is None:
+        cache = app.state.venue_index_cache = VenueIndexCache()
+    return cache
+
+
 def _state(request: Request, name: str, factory: type[T]) -> T:
     value = getattr(request.app.state, name, None)
     if value is None:
@@ -88,7 +96,7 @@ def _state(request: Request, name: str, factory: type[T]) -> T:
 
 
 def _index(request: Request, session: DbSession) -> VenueIndex:
-    return _state(request, "venue_index_cache", VenueIndexCache).get(session)
+    return venue_index_cache(request.app).get(session)
 
 
 @router.get("/nearest", response_model=NearestRead, responses=error_responses(404, 409))

@@ -20,11 +20,11 @@ import numpy as np
 from cityservices.errors import RuleViolation
 from cityservices.kit.calendar import to_china_time
 from cityservices.kit.geo import FloatArray, unit_vectors
+from cityservices.service_map.catalogue.models import LEVEL_NAMES
 from cityservices.service_map.where.hours import OpenState, open_state
 from cityservices.service_map.where.travel import Mode, TravelEstimate, estimate_travel
 from cityservices.service_map.where.venue_index import IntArray, ItemRef, VenueIndex
 
-LEVEL_NAMES = {"city": "市级", "district": "区(市)级", "street": "街道(镇)级"}
 EXPLAIN_LIMIT = 10
 FIRST_BATCH = 32
 

@@ -1,0 +1,35 @@
+"""Accounts, roles, sessions and scopes as an installed domain: the staff sign-in every other domain relies on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cityservices.platform.domains import Domain
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import FastAPI
+
+    from cityservices.config import Settings
+
+
+def _install_app(app: FastAPI, settings: Settings) -> None:
+    from cityservices.auth.web import install_sign_in_redirects
+
+    install_sign_in_redirects(app)
+
+
+def _register_cli(app: typer.Typer) -> None:
+    from cityservices.auth.cli import register
+
+    register(app)
+
+
+DOMAIN = Domain(
+    name="auth",
+    label="账号与权限",
+    install_app=_install_app,
+    register_cli=_register_cli,
+    staff_prefixes=("/staff", "/api/staff/"),
+    login_paths=("/staff/login", "/api/staff/login"),
+)
