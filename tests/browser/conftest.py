@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.builders import free_port, unavailable
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -40,19 +41,6 @@ MOBILE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 860}
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cityservices", *args], env=env, check=True, capture_output=True, text=True
@@ -63,7 +51,7 @@ class Server:
     """A ``cityservices serve`` process; ``url(path)`` gives its address."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
@@ -106,7 +94,7 @@ def artifacts() -> Path:
 def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment of a fresh SQLite database loaded with the demo data (``cityservices load-demo``)."""
     if not LEAFLET.exists():
-        _unavailable(f"Leaflet is not installed in {LEAFLET.parent} (run `make install`)")
+        unavailable(f"Leaflet is not installed in {LEAFLET.parent} (run `make install`)")
     folder = tmp_path_factory.mktemp("browser-db")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITYSERVICES_")}
     env |= {
@@ -156,7 +144,7 @@ def road_server(
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
     with playwright_api.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

@@ -9,6 +9,7 @@ import pytest
 from cityservices.config import PROJECT_ROOT
 from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.records import read_dataset_catalogue
+from tests.builders import unavailable
 
 DEMO = PROJECT_ROOT / "data" / "qingdao"
 DEV_QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "dev_queries.jsonl"
@@ -18,5 +19,5 @@ HELDOUT = Path(__file__).parent / "data" / "heldout_paraphrases.jsonl"
 @pytest.fixture(scope="session")
 def demo_index() -> SearchIndex:
     if not (DEMO / "items.csv").is_file():
-        pytest.skip("the demo dataset data/qingdao is not built")
+        unavailable("the demo dataset data/qingdao is not built")
     return SearchIndex(read_dataset_catalogue(DEMO))
