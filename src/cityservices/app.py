@@ -15,7 +15,7 @@ from cityservices.errors import AppError
 from cityservices.kit.masking import install_log_masking
 from cityservices.platform.domains import load_domains
 from cityservices.platform.http_cache import HttpCacheMiddleware
-from cityservices.platform.lifecycle import Readiness, lifespan
+from cityservices.platform.lifecycle import Readiness, lifespan, register_topics
 from cityservices.platform.lifecycle import router as readiness_router
 from cityservices.platform.metrics import router as metrics_router
 from cityservices.platform.observability import ObservabilityMiddleware
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = make_runtime(settings)
     app.state.domains = load_domains(settings.domains)
     app.state.readiness = Readiness(app.state.domains.indexes)
+    register_topics(app.state.domains.topics)
     app.add_middleware(HttpCacheMiddleware, entries=settings.api_cache_entries)  # innermost: after security
     install_security(app, settings, app.state.domains)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages, JSON, static JS/CSS and the boundaries

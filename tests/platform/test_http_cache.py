@@ -15,9 +15,10 @@ from starlette.routing import Route
 from cityservices.app import create_app
 from cityservices.config import Settings
 from cityservices.db import make_engine, make_session_factory, session_scope
-from cityservices.kit.events import SERVICE_MAP_CHANGED, data_generation, publish
+from cityservices.kit.events import data_generation, publish
 from cityservices.platform.http_cache import CachedAnswer, HttpCacheMiddleware, ResponseCache, etag_matches, next_minute
 from cityservices.service_map.catalogue.models import Venue
+from cityservices.service_map.install import CHANGED
 from tests.builders import load_dataset, make_dataset
 
 
@@ -66,7 +67,7 @@ def test_answers_are_kept_until_the_data_changes(db_and_client: tuple[str, TestC
     before = client.get("/api/v1/venues").json()["items"][0]["name"]
     _rename_venue_behind_the_apps_back(url, "改名后的便民服务中心")
     assert client.get("/api/v1/venues").json()["items"][0]["name"] == before  # kept: nobody announced a change
-    publish(SERVICE_MAP_CHANGED, {"kind": "venue", "key": "test"})
+    publish(CHANGED, {"kind": "venue", "key": "test"})
     assert client.get("/api/v1/venues").json()["items"][0]["name"] == "改名后的便民服务中心"
 
 
@@ -151,7 +152,7 @@ def test_least_recently_used_answers_go_first_and_old_generations_are_refused() 
     assert cache.get("a", 0.0) is answer
     assert cache.bytes == 2 * len(answer.body)  # a and c
     stale_generation = data_generation()
-    publish(SERVICE_MAP_CHANGED, {})
+    publish(CHANGED, {})
     cache.put("d", answer, stale_generation)  # computed before the change: not kept
     assert cache.get("d", 0.0) is None
     assert len(cache) == 0  # the change dropped everything
