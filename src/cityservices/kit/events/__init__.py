@@ -1,9 +1,9 @@
 """Change notifications: ``subscribe(topic, handler)`` / ``publish(topic, payload)``, across processes too.
 
-Topics belong to the domains (``service_map.changed``, ``insurance.changed`` …, each named in the domain's
-``install`` module); this module knows none of them. In-memory indexes subscribe to their domain's topic and
-rebuild or patch themselves. Writers call ``publish_after_commit(session, topic, payload)``: the event is
-delivered only once the transaction has committed, and dropped if it rolls back.
+Topics belong to the domains (``<domain>.changed``, each named in the domain's ``install`` module); this
+module knows none of them. In-memory indexes subscribe to their domain's topic and rebuild or patch themselves.
+Writers call ``publish_after_commit(session, topic, payload)``: the event is delivered only once the
+transaction has committed, and dropped if it rolls back.
 
 With several processes a **relay** (``kit/event_relays.py``: Redis pub/sub, PostgreSQL LISTEN/NOTIFY, or an
 append-only file beside a SQLite database) sends each published event to the others, as JSON
