@@ -14,8 +14,8 @@ from cityservices.config import Settings, get_settings
 from cityservices.errors import AppError
 from cityservices.kit.masking import install_log_masking
 from cityservices.platform.domains import load_domains
-from cityservices.platform.http_cache import HttpCacheMiddleware
-from cityservices.platform.lifecycle import Readiness, lifespan
+from cityservices.platform.http_cache import HttpCacheMiddleware, ResponseCache
+from cityservices.platform.lifecycle import Readiness, lifespan, register_topics
 from cityservices.platform.lifecycle import router as readiness_router
 from cityservices.platform.metrics import router as metrics_router
 from cityservices.platform.observability import ObservabilityMiddleware
@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = make_runtime(settings)
     app.state.domains = load_domains(settings.domains)
     app.state.readiness = Readiness(app.state.domains.indexes)
-    app.add_middleware(HttpCacheMiddleware, entries=settings.api_cache_entries)  # innermost: after security
+    register_topics(app.state.domains.topics)
+    app.state.answer_cache = ResponseCache(settings.api_cache_entries)  # routes declared ``cacheable`` only
+    app.add_middleware(HttpCacheMiddleware, cache=app.state.answer_cache)  # innermost: after security
     install_security(app, settings, app.state.domains)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages, JSON, static JS/CSS and the boundaries
     app.add_middleware(  # outermost: request id, access log and metrics see every answer as sent

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from cityservices.kit import events
 from cityservices.platform.indexes import RebuiltOnChange
 
+TOPIC = "test.indexed"
+
 
 class Builds:
     def __init__(self) -> None:
@@ -35,17 +37,18 @@ def _wait_for(condition: object, seconds: float = 10.0) -> None:
 
 def test_a_change_is_never_answered_from_the_old_copy(engine: Engine) -> None:
     builds = Builds()
-    cache = RebuiltOnChange(builds, name="test", ttl_s=3600)
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=3600)
     with Session(engine) as session:
         assert cache.get(session) == 1
+        events.deliver("test.other", {})  # another topic: the copy stays
         assert cache.get(session) == 1
-        events.deliver(events.SERVICE_MAP_CHANGED, {})
+        events.deliver(TOPIC, {})
         assert cache.get(session) == 2
 
 
 def test_an_old_copy_keeps_answering_while_its_successor_is_built(engine: Engine) -> None:
     builds = Builds()
-    cache = RebuiltOnChange(builds, name="test", ttl_s=0.0)
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=0.0)
     with Session(engine) as session:
         assert cache.get(session) == 1
         builds.release.clear()  # the background build waits until released
@@ -58,12 +61,12 @@ def test_an_old_copy_keeps_answering_while_its_successor_is_built(engine: Engine
 
 def test_a_background_build_begun_before_a_change_is_thrown_away(engine: Engine) -> None:
     builds = Builds()
-    cache = RebuiltOnChange(builds, name="test", ttl_s=0.0)
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=0.0)
     with Session(engine) as session:
         assert cache.get(session) == 1
         builds.release.clear()
         assert cache.get(session) == 1  # starts building 2 from data that is about to change
-        events.deliver(events.SERVICE_MAP_CHANGED, {})
+        events.deliver(TOPIC, {})
         builds.release.set()
         fresh = cache.get(session)  # built now, after the change
         assert fresh >= 2

@@ -1,15 +1,23 @@
-"""HTTP caching of the public read API: ETag / If-None-Match, Cache-Control, and a small in-process cache.
+"""HTTP caching of the public read API, opt-in per route: ETag / If-None-Match, Cache-Control, and a small
+in-process cache.
 
-Every successful ``GET`` under ``/api/v1/`` and ``/api/hsds/`` (but the liveness, readiness and staff paths)
-gets a weak ``ETag`` computed from its body and ``Cache-Control: public, max-age=N``; a request whose
-``If-None-Match`` names that tag gets ``304 Not Modified`` and no body.
+A route is cached only if it says so: ``@cacheable(CHANGED)`` under its ``@router.get(...)`` declares that its
+answer is public (the same for every caller: no session, no credential, no personal data) and names the event
+topics the answer depends on. Every other route passes through untouched, and a route that needs a credential
+or lives under a staff prefix must never be declared (``tests/platform/test_cache_declarations.py`` checks).
+The OpenAPI document declares a 304 for exactly these routes (``platform.openapi``).
+
+A successful ``GET`` of a declared route gets a weak ``ETag`` computed from its body and
+``Cache-Control: public, max-age=N``; a request whose ``If-None-Match`` names that tag gets
+``304 Not Modified`` and no body.
 
 Answers are also kept in memory per process, keyed by path and query string. An entry lives until the next
 full minute at most: opening hours have minute resolution, so an "open now" answer computed at 16:59:40 is
-still right at 16:59:59 and is recomputed at 17:00:00. Every entry is dropped as soon as the data changes
-(``kit.events.data_generation()`` moves on once every handler of a ``service_map.changed`` event — from this
-process or relayed from another one — has run, so no answer computed on an old index is kept under the new
-one). ``max-age`` tells clients the same lifetime, so nobody keeps an answer past the minute it was made in.
+still right at 16:59:59 and is recomputed at 17:00:00. An entry is dropped as soon as one of its topics changes
+(``kit.events.data_generation(*topics)`` moves on once every handler of such an event — from this process or
+relayed from another one — has run, so no answer computed on an old index is kept under the new one); a change
+of another domain's topic leaves it alone. ``max-age`` tells clients the same lifetime, so nobody keeps an
+answer past the minute it was made in. The clock is injectable (``ResponseCache(clock=...)``) for tests.
 """
 
 from __future__ import annotations
@@ -17,18 +25,41 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cityservices.kit.events import data_generation
 
-CACHED_PREFIXES = ("/api/v1/", "/api/hsds")
-UNCACHED_PATHS = frozenset({"/api/v1/health", "/api/v1/ready"})
+CACHED_TOPICS = "__cached_topics__"  # the attribute ``cacheable`` sets on an endpoint
 CACHED_TYPES = ("application/json", "application/geo+json")
 MAX_CACHED_BODY = 4 * 1024 * 1024  # larger answers stream through, uncached
 MAX_CACHED_BYTES = 64 * 1024 * 1024  # per process, on top of the entry count
+
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., object])
+
+
+def cacheable(*topics: str) -> Callable[[Endpoint], Endpoint]:
+    """Declare a public GET endpoint whose answer may be kept and shared with every caller until one of ``topics``
+    (event topics, ``kit.events``) changes or the minute ends. Goes under the route decorator."""
+    if not topics:
+        raise ValueError("a cached route names the event topics its answer depends on")
+
+    def declare(endpoint: Endpoint) -> Endpoint:
+        setattr(endpoint, CACHED_TOPICS, tuple(topics))
+        return endpoint
+
+    return declare
+
+
+def cached_topics(route: object) -> tuple[str, ...] | None:
+    """The topics the endpoint of ``route`` declared with ``cacheable``; None when it is not cached."""
+    topics = getattr(getattr(route, "endpoint", None), CACHED_TOPICS, None)
+    return topics if isinstance(topics, tuple) else None
 
 
 @dataclass(frozen=True)
@@ -37,6 +68,8 @@ class CachedAnswer:
     body: bytes
     etag: str
     expires: float
+    topics: tuple[str, ...] = ()
+    generation: int = 0  # data_generation(*topics) when it was computed
 
 
 def weak_etag(body: bytes) -> str:
@@ -56,29 +89,31 @@ def next_minute(now: float) -> float:
 
 
 class ResponseCache:
-    """An LRU of answers for one data generation; ``entries=0`` keeps nothing (ETags still work)."""
+    """An LRU of answers, each kept while its topics have not changed; ``entries=0`` keeps nothing (ETags still
+    work). ``clock`` gives the time (``time.time`` unless a test fixes it)."""
 
-    def __init__(self, entries: int) -> None:
+    def __init__(self, entries: int, *, clock: Callable[[], float] = time.time) -> None:
         self.entries = entries
-        self.generation = data_generation()
+        self.clock = clock
+        self.heard = data_generation()  # every topic: when it moves, some entries may be stale
         self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
         self.bytes = 0
         self.hits = 0
         self.misses = 0
 
     def get(self, key: str, now: float) -> CachedAnswer | None:
-        self._follow_generation()
+        self._drop_stale()
         answer = self._answers.get(key)
-        if answer is None or answer.expires <= now:
+        if answer is None or answer.expires <= now or not _current(answer):
             self.misses += 1
             return None
         self._answers.move_to_end(key)
         self.hits += 1
         return answer
 
-    def put(self, key: str, answer: CachedAnswer, generation: int) -> None:
-        self._follow_generation()
-        if self.entries <= 0 or generation != self.generation:  # computed on data that has since changed
+    def put(self, key: str, answer: CachedAnswer) -> None:
+        self._drop_stale()
+        if self.entries <= 0 or not _current(answer):  # computed on data that has since changed
             return
         previous = self._answers.pop(key, None)
         self.bytes += len(answer.body) - (len(previous.body) if previous else 0)
@@ -89,57 +124,61 @@ class ResponseCache:
     def __len__(self) -> int:
         return len(self._answers)
 
-    def _follow_generation(self) -> None:
-        generation = data_generation()
-        if generation != self.generation:
-            self._answers.clear()
-            self.bytes = 0
-            self.generation = generation
+    def _drop_stale(self) -> None:
+        heard = data_generation()
+        if heard == self.heard:
+            return
+        self.heard = heard
+        for key in [key for key, answer in self._answers.items() if not _current(answer)]:
+            self.bytes -= len(self._answers.pop(key).body)
 
 
-def is_cacheable(scope: Scope) -> bool:
-    path: str = scope["path"]
-    return scope["method"] == "GET" and path.startswith(CACHED_PREFIXES) and path not in UNCACHED_PATHS
+def _current(answer: CachedAnswer) -> bool:
+    return data_generation(*answer.topics) == answer.generation
 
 
 class HttpCacheMiddleware:
-    """Pure ASGI (no BaseHTTPMiddleware): ETag, Cache-Control, 304s and the per-process answer cache."""
+    """Pure ASGI (no BaseHTTPMiddleware): ETag, Cache-Control, 304s and the per-process answer cache, for the
+    routes declared ``cacheable``. Whether a route is declared is read from the route the app matched
+    (``scope["route"]``), so an answer is kept only under a path that was routed to a declared route."""
 
-    def __init__(self, app: ASGIApp, *, entries: int) -> None:
+    def __init__(self, app: ASGIApp, *, cache: ResponseCache) -> None:
         self.app = app
-        self.cache = ResponseCache(entries)
+        self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_cacheable(scope):
+        if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        now = time.time()
+        now = self.cache.clock()
         key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
-        if_none_match = Headers(scope=scope).get("if-none-match")
         answer = self.cache.get(key, now)
         if answer is None:
-            generation = data_generation()  # before computing: a change meanwhile makes the answer unkeepable
+            heard = data_generation()  # before computing: a change meanwhile makes the answer unkeepable
             answer = await _compute(self.app, scope, receive, send, now)
             if answer is None:  # not a cacheable answer: it has been sent as it was
                 return
-            self.cache.put(key, answer, generation)
-        await _reply(send, answer, now, if_none_match)
+            if data_generation() == heard:
+                self.cache.put(key, answer)
+        await _reply(send, answer, now, Headers(scope=scope).get("if-none-match"))
 
 
 async def _compute(app: ASGIApp, scope: Scope, receive: Receive, send: Send, now: float) -> CachedAnswer | None:
-    """Run the app, holding its answer back; answers that cannot be cached are passed straight on."""
+    """Run the app, holding its answer back; answers of routes not declared ``cacheable``, and answers that
+    cannot be cached, are passed straight on."""
     start: Message | None = None
+    topics: tuple[str, ...] | None = None
     chunks: list[bytes] = []
     size = 0
     passthrough = False
 
     async def capture(message: Message) -> None:
-        nonlocal start, size, passthrough
+        nonlocal start, size, passthrough, topics
         if passthrough:
             await send(message)
         elif message["type"] == "http.response.start":
-            start = message
-            passthrough = not _cacheable_start(message)
+            start, topics = message, cached_topics(scope.get("route"))
+            passthrough = topics is None or not _cacheable_start(message)
             if passthrough:
                 await send(message)
         elif message["type"] == "http.response.body":
@@ -152,10 +191,11 @@ async def _compute(app: ASGIApp, scope: Scope, receive: Receive, send: Send, now
                 await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": more})
 
     await app(scope, receive, capture)
-    if passthrough or start is None:
+    if passthrough or start is None or topics is None:
         return None
     body = b"".join(chunks)
-    return CachedAnswer(start=start, body=body, etag=weak_etag(body), expires=next_minute(now))
+    generation = data_generation(*topics)
+    return CachedAnswer(start, body, weak_etag(body), next_minute(now), topics, generation)
 
 
 def _cacheable_start(message: Message) -> bool:

@@ -1,11 +1,11 @@
 """One process's copy of an in-memory index built from the database: rebuilt after a change, or when old.
 
-The copy is dropped on every ``service_map.changed`` event (``kit.events``, relayed from the other processes),
-and the next use builds it again before answering: a change is never answered from the old copy. A copy older
-than ``ttl_s`` seconds (a safety net for a change made by a process that relays nothing) is rebuilt in the
-background while requests go on using it, so that readers never wait for a periodic rebuild (on PostgreSQL the
-venue index takes about a second to build, and every request of the worker would queue behind it). Each build
-is counted in the metrics under the index's name.
+The copy is dropped on every event of the topics it follows (``kit.events``, relayed from the other processes;
+a domain's index follows its domain's topic), and the next use builds it again before answering: a change is
+never answered from the old copy. A copy older than ``ttl_s`` seconds (a safety net for a change made by a
+process that relays nothing) is rebuilt in the background while requests go on using it, so that readers never
+wait for a periodic rebuild (on PostgreSQL the venue index takes about a second to build, and every request of
+the worker would queue behind it). Each build is counted in the metrics under the index's name.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.engine import Engine
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 class RebuiltOnChange(Generic[T]):
-    def __init__(self, build: Callable[[Session], T], *, name: str, ttl_s: float = 60.0) -> None:
+    def __init__(self, build: Callable[[Session], T], *, name: str, topics: Sequence[str], ttl_s: float = 60.0) -> None:
         self.build, self.name, self.ttl_s = build, name, ttl_s
         self._value: T | None = None
         self._built = 0.0
@@ -42,7 +42,8 @@ class RebuiltOnChange(Generic[T]):
             if cache is not None:
                 cache.clear()
 
-        weakref.finalize(self, events.subscribe(events.SERVICE_MAP_CHANGED, on_change))
+        for topic in topics:
+            weakref.finalize(self, events.subscribe(topic, on_change))
 
     def get(self, session: Session) -> T:
         with self._lock:

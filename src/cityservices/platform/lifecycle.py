@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -91,6 +91,14 @@ class Readiness:
             return False
         self.last_error = None
         return True
+
+
+def register_topics(topics: Iterable[str]) -> None:
+    """The installed domains' event topics: known to ``kit.events`` (a relay's resync marks each one changed)
+    and counted in the metrics (``cityservices_data_generation``)."""
+    topics = tuple(topics)
+    events.register_topics(*topics)
+    metrics.count_changes(topics)
 
 
 @asynccontextmanager

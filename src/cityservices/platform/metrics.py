@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ INDEX_BUILDS = Histogram(
 )  # fmt: skip
 DATA_GENERATION = Gauge(
     "cityservices_data_generation",
-    "service_map.changed events delivered in the process (highest over live workers)",
+    "Change events delivered in the process, every topic (highest over live workers)",
     multiprocess_mode="livemax",
 )
 _PID_FILE = re.compile(r"^gauge_live\w+?_(\d+)\.db$")
@@ -134,8 +134,16 @@ def multiprocess_directory(workers: int) -> Iterator[None]:
             os.environ.pop(MULTIPROC_ENV, None)
 
 
+_counted_topics: set[str] = set()
+
+
+def count_changes(topics: Iterable[str]) -> None:
+    """Count the events of ``topics`` in ``cityservices_data_generation`` (each topic once, however often asked)."""
+    for topic in topics:
+        if topic not in _counted_topics:
+            _counted_topics.add(topic)
+            events.subscribe(topic, _count_change)
+
+
 def _count_change(_topic: str, _payload: dict[str, Any]) -> None:
     DATA_GENERATION.inc()  # mirrors events.data_generation(): one step per delivered change
-
-
-events.subscribe(events.SERVICE_MAP_CHANGED, _count_change)

@@ -9,7 +9,7 @@ from the layers around every route are added here, in one place, so the document
 - 429 on the rate-limited public API (``/api/v1``, ``/api/hsds``), 401/403 on the staff API (no session, role,
   scope or CSRF token), 413 on every request with a body (refused before it is read), 400 on a body that
   cannot be parsed at all;
-- 304 on the cached reads (``If-None-Match``; see ``http_cache``).
+- 304 on the cached reads (``If-None-Match``): the GET routes declared ``cacheable`` (``http_cache``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import iter_route_contexts
+from starlette.routing import BaseRoute
 
 from cityservices.errors import ERROR_DESCRIPTIONS, ErrorBody, FieldError
-from cityservices.platform.http_cache import CACHED_PREFIXES, UNCACHED_PATHS
+from cityservices.platform.http_cache import cached_topics
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 RATE_LIMITED_PREFIXES = ("/api/v1/", "/api/hsds")
@@ -33,13 +35,19 @@ def install_openapi(app: FastAPI) -> None:
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = get_openapi(title=app.title, version=app.version, routes=app.routes)
-            app.openapi_schema = complete_errors(document)
+            app.openapi_schema = complete_errors(document, cached=cached_operations(app.routes))
         return app.openapi_schema
 
     app.openapi = build  # type: ignore[method-assign]
 
 
-def complete_errors(document: dict[str, Any]) -> dict[str, Any]:
+def cached_operations(routes: list[BaseRoute]) -> set[tuple[str, str]]:
+    """``(path, "get")`` of every route declared ``cacheable``."""
+    declared = (route for route in iter_route_contexts(routes) if cached_topics(route) is not None)
+    return {(route.path, "get") for route in declared if route.path and "GET" in (route.methods or ())}
+
+
+def complete_errors(document: dict[str, Any], *, cached: set[tuple[str, str]]) -> dict[str, Any]:
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for model in (ErrorBody, FieldError):
         schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -52,7 +60,7 @@ def complete_errors(document: dict[str, Any]) -> dict[str, Any]:
             for status, response in responses.items():
                 if status.startswith(("4", "5")):
                     response["content"] = {"application/json": {"schema": ERROR_REF}}
-            if method == "get" and _is_cached(path):
+            if (path, method) in cached:
                 responses.setdefault("304", {"description": "Not modified: the ETag in If-None-Match still holds"})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
@@ -74,7 +82,3 @@ def _implied_statuses(path: str, method: str, operation: dict[str, Any]) -> set[
     if method in BODY_METHODS:
         statuses.update({403, 413} if path.startswith("/api/staff/") else {413})
     return statuses
-
-
-def _is_cached(path: str) -> bool:
-    return path.startswith(CACHED_PREFIXES) and path not in UNCACHED_PATHS

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from cityservices.config import Settings
 from cityservices.kit import events
-from cityservices.kit.events.relays import FileRelay, ListeningRelay, PostgresRelay
+from cityservices.kit.events.relays import PG_CHANNEL, FileRelay, ListeningRelay, PostgresRelay
 from cityservices.platform.runtime import make_event_relay
 
 WAIT_S = 30  # a generous bound for correctness; no speed is asserted
@@ -119,8 +119,9 @@ def test_the_event_file_is_read_line_by_line_and_started_afresh_when_full(tmp_pa
     path = tmp_path / "db-events"
     reader, writer = FileRelay(path, max_bytes=400), FileRelay(path, max_bytes=400)
     seen: list[dict[str, Any]] = []
+    quiet: list[dict[str, Any]] = []  # a topic with no events of its own: the resync reaches it too
     stops = [events.subscribe("test.file", lambda _t, payload: seen.append(payload)),
-             events.subscribe(events.SERVICE_MAP_CHANGED, lambda _t, payload: seen.append(payload))]  # fmt: skip
+             events.subscribe("test.quiet", lambda _t, payload: quiet.append(payload))]  # fmt: skip
     try:
         reader.seek_to_end()  # polled by hand below, without its thread
         other = json.dumps({"origin": "writer", "topic": "test.file", "payload": {"n": 1}})
@@ -140,6 +141,7 @@ def test_the_event_file_is_read_line_by_line_and_started_afresh_when_full(tmp_pa
         assert not path.exists()
         reader.poll()
         assert seen[-1] == events.RESYNC_PAYLOAD
+        assert quiet == [events.RESYNC_PAYLOAD]
         writer.send(json.dumps({"origin": "writer", "topic": "test.file", "payload": {"n": 99}}))
         reader.poll()  # the next event starts a new file, read from its start
         assert seen[-1] == {"n": 99}
@@ -160,7 +162,7 @@ def test_the_postgresql_listener_reconnects_and_resyncs(pg_url: str, no_relay: N
             changes.append(payload)
             changed.notify_all()
 
-    stop = events.subscribe(events.SERVICE_MAP_CHANGED, on_change)
+    stop = events.subscribe("test.pg", on_change)
     admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     database = make_url(pg_url).database
     try:
@@ -179,7 +181,7 @@ def test_the_postgresql_listener_reconnects_and_resyncs(pg_url: str, no_relay: N
         _wait_connected(relay)
         other = PostgresRelay(relay.conninfo)  # another process's sender
         try:
-            other.send(json.dumps({"origin": "other", "topic": events.SERVICE_MAP_CHANGED, "payload": {"key": "V1"}}))
+            other.send(json.dumps({"origin": "other", "topic": "test.pg", "payload": {"key": "V1"}}))
         finally:
             other.close()
         with changed:
@@ -189,28 +191,46 @@ def test_the_postgresql_listener_reconnects_and_resyncs(pg_url: str, no_relay: N
         admin.dispose()
 
 
-def test_data_generation_moves_after_the_handlers_on_service_map_changes_only() -> None:
+def test_data_generation_counts_each_topic_after_its_handlers() -> None:
     seen: list[int] = []
-    stop = events.subscribe(events.SERVICE_MAP_CHANGED, lambda _t, _p: seen.append(events.data_generation()))
+    stop = events.subscribe("test.a", lambda _t, _p: seen.append(events.data_generation("test.a")))
     try:
-        before = events.data_generation()
-        events.deliver("test.other", {})
-        assert events.data_generation() == before
-        events.deliver(events.SERVICE_MAP_CHANGED, {"kind": "item", "key": "X"})
-        assert seen == [before]  # the handlers ran before the number moved
-        assert events.data_generation() == before + 1
+        a, b, total = events.data_generation("test.a"), events.data_generation("test.b"), events.data_generation()
+        events.deliver("test.b", {})
+        assert events.data_generation("test.a") == a  # another topic's change leaves it alone
+        assert events.data_generation("test.b") == b + 1
+        events.deliver("test.a", {"kind": "item", "key": "X"})
+        assert seen == [a]  # the handlers ran before the number moved
+        assert events.data_generation("test.a") == a + 1
+        assert events.data_generation("test.a", "test.b") == a + b + 2
+        assert events.data_generation() == total + 2  # no topic named: all of them
     finally:
         stop()
 
 
-def test_the_relay_follows_the_configuration(tmp_path: Path) -> None:
-    sqlite = make_event_relay(Settings(database_url=f"sqlite:///{tmp_path / 'a.db'}"))
-    assert isinstance(sqlite, FileRelay)
-    assert sqlite.path == (tmp_path / "a.db-events").resolve()
-    assert make_event_relay(Settings(database_url="sqlite:///:memory:")) is None
-    pg = make_event_relay(Settings(database_url="postgresql+psycopg://u:p@db.example:5433/city?sslmode=require"))
-    assert isinstance(pg, PostgresRelay)
-    assert pg.conninfo == "postgresql://u:p@db.example:5433/city?sslmode=require"
-    redis = make_event_relay(Settings(database_url="postgresql+psycopg://u@h/db", redis_url="redis://127.0.0.1:6379/0"))
-    assert redis is not None
-    assert redis.name == "redis"
+def test_a_resync_marks_every_known_topic_changed() -> None:
+    events.register_topics("test.registered")
+    assert "test.registered" in events.known_topics()
+    assert "test.never-heard-of" not in events.known_topics()
+    registered, total = events.data_generation("test.registered"), events.data_generation()
+    events.resync()
+    assert events.data_generation("test.registered") == registered + 1
+    assert events.data_generation("test.never-heard-of") == 0
+    assert events.data_generation() == total + len(events.known_topics())
+
+
+@pytest.mark.postgres
+def test_an_oversized_postgresql_event_is_sent_as_a_resync_of_its_topic(pg_url: str, no_relay: None) -> None:
+    import psycopg
+
+    relay = make_event_relay(Settings(database_url=pg_url))
+    assert isinstance(relay, PostgresRelay)
+    with psycopg.connect(relay.conninfo, autocommit=True) as listener:
+        listener.execute(f"LISTEN {PG_CHANNEL}")
+        try:
+            relay.send(events.encode("test.big", {"text": "x" * 10_000}))
+            (notify,) = list(listener.notifies(timeout=WAIT_S, stop_after=1))
+        finally:
+            relay.close()
+    assert json.loads(notify.payload)["topic"] == "test.big"
+    assert json.loads(notify.payload)["payload"] == events.RESYNC_PAYLOAD

@@ -13,6 +13,7 @@ from cityservices.auth.models import RecordVersion
 from cityservices.kit import events
 from cityservices.kit.audit import AuditEntry
 from cityservices.service_map.catalogue.models import Venue
+from cityservices.service_map.install import CHANGED
 from tests.service_map.editing.helpers import SHINAN_VENUE, login
 
 
@@ -147,7 +148,7 @@ def test_a_new_venue_can_be_created(client: TestClient) -> None:
 
 def test_a_change_is_announced_after_commit_and_visible_at_once(client: TestClient) -> None:
     seen: list[dict[str, Any]] = []
-    unsubscribe = events.subscribe(events.SERVICE_MAP_CHANGED, lambda _t, payload: seen.append(payload))
+    unsubscribe = events.subscribe(CHANGED, lambda _t, payload: seen.append(payload))
     try:
         token = login(client, "editor")
         record = _get(client, f"/api/staff/venues/{SHINAN_VENUE}")["record"]

@@ -26,6 +26,7 @@ from cityservices.kit import events
 from cityservices.service_map.hsds.ids import HsdsIdsCache
 from cityservices.service_map.hsds.mapping import EXT, PROFILE_URI, hsds_id
 from cityservices.service_map.hsds.taxonomy import term_id
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.interchange.dataset import Dataset
 from cityservices.service_map.interchange.records import (
     DepartmentRecord,
@@ -304,5 +305,5 @@ def test_the_id_index_is_rebuilt_after_a_data_change(session: Session) -> None:
     assert first.find("venue_items", hsds_id("venue_item", "V370202002/QD-GA-0005")) is not None
     assert first.find("items", "not-a-uuid") is None
     assert cache.get(session) is first
-    events.publish(events.SERVICE_MAP_CHANGED)
+    events.publish(CHANGED)
     assert cache.get(session) is not first

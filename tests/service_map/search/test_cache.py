@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cityservices.db import make_engine, make_session_factory, session_scope
 from cityservices.platform.migrate import upgrade_to_head
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.interchange.store import import_dataset
 from cityservices.service_map.search import cache
 from tests.builders import make_dataset
@@ -42,6 +43,6 @@ def test_a_service_map_change_event_drops_the_cached_index(fresh_db_url: str) ->
     with session_scope(sessions) as session:
         import_dataset(session, make_dataset(), mode="replace")
     first = cache.get_search_index(engine, sessions)
-    events.publish(events.SERVICE_MAP_CHANGED, {"kind": "item", "key": "QD-RS-0001", "version": 2})
+    events.publish(CHANGED, {"kind": "item", "key": "QD-RS-0001", "version": 2})
     assert cache.get_search_index(engine, sessions) is not first
     engine.dispose()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from cityservices.errors import NotFound, RuleViolation
 from cityservices.kit import events
 from cityservices.kit.geo import haversine_m
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.interchange.store import import_dataset
 from cityservices.service_map.where.hours import make_hours
 from cityservices.service_map.where.nearest import NearestQuery, find_nearest_venues, resolve_district, resolve_target
@@ -173,5 +174,5 @@ def test_the_cached_index_is_rebuilt_after_a_change_event(session: Session) -> N
     cache = VenueIndexCache(ttl_s=3600)
     first = cache.get(session)
     assert cache.get(session) is first
-    events.deliver(events.SERVICE_MAP_CHANGED, {"kind": "venue", "key": "V370202001"})
+    events.deliver(CHANGED, {"kind": "venue", "key": "V370202001"})
     assert cache.get(session) is not first

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -14,8 +14,9 @@ from cityservices.kit.calendar.holiday_file import parse_schedule, schedule_to_d
 from cityservices.kit.calendar.models import HolidaySchedule
 
 
-def store_schedule(session: Session, schedule: YearSchedule, *, file_sha256: str) -> None:
-    """Store ``schedule``, replacing any schedule of the same year (the caller commits)."""
+def store_schedule(session: Session, schedule: YearSchedule, *, file_sha256: str, announce: Iterable[str] = ()) -> None:
+    """Store ``schedule``, replacing any schedule of the same year (the caller commits); once committed, an event
+    of each topic in ``announce`` (the domains whose answers depend on the calendar) says so."""
     document = schedule_to_document(schedule)
     session.execute(delete(HolidaySchedule).where(HolidaySchedule.year == schedule.year))
     session.add(
@@ -33,7 +34,8 @@ def store_schedule(session: Session, schedule: YearSchedule, *, file_sha256: str
         )
     )
     session.flush()
-    events.publish_after_commit(session, events.SERVICE_MAP_CHANGED, {"kind": "holiday_schedule", "key": schedule.year})
+    for topic in announce:
+        events.publish_after_commit(session, topic, {"kind": "holiday_schedule", "key": schedule.year})
 
 
 def list_schedules(session: Session) -> list[YearSchedule]:

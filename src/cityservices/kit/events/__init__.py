@@ -1,16 +1,19 @@
 """Change notifications: ``subscribe(topic, handler)`` / ``publish(topic, payload)``, across processes too.
 
-In-memory indexes (search, nearest venues) subscribe to ``service_map.changed`` and rebuild or patch
-themselves. Writers call ``publish_after_commit(session, topic, payload)``: the event is delivered only once
-the transaction has committed, and dropped if it rolls back.
+Topics belong to the domains (``<domain>.changed``, each named in the domain's ``install`` module); this
+module knows none of them. In-memory indexes subscribe to their domain's topic and rebuild or patch themselves.
+Writers call ``publish_after_commit(session, topic, payload)``: the event is delivered only once the
+transaction has committed, and dropped if it rolls back.
 
 With several processes a **relay** (``kit/event_relays.py``: Redis pub/sub, PostgreSQL LISTEN/NOTIFY, or an
 append-only file beside a SQLite database) sends each published event to the others, as JSON
 ``{"origin": PROCESS, "topic": …, "payload": …}``; a process ignores its own events coming back. One relay
 runs per process (``start_relay``), started by the app's lifespan (``cityservices.platform.lifecycle``).
 
-``data_generation()`` counts the ``service_map.changed`` events delivered in this process, from any process:
-a cache keyed on it never serves an answer computed before the latest change it has heard of.
+``data_generation(*topics)`` counts the events of those topics delivered in this process, from any process:
+a cache keyed on it never serves an answer computed before the latest change of its topics it has heard of,
+and a change of another topic leaves it alone. The known topics (``register_topics``, and any ever subscribed
+to or delivered) are all marked changed by ``resync()``.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 Handler = Callable[[str, dict[str, Any]], None]
-SERVICE_MAP_CHANGED = "service_map.changed"
 REDIS_CHANNEL = "cityservices:events"
 RESYNC_PAYLOAD: dict[str, Any] = {"kind": "*", "reason": "resync"}  # "anything may have changed"
 
@@ -36,7 +38,8 @@ log = logging.getLogger(__name__)
 _handlers: dict[str, list[Handler]] = defaultdict(list)
 _lock = threading.Lock()
 _PROCESS = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-_generation = 0
+_generations: dict[str, int] = {}  # per known topic: events delivered
+_total = 0  # the sum over every topic
 
 
 class Relay(Protocol):
@@ -58,6 +61,7 @@ def subscribe(topic: str, handler: Handler) -> Callable[[], None]:
     """Call ``handler(topic, payload)`` on every event of ``topic``; returns a function that unsubscribes."""
     with _lock:
         _handlers[topic].append(handler)
+        _generations.setdefault(topic, 0)
 
     def unsubscribe() -> None:
         with _lock:
@@ -69,7 +73,7 @@ def subscribe(topic: str, handler: Handler) -> Callable[[], None]:
 
 def deliver(topic: str, payload: dict[str, Any]) -> None:
     """Call this process's handlers of ``topic``; a failing handler is logged and never stops the others."""
-    global _generation
+    global _total
     with _lock:
         handlers = list(_handlers.get(topic, ()))
     for handler in handlers:
@@ -77,14 +81,31 @@ def deliver(topic: str, payload: dict[str, Any]) -> None:
             handler(topic, payload)
         except Exception:
             log.exception("event handler failed for %s", topic)
-    if topic == SERVICE_MAP_CHANGED:  # after the handlers: a reader of the new number never sees old indexes
-        with _lock:
-            _generation += 1
+    with _lock:  # after the handlers: a reader of the new number never sees old indexes
+        _generations[topic] = _generations.get(topic, 0) + 1
+        _total += 1
 
 
-def data_generation() -> int:
-    """How many ``service_map.changed`` events this process has delivered (from any process): a cache key."""
-    return _generation
+def data_generation(*topics: str) -> int:
+    """How many events of ``topics`` (of every topic, when none is named) this process has delivered, from any
+    process: a cache key, which only grows."""
+    if not topics:
+        return _total
+    generations = _generations
+    return sum(generations.get(topic, 0) for topic in topics)
+
+
+def register_topics(*topics: str) -> None:
+    """Make ``topics`` known (the platform registers the installed domains' topics), so ``resync`` covers them."""
+    with _lock:
+        for topic in topics:
+            _generations.setdefault(topic, 0)
+
+
+def known_topics() -> tuple[str, ...]:
+    """Every topic registered, subscribed to or delivered in this process."""
+    with _lock:
+        return tuple(_generations)
 
 
 def publish(topic: str, payload: dict[str, Any] | None = None) -> None:
@@ -141,8 +162,9 @@ def receive(message: str | bytes) -> None:
 
 
 def resync() -> None:
-    """A relay was disconnected and may have missed events: treat everything as changed, here only."""
-    deliver(SERVICE_MAP_CHANGED, dict(RESYNC_PAYLOAD))
+    """A relay was disconnected and may have missed events: every known topic changed, here only."""
+    for topic in known_topics():
+        deliver(topic, dict(RESYNC_PAYLOAD))
 
 
 def start_relay(relay: Relay) -> bool:

@@ -15,6 +15,7 @@ sent while it was away are lost, so every index treats everything as changed.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -138,7 +139,7 @@ class PostgresRelay(ListeningRelay):
 
     def send(self, message: str) -> None:
         if len(message.encode()) > PG_MAX_PAYLOAD:
-            message = events.encode(events.SERVICE_MAP_CHANGED, dict(events.RESYNC_PAYLOAD))
+            message = events.encode(json.loads(message)["topic"], dict(events.RESYNC_PAYLOAD))  # "all of it"
         with self._send_lock:
             for attempt in (1, 2):  # a connection closed since the last event is replaced once
                 try:

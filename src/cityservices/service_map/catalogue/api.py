@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query
 from cityservices.deps import DbSession
 from cityservices.errors import error_responses
 from cityservices.kit.text import PRINTABLE
+from cityservices.platform.http_cache import cacheable
 from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import DivisionLevel
 from cityservices.service_map.catalogue.params import (
@@ -53,6 +54,7 @@ from cityservices.service_map.catalogue.service import (
     item_detail,
     item_summaries,
 )
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.venues.service import item_venue_page
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
@@ -62,6 +64,7 @@ DivisionCodePath = Annotated[str, Path(min_length=1, max_length=12, pattern=PRIN
 
 
 @router.get("/items", response_model=ItemPage, responses=error_responses(422))
+@cacheable(CHANGED)
 def list_items(
     session: DbSession,
     filters: ItemFilters,
@@ -79,12 +82,14 @@ def list_items(
 
 
 @router.get("/items/{code}", response_model=ItemRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_item(session: DbSession, code: ItemCodePath) -> ItemRead:
     """An item: its fields, implementations per level, current guide in brief, bundles, number of venues."""
     return item_detail(session, code)
 
 
 @router.get("/items/{code}/guide", response_model=GuideRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_guide(
     session: DbSession,
     code: ItemCodePath,
@@ -95,6 +100,7 @@ def read_guide(
 
 
 @router.get("/items/{code}/venues", response_model=VenuePage, responses=error_responses(404, 409, 422))
+@cacheable(CHANGED)
 def list_item_venues(
     session: DbSession,
     code: ItemCodePath,
@@ -111,6 +117,7 @@ def list_item_venues(
 
 
 @router.get("/bundles", response_model=BundlePage, responses=error_responses(422))
+@cacheable(CHANGED)
 def list_bundles(session: DbSession, page: BundlePaging) -> BundlePage:
     """One-thing bundles (一件事) by code."""
     found = repo.page_bundles(session, page)
@@ -118,12 +125,14 @@ def list_bundles(session: DbSession, page: BundlePaging) -> BundlePage:
 
 
 @router.get("/bundles/{code}", response_model=BundleDetailRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_bundle(session: DbSession, code: CodePath) -> BundleDetailRead:
     """A bundle: its items in order with their guides in brief, and the materials they share."""
     return bundle_detail(session, code)
 
 
 @router.get("/divisions", response_model=DivisionPage, responses=error_responses(422))
+@cacheable(CHANGED)
 def list_divisions(
     session: DbSession,
     page: DivisionPaging,
@@ -139,6 +148,7 @@ def list_divisions(
 
 
 @router.get("/divisions/{code}", response_model=DivisionRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_division(
     session: DbSession,
     code: DivisionCodePath,
@@ -149,6 +159,7 @@ def read_division(
 
 
 @router.get("/departments", response_model=DepartmentPage, responses=error_responses(422))
+@cacheable(CHANGED)
 def list_departments(
     session: DbSession,
     page: DepartmentPaging,

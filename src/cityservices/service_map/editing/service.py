@@ -28,6 +28,7 @@ from cityservices.service_map.editing.records import (
     validate_record,
     write_record,
 )
+from cityservices.service_map.install import CHANGED
 
 log = logging.getLogger(__name__)
 BASELINE_ACTOR = "导入数据"
@@ -92,7 +93,7 @@ def save_record(
     version = _add_version(session, kind, key, latest + 1, action, new, changed, restored_from, actor)
     detail = {"version": version, "changed_fields": changed, "restored_from": restored_from}
     record_audit(session, actor=actor, action=f"{kind}.{action}", target_kind=kind, target_key=key, detail=detail)
-    events.publish_after_commit(session, events.SERVICE_MAP_CHANGED, {"kind": kind, "key": key, "version": version})
+    events.publish_after_commit(session, CHANGED, {"kind": kind, "key": key, "version": version})
     log.info("%s %s %s -> version %s by %s (%s)", kind, key, action, version, actor.name, ", ".join(changed))
     return SaveResult(kind, key, version, changed, new)
 

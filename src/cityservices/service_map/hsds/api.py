@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from cityservices.deps import DbSession
 from cityservices.errors import error_responses
 from cityservices.kit.text import PRINTABLE
+from cityservices.platform.http_cache import cacheable
 from cityservices.service_map.hsds import views
 from cityservices.service_map.hsds.ids import HsdsIds, HsdsIdsCache
 from cityservices.service_map.hsds.profile import profile_document
@@ -32,6 +33,7 @@ from cityservices.service_map.hsds.schemas import (
     TaxonomyTermRead,
 )
 from cityservices.service_map.hsds.views import ListQuery, Paging
+from cityservices.service_map.install import CHANGED
 
 router = APIRouter(prefix="/api/hsds", tags=["Open Referral HSDS"])
 
@@ -79,6 +81,7 @@ def _json(body: dict[str, Any]) -> JSONResponse:
 
 
 @router.get("/", response_model=HsdsApiRoot)
+@cacheable(CHANGED)
 def api_root(request: Request) -> JSONResponse:
     """Information about this API: the HSDS version, the profile and the OpenAPI document."""
     profile = str(request.url_for("hsds_profile"))
@@ -87,12 +90,14 @@ def api_root(request: Request) -> JSONResponse:
 
 
 @router.get("/profile", name="hsds_profile", response_model=dict[str, Any])
+@cacheable(CHANGED)
 def read_profile() -> JSONResponse:
     """The profile: the JSON Schema of ``x_cityservices`` on each object, and the declared taxonomies."""
     return _json(profile_document())
 
 
 @router.get("/services", response_model=ServicePage, responses=error_responses(422))
+@cacheable(CHANGED)
 def list_services(
     session: DbSession,
     ids: Ids,
@@ -108,6 +113,7 @@ def list_services(
 
 
 @router.get("/services/{id}", response_model=ServiceRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_service(session: DbSession, ids: Ids, id: IdText) -> JSONResponse:
     """A fully nested service: organization, required documents, cost options, phones, taxonomy attributes,
     and every service_at_location with its location (addresses, phones, schedules, accessibility)."""
@@ -115,6 +121,7 @@ def read_service(session: DbSession, ids: Ids, id: IdText) -> JSONResponse:
 
 
 @router.get("/service_at_locations", response_model=ServiceAtLocationPage, responses=error_responses(422))
+@cacheable(CHANGED)
 def list_service_at_locations(
     session: DbSession,
     ids: Ids,
@@ -131,35 +138,41 @@ def list_service_at_locations(
 
 
 @router.get("/service_at_locations/{id}", response_model=ServiceAtLocationRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_service_at_location(session: DbSession, ids: Ids, id: IdText) -> JSONResponse:
     """One service at one location, with the full location and the full service."""
     return _json(views.service_at_location_detail(session, ids, id))
 
 
 @router.get("/organizations", response_model=OrganizationPage, responses=error_responses(422))
+@cacheable(CHANGED)
 def list_organizations(session: DbSession, page: PagingQuery, search: SearchQuery = None) -> JSONResponse:
     """Organizations (our departments) by code."""
     return _json(views.organizations_page(session, ListQuery(search), page))
 
 
 @router.get("/organizations/{id}", response_model=OrganizationRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_organization(session: DbSession, ids: Ids, id: IdText) -> JSONResponse:
     """An organization with the id, name and status of each of its services."""
     return _json(views.organization_detail(session, ids, id))
 
 
 @router.get("/taxonomies", response_model=TaxonomyPage, responses=error_responses(422))
+@cacheable(CHANGED)
 def list_taxonomies(page: PagingQuery, search: SearchQuery = None) -> JSONResponse:
     """Our two declared taxonomies: item types and item categories."""
     return _json(views.taxonomies_page(ListQuery(search), page))
 
 
 @router.get("/taxonomies/{id}", response_model=TaxonomyRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_taxonomy(ids: Ids, id: IdText) -> JSONResponse:
     return _json(views.taxonomy_detail(ids, id))
 
 
 @router.get("/taxonomy_terms", response_model=TaxonomyTermPage, responses=error_responses(422))
+@cacheable(CHANGED)
 def list_taxonomy_terms(
     ids: Ids, page: PagingQuery, search: SearchQuery = None, taxonomy_id: TaxonomyIdQuery = None
 ) -> JSONResponse:
@@ -168,6 +181,7 @@ def list_taxonomy_terms(
 
 
 @router.get("/taxonomy_terms/{id}", response_model=TaxonomyTermRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_taxonomy_term(ids: Ids, id: IdText) -> JSONResponse:
     """A term with its taxonomy (``taxonomy_detail``)."""
     return _json(views.taxonomy_term_detail(ids, id))

@@ -20,6 +20,7 @@ from cityservices.platform.indexes import RebuiltOnChange
 from cityservices.service_map.catalogue.models import Department, Item, Venue, VenueItem
 from cityservices.service_map.hsds.mapping import hsds_uuid, venue_item_key
 from cityservices.service_map.hsds.taxonomy import TAXONOMIES, all_terms, term_key
+from cityservices.service_map.install import CHANGED
 
 MAX_LOCATIONS = 5_000
 
@@ -78,4 +79,4 @@ class HsdsIdsCache(RebuiltOnChange[HsdsIds]):
     """One process's id index: rebuilt after a ``service_map.changed`` event and when older than ``ttl_s``."""
 
     def __init__(self, ttl_s: float = 60.0) -> None:
-        super().__init__(build_hsds_ids, name="hsds_ids", ttl_s=ttl_s)
+        super().__init__(build_hsds_ids, name="hsds_ids", topics=(CHANGED,), ttl_s=ttl_s)

@@ -26,6 +26,7 @@ from cityservices.service_map.catalogue.models import (
     VenueItem,
     venue_departments,
 )
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.interchange.dataset import Dataset, ImportFailed, ImportIssue
 from cityservices.service_map.interchange.records import VenueRecord
 from cityservices.service_map.interchange.references import KnownKeys, check_dataset
@@ -65,7 +66,7 @@ def import_dataset(
     _write(session, dataset, step)
     session.flush()
     # Running servers drop their indexes and cached answers once this commits (docs/operations.md, "Serving").
-    events.publish_after_commit(session, events.SERVICE_MAP_CHANGED, {"kind": "import", "key": mode})
+    events.publish_after_commit(session, CHANGED, {"kind": "import", "key": mode})
     return dataset.counts()
 
 

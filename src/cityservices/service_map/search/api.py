@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 
 from cityservices.deps import CurrentRuntime
 from cityservices.kit.geo import CRS_NAMES, CoordinateError, Crs, check_point, to_wgs84
+from cityservices.platform.http_cache import cacheable
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.search.cache import get_search_index
 from cityservices.service_map.search.normalize import MAX_RAW_CHARS, InvalidQuery
 from cityservices.service_map.search.schemas import SearchRead
@@ -33,6 +35,7 @@ def _origin(lat: float | None, lng: float | None, crs: Crs) -> tuple[float, floa
 
 
 @router.get("/search", response_model=SearchRead)
+@cacheable(CHANGED)
 def search(
     runtime: CurrentRuntime,
     q: Annotated[str, Query(min_length=1, max_length=MAX_RAW_CHARS, description="群众输入的查询，如“驾照快到期了”")],

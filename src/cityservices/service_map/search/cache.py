@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cityservices.kit import events
 from cityservices.platform.metrics import observe_index_build
 from cityservices.service_map.catalogue.models import Bundle, BundleItem, Division, Guide, Item
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.search.engine import SearchIndex, build_search_index
 
 CHECK_SECONDS = 30.0
@@ -84,4 +85,4 @@ def _on_service_map_changed(_topic: str, _payload: dict[str, Any]) -> None:
     invalidate_search_index()
 
 
-events.subscribe(events.SERVICE_MAP_CHANGED, _on_service_map_changed)
+events.subscribe(CHANGED, _on_service_map_changed)

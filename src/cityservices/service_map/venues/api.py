@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from cityservices.deps import DbSession
 from cityservices.errors import error_responses
 from cityservices.kit.geo import Crs
+from cityservices.platform.http_cache import cacheable
 from cityservices.service_map.catalogue.params import (
     ItemFilters,
     ItemPaging,
@@ -32,6 +33,7 @@ from cityservices.service_map.catalogue.schemas import (
     VenueSummaryRead,
 )
 from cityservices.service_map.catalogue.service import collect_stats, venue_item_page
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.venues.service import venue_collection, venue_detail, venue_page
 
 router = APIRouter(prefix="/api/v1", tags=["service map"])
@@ -42,12 +44,14 @@ class GeoJSONResponse(JSONResponse):
 
 
 @router.get("/stats", response_model=StatsRead)
+@cacheable(CHANGED)
 def read_stats(session: DbSession) -> StatsRead:
     """Counts of venues, items, venue–item entries, guides, bundles and POIs."""
     return StatsRead.model_validate(collect_stats(session))
 
 
 @router.get("/venues", response_model=VenuePage, responses=error_responses(409, 422))
+@cacheable(CHANGED)
 def list_venues(session: DbSession, filters: VenueFilters, page: VenuePaging, open_at: OpenAtQuery = None) -> VenuePage:
     """Venues by id, filtered by level, district (and the divisions below it), department, item handled,
     text in the name or address, and open at ``open_at``; paginated by offset or cursor."""
@@ -62,6 +66,7 @@ def list_venues(session: DbSession, filters: VenueFilters, page: VenuePaging, op
     response_class=GeoJSONResponse,
     responses=error_responses(409, 422),
 )
+@cacheable(CHANGED)
 def venues_geojson(session: DbSession, filters: VenueFilters, open_at: OpenAtQuery = None) -> GeoJSONResponse:
     """Every venue matching the ``/venues`` filters as a GeoJSON FeatureCollection (RFC 7946: WGS-84,
     ``[lng, lat]``; the Feature id is the venue id, every other field is in ``properties``). Not paginated."""
@@ -69,6 +74,7 @@ def venues_geojson(session: DbSession, filters: VenueFilters, open_at: OpenAtQue
 
 
 @router.get("/venues/{venue_id}", response_model=VenueRead, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def read_venue(
     session: DbSession,
     venue_id: VenueIdPath,
@@ -79,6 +85,7 @@ def read_venue(
 
 
 @router.get("/venues/{venue_id}/items", response_model=VenueItemPage, responses=error_responses(404, 422))
+@cacheable(CHANGED)
 def list_venue_items(
     session: DbSession, venue_id: VenueIdPath, filters: ItemFilters, page: ItemPaging
 ) -> VenueItemPage:

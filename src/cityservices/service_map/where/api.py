@@ -21,6 +21,8 @@ from cityservices.kit.calendar import now_in_china, to_china_time
 from cityservices.kit.calendar.store import load_calendar
 from cityservices.kit.geo import CoordinateError, Crs, check_point, from_wgs84, to_wgs84
 from cityservices.kit.text import PRINTABLE
+from cityservices.platform.http_cache import cacheable
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.routing.service import RoadGraphCache
 from cityservices.service_map.where.basemap import BaseMap, BaseMapCache
 from cityservices.service_map.where.locate import MAX_QUERY_CHARS, locate_place
@@ -100,6 +102,7 @@ def _index(request: Request, session: DbSession) -> VenueIndex:
 
 
 @router.get("/nearest", response_model=NearestRead, responses=error_responses(404, 409))
+@cacheable(CHANGED)
 def nearest(
     request: Request,
     session: DbSession,
@@ -145,6 +148,7 @@ def nearest(
 
 
 @router.get("/venues/{venue_id}/nearby", response_model=NearbyRead)
+@cacheable(CHANGED)
 def nearby(
     session: DbSession,
     venue_id: VenueId,
@@ -161,6 +165,7 @@ def nearby(
 
 
 @router.get("/route", response_model=RouteRead, responses=error_responses(404))
+@cacheable(CHANGED)
 def route(
     request: Request,
     session: DbSession,
@@ -178,6 +183,7 @@ def route(
 
 
 @router.get("/venues/{venue_id}/hours", response_model=HoursRead, responses=error_responses(409))
+@cacheable(CHANGED)
 def hours(
     session: DbSession,
     venue_id: VenueId,
@@ -192,6 +198,7 @@ def hours(
 
 
 @router.get("/calendar/due-date", response_model=DueDateRead, responses=error_responses(409))
+@cacheable(CHANGED)
 def due_date(
     session: DbSession,
     start: Annotated[dt.date, Query(description="受理日期")],
@@ -238,6 +245,7 @@ def get_basemap(request: Request, session: Session) -> BaseMap:
     response_class=Response,
     responses={200: {"content": {"application/geo+json": {}}, "description": "GeoJSON FeatureCollection"}},
 )
+@cacheable(CHANGED)
 def boundaries(
     request: Request, session: DbSession, crs: Annotated[Crs, Query(description="输出坐标系")] = "wgs84"
 ) -> Response:
@@ -248,6 +256,7 @@ def boundaries(
 
 
 @map_router.get("/locate", response_model=LocatedRead, responses=error_responses(404))
+@cacheable(CHANGED)
 def locate(
     request: Request,
     session: DbSession,

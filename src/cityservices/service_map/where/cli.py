@@ -26,6 +26,7 @@ from cityservices.kit.calendar.store import store_schedule
 from cityservices.kit.geo import CoordinateError, Crs, parse_crs, parse_point, to_wgs84
 from cityservices.platform.migrate import upgrade_to_head
 from cityservices.platform.runtime import Runtime, make_runtime, relayed_events
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.routing.osm import read_osm
 from cityservices.service_map.routing.repository import replace_road_graph
 from cityservices.service_map.routing.service import load_road_graph
@@ -238,7 +239,7 @@ def load_holidays(
         raise typer.BadParameter("文件标为非官方 (official: false)；确需载入请加 --allow-unofficial", param_hint="FILE")
     rt = _runtime()
     with relayed_events(rt.settings), session_scope(rt.sessions) as session:
-        store_schedule(session, schedule, file_sha256=digest)
+        store_schedule(session, schedule, file_sha256=digest, announce=(CHANGED,))
     days = sum(len(p.days()) for p in schedule.holidays)
     console.print(
         f"已载入 {schedule.year} 年安排: {len(schedule.holidays)} 个假期共 {days} 天, "

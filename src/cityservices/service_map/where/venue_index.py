@@ -25,6 +25,7 @@ from cityservices.kit.calendar import WorkCalendar
 from cityservices.kit.calendar.store import load_calendar
 from cityservices.kit.geo import FloatArray, chord_to_metres, unit_vectors
 from cityservices.platform.indexes import RebuiltOnChange
+from cityservices.service_map.install import CHANGED
 from cityservices.service_map.where import repository as repo
 from cityservices.service_map.where.hours import Interval, VenueHours, make_hours
 
@@ -243,4 +244,4 @@ class VenueIndexCache(RebuiltOnChange[VenueIndex]):
     case when older than ``ttl_s`` seconds (changes made by processes that do not relay events)."""
 
     def __init__(self, ttl_s: float = 60.0) -> None:
-        super().__init__(build_venue_index, name="venues", ttl_s=ttl_s)
+        super().__init__(build_venue_index, name="venues", topics=(CHANGED,), ttl_s=ttl_s)
