@@ -20,7 +20,7 @@ def test_the_condition_decides_between_sibling_items(demo_index: SearchIndex) ->
 
 def test_explanations_say_why(demo_index: SearchIndex) -> None:
     hit = demo_index.search("驾照快到期了").items[0]
-    pairs = {(e.source, e.target, e.reason) for e in hit.explanations}
+    pairs = {(e.query, e.matched, e.reason) for e in hit.explanations}
     assert ("驾照", "机动车驾驶证", "同义词") in pairs
     assert ("快到期", "期满", "办理情形") in pairs
 
@@ -29,7 +29,7 @@ def test_a_life_event_returns_its_bundle(demo_index: SearchIndex) -> None:
     result = demo_index.search("生娃了要办啥")
     assert result.bundle is not None
     assert result.bundle.name == "新生儿出生一件事"
-    assert result.items[0].name in {i["name"] for i in result.bundle.items}
+    assert result.items[0].name in {i.name for i in result.bundle.items}
     assert any(e.reason == "人生事件" for e in result.items[0].explanations)
 
 
@@ -41,7 +41,7 @@ def test_a_direct_need_inside_an_event_is_not_swallowed_by_the_bundle(demo_index
 def test_clarifying_choice_when_only_the_condition_differs(demo_index: SearchIndex) -> None:
     result = demo_index.search("身份证")
     assert result.clarification is not None
-    names = {o["name"] for o in result.clarification.options}
+    names = {o.name for o in result.clarification.options}
     assert {"居民身份证到期换领", "居民身份证丢失补领"} <= names
     assert demo_index.search("身份证丢了").clarification is None
 
@@ -69,7 +69,7 @@ def test_guide_summary_is_attached(demo_index: SearchIndex) -> None:
     hit = demo_index.search("社保卡申领").items[0]
     assert hit.guide is not None
     assert hit.guide.materials
-    body = hit.as_dict()
+    body = hit.model_dump()
     assert body["guide"]["materials_count"] == len(hit.guide.materials)
 
 

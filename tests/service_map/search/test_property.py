@@ -30,4 +30,4 @@ def test_any_text_is_answered_or_refused(demo_index: SearchIndex, query: str) ->
     assert result.no_match == (not result.items)
     scores = [hit.score for hit in result.items]
     assert scores == sorted(scores, reverse=True)
-    assert result.as_dict()["query"] == query
+    assert result.model_dump()["query"] == query

@@ -64,7 +64,7 @@ def search_page(
     if q.strip():
         index = get_search_index(runtime.engine, runtime.sessions)
         try:
-            result = index.search(q, limit=SEARCH_LIMIT).as_dict()
+            result = index.search(q, limit=SEARCH_LIMIT).model_dump()
         except InvalidQuery as exc:  # shown on the page, with the box to try again
             error = exc.detail
     codes = [hit["code"] for hit in (result or {}).get("items", [])]

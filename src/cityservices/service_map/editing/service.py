@@ -20,14 +20,7 @@ from cityservices.errors import Conflict, NotFound, RuleViolation
 from cityservices.kit import events
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.service_map.editing.diff import Change, changed_fields, describe_changes
-from cityservices.service_map.editing.records import (
-    KIND_NAMES,
-    read_record,
-    record_key,
-    snapshot,
-    validate_record,
-    write_record,
-)
+from cityservices.service_map.editing.records import read_record, record_kind, snapshot, write_record
 from cityservices.service_map.install import CHANGED
 
 log = logging.getLogger(__name__)
@@ -53,7 +46,7 @@ def load_record(session: Session, *, kind: str, key: str) -> tuple[dict[str, Any
     """The current record as JSON and its version number (0 when it was never edited)."""
     record = read_record(session, kind, key)
     if record is None:
-        raise NotFound(f"未找到{KIND_NAMES[kind]} {key}")
+        raise NotFound(f"未找到{record_kind(kind).label} {key}")
     return snapshot(record), repo.latest_version(session, kind, key)
 
 
@@ -73,14 +66,15 @@ def save_record(
     ``base_version`` (the version the editor started from) guards against overwriting someone else's change.
     Saving an unchanged record writes nothing.
     """
-    record = validate_record(kind, data)
-    if record_key(kind, record) != key:
-        raise RuleViolation(f"记录中的键 {record_key(kind, record)!r} 与地址中的 {key!r} 不一致")
+    spec = record_kind(kind)
+    record = spec.validate(data)
+    if spec.key_of(record) != key:
+        raise RuleViolation(f"记录中的键 {spec.key_of(record)!r} 与地址中的 {key!r} 不一致")
     current = read_record(session, kind, key)
     require_can_edit(session, account, kind, current, record)
     latest = repo.latest_version(session, kind, key)
     if base_version is not None and base_version != latest:
-        raise Conflict(f"该{KIND_NAMES[kind]}已被他人修改 (当前版本 {latest})，请刷新后再编辑")
+        raise Conflict(f"该{spec.label}已被他人修改 (当前版本 {latest})，请刷新后再编辑")
     old = snapshot(current) if current is not None else {}
     new = snapshot(record)
     if current is not None and old == new:
@@ -116,7 +110,7 @@ def _add_version(
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict(f"{KIND_NAMES[kind]} {key} 正被他人同时修改，请刷新后重试") from None
+        raise Conflict(f"{record_kind(kind).label} {key} 正被他人同时修改，请刷新后重试") from None
     return number
 
 
@@ -126,7 +120,7 @@ def restore_version(
     """Make an earlier version current again; this is itself a new version."""
     row = repo.get_version(session, kind, key, version)
     if row is None:
-        raise NotFound(f"未找到{KIND_NAMES[kind]} {key} 的版本 {version}")
+        raise NotFound(f"未找到{record_kind(kind).label} {key} 的版本 {version}")
     return save_record(session, kind=kind, key=key, data=row.snapshot, account=account, actor=actor,
                        restored_from=version)  # fmt: skip
 
@@ -134,7 +128,7 @@ def restore_version(
 def version_history(session: Session, *, kind: str, key: str) -> list[RecordVersion]:
     versions = repo.list_versions(session, kind, key)
     if not versions and read_record(session, kind, key) is None:
-        raise NotFound(f"未找到{KIND_NAMES[kind]} {key}")
+        raise NotFound(f"未找到{record_kind(kind).label} {key}")
     return versions
 
 
@@ -142,6 +136,6 @@ def view_version(session: Session, *, kind: str, key: str, version: int) -> Vers
     """A version with the changes it made relative to the version before it."""
     row = repo.get_version(session, kind, key, version)
     if row is None:
-        raise NotFound(f"未找到{KIND_NAMES[kind]} {key} 的版本 {version}")
+        raise NotFound(f"未找到{record_kind(kind).label} {key} 的版本 {version}")
     previous = repo.get_version(session, kind, key, version - 1) if version > 1 else None
     return VersionView(row, describe_changes(previous.snapshot if previous else {}, row.snapshot))

@@ -190,14 +190,15 @@ def _feature_field(issue: ImportIssue) -> ImportIssue:
 _NESTED = {"hours", "hours_exceptions", "departments"}
 
 
-def upsert_venues(session: Session, dataset: Dataset) -> dict[str, int]:
+def upsert_venues(session: Session, dataset: Dataset, *, known: KnownKeys | None = None) -> dict[str, int]:
     """Insert the venues of ``dataset`` that are new and update those that exist (matched by ``id``).
 
     An updated venue gets the file's fields, hours, exceptions and departments; its venue items stay. Other
     kinds in ``dataset`` are inserted as with ``import_dataset(mode="insert")``. All-or-nothing: on any issue
-    ``ImportFailed`` is raised before anything is written.
+    ``ImportFailed`` is raised before anything is written. ``known`` (default: every stored key) holds at
+    least the stored keys that ``dataset`` refers to, and the venues' own ids.
     """
-    known = known_keys(session)
+    known = known_keys(session) if known is None else known
     issues = check_dataset(dataset, known) + _level_changes(session, dataset, known)
     if issues:
         raise ImportFailed(issues)
@@ -218,7 +219,7 @@ def upsert_venues(session: Session, dataset: Dataset) -> dict[str, int]:
         venues=[dataset.venues[i] for i in rest],
         origins={**dataset.origins, "venues": [dataset.origin("venues", i) for i in rest]},
     )
-    counts = import_dataset(session, new, mode="insert")
+    counts = import_dataset(session, new, mode="insert", known=known)
     return {**counts, "venues": len(dataset.venues), "venues_updated": len(old)}
 
 

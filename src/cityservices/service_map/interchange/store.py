@@ -47,14 +47,21 @@ DELETE_ORDER: tuple[Any, ...] = (
 
 
 def import_dataset(
-    session: Session, dataset: Dataset, *, mode: ImportMode = "insert", step: Step = _no_step
+    session: Session,
+    dataset: Dataset,
+    *,
+    mode: ImportMode = "insert",
+    step: Step = _no_step,
+    known: KnownKeys | None = None,
 ) -> dict[str, int]:
     """Check ``dataset`` against itself and the database, then write it; raise ImportFailed on any issue.
 
     ``insert`` adds to what is there and refuses keys that already exist; ``replace`` first removes every
-    service-map row. The caller's transaction makes it all-or-nothing.
+    service-map row. The caller's transaction makes it all-or-nothing. ``known`` (insert only; default:
+    every stored key) holds at least the stored keys that ``dataset`` refers to or adds.
     """
-    known = KnownKeys() if mode == "replace" else known_keys(session)
+    if known is None:
+        known = KnownKeys() if mode == "replace" else known_keys(session)
     issues = check_dataset(dataset, known) + (_conflicts(dataset, known) if mode == "insert" else [])
     if issues:
         raise ImportFailed(issues)
@@ -139,7 +146,9 @@ def _write(session: Session, d: Dataset, step: Step) -> None:
 
 
 def _insert_items(session: Session, d: Dataset) -> dict[str, int]:
-    ids = dict(session.execute(select(Item.code, Item.id)).all())
+    """Ids by item code: the stored ones (when rows of ``d`` refer to items) and those inserted now."""
+    refers = d.implementations or d.venue_items or d.guides or d.bundles
+    ids = dict(session.execute(select(Item.code, Item.id)).all()) if refers else {}
     if d.items:
         rows = [r.model_dump() for r in d.items]
         stmt = insert(Item).returning(Item.code, Item.id, sort_by_parameter_order=True)
@@ -148,12 +157,14 @@ def _insert_items(session: Session, d: Dataset) -> dict[str, int]:
 
 
 def _insert_implementations(session: Session, d: Dataset, item_ids: dict[str, int]) -> dict[tuple[str, str], int]:
-    existing = session.execute(
-        select(Item.code, ItemImplementation.level, ItemImplementation.id).join(
-            Item, Item.id == ItemImplementation.item_id
+    ids: dict[tuple[str, str], int] = {}
+    if d.venue_items:  # the only rows that refer to stored implementations
+        existing = session.execute(
+            select(Item.code, ItemImplementation.level, ItemImplementation.id).join(
+                Item, Item.id == ItemImplementation.item_id
+            )
         )
-    )
-    ids = {(code, level): impl_id for code, level, impl_id in existing}
+        ids = {(code, level): impl_id for code, level, impl_id in existing}
     if d.implementations:
         rows = [{**r.model_dump(exclude={"item_code"}), "item_id": item_ids[r.item_code]} for r in d.implementations]
         stmt = insert(ItemImplementation).returning(ItemImplementation.id, sort_by_parameter_order=True)

@@ -2,6 +2,6 @@
 
 from cityservices.service_map.search.engine import SearchIndex, build_search_index
 from cityservices.service_map.search.normalize import InvalidQuery
-from cityservices.service_map.search.result import SearchResult
+from cityservices.service_map.search.schemas import SearchRead
 
-__all__ = ["InvalidQuery", "SearchIndex", "SearchResult", "build_search_index"]
+__all__ = ["InvalidQuery", "SearchIndex", "SearchRead", "build_search_index"]

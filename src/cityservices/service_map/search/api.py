@@ -49,7 +49,6 @@ def search(
     origin = _origin(lat, lng, crs)
     index = get_search_index(runtime.engine, runtime.sessions)
     try:
-        result = index.search(q, limit=limit, origin=origin)
+        return index.search(q, limit=limit, origin=origin)
     except InvalidQuery as exc:
         raise _invalid("q", exc.detail) from None
-    return SearchRead.model_validate(result.as_dict())

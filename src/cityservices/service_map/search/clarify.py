@@ -6,7 +6,7 @@ from __future__ import annotations
 from cityservices.service_map.search.lexicon import Lexicon
 from cityservices.service_map.search.rank import ConditionModel, Scored
 from cityservices.service_map.search.records import ItemRecord
-from cityservices.service_map.search.result import Clarification
+from cityservices.service_map.search.schemas import ClarificationOptionRead, ClarificationRead
 
 WINDOW = 6
 MAX_GAP = 0.45
@@ -16,13 +16,13 @@ QUESTION = "您要办理的是哪种情况？"
 
 def clarify(
     ranked: list[Scored], items: list[ItemRecord], conditions: ConditionModel, lexicon: Lexicon, asked: bool
-) -> Clarification | None:
+) -> ClarificationRead | None:
     """Options for the siblings of the best item, or None when the query named a condition."""
     if asked or len(ranked) < 2:
         return None
     top = ranked[0]
     base = conditions.base(items[top.index].name)
-    options: list[dict[str, str]] = []
+    options: list[ClarificationOptionRead] = []
     seen: set[frozenset[str]] = set()
     for scored in ranked[:WINDOW]:
         item = items[scored.index]
@@ -33,7 +33,7 @@ def clarify(
         label = next(
             (lexicon.condition_labels[k] for k in LABEL_ORDER if k in kinds and k in lexicon.condition_labels), ""
         )
-        options.append({"label": label or item.name, "name": item.name, "code": item.code})
+        options.append(ClarificationOptionRead(label=label or item.name, name=item.name, code=item.code))
     if len(options) < 2:
         return None
-    return Clarification(QUESTION, options)
+    return ClarificationRead(question=QUESTION, options=options)

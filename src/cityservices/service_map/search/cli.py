@@ -19,8 +19,7 @@ from cityservices.service_map.search.cache import get_search_index
 from cityservices.service_map.search.engine import SearchIndex
 from cityservices.service_map.search.evaluate import Report, evaluate, read_cases
 from cityservices.service_map.search.normalize import InvalidQuery, clean_query
-from cityservices.service_map.search.records import GuideSummary
-from cityservices.service_map.search.result import SearchResult
+from cityservices.service_map.search.schemas import GuideSummaryRead, SearchRead
 
 out = Console()
 
@@ -45,12 +44,12 @@ def search(
     clean_query(query)  # refuse bad input before touching the database
     result = _index().search(query, limit=limit)
     if as_json:
-        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result.model_dump(), ensure_ascii=False, indent=2) + "\n")
         return
     _print_result(result)
 
 
-def _print_result(result: SearchResult) -> None:
+def _print_result(result: SearchRead) -> None:
     slots = {k: v for k, v in result.slots.items() if v}
     out.print(
         f"理解为: [bold]{result.understood}[/bold]" + (f"  {json.dumps(slots, ensure_ascii=False)}" if slots else "")
@@ -59,27 +58,27 @@ def _print_result(result: SearchResult) -> None:
         out.print(f"[yellow]{result.message}[/yellow]。可以试试: " + "、".join(result.suggestions))
         return
     if result.bundle:
-        names = " → ".join(i["name"] for i in result.bundle.items)
+        names = " → ".join(i.name for i in result.bundle.items)
         out.print(f"[green]一件事: {result.bundle.name}[/green] ({names})")
     if result.clarification:
-        options = "；".join(f"{o['label']}（{o['name']}）" for o in result.clarification.options)
+        options = "；".join(f"{o.label}（{o.name}）" for o in result.clarification.options)
         out.print(f"[cyan]{result.clarification.question}[/cyan] {options}")
     for rank, hit in enumerate(result.items, 1):
         out.print(f"{rank}. [bold]{hit.name}[/bold]  [{hit.score:.3f}]  {hit.department}", highlight=False)
         if hit.guide:
             out.print(f"   指南: {_guide_line(hit.guide)}", highlight=False)
         if hit.explanations:
-            why = "；".join(f"{e.source}→{e.target}（{e.reason}）" for e in hit.explanations)
+            why = "；".join(f"{e.query}→{e.matched}（{e.reason}）" for e in hit.explanations)
             out.print(f"   依据: {why}", highlight=False)
 
 
-def _guide_line(guide: GuideSummary) -> str:
+def _guide_line(guide: GuideSummaryRead) -> str:
     days = f"承诺{guide.promised_time_limit_days}个工作日" if guide.promised_time_limit_days else "即办"
-    parts = [f"材料{len(guide.materials)}份", days]
+    parts = [f"材料{guide.materials_count}份", days]
     if guide.visits_to_site is not None:
         parts.append(f"跑{guide.visits_to_site}次")
-    if guide.online_url:
-        parts.append(f"网办 {guide.online_url}")
+    if guide.online is not None:
+        parts.append(f"网办 {guide.online.url}")
     return " · ".join(parts)
 
 

@@ -28,8 +28,15 @@ from cityservices.service_map.search.phonetic import PinyinVocabulary
 from cityservices.service_map.search.plan import LEFTOVER_FACTOR, build_plan, merged_bag, word_weight
 from cityservices.service_map.search.rank import ConditionModel, Scored, fuse
 from cityservices.service_map.search.records import BundleRecord, Catalogue, ItemRecord, read_catalogue
-from cityservices.service_map.search.result import BundleHit, SearchHit, SearchResult
 from cityservices.service_map.search.retrieve import LexicalIndex, score_plan, top_k
+from cityservices.service_map.search.schemas import (
+    BundleItemRead,
+    BundleRead,
+    ClarificationRead,
+    GuideSummaryRead,
+    SearchItemRead,
+    SearchRead,
+)
 from cityservices.service_map.search.segment import BIGRAM, Segmenter
 from cityservices.service_map.search.semantic import SemanticScorer
 from cityservices.service_map.search.understand import Analysis, Concept, Understander
@@ -72,6 +79,7 @@ class SearchIndex:
         if semantic is not None:
             semantic.index([item.name for item in self.items])
         self._item_tokens: dict[int, set[str]] = {}
+        self._guides: dict[int, GuideSummaryRead | None] = {}
         self.build_seconds = time.perf_counter() - started
 
     # ----- building -------------------------------------------------------------------------------
@@ -116,7 +124,7 @@ class SearchIndex:
 
     # ----- searching ------------------------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 10, origin: tuple[float, float] | None = None) -> SearchResult:
+    def search(self, query: str, *, limit: int = 10, origin: tuple[float, float] | None = None) -> SearchRead:
         """Ranked items for a citizen's query; raises InvalidQuery for input that is not a query."""
         text = clean_query(query)
         limit = max(1, min(limit, MAX_LIMIT))
@@ -126,20 +134,31 @@ class SearchIndex:
         slots = analysis.slots.as_dict()
         if origin is not None:
             slots["origin"] = {"lat": origin[0], "lng": origin[1], "crs": "wgs84"}
-        result = SearchResult(query=query, normalized=text, understood=analysis.rewritten, items=[], slots=slots)
         confidence, grounded, anchored = self._confidence(analysis, ranked, event)
-        result.confidence = confidence
         threshold = ANCHORED_MIN_COVERAGE if anchored else MIN_COVERAGE
         if analysis.out_of_domain:
             threshold = OUT_OF_DOMAIN_MIN_COVERAGE
-        if not ranked or confidence < threshold or not grounded:
-            return self._no_match(result, analysis, ranked)
-        bundle = self._bundle_hit(event, ranked)
-        result.bundle = bundle
-        result.items = [self._hit(analysis, s, bundle.name if bundle else None) for s in ranked[:limit]]
-        asked = bool(analysis.slots.conditions) or bundle is not None
-        result.clarification = clarify(ranked, self.items, self.conditions, self.lexicon, asked)
-        return result
+        no_match = not ranked or confidence < threshold or not grounded
+        bundle = None if no_match else self._bundle_hit(event, ranked)
+        items: list[SearchItemRead] = []
+        clarification: ClarificationRead | None = None
+        if not no_match:
+            items = [self._hit(analysis, s, bundle.name if bundle else None) for s in ranked[:limit]]
+            asked = bool(analysis.slots.conditions) or bundle is not None
+            clarification = clarify(ranked, self.items, self.conditions, self.lexicon, asked)
+        return SearchRead(
+            query=query,
+            normalized=text,
+            understood=analysis.rewritten,
+            items=items,
+            bundle=bundle,
+            slots=slots,
+            clarification=clarification,
+            no_match=no_match,
+            message=NO_MATCH_MESSAGE if no_match else None,
+            suggestions=self._suggestions(analysis, ranked) if no_match else [],
+            confidence=confidence,
+        )
 
     def _event(self, analysis: Analysis) -> EventMatch | None:
         if not analysis.events:
@@ -204,18 +223,17 @@ class SearchIndex:
             return UNKNOWN_WORD_WEIGHT
         return LEFTOVER_FACTOR * word_weight(self.lexical, bag)
 
-    def _no_match(self, result: SearchResult, analysis: Analysis, ranked: list[Scored]) -> SearchResult:
-        result.no_match = True
-        result.message = NO_MATCH_MESSAGE
+    def _suggestions(self, analysis: Analysis, ranked: list[Scored]) -> list[str]:
+        """What to try instead of a query that matched nothing."""
+        suggestions: list[str] = []
         categories = analysis.categories
         if categories:  # 附近的派出所: the items that place handles
-            result.suggestions = [i.name for i in self.items if i.is_core and i.category in categories][:5]
+            suggestions = [i.name for i in self.items if i.is_core and i.category in categories][:5]
         elif not analysis.out_of_domain:
-            result.suggestions = [self.items[s.index].name for s in ranked[:3]]
-        result.suggestions = result.suggestions or list(DEFAULT_SUGGESTIONS)
-        return result
+            suggestions = [self.items[s.index].name for s in ranked[:3]]
+        return suggestions or list(DEFAULT_SUGGESTIONS)
 
-    def _bundle_hit(self, event: EventMatch | None, ranked: list[Scored]) -> BundleHit | None:
+    def _bundle_hit(self, event: EventMatch | None, ranked: list[Scored]) -> BundleRead | None:
         if event is None or event.bundle is None:
             return None
         top_code = self.items[ranked[0].index].code
@@ -228,23 +246,34 @@ class SearchIndex:
         ):
             index = self.by_code.get(code)
             if index is not None:
-                members.append({"position": position, "name": self.items[index].name, "code": code, "note": note})
-        return BundleHit(bundle.code, bundle.name, bundle.life_event, members)
+                name = self.items[index].name
+                members.append(BundleItemRead(position=position, name=name, code=code, note=note))
+        return BundleRead(code=bundle.code, name=bundle.name, life_event=bundle.life_event, items=members)
 
-    def _hit(self, analysis: Analysis, scored: Scored, bundle_name: str | None) -> SearchHit:
+    def _hit(self, analysis: Analysis, scored: Scored, bundle_name: str | None) -> SearchItemRead:
         item = self.items[scored.index]
         in_bundle = bundle_name if "event" in scored.parts else None
         reasons = explain(analysis, item, self.item_tokens(scored.index), self.tokens_of, self.conditions, in_bundle)
-        return SearchHit(
+        return SearchItemRead(
             name=item.name,
             code=item.code,
             score=scored.score,
             category=item.category,
             department=item.department,
             is_core=item.is_core,
-            guide=item.guide,
+            guide=self.guide_read(scored.index),
             explanations=reasons,
         )
+
+    def guide_read(self, index: int) -> GuideSummaryRead | None:
+        """The guide summary of item ``index`` as answered (built once per item, shared: it is frozen)."""
+        if index in self._guides:
+            return self._guides[index]
+        summary = self.items[index].guide
+        guide = GuideSummaryRead.of(summary) if summary is not None else None
+        if len(self._guides) < 100_000:
+            self._guides[index] = guide
+        return guide
 
     def stats(self) -> dict[str, Any]:
         return {"items": len(self.items), "vocabulary": len(self.lexical.vocab), "build_seconds": self.build_seconds}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cityservices.service_map.search.confidence import TokensOf, concept_hits
 from cityservices.service_map.search.rank import ConditionModel
 from cityservices.service_map.search.records import ItemRecord
-from cityservices.service_map.search.result import Explanation
+from cityservices.service_map.search.schemas import ExplanationRead
 from cityservices.service_map.search.understand import Analysis
 
 REWRITE_REASONS = {"pinyin": "拼音", "initials": "拼音首字母", "homophone": "同音纠错"}
@@ -19,24 +19,28 @@ def explain(
     tokens_of: TokensOf,
     conditions: ConditionModel,
     bundle_name: str | None,
-) -> list[Explanation]:
-    out = [Explanation(r.original, r.replacement, REWRITE_REASONS[r.reason]) for r in analysis.rewrites]
+) -> list[ExplanationRead]:
+    out = [_why(r.original, r.replacement, REWRITE_REASONS[r.reason]) for r in analysis.rewrites]
     for concept in analysis.concepts:
         term = concept_hits(concept, item_tokens, tokens_of, item)
         if term is None:
             continue
         reason = "办事部门" if term == item.category and concept.categories else CONCEPT_REASONS[concept.kind]
         target = term if reason != "同义词" or term in item.name else _term_in(item, term)
-        out.append(Explanation(concept.surface, target, reason))
+        out.append(_why(concept.surface, target, reason))
     for condition in analysis.slots.conditions:
         marker = _marker(conditions, condition, item.name)
         if marker:
-            out.append(Explanation("、".join(analysis.slots.condition_words), marker, "办理情形"))
+            out.append(_why("、".join(analysis.slots.condition_words), marker, "办理情形"))
             break
     if bundle_name:
         for hit in analysis.events:
-            out.append(Explanation(hit.surface, bundle_name, "人生事件"))
+            out.append(_why(hit.surface, bundle_name, "人生事件"))
     return out
+
+
+def _why(query: str, matched: str, reason: str) -> ExplanationRead:
+    return ExplanationRead(query=query, matched=matched, reason=reason)
 
 
 def _marker(conditions: ConditionModel, condition: str, name: str) -> str | None:

@@ -1,18 +1,32 @@
-"""Response schemas of ``GET /api/v1/search`` (the OpenAPI description of the search answer)."""
+"""The search answer, the one shape used by the engine, ``GET /api/v1/search``, the search page and the CLI.
+
+The engine builds these models directly; scores keep full precision in memory (the CLI prints them with
+three decimals) and are rounded when serialised (score to 4 places, confidence to 3).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from cityservices.service_map.search.records import GuideSummary
+
+
+def _round_to(places: int) -> PlainSerializer:
+    return PlainSerializer(lambda value: round(value, places), return_type=float)
 
 
 class OnlineChannelRead(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     name: str | None
     url: str | None
 
 
 class GuideSummaryRead(BaseModel):
+    model_config = ConfigDict(frozen=True)  # the engine shares one per item between answers
+
     materials_count: int
     materials: list[str]
     promised_time_limit_days: int | None
@@ -20,6 +34,20 @@ class GuideSummaryRead(BaseModel):
     visits_to_site: int | None
     online: OnlineChannelRead | None
     fee_free: bool
+
+    @classmethod
+    def of(cls, summary: GuideSummary) -> GuideSummaryRead:
+        """The answer's view of an index record's guide facts."""
+        online = OnlineChannelRead(name=summary.online_name, url=summary.online_url) if summary.online_url else None
+        return cls(
+            materials_count=len(summary.materials),
+            materials=list(summary.materials),
+            promised_time_limit_days=summary.promised_time_limit_days,
+            time_limit_kind=summary.time_limit_kind,
+            visits_to_site=summary.visits_to_site,
+            online=online,
+            fee_free=summary.fee_free,
+        )
 
 
 class ExplanationRead(BaseModel):
@@ -31,7 +59,7 @@ class ExplanationRead(BaseModel):
 class SearchItemRead(BaseModel):
     name: str
     code: str
-    score: float
+    score: Annotated[float, _round_to(4)]
     category: str
     department: str
     is_core: bool
@@ -77,4 +105,4 @@ class SearchRead(BaseModel):
     no_match: bool
     message: str | None
     suggestions: list[str]
-    confidence: float
+    confidence: Annotated[float, _round_to(3)]

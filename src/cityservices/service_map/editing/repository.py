@@ -1,0 +1,152 @@
+"""Every query of the staff record editor: one record's rows, their writes, and the stored keys an edit refers to."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from cityservices.service_map.catalogue.models import (
+    Bundle,
+    BundleItem,
+    Department,
+    Division,
+    Guide,
+    Item,
+    OpeningException,
+    OpeningInterval,
+    Venue,
+    venue_departments,
+)
+from cityservices.service_map.interchange.references import KnownKeys
+
+# ----- reading ------------------------------------------------------------------------------------------
+
+
+def get_venue(session: Session, venue_id: str) -> Venue | None:
+    return session.get(Venue, venue_id)
+
+
+def venue_intervals(session: Session, venue_id: str) -> list[OpeningInterval]:
+    query = select(OpeningInterval).where(OpeningInterval.venue_id == venue_id)
+    return list(session.scalars(query.order_by(OpeningInterval.weekday, OpeningInterval.opens)))
+
+
+def venue_exceptions(session: Session, venue_id: str) -> list[OpeningException]:
+    query = select(OpeningException).where(OpeningException.venue_id == venue_id)
+    return list(session.scalars(query.order_by(OpeningException.on_date)))
+
+
+def venue_department_codes(session: Session, venue_id: str) -> list[str]:
+    query = select(venue_departments.c.department_code).where(venue_departments.c.venue_id == venue_id)
+    return sorted(session.scalars(query))
+
+
+def get_item(session: Session, code: str) -> Item | None:
+    return session.scalar(select(Item).where(Item.code == code))
+
+
+def item_id(session: Session, code: str) -> int | None:
+    return session.scalar(select(Item.id).where(Item.code == code))
+
+
+def item_ids(session: Session, codes: Collection[str]) -> dict[str, int]:
+    return dict(session.execute(select(Item.code, Item.id).where(Item.code.in_(codes))).tuples().all())
+
+
+def current_guide(session: Session, item_code: str) -> Guide | None:
+    query = select(Guide).join(Item, Item.id == Guide.item_id).where(Item.code == item_code, Guide.is_current.is_(True))
+    return session.scalar(query)
+
+
+def get_bundle(session: Session, code: str) -> Bundle | None:
+    return session.scalar(select(Bundle).where(Bundle.code == code))
+
+
+def bundle_members(session: Session, bundle_id: int) -> list[tuple[int, str, str]]:
+    """(position, item code, note) of a bundle's items in order."""
+    query = (
+        select(BundleItem.position, Item.code, BundleItem.note)
+        .join(Item, Item.id == BundleItem.item_id)
+        .where(BundleItem.bundle_id == bundle_id)
+        .order_by(BundleItem.position)
+    )
+    return list(session.execute(query).tuples())
+
+
+def item_named(session: Session, name: str, *, other_than: str) -> str | None:
+    """The code of another item called ``name``."""
+    return session.scalar(select(Item.code).where(Item.name == name, Item.code != other_than))
+
+
+def bundle_named(session: Session, name: str, *, other_than: str) -> str | None:
+    """The code of another bundle called ``name``."""
+    return session.scalar(select(Bundle.code).where(Bundle.name == name, Bundle.code != other_than))
+
+
+def guide_version_taken(session: Session, item_id: int, version: int, *, other_than: int | None) -> bool:
+    """Whether a guide of the item other than ``other_than`` already has ``version``."""
+    query = select(Guide.id).where(Guide.item_id == item_id, Guide.version == version)
+    if other_than is not None:
+        query = query.where(Guide.id != other_than)
+    return session.scalar(query) is not None
+
+
+def existing_keys(
+    session: Session,
+    *,
+    divisions: Collection[str] = (),
+    departments: Collection[str] = (),
+    items: Collection[str] = (),
+    venues: Collection[str] = (),
+) -> KnownKeys:
+    """Which of the given keys are stored (venues with their level); one ``IN`` query per non-empty kind."""
+    known = KnownKeys()
+    if divisions:
+        known.divisions = set(session.scalars(select(Division.code).where(Division.code.in_(divisions))))
+    if departments:
+        known.departments = set(session.scalars(select(Department.code).where(Department.code.in_(departments))))
+    if items:
+        known.items = set(session.scalars(select(Item.code).where(Item.code.in_(items))))
+    if venues:
+        known.venue_levels = dict(
+            session.execute(select(Venue.id, Venue.level).where(Venue.id.in_(venues))).tuples().all()
+        )
+    return known
+
+
+# ----- writing ------------------------------------------------------------------------------------------
+
+
+def insert_item(session: Session, values: dict[str, Any]) -> None:
+    session.execute(insert(Item).values(**values))
+
+
+def update_item(session: Session, code: str, values: dict[str, Any]) -> None:
+    session.execute(update(Item).where(Item.code == code).values(**values))
+
+
+def insert_guide(session: Session, item_id: int, values: dict[str, Any]) -> None:
+    session.execute(insert(Guide).values(item_id=item_id, **values))
+
+
+def update_guide(session: Session, guide_id: int, values: dict[str, Any]) -> None:
+    session.execute(update(Guide).where(Guide.id == guide_id).values(**values))
+
+
+def insert_bundle(session: Session, values: dict[str, Any]) -> int | None:
+    return session.scalar(insert(Bundle).values(**values).returning(Bundle.id))
+
+
+def update_bundle(session: Session, code: str, values: dict[str, Any]) -> int | None:
+    """Update the bundle ``code`` and drop its items (the caller writes them again); its id."""
+    bundle_id = session.scalar(select(Bundle.id).where(Bundle.code == code))
+    session.execute(update(Bundle).where(Bundle.id == bundle_id).values(**values))
+    session.execute(delete(BundleItem).where(BundleItem.bundle_id == bundle_id))
+    return bundle_id
+
+
+def insert_bundle_items(session: Session, rows: list[dict[str, Any]]) -> None:
+    session.execute(insert(BundleItem), rows)
