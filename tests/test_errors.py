@@ -152,3 +152,19 @@ def test_every_error_class_is_a_semantic_error() -> None:
             offenders.append(name)
     assert offenders == []
     assert all(name in {f"{c.__module__}.{c.__qualname__}" for c in classes} for name in NOT_SEMANTIC)
+
+
+def test_kit_raises_semantic_errors_without_the_web_framework() -> None:
+    """``kit`` may raise the domain-free errors of ``cityservices.errors`` but never imports FastAPI/Starlette."""
+    offenders = []
+    for path in sorted((SRC / "kit").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            if any(m.split(".")[0] in {"fastapi", "starlette"} for m in modules):
+                offenders.append(f"{path.relative_to(SRC).as_posix()}:{node.lineno}")
+    assert offenders == []
