@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -11,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cityservices import __version__
 from cityservices.config import Settings, get_settings
-from cityservices.errors import AppError
+from cityservices.errors import AppError, RequestInvalid
 from cityservices.kit.masking import install_log_masking
 from cityservices.platform.domains import load_domains
 from cityservices.platform.http_cache import HttpCacheMiddleware, ResponseCache
@@ -73,27 +75,34 @@ def _wants_json(request: Request) -> bool:
 
 
 async def _app_error(request: Request, exc: AppError) -> Response:
-    if _wants_json(request):
-        return JSONResponse({"error": exc.code, "detail": exc.detail}, status_code=exc.status_code)
-    context = {"status": exc.status_code, "detail": exc.detail}
-    return templates.TemplateResponse(request, "error.html", context, status_code=exc.status_code)
+    return _render(request, exc)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-    detail = [{"field": ".".join(str(p) for p in err["loc"][1:]), "message": err["msg"]} for err in exc.errors()]
-    if _wants_json(request):
-        return JSONResponse({"error": "invalid_request", "detail": detail}, status_code=422)
-    text = "请求参数有误: " + "; ".join(f"{d['field']}: {d['message']}" for d in detail)
-    return templates.TemplateResponse(request, "error.html", {"status": 422, "detail": text}, status_code=422)
+    """FastAPI's own payload validation: the same answer as a ``RequestInvalid`` raised by a service."""
+    fields = [(".".join(str(p) for p in err["loc"][1:]), str(err["msg"])) for err in exc.errors()]
+    return _render(request, RequestInvalid.of(fields))
 
 
 HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
 
 
+class _HttpError(AppError):
+    """Starlette's HTTP errors (unknown path, method not allowed, unreadable body), rendered like the others."""
+
+    def __init__(self, exc: StarletteHTTPException) -> None:
+        super().__init__("未找到该页面或资源" if exc.status_code == 404 else str(exc.detail))
+        self.status_code = exc.status_code
+        self.code = HTTP_ERROR_CODES.get(exc.status_code, "http_error")
+
+
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    code = HTTP_ERROR_CODES.get(exc.status_code, "http_error")
-    detail = "未找到该页面或资源" if exc.status_code == 404 else str(exc.detail)
+    return _render(request, _HttpError(exc), headers=exc.headers)
+
+
+def _render(request: Request, exc: AppError, *, headers: Mapping[str, str] | None = None) -> Response:
+    """The one rendering of an expected error: its JSON body under /api, else the HTML error page."""
     if _wants_json(request):
-        return JSONResponse({"error": code, "detail": detail}, status_code=exc.status_code, headers=exc.headers)
-    context = {"status": exc.status_code, "detail": detail}
-    return templates.TemplateResponse(request, "error.html", context, status_code=exc.status_code)
+        return JSONResponse(exc.body(), status_code=exc.status_code, headers=headers)
+    context = {"status": exc.status_code, "detail": exc.page_text()}
+    return templates.TemplateResponse(request, "error.html", context, status_code=exc.status_code, headers=headers)

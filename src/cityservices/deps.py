@@ -6,18 +6,16 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 
 from cityservices.auth.scopes import require_admin, require_editor
 from cityservices.auth.service import SignedIn, resolve_session
-from cityservices.errors import Forbidden, Unauthenticated
+from cityservices.errors import Forbidden, RequestInvalid, Unauthenticated
 from cityservices.kit.pagination import (
     DEFAULT_LIMIT,
     MAX_CURSOR_CHARS,
     MAX_LIMIT,
     MAX_OFFSET,
-    CursorError,
     PageRequest,
     decode_cursor,
 )
@@ -101,14 +99,7 @@ def page_params(scope: str, *, arity: int = 1) -> Callable[..., PageRequest]:
         if cursor is None:
             return PageRequest(limit=limit, offset=offset or 0)
         if offset is not None:
-            raise _cursor_error("cursor 与 offset 不能同时使用")
-        try:
-            return PageRequest(limit=limit, after=decode_cursor(cursor, scope=scope, arity=arity))
-        except CursorError as exc:
-            raise _cursor_error(exc.message) from None
+            raise RequestInvalid("cursor", "cursor 与 offset 不能同时使用")
+        return PageRequest(limit=limit, after=decode_cursor(cursor, scope=scope, arity=arity))  # CursorError: 422
 
     return read_page
-
-
-def _cursor_error(message: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": ("query", "cursor"), "msg": message, "type": "value_error"}])

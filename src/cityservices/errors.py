@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, Field
 
 
@@ -14,6 +16,14 @@ class AppError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+    def body(self) -> dict[str, object]:
+        """The JSON answer (``ErrorBody``)."""
+        return {"error": self.code, "detail": self.detail}
+
+    def page_text(self) -> str:
+        """The message of the HTML error page."""
+        return self.detail
 
 
 class NotFound(AppError):
@@ -34,6 +44,35 @@ class Conflict(AppError):
 class RuleViolation(AppError):
     status_code = 422
     code = "rule_violation"
+
+
+class RequestInvalid(AppError):
+    """A parameter or body field that is unusable as given (422 ``invalid_request``): payload validation only.
+
+    ``field`` names the parameter (dotted for nested body fields) and ``message`` says what is wrong, in
+    Chinese; further ``(field, message)`` pairs follow when several fields are wrong. The answer is the one
+    FastAPI's own validation errors get: ``detail`` lists ``{"field", "message"}`` per field."""
+
+    status_code = 422
+    code = "invalid_request"
+
+    def __init__(self, field: str, message: str, *more: tuple[str, str]) -> None:
+        self.fields: list[tuple[str, str]] = [(field, message), *more]
+        super().__init__("; ".join(f"{name}: {text}" for name, text in self.fields))
+        self.field = field
+        self.message = message
+
+    @staticmethod
+    def of(fields: Sequence[tuple[str, str]]) -> RequestInvalid:
+        """One error for several ``(field, message)`` pairs (at least one)."""
+        (field, message), *more = fields
+        return RequestInvalid(field, message, *more)
+
+    def body(self) -> dict[str, object]:
+        return {"error": self.code, "detail": [{"field": name, "message": text} for name, text in self.fields]}
+
+    def page_text(self) -> str:
+        return "请求参数有误: " + self.detail
 
 
 class Unauthenticated(AppError):

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from cityservices.errors import AppError, Conflict, RuleViolation
+from cityservices.errors import Conflict, RuleViolation
 
 PAGES_PER_STEP = 1024
 
 
-class NotSqlite(AppError):
+class NotSqlite(RuleViolation):
     status_code = 400
     code = "not_sqlite"
 

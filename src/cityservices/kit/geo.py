@@ -13,6 +13,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from cityservices.errors import RequestInvalid
+
 Crs = Literal["wgs84", "gcj02", "bd09"]
 CRS_NAMES: tuple[Crs, ...] = ("wgs84", "gcj02", "bd09")
 
@@ -38,13 +40,9 @@ _CRS_ALIASES: dict[str, Crs] = {
 }
 
 
-class CoordinateError(ValueError):
-    """Bad coordinate input. ``field`` names the parameter, ``message`` says what is wrong (Chinese)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+class CoordinateError(RequestInvalid):
+    """Bad coordinate input (a 422 when it reaches HTTP). ``field`` names the parameter, ``message`` says what is
+    wrong (Chinese)."""
 
 
 def parse_crs(value: object, *, field: str = "crs") -> Crs:

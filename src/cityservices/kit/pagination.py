@@ -25,6 +25,8 @@ from typing import Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, Field
 
+from cityservices.errors import RequestInvalid
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000
@@ -39,12 +41,11 @@ _TAG_BYTES = 8
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-class CursorError(ValueError):
-    """Not a cursor this list issued; ``message`` says why (Chinese, for the API's field error)."""
+class CursorError(RequestInvalid):
+    """Not a cursor this list issued; ``message`` says why (Chinese): a 422 naming the ``cursor`` parameter."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__("cursor", message)
 
 
 def _tag(payload: bytes) -> bytes:

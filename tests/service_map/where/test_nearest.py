@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
-from cityservices.errors import NotFound, RuleViolation
+from cityservices.errors import NotFound, RequestInvalid, RuleViolation
 from cityservices.kit import events
 from cityservices.kit.geo import haversine_m
 from cityservices.service_map.install import CHANGED
@@ -133,8 +133,9 @@ def test_modes_change_times_not_order(index: VenueIndex) -> None:
 def test_districts_by_code_or_name(index: VenueIndex) -> None:
     assert resolve_district(index, "市南区") == "370202"
     assert resolve_district(index, "370202") == "370202"
-    with pytest.raises(RuleViolation, match="未知的区"):
+    with pytest.raises(RequestInvalid, match="未知的区") as info:
         resolve_district(index, "火星区")
+    assert info.value.field == "district"
     target = resolve_target(index, item="QD-RS-0001")
     result = find_nearest_venues(index, target=target, query=query(district="市南区", limit=10))
     assert "V3702" not in ids(index, [h.position for h in result.hits])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from cityservices.errors import AppError
+from cityservices.errors import Conflict
 
 DayKind = Literal["workday", "weekend", "holiday", "makeup_workday"]
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
@@ -35,7 +35,7 @@ HOLIDAY_NAMES_ZH = {
 }
 
 
-class UnknownCalendarYear(AppError):
+class UnknownCalendarYear(Conflict):
     """The holiday schedule of a year is not known: load it first."""
 
     status_code = 409

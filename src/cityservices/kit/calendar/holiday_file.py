@@ -14,14 +14,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cityservices.errors import AppError
+from cityservices.errors import RuleViolation
 from cityservices.kit.calendar import HolidayPeriod, MakeupWorkday, YearSchedule
 
 FORMAT_NAME = "cityservices-holiday-schedule"
 MAX_PERIOD_DAYS = 15
 
 
-class HolidayScheduleInvalid(AppError):
+class HolidayScheduleInvalid(RuleViolation):
     """A holiday-schedule file that cannot be used; ``issues`` are ``field: message`` lines."""
 
     status_code = 422

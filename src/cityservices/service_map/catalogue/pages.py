@@ -66,7 +66,7 @@ def search_page(
         try:
             result = index.search(q, limit=SEARCH_LIMIT).model_dump()
         except InvalidQuery as exc:  # shown on the page, with the box to try again
-            error = exc.detail
+            error = exc.message
     codes = [hit["code"] for hit in (result or {}).get("items", [])]
     context = {
         "q": q,

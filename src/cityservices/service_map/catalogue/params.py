@@ -12,13 +12,13 @@ from typing import Annotated, Literal
 from fastapi import Depends, Path, Query
 
 from cityservices.deps import DbSession, page_params
+from cityservices.errors import RequestInvalid
 from cityservices.kit.calendar import to_china_time
 from cityservices.kit.pagination import PageRequest
 from cityservices.kit.text import PRINTABLE
 from cityservices.service_map.catalogue.models import ApplicantType, ItemType
 from cityservices.service_map.catalogue.repository import ItemFilter, VenueFilter
-from cityservices.service_map.venues.service import InvalidParameter, check_district
-from cityservices.service_map.where.api import invalid
+from cityservices.service_map.venues.service import check_district
 
 MAX_TEXT_CHARS = 50
 EARLIEST_YEAR, LATEST_YEAR = 1950, 2199
@@ -56,10 +56,7 @@ DepartmentPaging = Annotated[PageRequest, Depends(page_params("departments"))]
 
 def checked_district(session: DbSession, code: str | None, *, field: str = "district") -> str | None:
     """``code`` if it is a district or a division below one; else a 422 naming ``field``."""
-    try:
-        check_district(session, code, field=field)
-    except InvalidParameter as exc:
-        raise invalid(exc.field, exc.message) from None
+    check_district(session, code, field=field)
     return code
 
 
@@ -72,7 +69,7 @@ def china_time(value: dt.datetime | None, *, field: str = "open_at") -> dt.datet
     except OverflowError:
         local = None
     if local is None or not EARLIEST_YEAR <= local.year <= LATEST_YEAR:
-        raise invalid(field, f"时间应在 {EARLIEST_YEAR}–{LATEST_YEAR} 年之间")
+        raise RequestInvalid(field, f"时间应在 {EARLIEST_YEAR}–{LATEST_YEAR} 年之间")
     return local
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from cityservices.auth.models import StaffAccount
 from cityservices.auth.scopes import require_can_edit
 from cityservices.config import Settings
-from cityservices.errors import AppError, NotFound, RuleViolation
+from cityservices.errors import NotFound, RuleViolation
 from cityservices.kit.audit import Actor
 from cityservices.service_map.editing.records import read_record, snapshot
 from cityservices.service_map.editing.service import SaveResult, save_record
@@ -24,7 +24,7 @@ THUMBNAIL_SIZE = (320, 320)
 FORMATS = {"jpeg": ("JPEG", "jpg"), "png": ("PNG", "png"), "webp": ("WEBP", "webp")}
 
 
-class PhotoTooLarge(AppError):
+class PhotoTooLarge(RuleViolation):
     status_code = 413
     code = "too_large"
 

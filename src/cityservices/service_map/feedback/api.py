@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter
-from fastapi.exceptions import RequestValidationError
 
 from cityservices.deps import DbSession
 from cityservices.errors import error_responses
@@ -20,9 +19,6 @@ def create_feedback(session: DbSession, data: FeedbackCreate) -> FeedbackReceipt
     """Store a rating from 1 to 5 and/or an error report with a comment (≤ 2000 characters) on a venue, an
     item or its guide; an optional contact phone must be a mainland mobile or landline number. The answer
     says where it was routed and never echoes the contact details."""
-    problems = data.problems()
-    if problems:
-        raise RequestValidationError([{"loc": ("body", f), "msg": m, "type": "value_error"} for f, m in problems])
     row = submit_feedback(session, data=data, now=dt.datetime.now(dt.UTC))
     return FeedbackReceipt(
         id=row.id,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from cityservices.errors import NotFound
+from cityservices.errors import NotFound, RequestInvalid
 from cityservices.service_map.catalogue import page_repository as repo
 from cityservices.service_map.catalogue.models import Feedback, Item, Venue
 from cityservices.service_map.feedback.schemas import FeedbackCreate
@@ -41,7 +41,11 @@ def route_feedback(session: Session, *, venue: Venue | None, item: Item | None) 
 
 
 def submit_feedback(session: Session, *, data: FeedbackCreate, now: dt.datetime) -> Feedback:
-    """Store validated feedback (``data.problems()`` must be empty); NotFound for an unknown venue or item."""
+    """Store feedback; RequestInvalid naming each field that breaks a cross-field rule (``data.problems()``),
+    NotFound for an unknown venue or item."""
+    problems = data.problems()
+    if problems:
+        raise RequestInvalid.of(problems)
     venue = session.get(Venue, data.venue_id) if data.venue_id else None
     if data.venue_id and venue is None:
         raise NotFound(f"未知的场所: {data.venue_id}")

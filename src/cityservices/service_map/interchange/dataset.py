@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cityservices.errors import AppError
+from cityservices.errors import RuleViolation
 from cityservices.service_map.interchange.records import (
     BoundaryRecord,
     BundleRecord,
@@ -44,7 +44,7 @@ class ImportIssue:
         return f"{where}: {self.field or '-'}: {self.message}"
 
 
-class ImportFailed(AppError):
+class ImportFailed(RuleViolation):
     """The input has errors; nothing was written."""
 
     status_code = 422

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import osmium
 
-from cityservices.errors import AppError
+from cityservices.errors import RuleViolation
 from cityservices.kit.geo import haversine_m
 from cityservices.service_map.routing.profiles import way_rules
 
 FORMATS = {".osm": "osm", ".pbf": "pbf", ".gz": "osm.gz", ".bz2": "osm.bz2"}
 
 
-class OsmImportError(AppError):
+class OsmImportError(RuleViolation):
     """An OSM file that cannot be imported; the previous road graph stays in use."""
 
     status_code = 422

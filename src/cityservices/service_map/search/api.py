@@ -5,32 +5,25 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.exceptions import RequestValidationError
 
 from cityservices.deps import CurrentRuntime
-from cityservices.kit.geo import CRS_NAMES, CoordinateError, Crs, check_point, to_wgs84
+from cityservices.errors import RequestInvalid
+from cityservices.kit.geo import CRS_NAMES, Crs, check_point, to_wgs84
 from cityservices.platform.http_cache import cacheable
 from cityservices.service_map.install import CHANGED
 from cityservices.service_map.search.cache import get_search_index
-from cityservices.service_map.search.normalize import MAX_RAW_CHARS, InvalidQuery
+from cityservices.service_map.search.normalize import MAX_RAW_CHARS
 from cityservices.service_map.search.schemas import SearchRead
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
-
-
-def _invalid(field: str, message: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": ("query", field), "msg": message, "type": "value_error"}])
 
 
 def _origin(lat: float | None, lng: float | None, crs: Crs) -> tuple[float, float] | None:
     if lat is None and lng is None:
         return None
     if lat is None or lng is None:
-        raise _invalid("lat" if lat is None else "lng", "lat 和 lng 需同时提供")
-    try:
-        check_point(lat, lng)
-    except CoordinateError as exc:
-        raise _invalid(exc.field, exc.message) from None
+        raise RequestInvalid("lat" if lat is None else "lng", "lat 和 lng 需同时提供")
+    check_point(lat, lng)  # CoordinateError: 422
     return to_wgs84(lat, lng, crs)
 
 
@@ -48,7 +41,4 @@ def search(
     a clarifying choice, or an explicit no-match with suggestions. Bad queries get 422 naming ``q``."""
     origin = _origin(lat, lng, crs)
     index = get_search_index(runtime.engine, runtime.sessions)
-    try:
-        return index.search(q, limit=limit, origin=origin)
-    except InvalidQuery as exc:
-        raise _invalid("q", exc.detail) from None
+    return index.search(q, limit=limit, origin=origin)  # InvalidQuery: 422 naming q

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cityservices.config import get_settings
-from cityservices.errors import AppError
+from cityservices.errors import RuleViolation
 from cityservices.platform.migrate import upgrade_to_head
 from cityservices.platform.runtime import make_runtime
 from cityservices.service_map.search.cache import get_search_index
@@ -24,7 +24,7 @@ from cityservices.service_map.search.schemas import GuideSummaryRead, SearchRead
 out = Console()
 
 
-class BadInputFile(AppError):
+class BadInputFile(RuleViolation):
     status_code = 422
     code = "invalid_file"
 
@@ -101,7 +101,7 @@ def batch_line(index: SearchIndex, query: str, limit: int) -> dict[str, Any]:
     try:
         result = index.search(query, limit=limit)
     except InvalidQuery as exc:
-        return {"query": query, "results": [], "bundle": None, "no_match": True, "error": exc.detail}
+        return {"query": query, "results": [], "bundle": None, "no_match": True, "error": exc.message}
     results = [{"name": h.name, "code": h.code, "score": round(h.score, 4)} for h in result.items]
     bundle = result.bundle.name if result.bundle else None
     return {"query": query, "results": results, "bundle": bundle, "no_match": result.no_match}

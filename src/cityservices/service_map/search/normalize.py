@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import zhconv
 
-from cityservices.errors import AppError
+from cityservices.errors import RequestInvalid
 
 MAX_RAW_CHARS = 1000
 MAX_QUERY_CHARS = 200
@@ -21,11 +21,12 @@ ALLOWED_CONTROLS = frozenset("\t\n\r")
 _SPACES = re.compile(r"\s+")
 
 
-class InvalidQuery(AppError):
-    """A query that cannot be searched: empty, too long, control characters, nothing readable."""
+class InvalidQuery(RequestInvalid):
+    """A query that cannot be searched: empty, too long, control characters, nothing readable. A 422 naming
+    the ``q`` parameter; ``message`` is what a citizen reads."""
 
-    status_code = 422
-    code = "invalid_query"
+    def __init__(self, message: str) -> None:
+        super().__init__("q", message)
 
 
 def is_han(char: str) -> bool:

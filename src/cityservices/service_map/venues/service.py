@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from cityservices.errors import NotFound
+from cityservices.errors import NotFound, RequestInvalid
 from cityservices.kit.calendar import WorkCalendar, to_china_time
 from cityservices.kit.calendar.store import load_calendar
 from cityservices.kit.geo import Crs, from_wgs84
@@ -31,24 +31,15 @@ from cityservices.service_map.where.hours import WEEKDAY_KEYS, format_intervals,
 FILTER_DIVISION_LEVELS = frozenset({"district", "street", "town", "other"})
 
 
-class InvalidParameter(ValueError):
-    """A request parameter that names nothing usable; ``field`` and a Chinese ``message`` for the 422."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
 def check_district(session: Session, code: str | None, *, field: str = "district") -> None:
-    """``code`` must be a stored division of a district or below; InvalidParameter otherwise."""
+    """``code`` must be a stored division of a district or below; RequestInvalid naming ``field`` otherwise."""
     if code is None:
         return
     division = repo.division_rows(session, [code]).get(code)
     if division is None:
-        raise InvalidParameter(field, f"未知的区划代码 {code!r}，应为区(市)或街道(镇)代码，如 370202")
+        raise RequestInvalid(field, f"未知的区划代码 {code!r}，应为区(市)或街道(镇)代码，如 370202")
     if division[1] not in FILTER_DIVISION_LEVELS:
-        raise InvalidParameter(field, f"{code} 是{division[0]}，请给出区(市)或街道(镇)代码")
+        raise RequestInvalid(field, f"{code} 是{division[0]}，请给出区(市)或街道(镇)代码")
 
 
 def venue_page(

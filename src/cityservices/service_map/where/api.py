@@ -10,16 +10,15 @@ import datetime as dt
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from cityservices.deps import DbSession
-from cityservices.errors import RuleViolation, error_responses
+from cityservices.errors import RequestInvalid, error_responses
 from cityservices.kit.calendar import now_in_china, to_china_time
 from cityservices.kit.calendar.store import load_calendar
-from cityservices.kit.geo import CoordinateError, Crs, check_point, from_wgs84, to_wgs84
+from cityservices.kit.geo import Crs, check_point, from_wgs84, to_wgs84
 from cityservices.kit.text import PRINTABLE
 from cityservices.platform.http_cache import cacheable
 from cityservices.service_map.install import CHANGED
@@ -68,16 +67,8 @@ DistrictParam = Annotated[
 T = TypeVar("T")
 
 
-def invalid(field: str, message: str) -> RequestValidationError:
-    """A 422 ``invalid_request`` naming ``field`` (rendered by the app's validation handler)."""
-    return RequestValidationError([{"loc": ("query", field), "msg": message, "type": "value_error"}])
-
-
 def _origin(lat: float, lng: float, crs: Crs, *, prefix: str = "") -> tuple[float, float]:
-    try:
-        check_point(lat, lng, lat_field=f"{prefix}lat", lng_field=f"{prefix}lng")
-    except CoordinateError as exc:
-        raise invalid(exc.field, exc.message) from None
+    check_point(lat, lng, lat_field=f"{prefix}lat", lng_field=f"{prefix}lng")  # CoordinateError: 422
     return to_wgs84(lat, lng, crs)
 
 
@@ -123,14 +114,11 @@ def nearest(
 ) -> NearestRead:
     """Venues that handle the item (or the whole bundle), nearest by estimated travel time first."""
     if (item is None) == (bundle is None):
-        raise invalid("item", "请给出 item (事项) 或 bundle (一件事) 之一")
+        raise RequestInvalid("item", "请给出 item (事项) 或 bundle (一件事) 之一")
     origin = _origin(lat, lng, crs)
     index = _index(request, session)
     if district is not None:
-        try:
-            district = resolve_district(index, district)
-        except RuleViolation as exc:
-            raise invalid("district", exc.detail.removeprefix("district: ")) from None
+        district = resolve_district(index, district)
     target = resolve_target(index, item=item, bundle=bundle)
     query = NearestQuery(
         origin=origin,

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from cityservices.config import get_settings
 from cityservices.db import session_scope
-from cityservices.errors import RuleViolation
+from cityservices.errors import RequestInvalid
 from cityservices.kit.calendar import now_in_china, to_china_time
 from cityservices.kit.calendar.holiday_file import read_schedule_file
 from cityservices.kit.calendar.store import store_schedule
@@ -115,8 +115,8 @@ def nearest(
     if district is not None:
         try:
             district = resolve_district(index, district)
-        except RuleViolation as exc:
-            raise typer.BadParameter(exc.detail.removeprefix("district: "), param_hint="--district") from None
+        except RequestInvalid as exc:
+            raise typer.BadParameter(exc.message, param_hint="--district") from None
     target = resolve_target(index, item=item, bundle=bundle)
     query = NearestQuery(
         origin=origin,

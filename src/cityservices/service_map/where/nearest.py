@@ -17,7 +17,7 @@ from typing import Literal
 
 import numpy as np
 
-from cityservices.errors import RuleViolation
+from cityservices.errors import RequestInvalid, RuleViolation
 from cityservices.kit.calendar import to_china_time
 from cityservices.kit.geo import FloatArray, unit_vectors
 from cityservices.service_map.catalogue.models import LEVEL_NAMES
@@ -226,11 +226,11 @@ def _unhandled_reason(index: VenueIndex, target: Target, position: int) -> Reaso
 
 
 def resolve_district(index: VenueIndex, district: str) -> str:
-    """A district's code from its code or its name (市南区); RuleViolation when unknown."""
+    """A district's code from its code or its name (市南区); RequestInvalid naming ``district`` when unknown."""
     value = district.strip()
     if value in index.district_names or (not index.district_names and value.isdigit()):
         return value
     for code, name in index.district_names.items():
         if name == value:
             return code
-    raise RuleViolation(f"district: 未知的区(市) {district!r}，应为区(市)代码 (如 370202) 或名称 (如 市南区)")
+    raise RequestInvalid("district", f"未知的区(市) {district!r}，应为区(市)代码 (如 370202) 或名称 (如 市南区)")

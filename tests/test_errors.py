@@ -1,0 +1,170 @@
+"""One error path: expected errors raised anywhere reach the client through the app's one handler.
+
+``RequestInvalid`` raised by a service is a 422 ``invalid_request`` naming the field, in JSON under /api and as
+an HTML page elsewhere, exactly as FastAPI's own validation errors are. The architecture tests keep it so: no
+module builds ``RequestValidationError`` by hand, and every error class the application defines is one of the
+semantic errors of ``cityservices.errors``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+import cityservices
+from cityservices.app import create_app
+from cityservices.config import Settings
+from cityservices.deps import DbSession
+from cityservices.errors import (
+    AppError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RequestInvalid,
+    RuleViolation,
+    Unauthenticated,
+)
+from cityservices.service_map.venues.service import check_district
+
+SRC = Path(cityservices.__file__).resolve().parent
+UNKNOWN_DISTRICT = "990000"
+SEMANTIC = (NotFound, Forbidden, Conflict, RuleViolation, RequestInvalid, Unauthenticated)
+
+# Exception classes that need not be semantic errors, each with the reason it never reaches a client as such.
+NOT_SEMANTIC = {
+    # Starlette's own HTTP errors (unknown path, wrong method, unreadable body) wrapped to be rendered by the
+    # one handler; their status is Starlette's.
+    "cityservices.app._HttpError",
+    # Raised and caught inside hsds.mapping.schedules_to_hours, which turns it into a (path, message) problem.
+    "cityservices.service_map.hsds.mapping.ScheduleError",
+}
+
+
+def test_request_invalid_keeps_field_message_and_text() -> None:
+    error = RequestInvalid("district", "未知的区划代码", ("open_at", "时间有误"))
+    assert (error.field, error.message, error.status_code) == ("district", "未知的区划代码", 422)
+    assert error.body() == {
+        "error": "invalid_request",
+        "detail": [{"field": "district", "message": "未知的区划代码"}, {"field": "open_at", "message": "时间有误"}],
+    }
+    assert error.page_text() == "请求参数有误: district: 未知的区划代码; open_at: 时间有误"
+    assert RequestInvalid.of([("q", "过长")]).body() == {
+        "error": "invalid_request",
+        "detail": [{"field": "q", "message": "过长"}],
+    }
+
+
+@pytest.fixture
+def app(engine: Engine, db_url: str) -> FastAPI:
+    """The application on a migrated database, with a page whose service raises ``RequestInvalid``."""
+    application = create_app(Settings(database_url=db_url))
+
+    @application.get("/test-district")
+    def district_page(session: DbSession, code: str) -> dict[str, str]:
+        check_district(session, code)
+        return {"code": code}
+
+    return application
+
+
+def test_request_invalid_from_a_service_is_a_json_422_naming_the_field(app: FastAPI) -> None:
+    response = TestClient(app).get("/api/v1/venues", params={"district": UNKNOWN_DISTRICT})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "invalid_request"
+    assert [entry["field"] for entry in body["detail"]] == ["district"]
+    assert "未知的区划代码" in body["detail"][0]["message"]
+
+
+def test_request_invalid_from_a_service_is_an_html_422_page_naming_the_field(app: FastAPI) -> None:
+    response = TestClient(app).get("/test-district", params={"code": UNKNOWN_DISTRICT})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "请求参数有误: district: 未知的区划代码" in response.text
+
+
+def test_framework_validation_and_request_invalid_answer_alike(app: FastAPI) -> None:
+    client = TestClient(app)
+    framework = client.get("/api/v1/venues", params={"limit": "0"})
+    raised = client.get("/api/v1/venues", params={"cursor": "x", "offset": "0"})
+    for response, field in ((framework, "limit"), (raised, "cursor")):
+        assert response.status_code == 422
+        body = response.json()
+        assert set(body) == {"error", "detail"}
+        assert body["error"] == "invalid_request"
+        assert [set(entry) for entry in body["detail"]] == [{"field", "message"}]
+        assert body["detail"][0]["field"] == field
+    page = client.get("/test-district")  # the required ``code`` is missing: FastAPI's own validation
+    assert page.status_code == 422
+    assert "请求参数有误: code: " in page.text
+
+
+def _sources() -> list[Path]:
+    return sorted(SRC.rglob("*.py"))
+
+
+def test_no_module_builds_request_validation_errors() -> None:
+    """Services raise ``RequestInvalid``; only the app's handler deals with FastAPI's validation error."""
+    offenders = []
+    for path in _sources():
+        module = path.relative_to(SRC).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and "RequestValidationError" in ast.unparse(node.func):
+                offenders.append(f"{module}:{node.lineno} builds RequestValidationError")
+            names = [alias.name for alias in node.names] if isinstance(node, ast.ImportFrom) else []
+            if "RequestValidationError" in names and module != "app.py":
+                offenders.append(f"{module}:{node.lineno} imports RequestValidationError")
+    assert offenders == []
+
+
+def _exception_classes() -> list[type[BaseException]]:
+    found = []
+    for info in pkgutil.walk_packages(cityservices.__path__, "cityservices."):
+        if info.name.endswith("__main__"):  # running it would start the CLI
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if inspect.isclass(value) and issubclass(value, BaseException) and value.__module__ == info.name:
+                found.append(value)
+    return found
+
+
+def test_every_error_class_is_a_semantic_error() -> None:
+    """Outside ``kit`` every exception class is a semantic error; a ``kit`` class may stay framework-free and
+    plain (then one place maps it), but if it is an ``AppError`` it is a semantic one too."""
+    classes = _exception_classes()
+    assert {c.__name__ for c in classes} >= {"CursorError", "CoordinateError", "InvalidQuery", "ImportFailed"}
+    offenders = []
+    for cls in classes:
+        name = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__module__ == "cityservices.errors" or name in NOT_SEMANTIC:
+            continue
+        in_kit = cls.__module__.startswith("cityservices.kit.")
+        if (not in_kit or issubclass(cls, AppError)) and not issubclass(cls, SEMANTIC):
+            offenders.append(name)
+    assert offenders == []
+    assert all(name in {f"{c.__module__}.{c.__qualname__}" for c in classes} for name in NOT_SEMANTIC)
+
+
+def test_kit_raises_semantic_errors_without_the_web_framework() -> None:
+    """``kit`` may raise the domain-free errors of ``cityservices.errors`` but never imports FastAPI/Starlette."""
+    offenders = []
+    for path in sorted((SRC / "kit").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            if any(m.split(".")[0] in {"fastapi", "starlette"} for m in modules):
+                offenders.append(f"{path.relative_to(SRC).as_posix()}:{node.lineno}")
+    assert offenders == []
