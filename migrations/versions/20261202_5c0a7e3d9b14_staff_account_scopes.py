@@ -43,13 +43,15 @@ def upgrade() -> None:
             f"INSERT INTO staff_account_scopes (account_id, kind, value) "
             f"SELECT id, '{kind}', {column} FROM staff_accounts WHERE {column} IS NOT NULL AND {column} <> ''"
         )
-    with op.batch_alter_table("staff_accounts", schema=None) as batch_op:
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+), never a copy of the table: on SQLite, dropping and recreating
+    # staff_accounts would cascade to the rows that reference it (these scopes, sessions, version authors).
+    with op.batch_alter_table("staff_accounts", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("department_code")
         batch_op.drop_column("district_code")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("staff_accounts", schema=None) as batch_op:
+    with op.batch_alter_table("staff_accounts", schema=None, recreate="never") as batch_op:
         batch_op.add_column(sa.Column("district_code", sa.String(length=12), nullable=True))
         batch_op.add_column(sa.Column("department_code", sa.String(length=64), nullable=True))
     for kind, column in COLUMNS.items():
