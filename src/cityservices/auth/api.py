@@ -22,13 +22,12 @@ from cityservices.auth.schemas import (
     StaffRead,
 )
 from cityservices.auth.service import (
-    authenticate,
     create_account,
     end_session,
     reveal_phone,
     set_active,
     set_scopes,
-    start_session,
+    sign_in,
 )
 from cityservices.auth.web import set_session_cookie, staff_read
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
@@ -48,16 +47,14 @@ def read_csrf(request: Request) -> CsrfRead:
 def login(request: Request, session: DbSession, runtime: CurrentRuntime, body: LoginRequest) -> Response:
     """Sign in: sets a new session cookie (the old one, if any, is ended) and returns the new CSRF token."""
     settings = runtime.settings
-    result = authenticate(session, username=body.username, password=body.password, ip=client_ip(request),
-                          settings=settings)  # fmt: skip
-    if result.account is None:
+    result = sign_in(session, username=body.username, password=body.password, ip=client_ip(request),
+                     settings=settings, previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
+    if result.account is None or result.token is None:
         return JSONResponse({"error": "login_failed", "detail": result.error}, status_code=401)
-    token = start_session(session, account=result.account, ip=client_ip(request), settings=settings,
-                          previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
     body_out = LoginRead(account=staff_read(result.account),
-                         csrf_token=make_csrf_token(request.app.state.security.secret, token))  # fmt: skip
+                         csrf_token=make_csrf_token(request.app.state.security.secret, result.token))  # fmt: skip
     response = JSONResponse(body_out.model_dump(mode="json"))
-    set_session_cookie(response, token, settings)
+    set_session_cookie(response, result.token, settings)
     return response
 
 

@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 from cityservices.auth import repository as repo
 from cityservices.auth.service import (
     SignedIn,
-    authenticate,
     create_account,
     end_session,
     reveal_phone,
     set_active,
-    start_session,
+    sign_in,
 )
 from cityservices.auth.web import render_staff_page, safe_next, see_other, set_session_cookie
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
@@ -48,14 +47,13 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "/staff",
 ) -> Response:
     settings = runtime.settings
-    result = authenticate(session, username=username, password=password, ip=client_ip(request), settings=settings)
-    if result.account is None:
+    result = sign_in(session, username=username, password=password, ip=client_ip(request), settings=settings,
+                     previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
+    if result.account is None or result.token is None:
         context = {"next": safe_next(next), "error": result.error, "username": username}
         return render_staff_page(request, "auth/login.html", context, status=401)
-    token = start_session(session, account=result.account, ip=client_ip(request), settings=settings,
-                          previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
     response = see_other(safe_next(next))
-    set_session_cookie(response, token, settings)
+    set_session_cookie(response, result.token, settings)
     return response
 
 

@@ -114,6 +114,27 @@ def authenticate(session: Session, *, username: str, password: str, ip: str | No
     return LoginResult(account)
 
 
+@dataclass(frozen=True)
+class SignInResult:
+    """A sign-in: the account and its new session token, or the error to show."""
+
+    account: StaffAccount | None
+    token: str | None = None
+    error: str | None = None
+
+
+def sign_in(
+    session: Session, *, username: str, password: str, ip: str | None, settings: Settings, previous_token: str | None
+) -> SignInResult:
+    """The sign-in of the staff API and of the sign-in page: check the credentials (``authenticate``) and start a
+    new session, ending the one the client came with."""
+    result = authenticate(session, username=username, password=password, ip=ip, settings=settings)
+    if result.account is None:
+        return SignInResult(None, error=result.error)
+    token = start_session(session, account=result.account, ip=ip, settings=settings, previous_token=previous_token)
+    return SignInResult(result.account, token)
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
