@@ -1,7 +1,8 @@
 """The command line: ``cityservices COMMAND``. Every command is documented in docs/cli.md.
 
-The platform's own commands are here (``init-db``, ``load-demo``, ``stats``, ``serve``); each installed domain
-adds its own through its ``install`` module (``platform.domains``)."""
+The platform's own commands are here (``init-db``, ``load-demo``, ``stats``, ``serve``) and in
+``platform.database_cli`` (``backup``, ``restore``); each installed domain adds its own through its ``install``
+module (``platform.domains``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from rich.table import Table
 from cityservices.config import Settings, get_settings
 from cityservices.db import session_scope
 from cityservices.errors import AppError
+from cityservices.platform import database_cli
 from cityservices.platform.domains import load_domains
 from cityservices.platform.migrate import upgrade_to_head
 from cityservices.platform.runtime import make_runtime
@@ -27,6 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
+database_cli.register(app)
 for _domain in load_domains(get_settings().domains):
     if _domain.register_cli is not None:
         _domain.register_cli(app)

@@ -19,6 +19,7 @@ from cityservices.kit.pagination import (
     PageRequest,
     decode_cursor,
 )
+from cityservices.platform.domains import Domains, ScopeKind
 from cityservices.platform.runtime import Runtime
 from cityservices.platform.security import SESSION_COOKIE, SecurityConfig
 
@@ -44,6 +45,15 @@ def get_session(request: Request) -> Iterator[Session]:
 # scope="function": the transaction commits before the response is sent, so an acknowledged write is stored.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 CurrentRuntime = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_scope_kinds(request: Request) -> dict[str, ScopeKind]:
+    """The scope kinds the installed domains declare (an account's scopes must be of these kinds)."""
+    domains: Domains = request.app.state.domains
+    return domains.scopes
+
+
+ScopeKinds = Annotated[dict[str, ScopeKind], Depends(get_scope_kinds)]
 
 
 def client_ip(request: Request) -> str | None:

@@ -15,19 +15,24 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from cityservices.app import create_app
+from cityservices.auth import api as auth_api
+from cityservices.auth import pages as auth_pages
+from cityservices.auth.web import safe_next
 from cityservices.kit.masking import mask_id_number, mask_name, mask_phone, mask_text
 from cityservices.kit.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from cityservices.platform.security import SESSION_COOKIE
 from cityservices.service_map.catalogue.models import Feedback, Venue
-from cityservices.service_map.editing import api, api_admin, pages, pages_admin
-from cityservices.service_map.editing.pages import safe_next
+from cityservices.service_map.editing import api, pages
+from cityservices.service_map.feedback import api as feedback_api
+from cityservices.service_map.feedback import pages as feedback_pages
 from tests.service_map.editing.fixtures import app, bind_app, client, connection, db, make_settings, staff_settings
 from tests.service_map.editing.helpers import SHIBEI_VENUE, SHINAN_VENUE, csrf, login
 
 __all__ = ["app", "client", "connection", "db", "staff_settings"]
 PUBLIC_STAFF_ROUTES = {("GET", "/staff/login"), ("POST", "/staff/login"), ("GET", "/api/staff/csrf"),
                        ("POST", "/api/staff/login")}  # fmt: skip
-STAFF_ROUTERS = (api.router, api_admin.router, pages.router, pages_admin.router)
+STAFF_ROUTERS = (auth_api.router, auth_pages.router, feedback_api.staff_router, feedback_pages.router, api.router,
+                 pages.router)  # fmt: skip
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 SQLI = "' OR '1'='1'; DROP TABLE venues; --"
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cityservices.platform.domains import Domain
 
 if TYPE_CHECKING:
     import typer
-    from fastapi import FastAPI
+    from fastapi import APIRouter, FastAPI
 
     from cityservices.config import Settings
+
+
+def _routers() -> Sequence[APIRouter]:
+    """Sign-in, accounts and the audit log. Installed before the other domains (``auth`` comes first in the
+    ``domains`` setting), so that these fixed paths win over a domain's ``/staff/{kinds}``."""
+    from cityservices.auth import api, pages
+
+    return (api.router, pages.router)
 
 
 def _install_app(app: FastAPI, settings: Settings) -> None:
@@ -28,6 +37,7 @@ def _register_cli(app: typer.Typer) -> None:
 DOMAIN = Domain(
     name="auth",
     label="账号与权限",
+    routers=_routers,
     install_app=_install_app,
     register_cli=_register_cli,
     staff_prefixes=("/staff", "/api/staff/"),

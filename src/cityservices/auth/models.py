@@ -1,12 +1,11 @@
-"""Tables of the staff side: accounts, sessions, login attempts and record versions (audit: kit/audit.py)."""
+"""Tables of accounts: staff accounts with their scopes, sessions and login attempts (audit: kit/audit.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cityservices.db import Base
 
@@ -14,7 +13,7 @@ ROLES = ("admin", "editor", "viewer")
 
 
 class StaffAccount(Base):
-    """A staff member. ``district_code`` / ``department_code`` limit what an editor may change."""
+    """A staff member. Its scopes (``scope_rows``) limit what an editor may see in lists and change."""
 
     __tablename__ = "staff_accounts"
 
@@ -23,12 +22,29 @@ class StaffAccount(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(10))  # admin | editor | viewer
-    district_code: Mapped[str | None] = mapped_column(String(12))
-    department_code: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(20))  # personal data: masked, reads audited
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Always loaded with the account (a handful of rows): every authorisation decision reads them.
+    scope_rows: Mapped[list[StaffAccountScope]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="StaffAccountScope.kind"
+    )
+
+    @property
+    def scopes(self) -> dict[str, str]:
+        """The account's limits, scope kind → value (kinds are declared by the installed domains)."""
+        return {row.kind: row.value for row in self.scope_rows}
+
+
+class StaffAccountScope(Base):
+    """One limit of an account: a (kind, value) pair such as (``district``, ``370202``); one value per kind."""
+
+    __tablename__ = "staff_account_scopes"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
 
 
 class StaffSession(Base):
@@ -54,25 +70,3 @@ class LoginAttempt(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     ip: Mapped[str | None] = mapped_column(String(45))
-
-
-class RecordVersion(Base):
-    """One saved state of a service-map record (venue, item, guide or bundle): a full snapshot.
-
-    Version 1 of a record edited for the first time is its state before any staff change (``baseline``).
-    """
-
-    __tablename__ = "record_versions"
-    __table_args__ = (UniqueConstraint("entity_kind", "entity_key", "version"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    entity_kind: Mapped[str] = mapped_column(String(10))  # venue | item | guide | bundle
-    entity_key: Mapped[str] = mapped_column(String(64))
-    version: Mapped[int] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(10))  # baseline | create | update | restore
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
-    restored_from: Mapped[int | None] = mapped_column(Integer)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"), index=True)
-    actor_name: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -7,18 +7,20 @@ import hashlib
 import logging
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from cityservices.auth import repository as repo
-from cityservices.auth.models import ROLES, LoginAttempt, StaffAccount, StaffSession
+from cityservices.auth.models import ROLES, LoginAttempt, StaffAccount, StaffAccountScope, StaffSession
 from cityservices.auth.passwords import hash_password, needs_rehash, verify_password
+from cityservices.auth.scopes import check_scopes
 from cityservices.config import Settings
 from cityservices.errors import Conflict, NotFound, RuleViolation
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_phone
-from cityservices.service_map.catalogue.models import CODE_PATTERN, DIVISION_CODE_PATTERN
+from cityservices.platform.domains import ScopeKind
 
 log = logging.getLogger(__name__)
 USERNAME_MAX = 64
@@ -53,21 +55,19 @@ def create_account(
     password: str,
     display_name: str,
     role: str,
-    district_code: str | None = None,
-    department_code: str | None = None,
+    scopes: Mapping[str, str] | None = None,
+    scope_kinds: Mapping[str, ScopeKind] | None = None,
     phone: str | None = None,
     actor: Actor,
 ) -> StaffAccount:
-    """Add an account; the password is hashed with Argon2id."""
+    """Add an account; the password is hashed with Argon2id. ``scopes`` (kind → value) must be of the kinds in
+    ``scope_kinds`` (those the installed domains declare) and among their values."""
     username = username.strip()
     if not re.fullmatch(r"[A-Za-z0-9_.-]{3,64}", username):
         raise RuleViolation("用户名应为 3-64 个字母、数字、下划线、点或连字符")
     if role not in ROLES:
         raise RuleViolation(f"角色应为 {', '.join(ROLES)} 之一")
-    if district_code and not re.fullmatch(DIVISION_CODE_PATTERN, district_code):
-        raise RuleViolation("区划代码格式有误")
-    if department_code and not re.fullmatch(CODE_PATTERN, department_code):
-        raise RuleViolation("部门代码格式有误")
+    limits = check_scopes(session, scopes or {}, scope_kinds or {})
     if phone and not re.fullmatch(r"[0-9+\- ]{5,20}", phone):
         raise RuleViolation("电话号码格式有误")
     if repo.get_account_by_username(session, username) is not None:
@@ -75,12 +75,12 @@ def create_account(
     now = utc_now()
     account = StaffAccount(
         username=username, display_name=display_name.strip() or username, password_hash=hash_password(password),
-        role=role, district_code=district_code or None, department_code=department_code or None,
-        phone=phone or None, is_active=True, created_at=now, password_changed_at=now,
+        role=role, phone=phone or None, is_active=True, created_at=now, password_changed_at=now,
+        scope_rows=[StaffAccountScope(kind=kind, value=value) for kind, value in limits.items()],
     )  # fmt: skip
     session.add(account)
     session.flush()
-    detail = {"role": role, "district_code": district_code, "department_code": department_code}
+    detail = {"role": role, "scopes": limits}
     record_audit(
         session, actor=actor, action="account.create", target_kind="account", target_key=username, detail=detail
     )
@@ -112,6 +112,27 @@ def authenticate(session: Session, *, username: str, password: str, ip: str | No
     record_audit(session, actor=Actor(account.id, account.username, ip), action="login.success",
                  target_kind="account", target_key=account.username)  # fmt: skip
     return LoginResult(account)
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """A sign-in: the account and its new session token, or the error to show."""
+
+    account: StaffAccount | None
+    token: str | None = None
+    error: str | None = None
+
+
+def sign_in(
+    session: Session, *, username: str, password: str, ip: str | None, settings: Settings, previous_token: str | None
+) -> SignInResult:
+    """The sign-in of the staff API and of the sign-in page: check the credentials (``authenticate``) and start a
+    new session, ending the one the client came with."""
+    result = authenticate(session, username=username, password=password, ip=ip, settings=settings)
+    if result.account is None:
+        return SignInResult(None, error=result.error)
+    token = start_session(session, account=result.account, ip=ip, settings=settings, previous_token=previous_token)
+    return SignInResult(result.account, token)
 
 
 def _digest(token: str) -> str:
@@ -181,4 +202,28 @@ def set_active(session: Session, *, account_id: int, active: bool, actor: Actor)
         repo.delete_sessions_of(session, account.id)
     action = "account.enable" if active else "account.disable"
     record_audit(session, actor=actor, action=action, target_kind="account", target_key=account.username)
+    return account
+
+
+def set_scopes(
+    session: Session,
+    *,
+    account_id: int,
+    scopes: Mapping[str, str],
+    scope_kinds: Mapping[str, ScopeKind],
+    actor: Actor,
+) -> StaffAccount:
+    """Replace an account's scopes (checked like at creation); its sessions stay, the new limits apply at once."""
+    account = repo.get_account(session, account_id)
+    if account is None:
+        raise NotFound("未找到该账户")
+    limits = check_scopes(session, scopes, scope_kinds)
+    kept = [row for row in account.scope_rows if row.kind in limits]
+    for row in kept:
+        row.value = limits[row.kind]
+    added = [StaffAccountScope(kind=kind, value=value) for kind, value in limits.items() if kind not in account.scopes]
+    account.scope_rows = kept + added
+    session.flush()
+    record_audit(session, actor=actor, action="account.scopes", target_kind="account", target_key=account.username,
+                 detail={"scopes": limits})  # fmt: skip
     return account

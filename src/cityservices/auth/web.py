@@ -1,18 +1,22 @@
-"""Helpers shared by the staff API and pages: the session cookie and account views (phone masked)."""
+"""Helpers of the staff web layer that every domain's staff pages share: the session cookie, account views
+(phone masked), page rendering, redirects, and the sign-in redirect for requests without a session."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from cityservices.auth.models import StaffAccount
+from cityservices.auth.schemas import StaffRead
+from cityservices.auth.scopes import ROLE_NAMES
 from cityservices.config import Settings
 from cityservices.errors import Unauthenticated
 from cityservices.kit.masking import mask_phone
 from cityservices.platform.security import SESSION_COOKIE
-from cityservices.service_map.editing.schemas import StaffRead
+from cityservices.platform.templating import templates
 
 
 def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
@@ -32,6 +36,22 @@ def staff_read(account: StaffAccount) -> StaffRead:
     read = StaffRead.model_validate(account)
     read.phone = mask_phone(account.phone)
     return read
+
+
+def render_staff_page(request: Request, template: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
+    """A page in the staff layout (``templates/staff/layout.html``), which names the signed-in account's role."""
+    return templates.TemplateResponse(request, template, {"ROLE_NAMES": ROLE_NAMES, **context}, status_code=status)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(value: str | None) -> str:
+    """Only a staff page of this site (no open redirect)."""
+    if value and value.startswith("/staff") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/staff"
 
 
 def install_sign_in_redirects(app: FastAPI) -> None:

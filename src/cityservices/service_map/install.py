@@ -21,6 +21,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.service_map.catalogue import api as catalogue_api
     from cityservices.service_map.catalogue import pages as catalogue_pages
     from cityservices.service_map.feedback import api as feedback_api
+    from cityservices.service_map.feedback import pages as feedback_pages
     from cityservices.service_map.hsds import api as hsds_api
     from cityservices.service_map.search import api as search_api
     from cityservices.service_map.venues import api as venues_api
@@ -33,6 +34,8 @@ def _routers() -> Sequence[APIRouter]:
         search_api.router,
         where_api.map_router,
         feedback_api.router,
+        feedback_api.staff_router,
+        feedback_pages.router,
         hsds_api.router,
         catalogue_pages.router,
     )
@@ -112,6 +115,7 @@ DOMAIN = Domain(
     ),
     topics=(CHANGED,),
     staff_prefixes=("/staff", "/api/staff/"),
+    # The same names as service_map.scopes.DISTRICT / DEPARTMENT (not imported here: install imports nothing heavy).
     scopes=(ScopeKind("district", "区(市)", _districts), ScopeKind("department", "部门", _departments)),
     stats=_stats,
     load_demo=_load_demo,

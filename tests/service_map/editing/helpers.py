@@ -6,10 +6,9 @@ import datetime as dt
 from functools import lru_cache
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from cityservices.auth.models import StaffAccount
+from cityservices.auth.models import StaffAccount, StaffAccountScope
 from cityservices.auth.passwords import hash_password
 from cityservices.kit.audit import utc_now
 from cityservices.service_map.catalogue.models import Feedback, Item, Venue
@@ -20,14 +19,14 @@ from tests.builders import make_dataset, make_venue
 PASSWORD = "correct-horse-42"
 SHINAN_VENUE = "V370202001"
 SHIBEI_VENUE = "V370203001"
-# username: (role, district, department)
-ACCOUNTS = {
-    "admin": ("admin", None, None),
-    "editor": ("editor", None, None),
-    "shinan": ("editor", "370202", None),
-    "shibei": ("editor", "370203", None),
-    "cityrs": ("editor", None, "3702-RS"),
-    "viewer": ("viewer", None, None),
+# username: (role, scopes)
+ACCOUNTS: dict[str, tuple[str, dict[str, str]]] = {
+    "admin": ("admin", {}),
+    "editor": ("editor", {}),
+    "shinan": ("editor", {"district": "370202"}),
+    "shibei": ("editor", {"district": "370203"}),
+    "cityrs": ("editor", {"department": "3702-RS"}),
+    "viewer": ("viewer", {}),
 }
 CITIZEN_PHONE = "13912345678"
 STAFF_PHONE = "13800138000"
@@ -60,11 +59,11 @@ def seed(session: Session) -> None:
     d.origins = {}
     import_dataset(session, d, mode="insert")
     now = utc_now()
-    session.execute(insert(StaffAccount), [
-        {"username": name, "display_name": f"{name} 测试", "password_hash": password_hash(), "role": role,
-         "district_code": district, "department_code": department, "phone": STAFF_PHONE, "is_active": True,
-         "created_at": now, "password_changed_at": now}
-        for name, (role, district, department) in ACCOUNTS.items()
+    session.add_all([
+        StaffAccount(username=name, display_name=f"{name} 测试", password_hash=password_hash(), role=role,
+                     phone=STAFF_PHONE, is_active=True, created_at=now, password_changed_at=now,
+                     scope_rows=[StaffAccountScope(kind=kind, value=value) for kind, value in scopes.items()])
+        for name, (role, scopes) in ACCOUNTS.items()
     ])  # fmt: skip
     items = {i.code: i.id for i in session.query(Item)}
     session.add_all([

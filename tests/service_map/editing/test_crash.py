@@ -16,11 +16,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from cityservices.auth.models import RecordVersion
 from cityservices.db import make_engine, make_session_factory, session_scope
 from cityservices.kit.audit import AuditEntry
 from cityservices.platform.migrate import upgrade_to_head
 from cityservices.service_map.catalogue.models import Venue
+from cityservices.service_map.editing.models import RecordVersion
 from tests.builders import free_port
 from tests.service_map.editing.helpers import PASSWORD, SHINAN_VENUE, seed
 

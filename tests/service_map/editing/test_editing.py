@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cityservices.auth.models import RecordVersion
 from cityservices.kit import events
 from cityservices.kit.audit import AuditEntry
 from cityservices.service_map.catalogue.models import Venue
+from cityservices.service_map.editing.models import RecordVersion
 from cityservices.service_map.install import CHANGED
 from tests.service_map.editing.helpers import SHINAN_VENUE, login
 

@@ -1,32 +1,30 @@
-"""Staff JSON API (``/api/staff``): sign-in, records with versions, photos. Every route but ``csrf`` and
-``login`` needs a staff session; unsafe methods also need the ``X-CSRF-Token`` header."""
+"""Staff editing JSON API (``/api/staff``): the dashboard, records with versions, photos. Every route needs a
+staff session (list routes hold only rows inside the account's scopes); unsafe methods also need the
+``X-CSRF-Token`` header."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, File, Form, Query, UploadFile
 
-from cityservices.auth import repository as repo
-from cityservices.auth.service import authenticate, end_session, start_session
-from cityservices.auth.web import set_session_cookie, staff_read
-from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor, client_ip
-from cityservices.platform.security import SESSION_COOKIE, csrf_token, make_csrf_token
+from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor
+from cityservices.kit.audit import utc_now
 from cityservices.service_map.editing import photos
+from cityservices.service_map.editing import repository as repo
 from cityservices.service_map.editing import service as svc
+from cityservices.service_map.editing.dashboard import build_dashboard
 from cityservices.service_map.editing.schemas import (
     ChangeRead,
-    CsrfRead,
-    LoginRead,
-    LoginRequest,
+    DashboardRead,
     RecordKind,
     RecordPage,
     RecordRead,
     RecordSummary,
     RecordWrite,
+    SatisfactionRead,
     SaveRead,
-    StaffRead,
+    StaleGuideRead,
     VersionDetail,
     VersionRead,
 )
@@ -34,40 +32,23 @@ from cityservices.service_map.editing.schemas import (
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 
 
-@router.get("/csrf", response_model=CsrfRead)
-def read_csrf(request: Request) -> CsrfRead:
-    """A CSRF token for this client (public): send it as ``X-CSRF-Token`` with every unsafe request."""
-    return CsrfRead(csrf_token=csrf_token(request))
-
-
-@router.post("/login", response_model=LoginRead, responses={401: {"description": "用户名或密码错误，或已锁定"}})
-def login(request: Request, session: DbSession, runtime: CurrentRuntime, body: LoginRequest) -> Response:
-    """Sign in: sets a new session cookie (the old one, if any, is ended) and returns the new CSRF token."""
-    settings = runtime.settings
-    result = authenticate(session, username=body.username, password=body.password, ip=client_ip(request),
-                          settings=settings)  # fmt: skip
-    if result.account is None:
-        return JSONResponse({"error": "login_failed", "detail": result.error}, status_code=401)
-    token = start_session(session, account=result.account, ip=client_ip(request), settings=settings,
-                          previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
-    body_out = LoginRead(account=staff_read(result.account),
-                         csrf_token=make_csrf_token(request.app.state.security.secret, token))  # fmt: skip
-    response = JSONResponse(body_out.model_dump(mode="json"))
-    set_session_cookie(response, token, settings)
-    return response
-
-
-@router.post("/logout", status_code=204)
-def logout(session: DbSession, staff: CurrentStaff) -> Response:
-    end_session(session, signed_in=staff)
-    response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
-
-
-@router.get("/me", response_model=StaffRead)
-def me(staff: CurrentStaff) -> StaffRead:
-    return staff_read(staff.account)
+@router.get("/dashboard", response_model=DashboardRead)
+def dashboard(
+    session: DbSession,
+    staff: CurrentStaff,
+    runtime: CurrentRuntime,
+    stale_days: Annotated[int | None, Query(ge=1, le=3650)] = None,
+) -> DashboardRead:
+    """Satisfaction by venue and by item, and current guides not verified for ``stale_days`` days."""
+    board = build_dashboard(session, account=staff.account, today=utc_now().date(),
+                            stale_days=stale_days or runtime.settings.guide_stale_days)  # fmt: skip
+    return DashboardRead(
+        open_feedback=board.open_feedback,
+        stale_days=board.stale_days,
+        venues=[SatisfactionRead.model_validate(s) for s in board.venues],
+        items=[SatisfactionRead.model_validate(s) for s in board.items],
+        stale_guides=[StaleGuideRead(**g) for g in board.stale_guides],
+    )
 
 
 @router.get("/{kinds}", response_model=RecordPage)
@@ -79,8 +60,9 @@ def list_records(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> RecordPage:
-    """Venues, items, items with a current guide, or bundles, by key or name."""
-    rows, total = repo.search_records(session, kinds.kind, q=q.strip(), limit=limit, offset=offset)
+    """Venues, items, items with a current guide, or bundles, by key or name, inside the account's scopes."""
+    rows, total = repo.search_records(session, kinds.kind, account=staff.account, q=q.strip(), limit=limit,
+                                      offset=offset)  # fmt: skip
     return RecordPage(total=total, limit=limit, offset=offset, items=[RecordSummary(**r) for r in rows])
 
 
@@ -131,9 +113,8 @@ def upload_photo(
     caption: Annotated[str, Form(max_length=200)] = "",
 ) -> SaveRead:
     """Add a JPEG, PNG or WebP photo (checked by content, size-limited, re-encoded, with a thumbnail)."""
-    data = file.file.read(runtime.settings.max_upload_bytes + 1)
-    result = photos.add_photo(session, venue_id=venue_id, data=data, caption=caption, account=staff.account,
-                              actor=staff.actor, settings=runtime.settings)  # fmt: skip
+    result = photos.upload_photo(session, venue_id=venue_id, upload=file.file, caption=caption,
+                                 account=staff.account, actor=staff.actor, settings=runtime.settings)  # fmt: skip
     return SaveRead(**vars(result))
 
 

@@ -1,4 +1,5 @@
-"""Staff pages (``/staff``): sign-in, the dashboard, record lists, editing with versions, photos.
+"""Staff editing pages (``/staff``): the dashboard, record lists (inside the account's scopes), editing with
+versions, photos.
 
 Every form carries ``csrf_token``; templates hold no inline script or style (the CSP forbids them).
 """
@@ -10,76 +11,28 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from cityservices.auth import repository as repo
-from cityservices.auth.scopes import ROLE_NAMES
-from cityservices.auth.service import SignedIn, authenticate, end_session, start_session
-from cityservices.auth.web import set_session_cookie
-from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor, client_ip
+from cityservices.auth.service import SignedIn
+from cityservices.auth.web import render_staff_page, see_other
+from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor
 from cityservices.kit.audit import utc_now
-from cityservices.platform.security import SESSION_COOKIE
-from cityservices.platform.templating import templates
 from cityservices.service_map.editing import photos
+from cityservices.service_map.editing import repository as repo
 from cityservices.service_map.editing import service as svc
+from cityservices.service_map.editing.dashboard import build_dashboard
 from cityservices.service_map.editing.forms import WEEKDAY_NAMES, build_form, parse_form
 from cityservices.service_map.editing.records import KIND_NAMES, RECORD_TYPES, RecordInvalid
 from cityservices.service_map.editing.schemas import RecordKind
-from cityservices.service_map.feedback import queue
 
 router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
 KEY_FIELDS = {"venue": "id", "item": "code", "guide": "item_code", "bundle": "code"}
 
 
 def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
-    base = {"KIND_NAMES": KIND_NAMES, "ROLE_NAMES": ROLE_NAMES, "WEEKDAY_NAMES": WEEKDAY_NAMES}
-    return templates.TemplateResponse(request, f"staff/{name}", {**base, **context}, status_code=status)
-
-
-def see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def safe_next(value: str | None) -> str:
-    """Only a staff page of this site (no open redirect)."""
-    if value and value.startswith("/staff") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/staff"
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str | None = None) -> HTMLResponse:
-    return render(request, "login.html", {"next": safe_next(next), "error": None})
-
-
-@router.post("/login", response_class=HTMLResponse)
-def login(
-    request: Request,
-    session: DbSession,
-    runtime: CurrentRuntime,
-    username: Annotated[str, Form(max_length=200)],
-    password: Annotated[str, Form(max_length=256)],
-    next: Annotated[str, Form(max_length=500)] = "/staff",
-) -> Response:
-    settings = runtime.settings
-    result = authenticate(session, username=username, password=password, ip=client_ip(request), settings=settings)
-    if result.account is None:
-        context = {"next": safe_next(next), "error": result.error, "username": username}
-        return render(request, "login.html", context, status=401)
-    token = start_session(session, account=result.account, ip=client_ip(request), settings=settings,
-                          previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
-    response = see_other(safe_next(next))
-    set_session_cookie(response, token, settings)
-    return response
-
-
-@router.post("/logout")
-def logout(session: DbSession, staff: CurrentStaff) -> Response:
-    end_session(session, signed_in=staff)
-    response = see_other("/staff/login")
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
+    base = {"KIND_NAMES": KIND_NAMES, "WEEKDAY_NAMES": WEEKDAY_NAMES}
+    return render_staff_page(request, f"staff/{name}", {**base, **context}, status=status)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -90,14 +43,11 @@ def dashboard(
     runtime: CurrentRuntime,
     stale_days: Annotated[int | None, Query(ge=1, le=3650)] = None,
 ) -> HTMLResponse:
-    days = stale_days or runtime.settings.guide_stale_days
-    account = staff.account
-    _, open_count = queue.list_feedback(session, account=account, status="open", limit=1, offset=0)
+    board = build_dashboard(session, account=staff.account, today=utc_now().date(),
+                            stale_days=stale_days or runtime.settings.guide_stale_days)  # fmt: skip
     context = {
-        "staff": staff, "open_count": open_count, "stale_days": days,
-        "venues": queue.satisfaction(session, account=account, by="venue")[:20],
-        "items": queue.satisfaction(session, account=account, by="item")[:20],
-        "stale": queue.stale_guides(session, account=account, days=days, today=utc_now().date())[:50],
+        "staff": staff, "open_count": board.open_feedback, "stale_days": board.stale_days,
+        "venues": board.venues[:20], "items": board.items[:20], "stale": board.stale_guides[:50],
     }  # fmt: skip
     return render(request, "dashboard.html", context)
 
@@ -111,7 +61,8 @@ def list_records(
     q: Annotated[str, Query(max_length=100)] = "",
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> HTMLResponse:
-    rows, total = repo.search_records(session, kinds.kind, q=q.strip(), limit=50, offset=offset)
+    rows, total = repo.search_records(session, kinds.kind, account=staff.account, q=q.strip(), limit=50,
+                                      offset=offset)  # fmt: skip
     context = {"staff": staff, "kinds": kinds.value, "kind": kinds.kind, "rows": rows, "total": total, "q": q,
                "offset": offset}  # fmt: skip
     return render(request, "records.html", context)
@@ -207,9 +158,8 @@ def upload_photo(
     file: Annotated[UploadFile, File()],
     caption: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    data = file.file.read(runtime.settings.max_upload_bytes + 1)
-    result = photos.add_photo(session, venue_id=venue_id, data=data, caption=caption, account=staff.account,
-                              actor=staff.actor, settings=runtime.settings)  # fmt: skip
+    result = photos.upload_photo(session, venue_id=venue_id, upload=file.file, caption=caption,
+                                 account=staff.account, actor=staff.actor, settings=runtime.settings)  # fmt: skip
     return see_other(f"/staff/venues/{quote(venue_id)}?saved={result.version}")
 
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 import io
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
-from cityservices.auth.scopes import require_can_edit
 from cityservices.config import Settings
 from cityservices.errors import NotFound, RuleViolation
 from cityservices.kit.audit import Actor
 from cityservices.service_map.editing.records import read_record, snapshot
 from cityservices.service_map.editing.service import SaveResult, save_record
+from cityservices.service_map.scopes import require_can_edit
 
 MAX_PIXELS = 40_000_000
 THUMBNAIL_SIZE = (320, 320)
@@ -101,6 +101,23 @@ def add_photo(
     record = snapshot(current)
     record["photos"] = [*record["photos"], photo]
     return save_record(session, kind="venue", key=venue_id, data=record, account=account, actor=actor)
+
+
+def upload_photo(
+    session: Session,
+    *,
+    venue_id: str,
+    upload: BinaryIO,
+    caption: str,
+    account: StaffAccount,
+    actor: Actor,
+    settings: Settings,
+) -> SaveResult:
+    """An uploaded file added to the venue (the staff API and the staff page): at most ``max_upload_bytes`` + 1
+    bytes are read, so that a larger file is refused without reading it all."""
+    data = upload.read(settings.max_upload_bytes + 1)
+    return add_photo(session, venue_id=venue_id, data=data, caption=caption, account=account, actor=actor,
+                     settings=settings)  # fmt: skip
 
 
 def remove_photo(session: Session, *, venue_id: str, index: int, account: StaffAccount, actor: Actor) -> SaveResult:

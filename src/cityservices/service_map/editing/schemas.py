@@ -1,10 +1,10 @@
-"""Request and response bodies of the staff API (``/api/staff``)."""
+"""Request and response bodies of the staff editing API (``/api/staff``): records, versions, the dashboard."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,33 +20,6 @@ class RecordKind(StrEnum):
     @property
     def kind(self) -> str:
         return self.value[:-1]
-
-
-class LoginRequest(BaseModel):
-    username: str = Field(max_length=200)
-    password: str = Field(max_length=256)
-
-
-class StaffRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    username: str
-    display_name: str
-    role: str
-    district_code: str | None
-    department_code: str | None
-    phone: str | None = None  # always masked
-    is_active: bool
-
-
-class LoginRead(BaseModel):
-    account: StaffRead
-    csrf_token: str
-
-
-class CsrfRead(BaseModel):
-    csrf_token: str
 
 
 class RecordRead(BaseModel):
@@ -107,44 +80,6 @@ class VersionDetail(VersionRead):
     changes: list[ChangeRead]
 
 
-class FeedbackRead(BaseModel):
-    id: int
-    created_at: dt.datetime
-    target_kind: str
-    venue_id: str | None
-    venue_name: str | None
-    item_id: int | None
-    item_name: str | None
-    rating: int | None
-    reports_error: bool
-    comment: str
-    contact_name: str | None
-    contact_phone: str | None
-    district_code: str | None
-    department_code: str | None
-    status: str
-    resolution_note: str
-    resolved_by: str | None
-    resolved_at: dt.datetime | None
-
-
-class FeedbackPage(BaseModel):
-    total: int
-    limit: int
-    offset: int
-    items: list[FeedbackRead]
-
-
-class ContactRead(BaseModel):
-    id: int
-    contact_name: str | None
-    contact_phone: str | None
-
-
-class ResolveRequest(BaseModel):
-    note: str = Field(min_length=1, max_length=2000)
-
-
 class SatisfactionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -171,38 +106,3 @@ class DashboardRead(BaseModel):
     venues: list[SatisfactionRead]
     items: list[SatisfactionRead]
     stale_guides: list[StaleGuideRead]
-
-
-class AuditRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    at: dt.datetime
-    actor_name: str
-    action: str
-    target_kind: str | None
-    target_key: str | None
-    detail: dict[str, Any]
-    ip: str | None
-
-
-class AuditPage(BaseModel):
-    total: int
-    limit: int
-    offset: int
-    items: list[AuditRead]
-
-
-class AccountCreate(BaseModel):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=256)
-    display_name: str = Field(default="", max_length=100)
-    role: Literal["admin", "editor", "viewer"]
-    district_code: str | None = Field(default=None, max_length=12)
-    department_code: str | None = Field(default=None, max_length=64)
-    phone: str | None = Field(default=None, max_length=20)
-
-
-class PhoneRead(BaseModel):
-    id: int
-    phone: str | None

@@ -13,15 +13,16 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cityservices.auth import repository as repo
-from cityservices.auth.models import RecordVersion, StaffAccount
-from cityservices.auth.scopes import require_can_edit
+from cityservices.auth.models import StaffAccount
 from cityservices.errors import Conflict, NotFound, RuleViolation
 from cityservices.kit import events
 from cityservices.kit.audit import Actor, record_audit, utc_now
+from cityservices.service_map.editing import repository as repo
 from cityservices.service_map.editing.diff import Change, changed_fields, describe_changes
+from cityservices.service_map.editing.models import RecordVersion
 from cityservices.service_map.editing.records import read_record, record_kind, snapshot, write_record
 from cityservices.service_map.install import CHANGED
+from cityservices.service_map.scopes import require_can_edit
 
 log = logging.getLogger(__name__)
 BASELINE_ACTOR = "导入数据"

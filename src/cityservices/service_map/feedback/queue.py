@@ -15,11 +15,12 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
-from cityservices.auth.scopes import feedback_filter, require_editor
+from cityservices.auth.scopes import require_editor
 from cityservices.errors import Conflict, NotFound, RuleViolation
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_name, mask_phone, mask_text
-from cityservices.service_map.catalogue.models import Department, Feedback, Guide, Item, Venue
+from cityservices.service_map.catalogue.models import Feedback, Guide, Item, Venue
+from cityservices.service_map.scopes import feedback_filter, item_filter
 
 log = logging.getLogger(__name__)
 STATUSES = ("open", "resolved")
@@ -138,14 +139,9 @@ def stale_guides(session: Session, *, account: StaffAccount, days: int, today: d
     query = (
         select(Item.code, Item.name, Item.department_code, Guide.version, Guide.last_verified)
         .join(Guide, (Guide.item_id == Item.id) & Guide.is_current.is_(True))
-        .join(Department, Department.code == Item.department_code)
-        .where(Guide.last_verified.is_(None) | (Guide.last_verified < cutoff))
+        .where(Guide.last_verified.is_(None) | (Guide.last_verified < cutoff), item_filter(account))
         .order_by(Guide.last_verified.is_not(None), Guide.last_verified, Item.code)
     )
-    if account.role != "admin" and account.district_code:
-        query = query.where(Department.division_code.startswith(account.district_code, autoescape=True))
-    if account.role != "admin" and account.department_code:
-        query = query.where(Item.department_code == account.department_code)
     return [
         {"item_code": code, "item_name": name, "department_code": dept, "version": version,
          "last_verified": verified, "days": (today - verified).days if verified else None}

@@ -1,7 +1,9 @@
-"""Shapes of citizen feedback (好差评 and "this is wrong"): what the public endpoint accepts and answers."""
+"""Shapes of citizen feedback (好差评 and "this is wrong"): what the public endpoint accepts and answers, and the
+staff queues' entries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Literal
 
@@ -86,3 +88,44 @@ class FeedbackReceipt(BaseModel):
     district_code: str | None
     department_code: str | None
     message: str
+
+
+# The staff queues (``/api/staff/feedback``): contact details masked, except in ContactRead (audited).
+
+
+class FeedbackRead(BaseModel):
+    id: int
+    created_at: dt.datetime
+    target_kind: str
+    venue_id: str | None
+    venue_name: str | None
+    item_id: int | None
+    item_name: str | None
+    rating: int | None
+    reports_error: bool
+    comment: str
+    contact_name: str | None
+    contact_phone: str | None
+    district_code: str | None
+    department_code: str | None
+    status: str
+    resolution_note: str
+    resolved_by: str | None
+    resolved_at: dt.datetime | None
+
+
+class FeedbackPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[FeedbackRead]
+
+
+class ContactRead(BaseModel):
+    id: int
+    contact_name: str | None
+    contact_phone: str | None
+
+
+class ResolveRequest(BaseModel):
+    note: str = Field(min_length=1, max_length=2000)

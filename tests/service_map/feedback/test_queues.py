@@ -1,4 +1,4 @@
-"""Feedback queues per district / department, masked contacts, audited reads, resolution, the dashboard."""
+"""Staff feedback queues per district / department scope, masked contacts, audited reads, resolution."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 
 from cityservices.kit.audit import AuditEntry
 from cityservices.service_map.catalogue.models import Feedback
+from tests.service_map.editing.fixtures import app, client, connection, db, staff_settings
 from tests.service_map.editing.helpers import CITIZEN_PHONE, SHIBEI_VENUE, SHINAN_VENUE, login
+
+__all__ = ["app", "client", "connection", "db", "staff_settings"]
 
 
 def _queue(client: TestClient) -> list[dict[str, object]]:
@@ -80,34 +83,6 @@ def test_resolving_through_the_page(client: TestClient, db: Session) -> None:
                            follow_redirects=False)  # fmt: skip
     assert response.status_code == 303
     assert "已处理" in client.get(f"/staff/feedback/{feedback_id}").text
-
-
-def test_dashboard_shows_satisfaction_and_guides_not_verified_for_n_days(client: TestClient) -> None:
-    login(client, "admin")
-    board = client.get("/api/staff/dashboard").json()
-    assert board["open_feedback"] == 3
-    venues = {v["key"]: v for v in board["venues"]}
-    assert venues[SHINAN_VENUE]["average"] == 2.0
-    assert venues[SHINAN_VENUE]["error_reports"] == 1
-    assert board["venues"][0]["key"] == SHINAN_VENUE  # worst first
-    assert [i["key"] for i in board["items"]] == ["QD-RS-0001"]
-    stale = {g["item_code"]: g for g in board["stale_guides"]}
-    assert stale["QD-SB-0001"]["last_verified"] == "2020-01-01"
-    assert "QD-RS-0001" in stale  # never verified
-    short = client.get("/api/staff/dashboard?stale_days=100000")
-    assert short.status_code == 422
-    few = client.get("/api/staff/dashboard?stale_days=3650").json()["stale_guides"]
-    assert {g["item_code"] for g in few} >= {"QD-RS-0001"}
-    page = client.get("/staff?stale_days=30")
-    assert page.status_code == 200
-    assert "市北区就业登记" in page.text
-
-
-def test_dashboard_is_limited_to_the_editors_scope(client: TestClient) -> None:
-    login(client, "shibei")
-    board = client.get("/api/staff/dashboard").json()
-    assert [v["key"] for v in board["venues"]] == [SHIBEI_VENUE]
-    assert [g["item_code"] for g in board["stale_guides"]] == ["QD-SB-0001"]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

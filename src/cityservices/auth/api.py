@@ -1,0 +1,117 @@
+"""Accounts JSON API (``/api/staff``): CSRF token, sign-in and out, the signed-in account, account
+administration and the audit log. Every route but ``csrf`` and ``login`` needs a staff session; unsafe
+methods also need the ``X-CSRF-Token`` header."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from cityservices.auth import repository as repo
+from cityservices.auth.schemas import (
+    AccountCreate,
+    AuditPage,
+    AuditRead,
+    CsrfRead,
+    LoginRead,
+    LoginRequest,
+    PhoneRead,
+    ScopesWrite,
+    StaffRead,
+)
+from cityservices.auth.service import (
+    create_account,
+    end_session,
+    reveal_phone,
+    set_active,
+    set_scopes,
+    sign_in,
+)
+from cityservices.auth.web import set_session_cookie, staff_read
+from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
+from cityservices.kit.audit import list_audit
+from cityservices.platform.security import SESSION_COOKIE, csrf_token, make_csrf_token
+
+router = APIRouter(prefix="/api/staff", tags=["staff"])
+
+
+@router.get("/csrf", response_model=CsrfRead)
+def read_csrf(request: Request) -> CsrfRead:
+    """A CSRF token for this client (public): send it as ``X-CSRF-Token`` with every unsafe request."""
+    return CsrfRead(csrf_token=csrf_token(request))
+
+
+@router.post("/login", response_model=LoginRead, responses={401: {"description": "用户名或密码错误，或已锁定"}})
+def login(request: Request, session: DbSession, runtime: CurrentRuntime, body: LoginRequest) -> Response:
+    """Sign in: sets a new session cookie (the old one, if any, is ended) and returns the new CSRF token."""
+    settings = runtime.settings
+    result = sign_in(session, username=body.username, password=body.password, ip=client_ip(request),
+                     settings=settings, previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
+    if result.account is None or result.token is None:
+        return JSONResponse({"error": "login_failed", "detail": result.error}, status_code=401)
+    body_out = LoginRead(account=staff_read(result.account),
+                         csrf_token=make_csrf_token(request.app.state.security.secret, result.token))  # fmt: skip
+    response = JSONResponse(body_out.model_dump(mode="json"))
+    set_session_cookie(response, result.token, settings)
+    return response
+
+
+@router.post("/logout", status_code=204)
+def logout(session: DbSession, staff: CurrentStaff) -> Response:
+    end_session(session, signed_in=staff)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", response_model=StaffRead)
+def me(staff: CurrentStaff) -> StaffRead:
+    return staff_read(staff.account)
+
+
+@router.get("/audit", response_model=AuditPage)
+def audit_log(
+    session: DbSession,
+    staff: RequireAdmin,
+    action: Annotated[str | None, Query(max_length=60)] = None,
+    actor: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> AuditPage:
+    """Every staff action, newest first (admins)."""
+    rows, total = list_audit(session, action=action, actor_name=actor, limit=limit, offset=offset)
+    return AuditPage(total=total, limit=limit, offset=offset, items=[AuditRead.model_validate(r) for r in rows])
+
+
+@router.get("/accounts", response_model=list[StaffRead])
+def list_accounts(session: DbSession, staff: RequireAdmin) -> list[StaffRead]:
+    return [staff_read(a) for a in repo.list_accounts(session)]
+
+
+@router.post("/accounts", response_model=StaffRead, status_code=201)
+def add_account(session: DbSession, staff: RequireAdmin, kinds: ScopeKinds, body: AccountCreate) -> StaffRead:
+    """Create an account; each scope's kind must be declared by an installed domain, its value must exist."""
+    account = create_account(session, **body.model_dump(), scope_kinds=kinds, actor=staff.actor)
+    return staff_read(account)
+
+
+@router.put("/accounts/{account_id}/scopes", response_model=StaffRead)
+def change_scopes(
+    session: DbSession, staff: RequireAdmin, kinds: ScopeKinds, account_id: int, body: ScopesWrite
+) -> StaffRead:
+    """Replace an account's scopes (checked like at creation); an empty object removes every limit."""
+    account = set_scopes(session, account_id=account_id, scopes=body.scopes, scope_kinds=kinds, actor=staff.actor)
+    return staff_read(account)
+
+
+@router.post("/accounts/{account_id}/active", response_model=StaffRead)
+def change_active(session: DbSession, staff: RequireAdmin, account_id: int, active: bool) -> StaffRead:
+    return staff_read(set_active(session, account_id=account_id, active=active, actor=staff.actor))
+
+
+@router.get("/accounts/{account_id}/phone", response_model=PhoneRead)
+def read_phone(session: DbSession, staff: RequireAdmin, account_id: int) -> PhoneRead:
+    """A staff member's phone number in full (admins; every read is audited)."""
+    return PhoneRead(id=account_id, phone=reveal_phone(session, account_id=account_id, actor=staff.actor))
