@@ -17,7 +17,6 @@ from cityservices.auth.models import StaffAccount
 from cityservices.auth.scopes import require_editor, scope_of
 from cityservices.errors import Forbidden
 from cityservices.service_map.catalogue.models import Bundle, Department, Feedback, Item, Venue, venue_departments
-from cityservices.service_map.editing.records import KIND_NAMES
 
 DISTRICT = "district"
 DEPARTMENT = "department"
@@ -56,6 +55,8 @@ def covers(account: StaffAccount, owner: Owner) -> bool:
 
 def require_can_edit(session: Session, account: StaffAccount, kind: str, *records: Any) -> None:
     """An editor may change a record only when both its old and its new state are inside the scopes."""
+    from cityservices.service_map.editing.records import KIND_NAMES  # records' queries filter by these scopes
+
     require_editor(account)
     for record in records:
         if record is not None and not covers(account, owner_of(session, kind, record)):
