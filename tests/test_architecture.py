@@ -4,7 +4,8 @@
 - The thin root (``app``, ``cli``, ``config``, ``db``, ``errors``) reaches domains only through the registry
   (``platform.domains``); ``models`` (the schema for Alembic) and ``deps`` (the auth aliases) are the exceptions.
 - A domain uses another domain only through its public modules: ``service`` and ``flows`` modules (of the domain
-  or of a sub-domain), and its ``install``; ``auth`` is also reached through its ``scopes`` and ``models``.
+  or of a sub-domain), and its ``install``; ``auth`` is also reached through its ``scopes``, ``models`` and
+  ``web`` (the staff pages' shell).
 - SQL (``select(`` / ``insert(`` / ``update(`` / ``delete(`` and ``session.execute`` / ``scalar(s)``) is written
   only in ``repository`` modules.
 - ``.commit(`` only in the request and command-line session scopes.
@@ -22,7 +23,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "cityservices"
 DOMAINS = ("auth", "service_map", "insurance", "party_day")
 PUBLIC_MODULES = ("service", "flows", "install")
-PUBLIC_OF = {"auth": ("scopes", "models")}  # who acts and what they may do: every domain's staff side needs them
+PUBLIC_OF = {"auth": ("scopes", "models", "web")}  # who acts, what they may do, the staff pages' shell
 ROOT_MAY_IMPORT_DOMAINS = ("models", "deps")
 SQL_CALLS = frozenset({"select", "insert", "update", "delete"})
 SESSION_QUERIES = frozenset({"execute", "scalar", "scalars"})
