@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from cityservices.errors import NotFound
-from cityservices.service_map.catalogue import page_repository as repo
+from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import Feedback, Item, Venue
 from cityservices.service_map.feedback.schemas import FeedbackCreate
 
@@ -32,7 +32,7 @@ def route_feedback(session: Session, *, venue: Venue | None, item: Item | None) 
     """The district of the venue (if any) and the department of the item (if any)."""
     district = None
     if venue is not None:
-        division = repo.divisions(session, [venue.division_code]).get(venue.division_code)
+        division = repo.division_rows(session, [venue.division_code]).get(venue.division_code)
         if division is not None and division.level in ("street", "town", "other") and division.parent_code:
             district = division.parent_code
         else:
@@ -48,7 +48,7 @@ def submit_feedback(session: Session, *, data: FeedbackCreate, now: dt.datetime)
     item = repo.get_item(session, data.item_code) if data.item_code else None
     if data.item_code and item is None:
         raise NotFound(f"未知的事项: {data.item_code}")
-    guide = repo.get_current_guide(session, item.id) if item is not None and data.target == "guide" else None
+    guide = repo.current_guide(session, item.id) if item is not None and data.target == "guide" else None
     routing = route_feedback(session, venue=venue, item=item)
     row = Feedback(
         created_at=now,
