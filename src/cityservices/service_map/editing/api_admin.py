@@ -25,7 +25,7 @@ from cityservices.service_map.editing.schemas import (
     StaffRead,
     StaleGuideRead,
 )
-from cityservices.service_map.feedback import queue
+from cityservices.service_map.feedback import service as queue
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 

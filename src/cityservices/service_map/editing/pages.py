@@ -26,7 +26,7 @@ from cityservices.service_map.editing import service as svc
 from cityservices.service_map.editing.forms import WEEKDAY_NAMES, build_form, parse_form
 from cityservices.service_map.editing.records import KIND_NAMES, RECORD_TYPES, RecordInvalid
 from cityservices.service_map.editing.schemas import RecordKind
-from cityservices.service_map.feedback import queue
+from cityservices.service_map.feedback import service as queue
 
 router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
 KEY_FIELDS = {"venue": "id", "item": "code", "guide": "item_code", "bundle": "code"}

@@ -14,7 +14,7 @@ from cityservices.errors import AppError
 from cityservices.kit.audit import list_audit
 from cityservices.kit.masking import mask_phone
 from cityservices.service_map.editing.pages import render, see_other
-from cityservices.service_map.feedback import queue
+from cityservices.service_map.feedback import service as queue
 
 router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
 
