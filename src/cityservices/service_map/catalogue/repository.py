@@ -242,10 +242,13 @@ def venue_counts_by_implementation(session: Session, item_id: int) -> dict[int, 
     return {impl_id: int(n) for impl_id, n in session.execute(stmt).all()}
 
 
-def current_guides(session: Session, item_ids: Iterable[int]) -> dict[int, Guide]:
-    """The current guide of each item: of its versions marked ``is_current``, the highest (should several be
-    marked current); an item with no version marked current has none. The one rule of pages and API alike."""
-    stmt = select(Guide).where(Guide.item_id.in_(list(item_ids)), Guide.is_current.is_(True)).order_by(Guide.version)
+def current_guides(session: Session, item_ids: Iterable[int] | None) -> dict[int, Guide]:
+    """The current guide of each item (of every item when ``item_ids`` is None): of its versions marked
+    ``is_current``, the highest (should several be marked current); an item with no version marked current
+    has none. The one rule of pages, API and search alike."""
+    stmt = select(Guide).where(Guide.is_current.is_(True)).order_by(Guide.version)
+    if item_ids is not None:
+        stmt = stmt.where(Guide.item_id.in_(list(item_ids)))
     return {g.item_id: g for g in session.scalars(stmt).all()}  # a later (higher) version overwrites
 
 
