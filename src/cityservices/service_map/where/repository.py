@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cityservices.service_map.catalogue.models import (
@@ -120,3 +120,14 @@ def list_poi_points(session: Session) -> list[NamedPoint]:
     """Every POI's name, address and point, by id (to locate a place named like a POI)."""
     rows = session.execute(select(Poi.name, Poi.address, Poi.lat, Poi.lng).order_by(Poi.id)).all()
     return [NamedPoint(*r) for r in rows]
+
+
+def division_count_and_highest_code(session: Session) -> tuple[int, str]:
+    """How many divisions there are and the highest code (the base map's fingerprint)."""
+    count, top = session.execute(select(func.count(), func.max(Division.code))).one()
+    return int(count or 0), str(top or "")
+
+
+def list_divisions_with_boundaries(session: Session) -> Sequence[Division]:
+    """Every division with its boundary, by code."""
+    return session.scalars(select(Division).order_by(Division.code)).all()
