@@ -91,9 +91,9 @@ def _districts(session: Session) -> dict[str, str]:
 
 
 def _departments(session: Session) -> dict[str, str]:
-    from cityservices.service_map.catalogue.repository import department_names_all
+    from cityservices.service_map.catalogue.repository import department_names
 
-    return department_names_all(session)
+    return department_names(session)
 
 
 def _load_demo(settings: Settings, if_empty: bool) -> None:

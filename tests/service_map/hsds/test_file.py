@@ -19,7 +19,8 @@ from cityservices.service_map.hsds.reader import read_hsds
 from cityservices.service_map.interchange.dataset import Dataset, ImportFailed
 from cityservices.service_map.interchange.dump import dump_dataset
 from cityservices.service_map.interchange.formats import get_format
-from cityservices.service_map.interchange.store import count_rows, import_dataset
+from cityservices.service_map.interchange.repository import count_rows
+from cityservices.service_map.interchange.store import import_dataset
 from tests.builders import make_dataset
 
 Json = dict[str, Any]

@@ -15,7 +15,8 @@ from cityservices.service_map.interchange.dump import dump_dataset
 from cityservices.service_map.interchange.formats import get_format
 from cityservices.service_map.interchange.geojson import read_venues_geojson, upsert_venues, write_venues_geojson
 from cityservices.service_map.interchange.records import VenueRecord
-from cityservices.service_map.interchange.store import count_rows, import_dataset
+from cityservices.service_map.interchange.repository import count_rows
+from cityservices.service_map.interchange.store import import_dataset
 from tests.builders import WEEK, make_dataset, make_venue
 
 Json = dict[str, Any]

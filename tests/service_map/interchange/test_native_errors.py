@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from cityservices.service_map.interchange.dataset import Dataset, ImportFailed
 from cityservices.service_map.interchange.native import read_dataset, write_dataset
-from cityservices.service_map.interchange.store import count_rows, import_dataset
+from cityservices.service_map.interchange.repository import count_rows
+from cityservices.service_map.interchange.store import import_dataset
 from tests.builders import make_dataset
 
 

@@ -31,7 +31,6 @@ from cityservices.service_map.catalogue.params import (
     checked_district,
     china_time,
 )
-from cityservices.service_map.catalogue.repository import VenueFilter
 from cityservices.service_map.catalogue.schemas import (
     BundleDetailRead,
     BundlePage,
@@ -55,6 +54,7 @@ from cityservices.service_map.catalogue.service import (
     item_summaries,
 )
 from cityservices.service_map.install import CHANGED
+from cityservices.service_map.venues.repository import VenueFilter
 from cityservices.service_map.venues.service import item_venue_page
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])

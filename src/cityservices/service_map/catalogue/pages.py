@@ -14,13 +14,14 @@ from cityservices.errors import NotFound
 from cityservices.kit.calendar import UnknownCalendarYear, now_in_china
 from cityservices.kit.calendar.store import load_calendar
 from cityservices.platform.templating import templates
-from cityservices.service_map.catalogue import page_repository as repo
+from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import Guide
 from cityservices.service_map.catalogue.page_format import install, is_demo, map_config
 from cityservices.service_map.catalogue.service import materials_in_common
 from cityservices.service_map.search.cache import get_search_index
 from cityservices.service_map.search.normalize import MAX_QUERY_CHARS, InvalidQuery
 from cityservices.service_map.venues import pages as pages_venues
+from cityservices.service_map.venues import repository as venue_repo
 
 install(templates.env)
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -96,9 +97,9 @@ def browse(
     district: Annotated[str, Query(max_length=12, pattern=r"^\d*$")] = "",
 ) -> HTMLResponse:
     """Venues by level (city / district / street) and district, in a list and on the map."""
-    venues = repo.list_venues(session, level=level or None, district=district or None)
+    venues = venue_repo.list_venues(session, level=level or None, district=district or None)
     districts = repo.list_districts(session)
-    division_names = repo.divisions(session, [v.division_code for v in venues])
+    division_names = repo.division_rows(session, [v.division_code for v in venues])
     context = {
         "venues": venues,
         "districts": districts,
@@ -106,7 +107,7 @@ def browse(
         "district": district,
         "district_name": next((d.name for d in districts if d.code == district), ""),
         "division_names": {code: d.name for code, d in division_names.items()},
-        "item_counts": repo.count_items_per_venue(session, [v.id for v in venues]),
+        "item_counts": venue_repo.count_items_per_venue(session, [v.id for v in venues]),
         "map": map_config(runtime.settings),
     }
     return templates.TemplateResponse(request, "browse.html", context)
@@ -139,7 +140,7 @@ def item_page(
     item = repo.get_item(session, code)
     if item is None:
         raise NotFound(f"未找到事项: {code}")
-    guide = repo.get_current_guide(session, item.id)
+    guide = repo.current_guide(session, item.id)
     departments = repo.department_names(
         session, [item.department_code, *(i.department_code for i in item.implementations)]
     )
@@ -148,7 +149,7 @@ def item_page(
         "item": item,
         "guide": guide,
         "departments": departments,
-        "bundles": repo.bundles_of_item(session, item.id),
+        "bundles": [bundle for bundle, _ in repo.bundles_of_item(session, item.id)],
         "today": today,
         "due": due_date(session, guide, today),
         "q": q,

@@ -17,7 +17,8 @@ from cityservices.kit.calendar import to_china_time
 from cityservices.kit.pagination import PageRequest
 from cityservices.kit.text import PRINTABLE
 from cityservices.service_map.catalogue.models import ApplicantType, ItemType
-from cityservices.service_map.catalogue.repository import ItemFilter, VenueFilter
+from cityservices.service_map.catalogue.repository import ItemFilter
+from cityservices.service_map.venues.repository import VenueFilter
 from cityservices.service_map.venues.service import check_district
 
 MAX_TEXT_CHARS = 50

@@ -1,4 +1,7 @@
-"""Queries of the public read API (/api/v1 venues, items, guides, bundles, divisions, departments).
+"""Queries about items, guides, bundles, divisions and departments, for the API and the pages alike.
+
+One query per question, so a page and the API never disagree: ``current_guides`` decides which guide version is
+current for both. Venue queries are in ``service_map.venues.repository``.
 
 Lists are filtered in SQL and cut into pages by ``fetch_page`` (offset, or keyset after a cursor's key);
 everything a page shows is loaded with a fixed number of queries (``selectinload`` and ``IN`` lookups),
@@ -7,14 +10,12 @@ whatever the page size.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, defer, load_only, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, defer, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
 from cityservices.db import Base
@@ -27,13 +28,9 @@ from cityservices.service_map.catalogue.models import (
     Guide,
     Item,
     ItemImplementation,
-    OpeningException,
-    OpeningInterval,
     Venue,
     VenueItem,
-    venue_departments,
 )
-from cityservices.service_map.where.hours import Interval
 
 M = TypeVar("M")
 # applicant filter → stored applicant_type values: an item for "个人;企业" serves both.
@@ -44,15 +41,13 @@ APPLICANT_MATCHES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class VenueFilter:
-    """Venue filters; ``district`` is a known division code (checked by the caller)."""
+class DivisionRow(NamedTuple):
+    """A division without its (large) boundary."""
 
-    level: str | None = None
-    district: str | None = None
-    department: str | None = None
-    item: str | None = None
-    q: str | None = None
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
 
 
 @dataclass(frozen=True)
@@ -118,11 +113,26 @@ def get_division(session: Session, code: str, *, boundary: bool = False) -> Divi
     return session.scalars(select(Division).where(Division.code == code).options(*options)).one_or_none()
 
 
-def division_rows(session: Session, codes: Iterable[str | None]) -> dict[str, tuple[str, str]]:
-    """``code → (name, level)`` of the given divisions (boundaries are not read)."""
+def division_rows(session: Session, codes: Iterable[str | None]) -> dict[str, DivisionRow]:
+    """The given divisions by code (boundaries are not read)."""
     wanted = sorted({c for c in codes if c})
-    stmt = select(Division.code, Division.name, Division.level).where(Division.code.in_(wanted))
-    return {code: (name, level) for code, name, level in session.execute(stmt).all()}
+    stmt = select(Division.code, Division.name, Division.level, Division.parent_code).where(Division.code.in_(wanted))
+    return {row.code: DivisionRow(*row) for row in session.execute(stmt).all()}
+
+
+def list_districts(session: Session) -> list[DivisionRow]:
+    """Every district (区/市), by code."""
+    stmt = (
+        select(Division.code, Division.name, Division.level, Division.parent_code)
+        .where(Division.level == "district")
+        .order_by(Division.code)
+    )
+    return [DivisionRow(*row) for row in session.execute(stmt).all()]
+
+
+def district_names(session: Session) -> dict[str, str]:
+    """Every district (区/市) code → name: the values of the ``district`` staff scope."""
+    return {d.code: d.name for d in list_districts(session)}
 
 
 def page_divisions(
@@ -162,98 +172,15 @@ def departments_by_code(session: Session, codes: Iterable[str | None]) -> dict[s
     return {d.code: d for d in session.scalars(select(Department).where(Department.code.in_(wanted))).all()}
 
 
-# --- venues ---------------------------------------------------------------------------------------
-
-
-def venue_conditions(f: VenueFilter) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if f.level:
-        where.append(Venue.level == f.level)
-    if f.district:
-        where.append(Venue.division_code.in_(division_subtree(f.district)))
-    if f.department:
-        present = select(venue_departments.c.venue_id).where(venue_departments.c.department_code == f.department)
-        where.append(Venue.id.in_(present))
-    if f.item:
-        handling = select(VenueItem.venue_id).join(Item, Item.id == VenueItem.item_id).where(Item.code == f.item)
-        where.append(Venue.id.in_(handling))
-    if f.q:
-        pattern = contains_pattern(f.q)
-        where.append(or_(Venue.name.ilike(pattern, escape="\\"), Venue.address.ilike(pattern, escape="\\")))
-    return where
-
-
-def _venue_summary_columns() -> ORMOption:
-    """Only the columns of a venue list entry (``VenueSummaryRead``); touching another one raises."""
-    return load_only(
-        Venue.id, Venue.name, Venue.level, Venue.division_code, Venue.address, Venue.lat, Venue.lng,
-        Venue.status, Venue.last_verified, Venue.demo_fields, raiseload=True,
-    )  # fmt: skip
-
-
-def page_venues(session: Session, where: Sequence[ColumnElement[bool]], request: PageRequest) -> PageSlice[Venue]:
-    """A page of venue list entries (only their summary columns are loaded)."""
-    return fetch_page(session, select(Venue).where(*where), Venue.id, request, _venue_summary_columns())
-
-
-def venue_keys(
-    session: Session, where: Sequence[ColumnElement[bool]], *, after: str | None
-) -> list[tuple[str, str, bool]]:
-    """``(id, status, sorts after the cursor key)`` of every matching venue, by id (the database's order)."""
-    if after is None:
-        rows = session.execute(select(Venue.id, Venue.status).where(*where).order_by(Venue.id)).all()
-        return [(venue_id, status, True) for venue_id, status in rows]
-    stmt = select(Venue.id, Venue.status, Venue.id > after).where(*where).order_by(Venue.id)
-    return [(venue_id, status, bool(flag)) for venue_id, status, flag in session.execute(stmt).all()]
-
-
-def weekly_intervals(session: Session, where: Sequence[ColumnElement[bool]]) -> dict[str, list[list[Interval]]]:
-    """The weekly opening intervals of the matching venues: ``id → seven lists`` (Monday first)."""
-    weekly: dict[str, list[list[Interval]]] = defaultdict(lambda: [[] for _ in range(7)])
-    stmt = select(
-        OpeningInterval.venue_id, OpeningInterval.weekday, OpeningInterval.opens, OpeningInterval.closes
-    ).where(OpeningInterval.venue_id.in_(select(Venue.id).where(*where)))
-    for venue_id, weekday, opens, closes in session.execute(stmt).all():
-        weekly[venue_id][weekday].append((opens, closes))
-    return weekly
-
-
-def exceptions_on(
-    session: Session, where: Sequence[ColumnElement[bool]], day: dt.date
-) -> dict[str, dict[dt.date, list[list[str]]]]:
-    """The dated exceptions of the matching venues on ``day`` (the only ones that decide "open on that day")."""
-    stmt = select(OpeningException.venue_id, OpeningException.intervals).where(
-        OpeningException.on_date == day, OpeningException.venue_id.in_(select(Venue.id).where(*where))
-    )
-    return {venue_id: {day: intervals} for venue_id, intervals in session.execute(stmt).all()}
-
-
-def venue_summaries_by_ids(session: Session, ids: Sequence[str]) -> list[Venue]:
-    """The venue list entries ``ids`` (summary columns only), in that order."""
-    stmt = select(Venue).where(Venue.id.in_(list(ids))).options(_venue_summary_columns())
-    found = {v.id: v for v in session.scalars(stmt).all()}
-    return [found[i] for i in ids if i in found]
-
-
-def all_venues(session: Session, where: Sequence[ColumnElement[bool]]) -> Sequence[Venue]:
-    """Every matching venue with hours, exceptions and departments loaded (for whole-collection exports)."""
-    stmt = select(Venue).where(*where).order_by(Venue.id)
-    options = (selectinload(Venue.intervals), selectinload(Venue.exceptions), selectinload(Venue.departments))
-    return session.scalars(stmt.options(*options)).all()
-
-
-def get_venue_detail(session: Session, venue_id: str) -> Venue | None:
-    options = (selectinload(Venue.intervals), selectinload(Venue.exceptions), selectinload(Venue.departments))
-    return session.scalars(select(Venue).where(Venue.id == venue_id).options(*options)).one_or_none()
-
-
-def venue_exists(session: Session, venue_id: str) -> bool:
-    return session.scalar(select(Venue.id).where(Venue.id == venue_id)) is not None
-
-
-def count_items_at(session: Session, venue_id: str) -> int:
-    stmt = select(func.count()).select_from(VenueItem).where(VenueItem.venue_id == venue_id)
-    return int(session.scalar(stmt) or 0)
+def department_names(session: Session, codes: Iterable[str | None] | None = None) -> dict[str, str]:
+    """Department code → name of the given departments, or of every department (by code) when ``codes`` is None."""
+    stmt = select(Department.code, Department.name).order_by(Department.code)
+    if codes is not None:
+        wanted = sorted({c for c in codes if c})
+        if not wanted:
+            return {}
+        stmt = stmt.where(Department.code.in_(wanted))
+    return {str(code): str(name) for code, name in session.execute(stmt).all()}
 
 
 # --- items ----------------------------------------------------------------------------------------
@@ -306,13 +233,6 @@ def item_id_of(session: Session, code: str) -> int | None:
     return session.scalar(select(Item.id).where(Item.code == code))
 
 
-def window_numbers(session: Session, venue_id: str, item_ids: Iterable[int]) -> dict[int, str | None]:
-    stmt = select(VenueItem.item_id, VenueItem.window_number).where(
-        VenueItem.venue_id == venue_id, VenueItem.item_id.in_(list(item_ids))
-    )
-    return {int(item_id): window for item_id, window in session.execute(stmt).all()}
-
-
 def venue_counts_by_implementation(session: Session, item_id: int) -> dict[int, int]:
     stmt = (
         select(VenueItem.implementation_id, func.count())
@@ -322,10 +242,30 @@ def venue_counts_by_implementation(session: Session, item_id: int) -> dict[int, 
     return {impl_id: int(n) for impl_id, n in session.execute(stmt).all()}
 
 
-def current_guides(session: Session, item_ids: Iterable[int]) -> dict[int, Guide]:
-    """The current guide of each item (the highest current version, should several be marked current)."""
-    stmt = select(Guide).where(Guide.item_id.in_(list(item_ids)), Guide.is_current.is_(True)).order_by(Guide.version)
-    return {g.item_id: g for g in session.scalars(stmt).all()}
+def current_guides(session: Session, item_ids: Iterable[int] | None) -> dict[int, Guide]:
+    """The current guide of each item (of every item when ``item_ids`` is None): of its versions marked
+    ``is_current``, the highest (should several be marked current); an item with no version marked current
+    has none. The one rule of pages, API and search alike."""
+    stmt = select(Guide).where(Guide.is_current.is_(True)).order_by(Guide.version)
+    if item_ids is not None:
+        stmt = stmt.where(Guide.item_id.in_(list(item_ids)))
+    return {g.item_id: g for g in session.scalars(stmt).all()}  # a later (higher) version overwrites
+
+
+def current_guide(session: Session, item_id: int) -> Guide | None:
+    """The current guide of one item (``current_guides``' rule)."""
+    return current_guides(session, [item_id]).get(item_id)
+
+
+def guide_demo_fields(session: Session, item_codes: Iterable[str]) -> dict[str, list[str]]:
+    """The ``demo_fields`` of the current guide of each item, by item code (``current_guides``' rule)."""
+    stmt = (
+        select(Item.code, Guide.demo_fields)
+        .join(Guide, Guide.item_id == Item.id)
+        .where(Item.code.in_(list(item_codes)), Guide.is_current.is_(True))
+        .order_by(Guide.version)
+    )
+    return {str(code): list(fields or []) for code, fields in session.execute(stmt).all()}
 
 
 def get_guide(session: Session, item_id: int, version: int) -> Guide | None:
@@ -368,9 +308,19 @@ def count_bundle_items(session: Session, bundle_ids: Iterable[int]) -> dict[int,
     return {bundle_id: int(n) for bundle_id, n in session.execute(stmt).all()}
 
 
+def list_bundles(session: Session) -> list[tuple[Bundle, int]]:
+    """Every bundle by code, with its number of items."""
+    counts = select(BundleItem.bundle_id, func.count().label("n")).group_by(BundleItem.bundle_id).subquery("counts")
+    stmt = select(Bundle, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.bundle_id == Bundle.id)
+    return [(b, int(n)) for b, n in session.execute(stmt.order_by(Bundle.code)).all()]
+
+
 def get_bundle(session: Session, code: str) -> Bundle | None:
     stmt = select(Bundle).where(Bundle.code == code).options(selectinload(Bundle.items))
     return session.scalars(stmt).one_or_none()
+
+
+# --- counts ---------------------------------------------------------------------------------------
 
 
 def count_by(session: Session, column: InstrumentedAttribute[str]) -> dict[str, int]:
@@ -395,39 +345,16 @@ def count_items_without_guide(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Item).where(Item.id.not_in(has_guide))) or 0)
 
 
-def list_venues_with_hours(session: Session) -> Sequence[Venue]:
-    stmt = (
-        select(Venue)
-        .options(selectinload(Venue.intervals), selectinload(Venue.departments))
-        .order_by(Venue.level, Venue.id)
-    )
-    return session.scalars(stmt).all()
-
-
-def list_venues(session: Session, *, level: str | None, limit: int, offset: int) -> tuple[Sequence[Venue], int]:
-    stmt = select(Venue)
-    total_stmt = select(func.count()).select_from(Venue)
-    if level:
-        stmt = stmt.where(Venue.level == level)
-        total_stmt = total_stmt.where(Venue.level == level)
-    rows = session.scalars(stmt.order_by(Venue.id).limit(limit).offset(offset)).all()
-    return rows, int(session.scalar(total_stmt) or 0)
-
-
 def count_venue_items_by_level(session: Session) -> dict[str, int]:
     stmt = select(Venue.level, func.count()).join(VenueItem, VenueItem.venue_id == Venue.id).group_by(Venue.level)
     return {str(level): int(n) for level, n in session.execute(stmt).all()}
 
 
-def district_names(session: Session) -> dict[str, str]:
-    """Every district (区/市) code → name: the values of the ``district`` staff scope."""
-    rows = session.execute(
-        select(Division.code, Division.name).where(Division.level == "district").order_by(Division.code)
-    )
-    return {str(code): str(name) for code, name in rows}
-
-
-def department_names_all(session: Session) -> dict[str, str]:
-    """Every department code → name: the values of the ``department`` staff scope."""
-    rows = session.execute(select(Department.code, Department.name).order_by(Department.code))
-    return {str(code): str(name) for code, name in rows}
+def home_counts(session: Session) -> dict[str, Any]:
+    """The few figures the home page shows (cheap counts, not the full statistics)."""
+    return {
+        "venues_by_level": count_by(session, Venue.level),
+        "items": count_rows(session, Item),
+        "venue_items": count_rows(session, VenueItem),
+        "guides": count_current_guides(session),
+    }

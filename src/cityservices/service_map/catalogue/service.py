@@ -44,6 +44,7 @@ from cityservices.service_map.catalogue.schemas import (
     VenueItemRead,
 )
 from cityservices.service_map.search.records import guide_summary
+from cityservices.service_map.venues import repository as venue_repo
 
 _GUIDE_FIELDS = (
     "version", "is_current", "valid_from", "last_verified", "legal_basis", "acceptance_conditions", "materials",
@@ -95,11 +96,11 @@ def venue_item_page(
     session: Session, venue_id: str, f: ItemFilter, request: PageRequest
 ) -> tuple[PageSlice[Item], list[VenueItemRead]]:
     """A page of the items handled at a venue, with their window numbers; NotFound for an unknown venue."""
-    if not repo.venue_exists(session, venue_id):
+    if not venue_repo.venue_exists(session, venue_id):
         raise NotFound(f"未知的场所: {venue_id}")
     filters = replace(f, venue=venue_id)
     page = repo.page_items(session, repo.item_conditions(session, filters), request)
-    windows = repo.window_numbers(session, venue_id, [i.id for i in page.rows])
+    windows = venue_repo.window_numbers(session, venue_id, [i.id for i in page.rows])
     rows = [
         VenueItemRead(**summary.model_dump(), window_number=windows.get(item.id))
         for item, summary in zip(page.rows, item_summaries(session, page.rows), strict=True)
@@ -221,7 +222,7 @@ def division_detail(session: Session, code: str, *, boundary: bool) -> DivisionR
         name=division.name,
         level=division.level,
         parent_code=division.parent_code,
-        parent_name=parent[0] if parent else None,
+        parent_name=parent.name if parent else None,
         children=[DivisionSummaryRead.model_validate(c) for c in repo.child_divisions(session, code)],
         venue_count=repo.count_venues_within(session, code),
         boundary=division.boundary if boundary else None,
@@ -237,7 +238,7 @@ def department_rows(session: Session, departments: Sequence[Department]) -> list
             name=d.name,
             category=d.category,
             division_code=d.division_code,
-            division_name=divisions[d.division_code][0] if d.division_code in divisions else None,
+            division_name=divisions[d.division_code].name if d.division_code in divisions else None,
             demo_fields=list(d.demo_fields or []),
         )
         for d in departments
@@ -267,7 +268,7 @@ def missing_venue_attributes(venue: Venue) -> list[str]:
 
 def collect_stats(session: Session) -> dict[str, Any]:
     """Counts of everything stored, and how complete the venues are."""
-    venues = repo.list_venues_with_hours(session)
+    venues = venue_repo.list_venues_with_hours(session)
     incomplete = {v.id: missing for v in venues if (missing := missing_venue_attributes(v))}
     return {
         "divisions": repo.count_by(session, Division.level),

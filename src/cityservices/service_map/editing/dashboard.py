@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
-from cityservices.service_map.feedback import queue
-from cityservices.service_map.feedback.queue import Satisfaction
+from cityservices.service_map.feedback import service as feedback_service
+from cityservices.service_map.feedback.service import Satisfaction
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,11 @@ class Dashboard:
 
 
 def build_dashboard(session: Session, *, account: StaffAccount, stale_days: int, today: dt.date) -> Dashboard:
-    _, open_count = queue.list_feedback(session, account=account, status="open", limit=1, offset=0)
+    _, open_count = feedback_service.list_feedback(session, account=account, status="open", limit=1, offset=0)
     return Dashboard(
         open_feedback=open_count,
         stale_days=stale_days,
-        venues=queue.satisfaction(session, account=account, by="venue"),
-        items=queue.satisfaction(session, account=account, by="item"),
-        stale_guides=queue.stale_guides(session, account=account, days=stale_days, today=today),
+        venues=feedback_service.satisfaction(session, account=account, by="venue"),
+        items=feedback_service.satisfaction(session, account=account, by="item"),
+        stale_guides=feedback_service.stale_guides(session, account=account, days=stale_days, today=today),
     )

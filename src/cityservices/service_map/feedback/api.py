@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from cityservices.deps import CurrentStaff, DbSession, RequireEditor
 from cityservices.errors import error_responses
-from cityservices.service_map.feedback import queue
+from cityservices.service_map.feedback import service as feedback_service
 from cityservices.service_map.feedback.schemas import (
     ContactRead,
     FeedbackCreate,
@@ -50,24 +50,26 @@ def list_feedback(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> FeedbackPage:
     """The feedback queue of the account's district / department (contact details masked)."""
-    rows, total = queue.list_feedback(session, account=staff.account, status=status, limit=limit, offset=offset)
+    rows, total = feedback_service.list_feedback(
+        session, account=staff.account, status=status, limit=limit, offset=offset
+    )
     return FeedbackPage(total=total, limit=limit, offset=offset, items=[FeedbackRead(**r) for r in rows])
 
 
 @staff_router.get("/feedback/{feedback_id}", response_model=FeedbackRead)
 def read_feedback(session: DbSession, staff: CurrentStaff, feedback_id: int) -> FeedbackRead:
-    return FeedbackRead(**queue.feedback_detail(session, account=staff.account, feedback_id=feedback_id))
+    return FeedbackRead(**feedback_service.feedback_detail(session, account=staff.account, feedback_id=feedback_id))
 
 
 @staff_router.get("/feedback/{feedback_id}/contact", response_model=ContactRead)
 def read_feedback_contact(session: DbSession, staff: RequireEditor, feedback_id: int) -> ContactRead:
     """The citizen's contact details in full (editors of the queue; every read is audited)."""
-    return ContactRead(**queue.reveal_contact(session, account=staff.account, actor=staff.actor,
+    return ContactRead(**feedback_service.reveal_contact(session, account=staff.account, actor=staff.actor,
                                               feedback_id=feedback_id))  # fmt: skip
 
 
 @staff_router.post("/feedback/{feedback_id}/resolve", response_model=FeedbackRead)
 def resolve_feedback(session: DbSession, staff: RequireEditor, feedback_id: int, body: ResolveRequest) -> FeedbackRead:
-    row = queue.resolve_feedback(session, account=staff.account, actor=staff.actor, feedback_id=feedback_id,
+    row = feedback_service.resolve_feedback(session, account=staff.account, actor=staff.actor, feedback_id=feedback_id,
                                  note=body.note)  # fmt: skip
-    return FeedbackRead(**queue.feedback_detail(session, account=staff.account, feedback_id=row["id"]))
+    return FeedbackRead(**feedback_service.feedback_detail(session, account=staff.account, feedback_id=row["id"]))

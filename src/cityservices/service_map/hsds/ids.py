@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cityservices.platform.indexes import RebuiltOnChange
-from cityservices.service_map.catalogue.models import Department, Item, Venue, VenueItem
+from cityservices.service_map.hsds import repository as repo
 from cityservices.service_map.hsds.mapping import hsds_uuid, venue_item_key
 from cityservices.service_map.hsds.taxonomy import TAXONOMIES, all_terms, term_key
 from cityservices.service_map.install import CHANGED
@@ -61,13 +60,13 @@ class HsdsIds:
 
 
 def build_hsds_ids(session: Session) -> HsdsIds:
-    codes: dict[int, str] = dict(session.execute(select(Item.id, Item.code)).all())
-    categories = sorted(set(session.scalars(select(Item.category).distinct())))
-    pairs = session.execute(select(VenueItem.venue_id, VenueItem.item_id))
+    codes = repo.item_codes_by_id(session)
+    categories = repo.item_categories(session)
+    pairs = repo.venue_item_pairs(session)
     return HsdsIds(
-        departments={_key("department", c): c for c in session.scalars(select(Department.code))},
+        departments={_key("department", c): c for c in repo.department_codes(session)},
         items={_key("item", code): item_id for item_id, code in codes.items()},
-        venues={_key("venue", v): v for v in session.scalars(select(Venue.id))},
+        venues={_key("venue", v): v for v in repo.venue_ids(session)},
         venue_items={_key("venue_item", venue_item_key(v, codes[i])): (v, i) for v, i in pairs},
         terms={_key("taxonomy_term", term_key(k, v)): (k, v) for k, v in all_terms(categories)},
         taxonomies={_key("taxonomy", t.key): t.key for t in TAXONOMIES},

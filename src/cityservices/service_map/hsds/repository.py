@@ -23,7 +23,6 @@ from cityservices.service_map.catalogue.models import (
     VenueItem,
 )
 from cityservices.service_map.interchange.dump import (
-    VENUE_LOADS,
     department_record,
     guide_record,
     implementation_record,
@@ -39,6 +38,7 @@ from cityservices.service_map.interchange.records import (
     VenueItemRecord,
     VenueRecord,
 )
+from cityservices.service_map.interchange.repository import VENUE_LOADS
 
 
 @dataclass(frozen=True)
@@ -221,3 +221,28 @@ def get_venue_item(session: Session, venue_id: str, item_id: int) -> VenueItemRo
 def _venue_item_row(venue_id: str, item_id: int, window: str | None, code: str, level: str) -> VenueItemRow:
     record = VenueItemRecord(venue_id=venue_id, item_code=code, level=level, window_number=window)
     return VenueItemRow(record, item_id)
+
+
+# --- the keys behind the HSDS ids (``ids``) -------------------------------------------------------
+
+
+def item_codes_by_id(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Item.id, Item.code)).all())
+
+
+def item_categories(session: Session) -> list[str]:
+    """The item categories in use, sorted."""
+    return sorted(set(session.scalars(select(Item.category).distinct())))
+
+
+def venue_item_pairs(session: Session) -> list[tuple[str, int]]:
+    """``(venue id, item id)`` of every venue item."""
+    return [(venue_id, item_id) for venue_id, item_id in session.execute(select(VenueItem.venue_id, VenueItem.item_id))]
+
+
+def department_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(Department.code)))
+
+
+def venue_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(Venue.id)))

@@ -5,22 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from cityservices.service_map.catalogue.models import (
     WEEKDAYS,
-    Bundle,
-    BundleItem,
     Department,
-    Division,
     Guide,
     Item,
     ItemImplementation,
-    Poi,
     Venue,
-    VenueItem,
 )
+from cityservices.service_map.interchange import repository as repo
 from cityservices.service_map.interchange.dataset import Dataset
 from cityservices.service_map.interchange.records import (
     BoundaryRecord,
@@ -45,17 +40,17 @@ def _columns(row: Any, *, exclude: set[str] = frozenset()) -> dict[str, Any]:  #
 def dump_dataset(session: Session) -> Dataset:
     """Every service-map row as records, in a stable order."""
     d = Dataset()
-    for div in session.scalars(select(Division).order_by(Division.code)):
+    for div in repo.list_divisions(session):
         d.divisions.append(DivisionRecord(code=div.code, name=div.name, level=div.level, parent_code=div.parent_code))
         if div.boundary is not None:
             d.boundaries.append(BoundaryRecord(code=div.code, geometry=div.boundary, source=div.boundary_source or ""))
-    d.departments = [department_record(r) for r in session.scalars(select(Department).order_by(Department.code))]
-    codes = dict(session.execute(select(Item.id, Item.code)).all())
-    d.items = [item_record(r) for r in session.scalars(select(Item).order_by(Item.code))]
-    impls = session.scalars(select(ItemImplementation)).all()
+    d.departments = [department_record(r) for r in repo.list_departments(session)]
+    codes = repo.item_codes_by_id(session)
+    d.items = [item_record(r) for r in repo.list_items(session)]
+    impls = repo.list_implementations(session)
     impl_rows = [implementation_record(r, codes[r.item_id]) for r in impls]
     d.implementations = sorted(impl_rows, key=lambda r: (r.item_code, r.level))
-    d.venues = _venues(session)
+    d.venues = [venue_record(v) for v in repo.list_venues(session)]
     levels = {impl.id: impl.level for impl in impls}
     vi_rows = [
         VenueItemRecord(
@@ -64,25 +59,17 @@ def dump_dataset(session: Session) -> Dataset:
             level=levels[r.implementation_id],
             window_number=r.window_number,
         )
-        for r in session.scalars(select(VenueItem))
+        for r in repo.list_venue_items(session)
     ]
     d.venue_items = sorted(vi_rows, key=lambda r: (r.venue_id, r.item_code))
-    guides = [guide_record(r, codes[r.item_id]) for r in session.scalars(select(Guide))]
+    guides = [guide_record(r, codes[r.item_id]) for r in repo.list_guides(session)]
     d.guides = sorted(guides, key=lambda g: (g.item_code, g.version))
     d.bundles = _bundles(session, codes)
-    d.pois = [PoiRecord.model_validate(_columns(r)) for r in session.scalars(select(Poi).order_by(Poi.id))]
+    d.pois = [PoiRecord.model_validate(_columns(r)) for r in repo.list_pois(session)]
     return d
 
 
-def _venues(session: Session) -> list[VenueRecord]:
-    stmt = select(Venue).options(*VENUE_LOADS).order_by(Venue.id)
-    return [venue_record(v) for v in session.scalars(stmt)]
-
-
 # --- one row as a record (also used by the HSDS API, which reads one page at a time) ---------------------------
-
-# What ``venue_record`` reads besides the venue's columns: load these with the venues.
-VENUE_LOADS = (selectinload(Venue.intervals), selectinload(Venue.exceptions), selectinload(Venue.departments))
 
 
 def department_record(row: Department) -> DepartmentRecord:
@@ -102,7 +89,7 @@ def guide_record(row: Guide, item_code: str) -> GuideRecord:
 
 
 def venue_record(venue: Venue) -> VenueRecord:
-    """A venue with its hours, dated exceptions and departments (``VENUE_LOADS`` loaded)."""
+    """A venue with its hours, dated exceptions and departments (``repository.VENUE_LOADS`` loaded)."""
     hours: dict[str, list[tuple[str, str]]] = {day: [] for day in WEEKDAYS}
     for iv in venue.intervals:
         hours[WEEKDAYS[iv.weekday]].append((iv.opens.strftime("%H:%M"), iv.closes.strftime("%H:%M")))
@@ -118,9 +105,9 @@ def venue_record(venue: Venue) -> VenueRecord:
 
 def _bundles(session: Session, codes: dict[int, str]) -> list[BundleRecord]:
     refs: dict[int, list[BundleItemRef]] = defaultdict(list)
-    for bi in session.scalars(select(BundleItem).order_by(BundleItem.bundle_id, BundleItem.position)):
+    for bi in repo.list_bundle_items(session):
         refs[bi.bundle_id].append(BundleItemRef(position=bi.position, item_code=codes[bi.item_id], note=bi.note))
     return [
         BundleRecord.model_validate({**_columns(b, exclude={"id"}), "items": refs[b.id]})
-        for b in session.scalars(select(Bundle).order_by(Bundle.code))
+        for b in repo.list_bundles(session)
     ]

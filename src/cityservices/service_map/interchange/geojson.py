@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from cityservices.kit.geo import in_china
@@ -21,10 +20,9 @@ from cityservices.service_map.catalogue.models import (
     WEEKDAYS,
     OpeningException,
     OpeningInterval,
-    Venue,
-    VenueItem,
     venue_departments,
 )
+from cityservices.service_map.interchange import repository as repo
 from cityservices.service_map.interchange.dataset import Dataset, DatasetBuilder, ImportFailed, ImportIssue, Origin
 from cityservices.service_map.interchange.records import VenueRecord
 from cityservices.service_map.interchange.references import KnownKeys, check_dataset
@@ -204,14 +202,8 @@ def upsert_venues(session: Session, dataset: Dataset, *, known: KnownKeys | None
         raise ImportFailed(issues)
     old = [v for v in dataset.venues if v.id in known.venue_levels]
     if old:
-        ids = [v.id for v in old]
-        for table, column in (
-            (OpeningInterval, OpeningInterval.venue_id),
-            (OpeningException, OpeningException.venue_id),
-            (venue_departments, venue_departments.c.venue_id),
-        ):
-            session.execute(delete(table).where(column.in_(ids)))
-        session.execute(update(Venue), [v.model_dump(exclude=_NESTED) for v in old])
+        repo.delete_venue_children(session, [v.id for v in old])
+        repo.update_venues(session, [v.model_dump(exclude=_NESTED) for v in old])
         _insert_venue_children(session, old)
     rest = [i for i, v in enumerate(dataset.venues) if v.id not in known.venue_levels]
     new = replace(
@@ -227,7 +219,7 @@ def _level_changes(session: Session, dataset: Dataset, known: KnownKeys) -> list
     changed = {v.id: v.level for v in dataset.venues if known.venue_levels.get(v.id, v.level) != v.level}
     if not changed:
         return []
-    busy = set(session.scalars(select(VenueItem.venue_id).where(VenueItem.venue_id.in_(changed)).distinct()))
+    busy = repo.venues_with_items(session, changed)
     issues = []
     for index, venue in enumerate(dataset.venues):
         if venue.id in busy:
@@ -250,8 +242,7 @@ def _insert_venue_children(session: Session, venues: list[VenueRecord]) -> None:
         ]),
     ]  # fmt: skip
     for table, values in rows:
-        if values:
-            session.execute(insert(table), values)
+        repo.insert_rows(session, table, values)
 
 
 def _time(value: str) -> dt.time:

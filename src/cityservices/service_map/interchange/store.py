@@ -6,19 +6,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from cityservices.kit import events
 from cityservices.service_map.catalogue.models import (
     WEEKDAYS,
-    Bundle,
     BundleItem,
     Department,
     Division,
     Guide,
-    Item,
-    ItemImplementation,
     OpeningException,
     OpeningInterval,
     Poi,
@@ -27,6 +23,7 @@ from cityservices.service_map.catalogue.models import (
     venue_departments,
 )
 from cityservices.service_map.install import CHANGED
+from cityservices.service_map.interchange import repository as repo
 from cityservices.service_map.interchange.dataset import Dataset, ImportFailed, ImportIssue
 from cityservices.service_map.interchange.records import VenueRecord
 from cityservices.service_map.interchange.references import KnownKeys, check_dataset
@@ -37,13 +34,6 @@ Step = Callable[[str], None]
 
 def _no_step(_label: str) -> None:
     return None
-
-
-# Children before parents: the order rows are deleted in when a dataset is replaced.
-DELETE_ORDER: tuple[Any, ...] = (
-    VenueItem, BundleItem, Bundle, Guide, OpeningException, OpeningInterval, venue_departments,
-    Venue, ItemImplementation, Item, Poi, Department, Division,
-)  # fmt: skip
 
 
 def import_dataset(
@@ -67,8 +57,7 @@ def import_dataset(
         raise ImportFailed(issues)
     step("checked")
     if mode == "replace":
-        for table in DELETE_ORDER:
-            session.execute(delete(table))
+        repo.delete_everything(session)
         step("cleared")
     _write(session, dataset, step)
     session.flush()
@@ -79,15 +68,12 @@ def import_dataset(
 
 def known_keys(session: Session) -> KnownKeys:
     """The keys already stored, which imported rows may refer to."""
-    impls = session.execute(
-        select(Item.code, ItemImplementation.level).join(ItemImplementation, ItemImplementation.item_id == Item.id)
-    )
     return KnownKeys(
-        divisions=set(session.scalars(select(Division.code))),
-        departments=set(session.scalars(select(Department.code))),
-        items=set(session.scalars(select(Item.code))),
-        implementations={(code, level) for code, level in impls},
-        venue_levels=dict(session.execute(select(Venue.id, Venue.level)).all()),
+        divisions=repo.division_codes(session),
+        departments=repo.department_codes(session),
+        items=repo.item_codes(session),
+        implementations=set(repo.implementation_ids(session)),
+        venue_levels=repo.venue_levels(session),
     )
 
 
@@ -111,79 +97,66 @@ def _conflicts(dataset: Dataset, known: KnownKeys) -> list[ImportIssue]:
     return issues
 
 
-def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(model), rows)
-
-
 def _write(session: Session, d: Dataset, step: Step) -> None:
     boundaries = {b.code: b for b in d.boundaries}
-    _insert(session, Division, [
+    repo.insert_rows(session, Division, [
         {**r.model_dump(), "boundary": boundaries[r.code].geometry if r.code in boundaries else None,
          "boundary_source": boundaries[r.code].source if r.code in boundaries else None}
         for r in d.divisions
     ])  # fmt: skip
-    _insert(session, Department, [r.model_dump() for r in d.departments])
+    repo.insert_rows(session, Department, [r.model_dump() for r in d.departments])
     step("divisions")
     item_ids = _insert_items(session, d)
     impl_ids = _insert_implementations(session, d, item_ids)
     step("items")
     _write_venues(session, d.venues)
     step("venues")
-    _insert(session, VenueItem, [
+    repo.insert_rows(session, VenueItem, [
         {"venue_id": r.venue_id, "item_id": item_ids[r.item_code],
          "implementation_id": impl_ids[(r.item_code, r.level)], "window_number": r.window_number}
         for r in d.venue_items
     ])  # fmt: skip
     step("venue_items")
-    _insert(session, Guide, [
+    repo.insert_rows(session, Guide, [
         {**r.model_dump(exclude={"item_code"}), "item_id": item_ids[r.item_code]} for r in d.guides
     ])  # fmt: skip
     step("guides")
     _write_bundles(session, d, item_ids)
-    _insert(session, Poi, [r.model_dump() for r in d.pois])
+    repo.insert_rows(session, Poi, [r.model_dump() for r in d.pois])
     step("pois")
 
 
 def _insert_items(session: Session, d: Dataset) -> dict[str, int]:
     """Ids by item code: the stored ones (when rows of ``d`` refer to items) and those inserted now."""
     refers = d.implementations or d.venue_items or d.guides or d.bundles
-    ids = dict(session.execute(select(Item.code, Item.id)).all()) if refers else {}
+    ids = repo.item_ids_by_code(session) if refers else {}
     if d.items:
-        rows = [r.model_dump() for r in d.items]
-        stmt = insert(Item).returning(Item.code, Item.id, sort_by_parameter_order=True)
-        ids.update(session.execute(stmt, rows).all())
+        ids.update(repo.insert_items(session, [r.model_dump() for r in d.items]))
     return ids
 
 
 def _insert_implementations(session: Session, d: Dataset, item_ids: dict[str, int]) -> dict[tuple[str, str], int]:
     ids: dict[tuple[str, str], int] = {}
     if d.venue_items:  # the only rows that refer to stored implementations
-        existing = session.execute(
-            select(Item.code, ItemImplementation.level, ItemImplementation.id).join(
-                Item, Item.id == ItemImplementation.item_id
-            )
-        )
-        ids = {(code, level): impl_id for code, level, impl_id in existing}
+        ids = repo.implementation_ids(session)
     if d.implementations:
         rows = [{**r.model_dump(exclude={"item_code"}), "item_id": item_ids[r.item_code]} for r in d.implementations]
-        stmt = insert(ItemImplementation).returning(ItemImplementation.id, sort_by_parameter_order=True)
-        new_ids = session.scalars(stmt, rows).all()
+        new_ids = repo.insert_implementations(session, rows)
         ids.update({(r.item_code, r.level): i for r, i in zip(d.implementations, new_ids, strict=True)})
     return ids
 
 
 def _write_venues(session: Session, venues: list[VenueRecord]) -> None:
     nested = {"hours", "hours_exceptions", "departments"}
-    _insert(session, Venue, [r.model_dump(exclude=nested) for r in venues])
-    _insert(session, venue_departments, [
+    repo.insert_rows(session, Venue, [r.model_dump(exclude=nested) for r in venues])
+    repo.insert_rows(session, venue_departments, [
         {"venue_id": v.id, "department_code": code} for v in venues for code in v.departments
     ])  # fmt: skip
-    _insert(session, OpeningInterval, [
+    repo.insert_rows(session, OpeningInterval, [
         {"venue_id": v.id, "weekday": WEEKDAYS.index(day), "opens": _time(o), "closes": _time(c)}
         for v in venues for day, intervals in v.hours.items() for o, c in intervals
     ])  # fmt: skip
-    _insert(session, OpeningException, [
+    repo.insert_rows(session, OpeningException, [
         {"venue_id": v.id, "on_date": e.date, "intervals": [list(i) for i in e.intervals], "note": e.note}
         for v in venues for e in v.hours_exceptions
     ])  # fmt: skip
@@ -192,10 +165,8 @@ def _write_venues(session: Session, venues: list[VenueRecord]) -> None:
 def _write_bundles(session: Session, d: Dataset, item_ids: dict[str, int]) -> None:
     if not d.bundles:
         return
-    rows = [r.model_dump(exclude={"items"}) for r in d.bundles]
-    stmt = insert(Bundle).returning(Bundle.id, sort_by_parameter_order=True)
-    bundle_ids = session.scalars(stmt, rows).all()
-    _insert(session, BundleItem, [
+    bundle_ids = repo.insert_bundles(session, [r.model_dump(exclude={"items"}) for r in d.bundles])
+    repo.insert_rows(session, BundleItem, [
         {"bundle_id": bid, "position": ref.position, "item_id": item_ids[ref.item_code], "note": ref.note}
         for b, bid in zip(d.bundles, bundle_ids, strict=True) for ref in b.items
     ])  # fmt: skip
@@ -204,11 +175,6 @@ def _write_bundles(session: Session, d: Dataset, item_ids: dict[str, int]) -> No
 def _time(value: str) -> dt.time:
     hours, minutes = value.split(":")
     return dt.time(int(hours), int(minutes))
-
-
-def count_rows(session: Session) -> int:
-    """How many service-map rows are stored (used to check that a failed import changed nothing)."""
-    return sum(session.scalar(select(func.count()).select_from(t)) or 0 for t in DELETE_ORDER)
 
 
 # The labels ``import_dataset`` reports through ``step``, in order (for progress bars).

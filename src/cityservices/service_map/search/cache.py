@@ -14,18 +14,16 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cityservices.kit import events
 from cityservices.platform.metrics import observe_index_build
-from cityservices.service_map.catalogue.models import Bundle, BundleItem, Division, Guide, Item
 from cityservices.service_map.install import CHANGED
 from cityservices.service_map.search.engine import SearchIndex, build_search_index
+from cityservices.service_map.search.repository import Fingerprint, catalogue_fingerprint
 
 CHECK_SECONDS = 30.0
-Fingerprint = tuple[int, ...]
 
 
 @dataclass
@@ -37,17 +35,6 @@ class _Entry:
 
 _entries: weakref.WeakKeyDictionary[Engine, _Entry] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
-
-
-def catalogue_fingerprint(session: Session) -> Fingerprint:
-    """Counts, highest ids and total name length of the tables the index is built from."""
-    values: list[int] = []
-    for model, name in ((Item, Item.name), (Bundle, Bundle.name)):
-        row = session.execute(select(func.count(), func.max(model.id), func.sum(func.length(name)))).one()
-        values += [int(v or 0) for v in row]
-    for counted in (BundleItem.item_id, Guide.id, Division.code):
-        values.append(int(session.scalar(select(func.count(counted))) or 0))
-    return tuple(values)
 
 
 def get_search_index(engine: Engine, sessions: sessionmaker[Session]) -> SearchIndex:

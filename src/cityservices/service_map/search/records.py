@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cityservices.service_map.catalogue.models import Bundle, BundleItem, Department, Division, Guide, Item
+from cityservices.service_map.catalogue import repository as catalogue_repo
+from cityservices.service_map.catalogue.models import BundleItem, Guide
+from cityservices.service_map.search import repository as repo
 
 
 @dataclass(frozen=True)
@@ -94,13 +95,11 @@ def guide_summary(guide: Guide) -> GuideSummary:
 
 def read_catalogue(session: Session) -> Catalogue:
     """Items (with department name and current guide), bundles with ordered items, divisions."""
-    departments: dict[str, str] = {}
-    for code, name in session.execute(select(Department.code, Department.name)):
-        departments[code] = name
-    guides = {g.item_id: guide_summary(g) for g in session.scalars(select(Guide).where(Guide.is_current.is_(True)))}
+    departments = catalogue_repo.department_names(session)
+    guides = {item_id: guide_summary(g) for item_id, g in catalogue_repo.current_guides(session, None).items()}
     items: list[ItemRecord] = []
     codes: dict[int, str] = {}
-    for item in session.scalars(select(Item).order_by(Item.id)):
+    for item in repo.list_items(session):
         codes[item.id] = item.code
         items.append(
             ItemRecord(
@@ -115,7 +114,7 @@ def read_catalogue(session: Session) -> Catalogue:
             )
         )
     members: dict[int, list[BundleItem]] = {}
-    for row in session.scalars(select(BundleItem).order_by(BundleItem.bundle_id, BundleItem.position)):
+    for row in repo.list_bundle_members(session):
         members.setdefault(row.bundle_id, []).append(row)
     bundles = [
         BundleRecord(
@@ -125,9 +124,9 @@ def read_catalogue(session: Session) -> Catalogue:
             item_codes=tuple(codes[m.item_id] for m in members.get(b.id, []) if m.item_id in codes),
             notes=tuple(m.note for m in members.get(b.id, []) if m.item_id in codes),
         )
-        for b in session.scalars(select(Bundle).order_by(Bundle.id))
+        for b in repo.list_bundles(session)
     ]
-    divisions = [DivisionRecord(code=d.code, name=d.name, level=d.level) for d in session.scalars(select(Division))]
+    divisions = [DivisionRecord(code=d.code, name=d.name, level=d.level) for d in repo.list_divisions(session)]
     return Catalogue(items=items, bundles=bundles, divisions=divisions)
 
 

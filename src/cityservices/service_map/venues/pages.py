@@ -13,8 +13,9 @@ from cityservices.errors import NotFound
 from cityservices.kit.calendar import UnknownCalendarYear, now_in_china
 from cityservices.kit.geo import CoordinateError, parse_point
 from cityservices.platform.templating import templates
-from cityservices.service_map.catalogue import page_repository as repo
+from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.page_format import map_config
+from cityservices.service_map.venues import repository as venue_repo
 from cityservices.service_map.where.service import VenueHoursReport, describe_venue_hours
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +34,7 @@ def venue_page(
     item: Annotated[str, Query(max_length=64, description="the item that led here")] = "",
     origin: Annotated[str, Query(alias="from", max_length=60, description="route origin: lat,lng (WGS-84)")] = "",
 ) -> HTMLResponse:
-    venue = repo.get_venue_detail(session, venue_id)
+    venue = venue_repo.get_venue_detail(session, venue_id)
     if venue is None:
         raise NotFound(f"未找到服务场所: {venue_id}")
     now = now_in_china()
@@ -43,12 +44,12 @@ def venue_page(
         hours = describe_venue_hours(session, venue_id=venue.id, at=now, days=7)
     except UnknownCalendarYear as exc:
         hours_error = exc.detail
-    divisions = repo.divisions(session, [venue.division_code])
+    divisions = repo.division_rows(session, [venue.division_code])
     division = divisions.get(venue.division_code)
-    parent = repo.divisions(session, [division.parent_code]).get(division.parent_code or "") if division else None
+    parent = repo.division_rows(session, [division.parent_code]).get(division.parent_code or "") if division else None
     window_departments = [w.get("department_code") for w in venue.windows if isinstance(w, dict)]
     text = iq.strip()
-    rows, total = repo.list_venue_items(
+    rows, total = venue_repo.list_venue_items(
         session, venue.id, text=text, limit=ITEMS_PER_PAGE, offset=(page - 1) * ITEMS_PER_PAGE
     )
     context = {

@@ -21,11 +21,12 @@ from cityservices.kit.geo import Crs, from_wgs84
 from cityservices.kit.pagination import PageRequest, PageSlice, slice_in_memory
 from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import Venue
-from cityservices.service_map.catalogue.repository import VenueFilter
 from cityservices.service_map.catalogue.schemas import DepartmentRefRead, HoursExceptionRead, VenueRead
 from cityservices.service_map.catalogue.service import missing_venue_attributes
 from cityservices.service_map.interchange.dump import venue_record
 from cityservices.service_map.interchange.geojson import venue_feature
+from cityservices.service_map.venues import repository as venue_repo
+from cityservices.service_map.venues.repository import VenueFilter
 from cityservices.service_map.where.hours import WEEKDAY_KEYS, format_intervals, hours_of_venue, is_open_at, make_hours
 
 FILTER_DIVISION_LEVELS = frozenset({"district", "street", "town", "other"})
@@ -38,21 +39,21 @@ def check_district(session: Session, code: str | None, *, field: str = "district
     division = repo.division_rows(session, [code]).get(code)
     if division is None:
         raise RequestInvalid(field, f"未知的区划代码 {code!r}，应为区(市)或街道(镇)代码，如 370202")
-    if division[1] not in FILTER_DIVISION_LEVELS:
-        raise RequestInvalid(field, f"{code} 是{division[0]}，请给出区(市)或街道(镇)代码")
+    if division.level not in FILTER_DIVISION_LEVELS:
+        raise RequestInvalid(field, f"{code} 是{division.name}，请给出区(市)或街道(镇)代码")
 
 
 def venue_page(
     session: Session, f: VenueFilter, request: PageRequest, *, open_at: dt.datetime | None = None
 ) -> PageSlice[Venue]:
     """A page of venues matching ``f`` (and open at ``open_at``), by id; only their summary columns loaded."""
-    where = repo.venue_conditions(f)
+    where = venue_repo.venue_conditions(f)
     if open_at is None:
-        return repo.page_venues(session, where, request)
+        return venue_repo.page_venues(session, where, request)
     after = None if request.after is None else str(request.after[0])
     ids, first_after = _open_venue_ids(session, where, to_china_time(open_at), after=after)
     page = slice_in_memory(ids, request, lambda venue_id: (venue_id,), first_after=first_after)
-    return PageSlice(repo.venue_summaries_by_ids(session, page.rows), page.total, page.offset, page.next_key)
+    return PageSlice(venue_repo.venue_summaries_by_ids(session, page.rows), page.total, page.offset, page.next_key)
 
 
 def item_venue_page(
@@ -77,11 +78,11 @@ def _open_venue_ids(
 ) -> tuple[list[str], int | None]:
     """Ids of the matching venues open at ``at`` (by id), and the position of the first after ``after``."""
     calendar = _checked_calendar(session, at)
-    weekly = repo.weekly_intervals(session, where)
-    exceptions = repo.exceptions_on(session, where, at.date())
+    weekly = venue_repo.weekly_intervals(session, where)
+    exceptions = venue_repo.exceptions_on(session, where, at.date())
     ids: list[str] = []
     first_after: int | None = None
-    for venue_id, status, is_after in repo.venue_keys(session, where, after=after):
+    for venue_id, status, is_after in venue_repo.venue_keys(session, where, after=after):
         hours = make_hours(weekly[venue_id], exceptions.get(venue_id), status=status)
         if is_open_at(hours, at, calendar):
             if is_after and first_after is None:
@@ -92,7 +93,7 @@ def _open_venue_ids(
 
 def venue_collection(session: Session, f: VenueFilter, *, open_at: dt.datetime | None = None) -> dict[str, Any]:
     """Every venue matching ``f`` (and open at ``open_at``) as a GeoJSON FeatureCollection (WGS-84)."""
-    venues: Sequence[Venue] = repo.all_venues(session, repo.venue_conditions(f))
+    venues: Sequence[Venue] = venue_repo.all_venues(session, venue_repo.venue_conditions(f))
     if open_at is not None:
         at = to_china_time(open_at)
         calendar = _checked_calendar(session, at)
@@ -102,7 +103,7 @@ def venue_collection(session: Session, f: VenueFilter, *, open_at: dt.datetime |
 
 def venue_detail(session: Session, venue_id: str, *, crs: Crs) -> VenueRead:
     """One venue with every attribute, its hours and departments, coordinates in ``crs``."""
-    venue = repo.get_venue_detail(session, venue_id)
+    venue = venue_repo.get_venue_detail(session, venue_id)
     if venue is None:
         raise NotFound(f"未知的场所: {venue_id}")
     division = repo.division_rows(session, [venue.division_code]).get(venue.division_code)
@@ -111,7 +112,7 @@ def venue_detail(session: Session, venue_id: str, *, crs: Crs) -> VenueRead:
     return VenueRead(
         **{name: getattr(venue, name) for name in _PLAIN_ATTRIBUTES},
         crs=crs,
-        division_name=division[0] if division else None,
+        division_name=division.name if division else None,
         lat=round(lat, 7),
         lng=round(lng, 7),
         hours={key: format_intervals(hours.weekly[i]) for i, key in enumerate(WEEKDAY_KEYS)},
@@ -120,7 +121,7 @@ def venue_detail(session: Session, venue_id: str, *, crs: Crs) -> VenueRead:
             for e in venue.exceptions
         ],
         departments=[DepartmentRefRead(code=d.code, name=d.name, category=d.category) for d in venue.departments],
-        item_count=repo.count_items_at(session, venue_id),
+        item_count=venue_repo.count_items_per_venue(session, [venue_id]).get(venue_id, 0),
         missing_attributes=missing_venue_attributes(venue),
     )
 

@@ -19,11 +19,11 @@ from shapely import set_precision
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import transform
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cityservices.kit.geo import Crs, from_wgs84
 from cityservices.service_map.catalogue.models import Division
+from cityservices.service_map.where import repository as repo
 
 ATTRIBUTION = "行政区划边界 © OpenStreetMap contributors (ODbL)"
 TOLERANCE_DEG = {"city": 0.002, "district": 0.002}
@@ -151,8 +151,7 @@ def _rounded(value: Any) -> Any:
 
 def boundary_fingerprint(session: Session) -> Fingerprint:
     """How many divisions there are and the highest code: changes when divisions are imported."""
-    count, top = session.execute(select(func.count(), func.max(Division.code))).one()
-    return int(count or 0), str(top or "")
+    return repo.division_count_and_highest_code(session)
 
 
 class BaseMapCache:
@@ -174,7 +173,7 @@ class BaseMapCache:
         with self._lock:
             fingerprint = boundary_fingerprint(session)
             if self._value is None or self._value.fingerprint != fingerprint:
-                rows = session.scalars(select(Division).order_by(Division.code)).all()
+                rows = repo.list_divisions_with_boundaries(session)
                 shapes = simplify_boundaries(rows)
                 self._value = BaseMap(shapes, fingerprint, division_places(rows, shapes))
             self._checked_at = now

@@ -15,7 +15,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from cityservices.errors import NotFound
-from cityservices.service_map.catalogue import page_repository as repo
+from cityservices.service_map.where import repository as repo
 from cityservices.service_map.where.basemap import BaseMap, DivisionPlace
 
 PlaceKind = Literal["venue", "poi", "street", "district"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cityservices.service_map.catalogue.models import (
@@ -20,6 +20,13 @@ from cityservices.service_map.catalogue.models import (
     Venue,
     VenueItem,
 )
+
+
+class NamedPoint(NamedTuple):
+    name: str
+    address: str
+    lat: float
+    lng: float
 
 
 def fetch_venue_rows(session: Session) -> Sequence[Any]:
@@ -101,3 +108,26 @@ def list_pois_in_box(
     if categories:
         stmt = stmt.where(Poi.category.in_(categories))
     return session.scalars(stmt).all()
+
+
+def list_venue_points(session: Session) -> list[NamedPoint]:
+    """Every venue's name, address and point, by id (to locate a place named like a venue)."""
+    rows = session.execute(select(Venue.name, Venue.address, Venue.lat, Venue.lng).order_by(Venue.id)).all()
+    return [NamedPoint(*r) for r in rows]
+
+
+def list_poi_points(session: Session) -> list[NamedPoint]:
+    """Every POI's name, address and point, by id (to locate a place named like a POI)."""
+    rows = session.execute(select(Poi.name, Poi.address, Poi.lat, Poi.lng).order_by(Poi.id)).all()
+    return [NamedPoint(*r) for r in rows]
+
+
+def division_count_and_highest_code(session: Session) -> tuple[int, str]:
+    """How many divisions there are and the highest code (the base map's fingerprint)."""
+    count, top = session.execute(select(func.count(), func.max(Division.code))).one()
+    return int(count or 0), str(top or "")
+
+
+def list_divisions_with_boundaries(session: Session) -> Sequence[Division]:
+    """Every division with its boundary, by code."""
+    return session.scalars(select(Division).order_by(Division.code)).all()
