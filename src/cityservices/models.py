@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cityservices.auth import models as auth_models
 from cityservices.db import Base
-from cityservices.kit import audit as audit_models
+from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
 from cityservices.service_map.catalogue import models as service_map_models
 from cityservices.service_map.editing import models as editing_models

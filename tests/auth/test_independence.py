@@ -37,7 +37,7 @@ def test_the_check_sees_a_domain_import(tmp_path: Path) -> None:
 
 
 def test_the_service_maps_scope_kinds_are_the_ones_its_filters_read() -> None:
-    from cityservices.service_map.scopes import DEPARTMENT, DISTRICT
+    from cityservices.service_map.scopes.service import DEPARTMENT, DISTRICT
 
     declared = load_domains(["auth", "service_map"]).scopes
     assert set(declared) == {DISTRICT, DEPARTMENT}

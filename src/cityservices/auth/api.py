@@ -31,7 +31,7 @@ from cityservices.auth.service import (
 )
 from cityservices.auth.web import set_session_cookie, staff_read
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
-from cityservices.kit.audit import list_audit
+from cityservices.kit.audit.repository import list_audit
 from cityservices.platform.security import SESSION_COOKIE, csrf_token, make_csrf_token
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])

@@ -23,7 +23,7 @@ from cityservices.auth.service import (
 from cityservices.auth.web import render_staff_page, safe_next, see_other, set_session_cookie
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
 from cityservices.errors import AppError
-from cityservices.kit.audit import list_audit
+from cityservices.kit.audit.repository import list_audit
 from cityservices.kit.masking import mask_phone
 from cityservices.platform.domains import ScopeKind
 from cityservices.platform.security import SESSION_COOKIE

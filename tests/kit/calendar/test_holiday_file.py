@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.kit.calendar import UnknownCalendarYear
 from cityservices.kit.calendar.holiday_file import HolidayScheduleInvalid, parse_schedule, read_schedule_file
-from cityservices.kit.calendar.store import list_schedules, load_calendar, store_schedule
+from cityservices.kit.calendar.repository import list_schedules, load_calendar, store_schedule
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMO_FILE = ROOT / "data" / "holidays" / "2027-demo-unofficial.json"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cityservices.deps import CurrentRuntime, DbSession
 from cityservices.errors import NotFound
 from cityservices.kit.calendar import UnknownCalendarYear, now_in_china
-from cityservices.kit.calendar.store import load_calendar
+from cityservices.kit.calendar.repository import load_calendar
 from cityservices.platform.templating import templates
 from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import Guide

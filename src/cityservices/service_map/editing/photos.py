@@ -17,7 +17,7 @@ from cityservices.errors import NotFound, RuleViolation
 from cityservices.kit.audit import Actor
 from cityservices.service_map.editing.records import read_record, snapshot
 from cityservices.service_map.editing.service import SaveResult, save_record
-from cityservices.service_map.scopes import require_can_edit
+from cityservices.service_map.scopes.service import require_can_edit
 
 MAX_PIXELS = 40_000_000
 THUMBNAIL_SIZE = (320, 320)

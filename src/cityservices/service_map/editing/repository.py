@@ -24,7 +24,7 @@ from cityservices.service_map.catalogue.models import (
 )
 from cityservices.service_map.editing.models import RecordVersion
 from cityservices.service_map.interchange.references import KnownKeys
-from cityservices.service_map.scopes import record_filter
+from cityservices.service_map.scopes.repository import record_filter
 
 # ----- reading ------------------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from cityservices.service_map.editing.diff import Change, changed_fields, descri
 from cityservices.service_map.editing.models import RecordVersion
 from cityservices.service_map.editing.records import read_record, record_kind, snapshot, write_record
 from cityservices.service_map.install import CHANGED
-from cityservices.service_map.scopes import require_can_edit
+from cityservices.service_map.scopes.service import require_can_edit
 
 log = logging.getLogger(__name__)
 BASELINE_ACTOR = "导入数据"

@@ -25,7 +25,7 @@ from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import Feedback, Item, Venue
 from cityservices.service_map.feedback import repository as feedback_repo
 from cityservices.service_map.feedback.schemas import FeedbackCreate
-from cityservices.service_map.scopes import feedback_filter, item_filter
+from cityservices.service_map.scopes.repository import feedback_filter, item_filter
 
 log = logging.getLogger(__name__)
 STATUSES = ("open", "resolved")

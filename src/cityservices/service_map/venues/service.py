@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.errors import NotFound, RequestInvalid
 from cityservices.kit.calendar import WorkCalendar, to_china_time
-from cityservices.kit.calendar.store import load_calendar
+from cityservices.kit.calendar.repository import load_calendar
 from cityservices.kit.geo import Crs, from_wgs84
 from cityservices.kit.pagination import PageRequest, PageSlice, slice_in_memory
 from cityservices.service_map.catalogue import repository as repo

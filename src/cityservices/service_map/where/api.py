@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from cityservices.deps import DbSession
 from cityservices.errors import RequestInvalid, error_responses
 from cityservices.kit.calendar import now_in_china, to_china_time
-from cityservices.kit.calendar.store import load_calendar
+from cityservices.kit.calendar.repository import load_calendar
 from cityservices.kit.geo import Crs, check_point, from_wgs84, to_wgs84
 from cityservices.kit.text import PRINTABLE
 from cityservices.platform.http_cache import cacheable

@@ -22,7 +22,7 @@ from cityservices.db import session_scope
 from cityservices.errors import RequestInvalid
 from cityservices.kit.calendar import now_in_china, to_china_time
 from cityservices.kit.calendar.holiday_file import read_schedule_file
-from cityservices.kit.calendar.store import store_schedule
+from cityservices.kit.calendar.repository import store_schedule
 from cityservices.kit.geo import CoordinateError, Crs, parse_crs, parse_point, to_wgs84
 from cityservices.platform.migrate import upgrade_to_head
 from cityservices.platform.runtime import Runtime, make_runtime, relayed_events

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.errors import NotFound
 from cityservices.kit.calendar import UnknownCalendarYear, WorkCalendar, to_china_time
-from cityservices.kit.calendar.store import load_calendar
+from cityservices.kit.calendar.repository import load_calendar
 from cityservices.service_map.catalogue.models import Venue
 from cityservices.service_map.routing.graph import RoadGraph, RouteMode
 from cityservices.service_map.routing.service import Route, plan_route

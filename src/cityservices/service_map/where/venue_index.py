@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.errors import NotFound, RuleViolation
 from cityservices.kit.calendar import WorkCalendar
-from cityservices.kit.calendar.store import load_calendar
+from cityservices.kit.calendar.repository import load_calendar
 from cityservices.kit.geo import FloatArray, chord_to_metres, unit_vectors
 from cityservices.platform.indexes import RebuiltOnChange
 from cityservices.service_map.install import CHANGED
