@@ -8,7 +8,7 @@
   ``web`` (the staff pages' shell).
 - SQL (``select(`` / ``insert(`` / ``update(`` / ``delete(`` and ``session.execute`` / ``scalar(s)``) is written
   only in ``repository`` modules.
-- ``.commit(`` only in the request and command-line session scopes.
+- ``.commit(`` only in ``db.session_scope``, the one transaction scope of requests and commands.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ PUBLIC_OF = {"auth": ("scopes", "models", "web")}  # who acts, what they may do,
 ROOT_MAY_IMPORT_DOMAINS = ("models", "deps")
 SQL_CALLS = frozenset({"select", "insert", "update", "delete"})
 SESSION_QUERIES = frozenset({"execute", "scalar", "scalars"})
-COMMIT_SCOPES = ("db.py", "deps.py")  # session_scope() and the request's session dependency
+COMMIT_SCOPES = ("db.py",)  # session_scope(), which commands and the request's session dependency use
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.auth.scopes import require_admin, require_editor
 from cityservices.auth.service import SignedIn, resolve_session
+from cityservices.db import session_scope
 from cityservices.errors import Forbidden, RequestInvalid, Unauthenticated
 from cityservices.kit.pagination import (
     DEFAULT_LIMIT,
@@ -30,16 +31,9 @@ def get_runtime(request: Request) -> Runtime:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: commit on success, roll back on error."""
-    session = get_runtime(request).sessions()
-    try:
+    """One transaction per request: commit on success, roll back on error (``db.session_scope``)."""
+    with session_scope(get_runtime(request).sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 # scope="function": the transaction commits before the response is sent, so an acknowledged write is stored.

@@ -1,0 +1,1 @@
+"""Accounts, roles, sessions, passwords and scopes: the staff identity every domain relies on."""

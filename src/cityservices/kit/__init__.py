@@ -1,0 +1,1 @@
+"""Reusable parts with no domain knowledge: text, geo, calendar, events, masking, audit, pagination, rate limits."""

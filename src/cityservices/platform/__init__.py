@@ -1,0 +1,1 @@
+"""Serving concerns shared by every domain: runtime, lifecycle, security, caching, indexes, metrics. Knows no domain."""

@@ -1,0 +1,1 @@
+"""Staff editing of service-map records: versions, restore, photos, the data dashboard."""

@@ -6,28 +6,17 @@ all inside the account's scopes."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
+from cityservices.service_map.editing.schemas import DashboardRead
 from cityservices.service_map.feedback import service as feedback_service
-from cityservices.service_map.feedback.service import Satisfaction
 
 
-@dataclass(frozen=True)
-class Dashboard:
-    open_feedback: int
-    stale_days: int
-    venues: list[Satisfaction]  # worst first
-    items: list[Satisfaction]
-    stale_guides: list[dict[str, Any]]  # never verified first, then the oldest
-
-
-def build_dashboard(session: Session, *, account: StaffAccount, stale_days: int, today: dt.date) -> Dashboard:
+def build_dashboard(session: Session, *, account: StaffAccount, stale_days: int, today: dt.date) -> DashboardRead:
     _, open_count = feedback_service.list_feedback(session, account=account, status="open", limit=1, offset=0)
-    return Dashboard(
+    return DashboardRead(
         open_feedback=open_count,
         stale_days=stale_days,
         venues=feedback_service.satisfaction(session, account=account, by="venue"),

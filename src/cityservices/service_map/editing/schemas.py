@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cityservices.service_map.feedback.schemas import SatisfactionRead, StaleGuideRead
+
 
 class RecordKind(StrEnum):
     """The path segment of a kind of record (plural) → its kind (singular)."""
@@ -80,27 +82,9 @@ class VersionDetail(VersionRead):
     changes: list[ChangeRead]
 
 
-class SatisfactionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    key: str
-    name: str
-    ratings: int
-    average: float | None
-    error_reports: int
-    open_count: int
-
-
-class StaleGuideRead(BaseModel):
-    item_code: str
-    item_name: str
-    department_code: str
-    version: int
-    last_verified: dt.date | None
-    days: int | None
-
-
 class DashboardRead(BaseModel):
+    """The staff dashboard (数据看板): the API's answer and the page's data."""
+
     open_feedback: int
     stale_days: int
     venues: list[SatisfactionRead]

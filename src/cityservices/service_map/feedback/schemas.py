@@ -129,3 +129,23 @@ class ContactRead(BaseModel):
 
 class ResolveRequest(BaseModel):
     note: str = Field(min_length=1, max_length=2000)
+
+
+class SatisfactionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    key: str
+    name: str
+    ratings: int
+    average: float | None
+    error_reports: int
+    open_count: int
+
+
+class StaleGuideRead(BaseModel):
+    item_code: str
+    item_name: str
+    department_code: str
+    version: int
+    last_verified: dt.date | None
+    days: int | None

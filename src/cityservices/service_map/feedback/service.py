@@ -24,7 +24,7 @@ from cityservices.kit.masking import mask_name, mask_phone, mask_text
 from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import Feedback, Item, Venue
 from cityservices.service_map.feedback import repository as feedback_repo
-from cityservices.service_map.feedback.schemas import FeedbackCreate
+from cityservices.service_map.feedback.schemas import FeedbackCreate, SatisfactionRead, StaleGuideRead
 from cityservices.service_map.scopes.repository import feedback_filter, item_filter
 
 log = logging.getLogger(__name__)
@@ -154,32 +154,29 @@ def resolve_feedback(
     return feedback_row(row)
 
 
-@dataclass(frozen=True)
-class Satisfaction:
-    key: str
-    name: str
-    ratings: int
-    average: float | None
-    error_reports: int
-    open_count: int
-
-
-def satisfaction(session: Session, *, account: StaffAccount, by: str) -> list[Satisfaction]:
+def satisfaction(session: Session, *, account: StaffAccount, by: str) -> list[SatisfactionRead]:
     """Ratings (好差评, 1-5) and error reports per venue or per item, in the account's scope; worst first."""
     found = feedback_repo.satisfaction_rows(session, scope=feedback_filter(account), by=by)
     rows = [
-        Satisfaction(k, n, int(c), round(float(a), 2) if a is not None else None, int(e or 0), int(o or 0))
+        SatisfactionRead(
+            key=k,
+            name=n,
+            ratings=int(c),
+            average=round(float(a), 2) if a is not None else None,
+            error_reports=int(e or 0),
+            open_count=int(o or 0),
+        )
         for k, n, c, a, e, o in found
     ]
     return sorted(rows, key=lambda r: (r.average if r.average is not None else 6.0, -r.error_reports))
 
 
-def stale_guides(session: Session, *, account: StaffAccount, days: int, today: dt.date) -> list[dict[str, Any]]:
+def stale_guides(session: Session, *, account: StaffAccount, days: int, today: dt.date) -> list[StaleGuideRead]:
     """Current guides not verified for ``days`` days (or never), in the account's department / district."""
     cutoff = today - dt.timedelta(days=days)
     rows = feedback_repo.stale_guide_rows(session, cutoff=cutoff, within=item_filter(account))
     return [
-        {"item_code": code, "item_name": name, "department_code": dept, "version": version,
-         "last_verified": verified, "days": (today - verified).days if verified else None}
+        StaleGuideRead(item_code=code, item_name=name, department_code=dept, version=version,
+                       last_verified=verified, days=(today - verified).days if verified else None)
         for code, name, dept, version, verified in rows
     ]  # fmt: skip

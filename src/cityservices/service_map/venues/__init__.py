@@ -1,0 +1,1 @@
+"""Service venues: filtered lists (open at a moment included), one venue, GeoJSON, the venue page."""
