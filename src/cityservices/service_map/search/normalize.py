@@ -1,24 +1,22 @@
 """Stage 1: normalise a query as typed on a phone, and refuse input that is not a query.
 
 Full-width → half-width (NFKC), traditional → simplified (zhconv), lower case, punctuation, symbols and
-emoji → spaces. Validation happens on the raw text first (length, control characters) so that a
+emoji → spaces (``kit.text.normalize_text``, shared with the other domains' searches). Validation happens on
+the raw text first (length, control characters) so that a
 10,000-character paste or binary junk is refused before any work is done.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from functools import lru_cache
-
-import zhconv
 
 from cityservices.errors import RequestInvalid
+from cityservices.kit.text import is_han, normalize_text
 
 MAX_RAW_CHARS = 1000
 MAX_QUERY_CHARS = 200
 ALLOWED_CONTROLS = frozenset("\t\n\r")
-_SPACES = re.compile(r"\s+")
+__all__ = ["MAX_QUERY_CHARS", "MAX_RAW_CHARS", "InvalidQuery", "clean_query", "is_han", "normalize_text"]
 
 
 class InvalidQuery(RequestInvalid):
@@ -27,25 +25,6 @@ class InvalidQuery(RequestInvalid):
 
     def __init__(self, message: str) -> None:
         super().__init__("q", message)
-
-
-def is_han(char: str) -> bool:
-    """A CJK unified ideograph (the basic block and extension A)."""
-    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
-
-
-def _keep(char: str) -> bool:
-    """Letters (Han, Latin, …) and digits survive normalisation; everything else becomes a space."""
-    return char.isalnum() and unicodedata.category(char)[0] in "LN"
-
-
-@lru_cache(maxsize=4096)
-def normalize_text(raw: str) -> str:
-    """Width, script and case folding; punctuation, symbols and emoji become single spaces."""
-    text = unicodedata.normalize("NFKC", raw)
-    text = zhconv.convert(text, "zh-cn")
-    text = "".join(ch if _keep(ch) else " " for ch in text.lower())
-    return _SPACES.sub(" ", text).strip()
 
 
 def clean_query(raw: str) -> str:

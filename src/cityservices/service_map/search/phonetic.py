@@ -11,13 +11,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
-
-from cityservices.service_map.search.normalize import is_han
+from cityservices.kit.text import fuzzy, is_han, syllables
 
 LATIN_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")
-FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
-FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 UNMATCHED_COST = 3.0
 # Sentence particles typed in pinyin (了, 吗, 呢, 的 …): dropped, like their characters would be.
 PARTICLES = frozenset({"le", "ma", "ne", "de", "la", "ba", "a", "ya", "o", "wo", "ni", "zenme", "zenmeban", "qingwen"})
@@ -31,34 +27,6 @@ class Rewrite:
     original: str
     replacement: str
     reason: str  # "pinyin" | "initials" | "homophone"
-
-
-def fuzzy(syllable: str) -> str:
-    for long, short in FUZZY_INITIALS:
-        if syllable.startswith(long):
-            syllable = short + syllable[len(long) :]
-            break
-    if syllable.startswith("n"):
-        syllable = "l" + syllable[1:]
-    for long, short in FUZZY_FINALS:
-        if syllable.endswith(long):
-            return syllable[: -len(long)] + short
-    return syllable
-
-
-def syllables(text: str) -> list[str]:
-    """One toneless syllable per character (a non-Han character stands for itself)."""
-    out: list[str] = []
-    run = ""
-    for char in text + " ":
-        if is_han(char):
-            run += char
-            continue
-        if run:
-            out += lazy_pinyin(run, style=Style.NORMAL)
-            run = ""
-        out.append(char)
-    return out[:-1]
 
 
 class PinyinVocabulary:
