@@ -150,7 +150,12 @@ def parse_drug_code(code: str) -> DrugCode:
         raise CodeError(code, "kind", "药品类别", f"首位应为 X(西药) 或 Z(中成药)，实为“{code[0]}”")
     expected = DRUG_X_LENGTH if code[0] == "X" else DRUG_Z_LENGTH
     if len(code) != expected:
-        raise CodeError(code, "length", "长度", f"{'西药' if code[0] == 'X' else '中成药'}代码应为 {expected} 位，实为 {len(code)} 位")
+        raise CodeError(
+            code,
+            "length",
+            "长度",
+            f"{'西药' if code[0] == 'X' else '中成药'}代码应为 {expected} 位，实为 {len(code)} 位",
+        )
     parts = _split(code, DRUG_X_SEGMENTS if code[0] == "X" else DRUG_Z_SEGMENTS)
     return DrugCode(
         code=code,

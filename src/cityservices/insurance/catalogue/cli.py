@@ -1,0 +1,89 @@
+"""Commands ``cityservices insurance catalogue load`` and ``… search`` (registered by ``insurance.install``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cityservices.config import Settings, get_settings
+from cityservices.db import refresh_planner_statistics, session_scope
+from cityservices.insurance.catalogue.service import (
+    CATALOGUE_DIR,
+    build_search_index,
+    catalogue_stats,
+    load_catalogue,
+    search_catalogue,
+)
+from cityservices.platform.migrate import upgrade_to_head
+from cityservices.platform.runtime import make_runtime, relayed_events
+
+console = Console(stderr=True)
+catalogue_app = typer.Typer(help="医保目录: 药品、中药饮片、支付规则、耗材", no_args_is_help=True)
+
+
+def register(insurance: typer.Typer) -> None:
+    insurance.add_typer(catalogue_app, name="catalogue")
+
+
+def load_into(settings: Settings, folder: Path, *, if_empty: bool = False) -> dict[str, int] | None:
+    """Validate every file of ``folder`` and replace the catalogue with it, showing progress."""
+    rt = make_runtime(settings)
+    upgrade_to_head(rt.engine)
+    if if_empty:
+        with session_scope(rt.sessions) as session:
+            if catalogue_stats(session)["drugs"] > 0:
+                console.print("数据库已有医保目录，跳过载入。")
+                return None
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=False) as progress:
+        task = progress.add_task(f"读取并校验 {folder}", total=7)
+
+        def step(label: str, rows: int) -> None:
+            progress.update(task, advance=1, description=f"{label}: {rows} 行")
+
+        with relayed_events(rt.settings), session_scope(rt.sessions) as session:
+            counts = load_catalogue(session, folder, step)
+        progress.update(task, advance=1, description="更新查询统计")
+        refresh_planner_statistics(rt.engine)
+        progress.update(task, completed=7, description="完成")
+    return counts
+
+
+@catalogue_app.command("load")
+def load(
+    folder: Annotated[Path, typer.Argument(help="目录文件夹 (默认随附的 2024 年国家药品目录)")] = CATALOGUE_DIR,
+) -> None:
+    """载入国家医保药品目录 (药品、中药饮片、支付规则及产品代码、可选的耗材)。先校验每一行；有错误则不写入任何数据。"""
+    counts = load_into(get_settings(), folder)
+    console.print("已载入: " + json.dumps(counts, ensure_ascii=False))
+
+
+@catalogue_app.command("search")
+def search(
+    query: Annotated[str, typer.Argument(help="药名、商品名、拼音或俗称")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="结果数")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """查询医保药品目录。"""
+    rt = make_runtime(get_settings())
+    upgrade_to_head(rt.engine)
+    with session_scope(rt.sessions) as session:
+        index = build_search_index(session)
+    answer = search_catalogue(index, query, limit=limit)
+    if as_json:
+        sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
+        return
+    out = Console()
+    for note in answer.understood.notes:
+        out.print(f"[dim]{note}[/dim]")
+    for hit in answer.results:
+        entry = hit.entry
+        out.print(
+            f"{entry.insurance_class or '饮片'}  {entry.name}  {entry.dosage_form}  [dim]{entry.key} {hit.reason}[/dim]"
+        )

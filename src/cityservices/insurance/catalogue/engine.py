@@ -1,0 +1,266 @@
+"""The catalogue search engine: an in-memory index over the drugs and herbal pieces, built once per process.
+
+A query is normalised (``kit.text``), then understood: typed pinyin or initials, a colloquial group (降压药 →
+classes), a brand (拜新同 → 硝苯地平), a dosage-form word (片 → 口服常释剂型). Candidates come from character
+bigrams and fuzzy-pinyin syllable bigrams of the names, and are scored by exact / prefix / contained match,
+same fuzzy pinyin (homophone typos) and a character similarity (other typos). docs/insurance-catalogue.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from cityservices.insurance.catalogue.lexicon import Lexicon, lexicon
+from cityservices.kit.text import fuzzy, is_han, normalize_text, syllables
+
+_PAREN = re.compile(r"[(（][^)）]*[)）]")
+_AFFIXES = ("注射用", "注射液", "口服溶液", "缓释片", "肠溶片", "分散片", "胶囊", "颗粒", "片", "注射剂")
+FILLERS = (
+    "治疗",
+    "治",
+    "用的",
+    "吃的",
+    "的药",
+    "什么药",
+    "吃什么",
+    "用什么",
+    "药物",
+    "类药",
+    "药",
+    "的",
+    "有没有",
+    "请问",
+)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One searchable entry (a catalogue drug row or a herbal piece)."""
+
+    key: str
+    kind: str  # "drug" | "herbal"
+    name: str
+    form: str
+    category_code: str
+    insurance_class: str
+    order: int
+    norm: str = ""
+    core: str = ""
+    syl: tuple[str, ...] = ()
+    pinyin: str = ""
+    initials: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: Doc
+    score: float
+    reason: str  # "name" | "pinyin" | "initials" | "brand" | "group" | "homophone" | "typo"
+
+
+@dataclass
+class Understanding:
+    text: str
+    rest: str = ""
+    brand: str | None = None
+    generic: str | None = None
+    forms: tuple[str, ...] = ()
+    form_word: str = ""
+    group: str | None = None
+    classes: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+
+def compact(text: str) -> str:
+    return normalize_text(text).replace(" ", "")
+
+
+def core_name(norm: str) -> str:
+    """The name without parentheses and common form affixes (注射用艾普拉唑钠 → 艾普拉唑钠)."""
+    core = _PAREN.sub("", norm)
+    for affix in _AFFIXES:
+        if core.startswith(affix) and len(core) > len(affix) + 1:
+            core = core[len(affix) :]
+        if core.endswith(affix) and len(core) > len(affix) + 1:
+            core = core[: -len(affix)]
+    return core
+
+
+def fuzzy_syllables(text: str) -> tuple[str, ...]:
+    return tuple(fuzzy(s) for s in syllables(text) if len(s) > 1 or s.isalnum())
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def _contains(seq: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return n > 0 and any(seq[i : i + n] == part for i in range(len(seq) - n + 1))
+
+
+class CatalogueIndex:
+    def __init__(self, docs: Iterable[Doc], words: Lexicon | None = None) -> None:
+        self.words = words or lexicon()
+        self.docs: list[Doc] = []
+        self.by_bigram: dict[str, list[int]] = defaultdict(list)
+        self.by_char: dict[str, list[int]] = defaultdict(list)
+        self.by_syllables: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for doc in docs:
+            norm = compact(doc.name)
+            syl = fuzzy_syllables(norm)
+            parts = [s for s in syllables(norm) if s.isalnum()]
+            full = doc.pinyin or "".join(parts)
+            initials = doc.initials or "".join(p[0] for p in parts)
+            built = Doc(
+                **{
+                    **doc.__dict__,
+                    "norm": norm,
+                    "core": core_name(norm),
+                    "syl": syl,
+                    "pinyin": full,
+                    "initials": initials,
+                }
+            )
+            at = len(self.docs)
+            self.docs.append(built)
+            for gram in _bigrams(norm):
+                self.by_bigram[gram].append(at)
+            for char in set(norm):
+                self.by_char[char].append(at)
+            for pair in {syl[i : i + 2] for i in range(len(syl) - 1)}:
+                self.by_syllables[(pair[0], pair[1])].append(at)
+        self.vocabulary = self._latin_vocabulary()
+
+    def _latin_vocabulary(self) -> dict[str, str]:
+        """Pinyin and initials of the brands and colloquial groups (jiangyayao, jyy → 降压药)."""
+        out: dict[str, str] = {}
+        for term in [*self.words.groups, *self.words.brands]:
+            parts = [s for s in syllables(term) if s.isalpha()]
+            out.setdefault("".join(parts), term)
+            if len(parts) >= 3:
+                out.setdefault("".join(p[0] for p in parts), term)
+        return out
+
+    # understanding -------------------------------------------------------------------------------------------
+    def understand(self, raw: str) -> Understanding:
+        text = compact(raw)
+        found = Understanding(text=text, rest=text)
+        if text.isascii() and text in self.vocabulary:
+            text = found.rest = self.vocabulary[text]
+            found.notes.append(f"拼音“{found.text}”→“{text}”")
+        for brand in sorted(self.words.brands, key=len, reverse=True):
+            if brand in text and brand != self.words.brands[brand]:
+                found.brand, found.generic = brand, self.words.brands[brand]
+                text = found.rest = text.replace(brand, found.generic)
+                found.notes.append(f"商品名“{brand}”的通用名是“{found.generic}”")
+                break
+        stripped = text
+        for filler in FILLERS:
+            if stripped.endswith(filler) and len(stripped) > len(filler) + 1:
+                stripped = stripped[: -len(filler)]
+        for filler in ("治疗", "治"):
+            if stripped.startswith(filler) and len(stripped) > len(filler) + 1:
+                stripped = stripped[len(filler) :]
+        for phrase in sorted(self.words.groups, key=len, reverse=True):
+            if phrase in (text, stripped) or (phrase == stripped + "药"):
+                found.group, found.classes = phrase, self.words.groups[phrase]
+                found.rest = ""
+                return found
+        for word in sorted(self.words.forms, key=len, reverse=True):
+            if text.endswith(word) and len(text) - len(word) >= 2:
+                found.form_word, found.forms, found.rest = word, self.words.forms[word], text[: -len(word)]
+                break
+        return found
+
+    # retrieval -------------------------------------------------------------------------------------------------
+    def search(self, raw: str, limit: int = 10) -> tuple[Understanding, list[Hit]]:
+        found = self.understand(raw)
+        if not found.text:
+            return found, []
+        if found.classes:
+            return found, self._group(found)[:limit]
+        hits = self._latin(found.rest) if found.rest.isascii() else self._names(found)
+        hits.sort(key=lambda h: (-h.score, h.doc.insurance_class != "甲", h.doc.order))
+        return found, hits[:limit]
+
+    def _group(self, found: Understanding) -> list[Hit]:
+        hits = []
+        stem = found.group.removesuffix("药") if found.group else ""
+        for doc in self.docs:
+            in_class = doc.kind == "drug" and doc.category_code.startswith(found.classes)
+            named = len(stem) >= 2 and stem in doc.norm
+            if in_class or named:
+                hits.append(Hit(doc, 62.0 if named else 60.0, "group"))
+        hits.sort(key=lambda h: (-h.score, h.doc.insurance_class != "甲", h.doc.order))
+        return hits
+
+    def _latin(self, query: str) -> list[Hit]:
+        hits = []
+        for doc in self.docs:
+            if doc.pinyin == query:
+                hits.append(Hit(doc, 100.0, "pinyin"))
+            elif doc.initials == query and len(query) >= 2:
+                hits.append(Hit(doc, 92.0, "initials"))
+            elif doc.pinyin.startswith(query) and len(query) >= 3:
+                hits.append(Hit(doc, 80.0 - 0.2 * (len(doc.pinyin) - len(query)), "pinyin"))
+            elif doc.initials.startswith(query) and len(query) >= 2:
+                hits.append(Hit(doc, 70.0 - 0.5 * (len(doc.initials) - len(query)), "initials"))
+            elif len(query) >= 5 and query in doc.pinyin:
+                hits.append(Hit(doc, 55.0, "pinyin"))
+        return hits
+
+    def _candidates(self, text: str) -> set[int]:
+        out: set[int] = set()
+        if len(text) == 1:
+            return set(self.by_char.get(text, ()))
+        for gram in _bigrams(text):
+            out.update(self.by_bigram.get(gram, ()))
+        syl = fuzzy_syllables(text)
+        for i in range(len(syl) - 1):
+            out.update(self.by_syllables.get((syl[i], syl[i + 1]), ()))
+        return out
+
+    def _names(self, found: Understanding) -> list[Hit]:
+        queries = {found.rest, found.text} if found.rest != found.text else {found.text}
+        scored: dict[int, Hit] = {}
+        for query in queries:
+            qsyl = fuzzy_syllables(query)
+            for at in self._candidates(query):
+                doc = self.docs[at]
+                score, reason = self._score(query, qsyl, doc)
+                if score <= 0:
+                    continue
+                if found.forms and query == found.rest:
+                    if doc.form in found.forms or found.form_word in doc.norm:
+                        score += 8
+                    elif doc.kind == "drug" and doc.form:
+                        score -= 6
+                if found.brand and reason == "name":
+                    reason = "brand"
+                if at not in scored or scored[at].score < score:
+                    scored[at] = Hit(doc, score, reason)
+        return list(scored.values())
+
+    @staticmethod
+    def _score(query: str, qsyl: tuple[str, ...], doc: Doc) -> tuple[float, str]:
+        norm, core = doc.norm, doc.core
+        if query in (norm, core):
+            return 100.0 - (0 if query == norm else 2), "name"
+        if norm.startswith(query) or core.startswith(query):
+            return 88.0 - 0.5 * (len(norm) - len(query)), "name"
+        if query in norm:
+            return 78.0 - 0.5 * (len(norm) - len(query)), "name"
+        if qsyl and qsyl == fuzzy_syllables(core):
+            return 86.0, "homophone"
+        if len(qsyl) >= 2 and _contains(doc.syl, qsyl):
+            return 72.0 - 0.5 * (len(doc.syl) - len(qsyl)), "homophone"
+        if len(query) >= 3 and all(is_han(c) for c in query):
+            ratio = max(SequenceMatcher(None, query, core).ratio(), SequenceMatcher(None, query, norm).ratio())
+            if ratio >= 0.6:
+                return 60.0 * ratio, "typo"
+        return 0.0, ""
