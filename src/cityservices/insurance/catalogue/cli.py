@@ -10,9 +10,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from cityservices.config import Settings, get_settings
 from cityservices.db import refresh_planner_statistics, session_scope
+from cityservices.insurance.catalogue.evaluate import evaluate, read_cases
 from cityservices.insurance.catalogue.service import (
     CATALOGUE_DIR,
     build_search_index,
@@ -87,3 +89,23 @@ def search(
         out.print(
             f"{entry.insurance_class or '饮片'}  {entry.name}  {entry.dosage_form}  [dim]{entry.key} {hit.reason}[/dim]"
         )
+
+
+@catalogue_app.command("eval")
+def eval_(
+    path: Annotated[Path, typer.Argument(help="查询集 (查询<TAB>类别<TAB>期望)")],
+) -> None:
+    """评测目录搜索的准确率 (首位命中率、前五命中率，按查询类别)。"""
+    rt = make_runtime(get_settings())
+    upgrade_to_head(rt.engine)
+    with session_scope(rt.sessions) as session:
+        index = build_search_index(session)
+    report = evaluate(index.engine, read_cases(path))
+    out = Console()
+    table = Table("类别", "查询数", "首位命中", "前五命中")
+    for kind, (n, one, five) in sorted(report.by_kind.items()):
+        table.add_row(kind, str(n), f"{one / n:.1%}", f"{five / n:.1%}")
+    table.add_row("全部", str(report.total), f"{report.top1_rate:.1%}", f"{report.top5_rate:.1%}")
+    out.print(table)
+    for query, expect, got in report.misses:
+        out.print(f"[dim]未命中[/dim] {query}  期望 {expect}  首位 {got}")

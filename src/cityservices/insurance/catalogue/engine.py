@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from cityservices.insurance.catalogue.lexicon import Lexicon, lexicon
@@ -20,21 +20,16 @@ from cityservices.kit.text import fuzzy, is_han, normalize_text, syllables
 _PAREN = re.compile(r"[(（][^)）]*[)）]")
 _AFFIXES = ("注射用", "注射液", "口服溶液", "缓释片", "肠溶片", "分散片", "胶囊", "颗粒", "片", "注射剂")
 FILLERS = (
-    "治疗",
-    "治",
-    "用的",
-    "吃的",
-    "的药",
-    "什么药",
-    "吃什么",
-    "用什么",
-    "药物",
-    "类药",
-    "药",
-    "的",
-    "有没有",
-    "请问",
-)
+    "有哪些", "有什么", "能报销吗", "可以报销吗", "报销吗", "医保", "请问", "有没有", "哪些", "什么", "治疗",
+    "药物", "治", "吃", "用", "的", "药", "类", "吗", "呢", "能", "可以", "报销",
+)  # fmt: skip
+
+
+def strip_fillers(text: str) -> str:
+    """What is left of a query once its filler words (吃什么药, 有哪些, 的 …) are removed."""
+    for filler in FILLERS:
+        text = text.replace(filler, "")
+    return text
 
 
 @dataclass(frozen=True)
@@ -51,6 +46,8 @@ class Doc:
     norm: str = ""
     core: str = ""
     syl: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # 复方丹参片(丸、胶囊) → 复方丹参片, 复方丹参丸, 复方丹参胶囊
+    alias_syl: tuple[tuple[str, ...], ...] = ()
     pinyin: str = ""
     initials: str = ""
 
@@ -79,15 +76,28 @@ def compact(text: str) -> str:
     return normalize_text(text).replace(" ", "")
 
 
-def core_name(norm: str) -> str:
+def core_name(name: str) -> str:
     """The name without parentheses and common form affixes (注射用艾普拉唑钠 → 艾普拉唑钠)."""
-    core = _PAREN.sub("", norm)
+    core = compact(_PAREN.sub("", name))
     for affix in _AFFIXES:
         if core.startswith(affix) and len(core) > len(affix) + 1:
             core = core[len(affix) :]
         if core.endswith(affix) and len(core) > len(affix) + 1:
             core = core[: -len(affix)]
     return core
+
+
+_FORM_LIST = re.compile(r"^(.*?)(丸|片|胶囊|颗粒|口服液|散|膏|糖浆|合剂|滴丸|软胶囊|贴|栓)[(（]([^)）]+)[)）]$")
+
+
+def aliases_of(name: str) -> tuple[str, ...]:
+    """The names a 中成药 row stands for: 复方丹参片(丸、胶囊) → 复方丹参片, 复方丹参丸, 复方丹参胶囊."""
+    found = _FORM_LIST.match(name.strip())
+    if not found:
+        return ()
+    stem, first, rest = found.groups()
+    names = [stem + first] + [stem + alt.strip() for alt in re.split("[、,，]", rest) if alt.strip()]
+    return tuple(dict.fromkeys(compact(n) for n in names))
 
 
 def fuzzy_syllables(text: str) -> tuple[str, ...]:
@@ -116,19 +126,20 @@ class CatalogueIndex:
             parts = [s for s in syllables(norm) if s.isalnum()]
             full = doc.pinyin or "".join(parts)
             initials = doc.initials or "".join(p[0] for p in parts)
-            built = Doc(
-                **{
-                    **doc.__dict__,
-                    "norm": norm,
-                    "core": core_name(norm),
-                    "syl": syl,
-                    "pinyin": full,
-                    "initials": initials,
-                }
+            aliases = aliases_of(doc.name)
+            built = replace(
+                doc,
+                norm=norm,
+                core=core_name(doc.name),
+                syl=syl,
+                pinyin=full,
+                initials=initials,
+                aliases=aliases,
+                alias_syl=tuple(fuzzy_syllables(a) for a in aliases),
             )
             at = len(self.docs)
             self.docs.append(built)
-            for gram in _bigrams(norm):
+            for gram in set().union(*(_bigrams(n) for n in (norm, *aliases))):
                 self.by_bigram[gram].append(at)
             for char in set(norm):
                 self.by_char[char].append(at)
@@ -159,15 +170,8 @@ class CatalogueIndex:
                 text = found.rest = text.replace(brand, found.generic)
                 found.notes.append(f"商品名“{brand}”的通用名是“{found.generic}”")
                 break
-        stripped = text
-        for filler in FILLERS:
-            if stripped.endswith(filler) and len(stripped) > len(filler) + 1:
-                stripped = stripped[: -len(filler)]
-        for filler in ("治疗", "治"):
-            if stripped.startswith(filler) and len(stripped) > len(filler) + 1:
-                stripped = stripped[len(filler) :]
         for phrase in sorted(self.words.groups, key=len, reverse=True):
-            if phrase in (text, stripped) or (phrase == stripped + "药"):
+            if phrase in text and not strip_fillers(text.replace(phrase, "", 1)):
                 found.group, found.classes = phrase, self.words.groups[phrase]
                 found.rest = ""
                 return found
@@ -195,7 +199,7 @@ class CatalogueIndex:
             in_class = doc.kind == "drug" and doc.category_code.startswith(found.classes)
             named = len(stem) >= 2 and stem in doc.norm
             if in_class or named:
-                hits.append(Hit(doc, 62.0 if named else 60.0, "group"))
+                hits.append(Hit(doc, 60.0 if in_class else 58.0, "group"))
         hits.sort(key=lambda h: (-h.score, h.doc.insurance_class != "甲", h.doc.order))
         return hits
 
@@ -249,18 +253,18 @@ class CatalogueIndex:
     @staticmethod
     def _score(query: str, qsyl: tuple[str, ...], doc: Doc) -> tuple[float, str]:
         norm, core = doc.norm, doc.core
-        if query in (norm, core):
+        if query in (norm, core) or query in doc.aliases:
             return 100.0 - (0 if query == norm else 2), "name"
         if norm.startswith(query) or core.startswith(query):
             return 88.0 - 0.5 * (len(norm) - len(query)), "name"
         if query in norm:
             return 78.0 - 0.5 * (len(norm) - len(query)), "name"
-        if qsyl and qsyl == fuzzy_syllables(core):
+        if qsyl and (qsyl == fuzzy_syllables(core) or qsyl in doc.alias_syl):
             return 86.0, "homophone"
         if len(qsyl) >= 2 and _contains(doc.syl, qsyl):
             return 72.0 - 0.5 * (len(doc.syl) - len(qsyl)), "homophone"
         if len(query) >= 3 and all(is_han(c) for c in query):
-            ratio = max(SequenceMatcher(None, query, core).ratio(), SequenceMatcher(None, query, norm).ratio())
+            ratio = max(SequenceMatcher(None, query, name).ratio() for name in (core, norm, *doc.aliases))
             if ratio >= 0.6:
                 return 60.0 * ratio, "typo"
         return 0.0, ""
