@@ -256,6 +256,7 @@ def read_rules(path: Path, data: CatalogueData) -> dict[tuple[str, str, str], in
             check.fail("rule_type", f"未知的规则类型“{rule_type}”")
         restricted = check.required(row, "restricted_to")
         if not check.ok:
+            index.setdefault((batch, name, row.get("rule_type", "")), -1)  # refused: its products are not blamed
             continue
         index.setdefault((batch, name, rule_type), len(data.rules))
         data.rules.append(
@@ -270,6 +271,8 @@ def read_products(path: Path, data: CatalogueData, rules: dict[tuple[str, str, s
         check = _Checker(path.name, line, data.issues)
         seq = check.integer(row, "seq")
         key = (row.get("batch", ""), row.get("drug_generic_name", ""), row.get("rule_type", ""))
+        if rules.get(key) == -1:
+            continue
         if key not in rules:
             check.fail("drug_generic_name", f"在 {RULE_FILE} 中没有对应的规则({'/'.join(key)})")
         try:
