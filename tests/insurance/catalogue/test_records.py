@@ -57,10 +57,18 @@ def _replace_line(path: Path, number: int, old: str, new: str) -> None:
         ("drug_catalog.csv", 5, ",false,", ",maybe,", "is_repeat_entry"),
         ("drug_catalog_tcm_pieces.csv", 2, "一枝黄花", "", "name"),
         ("drug_payment_rules.csv", 2, ",儿童,", ",,", "restricted_to"),
-        ("drug_rule_product_codes.csv", 2, "ZA04CAE0023010100166", "ZA04CAE002301010016X", "national_drug_code.maker_code"),
+        (
+            "drug_rule_product_codes.csv",
+            2,
+            "ZA04CAE0023010100166",
+            "ZA04CAE002301010016X",
+            "national_drug_code.maker_code",
+        ),
     ],
 )
-def test_a_bad_row_names_file_row_and_field(tmp_path: Path, file: str, line: int, old: str, new: str, field: str) -> None:
+def test_a_bad_row_names_file_row_and_field(
+    tmp_path: Path, file: str, line: int, old: str, new: str, field: str
+) -> None:
     folder = catalogue_folder(tmp_path, consumables=None)
     _replace_line(folder / file, line, old, new)
     issues = read_catalogue(folder).issues
@@ -82,7 +90,9 @@ def test_missing_file_and_missing_column(tmp_path: Path) -> None:
     (folder / "drug_payment_rules.csv").unlink()
     assert [(i.file, i.field) for i in read_catalogue(folder).issues] == [("drug_payment_rules.csv", "file")]
     folder = catalogue_folder(tmp_path / "b", consumables="code,name\nC0301010010000100001AB12345,x\n")
-    assert [(i.file, i.row, i.field) for i in read_catalogue(folder).issues] == [("consumables.csv", 1, "specification")]
+    assert [(i.file, i.row, i.field) for i in read_catalogue(folder).issues] == [
+        ("consumables.csv", 1, "specification")
+    ]
 
 
 def test_a_bad_consumable_code_names_its_segment(tmp_path: Path) -> None:
