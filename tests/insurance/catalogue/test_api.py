@@ -27,7 +27,8 @@ def test_search_answer_and_cache_headers(client: TestClient) -> None:
     body = response.json()
     assert body["understood"]["generic_name"] == "硝苯地平"
     first = body["results"][0]["entry"]
-    assert first["name"].startswith("硝苯地平") and first["insurance_class"] in ("甲", "乙")
+    assert first["name"].startswith("硝苯地平")
+    assert first["insurance_class"] in ("甲", "乙")
     assert response.headers["cache-control"].startswith("public")
     again = client.get(
         f"{BASE}/search",
@@ -39,15 +40,18 @@ def test_search_answer_and_cache_headers(client: TestClient) -> None:
 
 def test_entry_drug_code_and_same_drug(client: TestClient) -> None:
     entry = client.get(f"{BASE}/entries/XY-0632-1").json()
-    assert entry["name"] == "阿莫西林" and entry["chrgitm_lv"] == "01"
+    assert entry["name"] == "阿莫西林"
+    assert entry["chrgitm_lv"] == "01"
     code = client.get(f"{BASE}/drug-codes/XM01AEX094D001010101792").json()
     assert (code["class_code"], code["form_code"], code["maker_code"]) == ("M01AE", "D001", "01792")
     same = client.get(f"{BASE}/drug-codes/XM01AEX094D001010101792/same-drug", params={"same_spec": "true"}).json()
-    assert same["same_specification_only"] and same["total"] >= 1
+    assert same["same_specification_only"]
+    assert same["total"] >= 1
     consumable = client.get(f"{BASE}/consumable-codes/C0301010010000100001AB12345/same-class").json()
     assert consumable["total"] == 3
     stats = client.get(f"{BASE}/stats").json()
-    assert stats["drugs"] == 3885 and stats["consumables"] == 4
+    assert stats["drugs"] == 3885
+    assert stats["consumables"] == 4
 
 
 @pytest.mark.parametrize(
@@ -72,7 +76,8 @@ def test_bad_parameters_are_422_naming_the_field(
 
 def test_a_wrong_segment_is_named_in_the_message(client: TestClient) -> None:
     detail = client.get(f"{BASE}/drug-codes/XA01ABD075A00201010048X").json()["detail"][0]
-    assert "maker_code" in detail["message"] and "生产企业" in detail["message"]
+    assert "maker_code" in detail["message"]
+    assert "生产企业" in detail["message"]
 
 
 def test_unknown_entry_is_404(client: TestClient) -> None:
@@ -83,8 +88,11 @@ def test_lookup_page_in_plain_chinese(client: TestClient) -> None:
     page = client.get("/insurance/catalogue", params={"q": "注射用艾普拉唑钠", "psn_type": "1201"})
     assert page.status_code == 200
     html = page.text
-    assert "乙类" in html and "先由个人自付 10%" in html and "示例参数，未经核实" in html
-    assert "限定支付范围" in html and "协议期 2024年1月1日至2025年12月31日" in html
+    assert "乙类" in html
+    assert "先由个人自付 10%" in html
+    assert "示例参数，未经核实" in html
+    assert "限定支付范围" in html
+    assert "协议期 2024年1月1日至2025年12月31日" in html
     main = html.split('<main id="main" tabindex="-1">')[1].split("</main>")[0]
     visible = re.sub(r"<[^>]+>", " ", main)
     assert not re.search(r"[A-Za-z]{3,}", visible), visible  # no English, file names or codes in the text

@@ -50,7 +50,8 @@ def test_names_aliases_and_core() -> None:
 
 def test_dosage_form_word_picks_the_form(index: CatalogueIndex) -> None:
     found, _ = index.search("硝苯地平片")
-    assert found.form_word == "片" and found.forms == ("口服常释剂型",)
+    assert found.form_word == "片"
+    assert found.forms == ("口服常释剂型",)
     assert top(index, "硝苯地平片").form == "口服常释剂型"
     assert top(index, "硝苯地平缓释片").form == "缓释控释剂型"
     assert top(index, "阿奇霉素针").form == "注射剂"
@@ -58,14 +59,17 @@ def test_dosage_form_word_picks_the_form(index: CatalogueIndex) -> None:
 
 def test_brand_pinyin_initials_typos_and_groups(index: CatalogueIndex) -> None:
     found, hits = index.search("拜新同")
-    assert (found.brand, found.generic) == ("拜新同", "硝苯地平") and hits[0].reason == "brand"
+    assert (found.brand, found.generic) == ("拜新同", "硝苯地平")
+    assert hits[0].reason == "brand"
     assert top(index, "xiaobendiping").name == "硝苯地平"
     assert top(index, "xbdp").name == "硝苯地平"
     assert top(index, "硝笨地平").name == "硝苯地平"  # homophone
     assert top(index, "阿奇毒素").name == "阿奇霉素"  # another character
     found, hits = index.search("高血压吃什么药", 50)
-    assert found.group == "高血压" and all(h.reason == "group" for h in hits)
-    assert hits[0].doc.insurance_class == "甲" and hits[0].doc.category_code.startswith(found.classes)
+    assert found.group == "高血压"
+    assert all(h.reason == "group" for h in hits)
+    assert hits[0].doc.insurance_class == "甲"
+    assert hits[0].doc.category_code.startswith(found.classes)
 
 
 def test_nothing_for_nonsense(index: CatalogueIndex) -> None:

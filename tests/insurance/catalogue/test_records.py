@@ -21,7 +21,8 @@ def test_the_bundled_catalogue_reads_without_issues() -> None:
     sections = {d.section for d in data.drugs}
     assert len(sections) == 5
     negotiated = [d for d in data.drugs if d.negotiated and d.agreement_start]
-    assert negotiated and all(d.agreement_start <= d.agreement_end for d in negotiated if d.agreement_end)
+    assert negotiated
+    assert all(d.agreement_start <= d.agreement_end for d in negotiated if d.agreement_end)
     assert sum(d.insurance_class == "甲" for d in data.drugs if not d.is_repeat_entry) > 600
 
 
@@ -73,7 +74,8 @@ def test_a_bad_row_names_file_row_and_field(
     _replace_line(folder / file, line, old, new)
     issues = read_catalogue(folder).issues
     assert [(i.file, i.row, i.field) for i in issues] == [(file, line, field)]
-    assert file in str(issues[0]) and f"第 {line} 行" in str(issues[0])
+    assert file in str(issues[0])
+    assert f"第 {line} 行" in str(issues[0])
 
 
 def test_a_bad_agreement_period_is_refused(tmp_path: Path) -> None:
@@ -96,7 +98,11 @@ def test_missing_file_and_missing_column(tmp_path: Path) -> None:
 
 
 def test_a_bad_consumable_code_names_its_segment(tmp_path: Path) -> None:
-    rows = "code,name,specification,maker_name,source\nC0301010010000100001AB12345,甲,1,x,测试\nC03X1010010000100001AB12345,乙,1,x,测试\n"
+    rows = (
+        "code,name,specification,maker_name,source\n"
+        "C0301010010000100001AB12345,甲,1,x,测试\n"
+        "C03X1010010000100001AB12345,乙,1,x,测试\n"
+    )
     folder = catalogue_folder(tmp_path, consumables=rows)
     issues = read_catalogue(folder).issues
     assert [(i.row, i.field) for i in issues] == [(3, "code.level2")]
@@ -106,5 +112,6 @@ def test_an_unknown_rule_type_is_refused_and_its_products_lose_their_rule(tmp_pa
     folder = catalogue_folder(tmp_path, consumables=None)
     _replace_line(folder / "drug_payment_rules.csv", 2, "限定年龄对象", "限定心情对象")
     issues = read_catalogue(folder).issues
-    assert issues[0].field == "rule_type" and issues[0].row == 2
+    assert issues[0].field == "rule_type"
+    assert issues[0].row == 2
     assert {i.field for i in issues[1:]} == {"drug_generic_name"}  # the products listed under the old rule

@@ -70,10 +70,13 @@ def test_search_shows_class_ratio_restrictions_and_agreement(engine: Engine) -> 
         index = build_search_index(session)
     first = search_catalogue(index, "阿莫西林胶囊").results[0].entry
     assert (first.name, first.insurance_class, first.chrgitm_lv) == ("阿莫西林", "甲", "01")
-    assert first.preselfpay is not None and first.preselfpay.ratio == Decimal("0")
+    assert first.preselfpay is not None
+    assert first.preselfpay.ratio == Decimal("0")
     second = search_catalogue(index, "注射用艾普拉唑钠", psn_type="1201").results[0].entry
-    assert second.insurance_class == "乙" and second.negotiated
-    assert second.agreement_start is not None and second.agreement_end is not None
+    assert second.insurance_class == "乙"
+    assert second.negotiated
+    assert second.agreement_start is not None
+    assert second.agreement_end is not None
     assert second.remarks.startswith("限")
     assert second.preselfpay is not None
     assert (second.preselfpay.verified, second.preselfpay.label) == (False, "示例参数，未经核实")
@@ -81,11 +84,13 @@ def test_search_shows_class_ratio_restrictions_and_agreement(engine: Engine) -> 
     verified = search_catalogue(
         index, "注射用艾普拉唑钠", lookup=lambda _t: PreSelfPay(Decimal("0.05"), verified=True, label="测试规则")
     ).results[0]
-    assert verified.entry.preselfpay is not None and verified.entry.preselfpay.ratio == Decimal("0.0500")
+    assert verified.entry.preselfpay is not None
+    assert verified.entry.preselfpay.ratio == Decimal("0.0500")
     rules = search_catalogue(index, "儿童清肺口服液").results[0].entry.restrictions
     assert {(r.rule_type, r.restricted_to) for r in rules} >= {("限定年龄对象", "儿童")}
     herbal = search_catalogue(index, "当归").results[0].entry
-    assert herbal.entry_type == "herbal_piece" and herbal.preselfpay is None
+    assert herbal.entry_type == "herbal_piece"
+    assert herbal.preselfpay is None
     with pytest.raises(RequestInvalid):
         search_catalogue(index, "阿莫西林", psn_type="9999")
     with pytest.raises(NotFound):
