@@ -9,7 +9,7 @@ same fuzzy pinyin (homophone typos) and a character similarity (other typos). do
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from cityservices.insurance.catalogue.lexicon import Lexicon, lexicon
 from cityservices.kit.text import fuzzy, is_han, normalize_text, syllables
 
+TYPO_CANDIDATES = 40  # character similarity (other typos) is computed for the candidates sharing the most grams
 _PAREN = re.compile(r"[(（][^)）]*[)）]")
 _AFFIXES = ("注射用", "注射液", "口服溶液", "缓释片", "肠溶片", "分散片", "胶囊", "颗粒", "片", "注射剂")
 FILLERS = (
@@ -46,6 +47,7 @@ class Doc:
     norm: str = ""
     core: str = ""
     syl: tuple[str, ...] = ()
+    core_syl: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # 复方丹参片(丸、胶囊) → 复方丹参片, 复方丹参丸, 复方丹参胶囊
     alias_syl: tuple[tuple[str, ...], ...] = ()
     pinyin: str = ""
@@ -131,6 +133,7 @@ class CatalogueIndex:
                 doc,
                 norm=norm,
                 core=core_name(doc.name),
+                core_syl=fuzzy_syllables(core_name(doc.name)),
                 syl=syl,
                 pinyin=full,
                 initials=initials,
@@ -218,53 +221,91 @@ class CatalogueIndex:
                 hits.append(Hit(doc, 55.0, "pinyin"))
         return hits
 
-    def _candidates(self, text: str) -> set[int]:
-        out: set[int] = set()
+    def _candidates(self, text: str) -> list[tuple[int, bool]]:
+        """Docs sharing a character bigram or a fuzzy-pinyin syllable pair with ``text``, most shared first, each
+        with whether it shares enough to contain the text (in characters or in sounds). Docs that share too
+        little for that and are not among the closest ``TYPO_CANDIDATES`` cannot match and are left out."""
         if len(text) == 1:
-            return set(self.by_char.get(text, ()))
-        for gram in _bigrams(text):
-            out.update(self.by_bigram.get(gram, ()))
+            return [(at, True) for at in self.by_char.get(text, ())]
+        grams = _bigrams(text)
         syl = fuzzy_syllables(text)
-        for i in range(len(syl) - 1):
-            out.update(self.by_syllables.get((syl[i], syl[i + 1]), ()))
+        pairs = {(syl[i], syl[i + 1]) for i in range(len(syl) - 1)}
+        shared: Counter[int] = Counter()
+        for gram in grams:
+            shared.update(self.by_bigram.get(gram, ()))
+        for pair in pairs:
+            shared.update(self.by_syllables.get(pair, ()))
+        enough = min(len(grams), len(pairs) or len(grams))
+        out = []
+        for rank, (at, count) in enumerate(shared.most_common()):
+            if count < enough and rank >= TYPO_CANDIDATES:
+                break
+            out.append((at, count >= enough))
         return out
 
     def _names(self, found: Understanding) -> list[Hit]:
-        queries = {found.rest, found.text} if found.rest != found.text else {found.text}
+        """Name matches first; character similarity (other typos) only when no name or sound matched."""
+        queries = [found.rest, found.text] if found.rest != found.text else [found.text]
+        candidates = {query: self._candidates(query) for query in queries}
         scored: dict[int, Hit] = {}
-        for query in queries:
-            qsyl = fuzzy_syllables(query)
-            for at in self._candidates(query):
-                doc = self.docs[at]
-                score, reason = self._score(query, qsyl, doc)
-                if score <= 0:
-                    continue
-                if found.forms and query == found.rest:
-                    if doc.form in found.forms or found.form_word in doc.norm:
-                        score += 8
-                    elif doc.kind == "drug" and doc.form:
-                        score -= 6
-                if found.brand and reason == "name":
-                    reason = "brand"
-                if at not in scored or scored[at].score < score:
-                    scored[at] = Hit(doc, score, reason)
+        for typos in (False, True):
+            if typos and any(hit.score >= 70 for hit in scored.values()):
+                break
+            for query in queries:
+                qsyl = fuzzy_syllables(query)
+                for rank, (at, whole) in enumerate(candidates[query]):
+                    if typos and rank >= TYPO_CANDIDATES:
+                        break
+                    self._keep(
+                        scored, found, query, at, self._score(query, qsyl, self.docs[at], whole=whole, typos=typos)
+                    )
         return list(scored.values())
 
+    def _keep(
+        self, scored: dict[int, Hit], found: Understanding, query: str, at: int, result: tuple[float, str]
+    ) -> None:
+        score, reason = result
+        if score <= 0:
+            return
+        doc = self.docs[at]
+        if found.forms and query == found.rest:
+            if doc.form in found.forms or found.form_word in doc.norm:
+                score += 8
+            elif doc.kind == "drug" and doc.form:
+                score -= 6
+        if found.brand and reason == "name":
+            reason = "brand"
+        if at not in scored or scored[at].score < score:
+            scored[at] = Hit(doc, score, reason)
+
     @staticmethod
-    def _score(query: str, qsyl: tuple[str, ...], doc: Doc) -> tuple[float, str]:
+    def _score(query: str, qsyl: tuple[str, ...], doc: Doc, *, whole: bool, typos: bool) -> tuple[float, str]:
         norm, core = doc.norm, doc.core
+        if typos:
+            ratio = _similarity(query, doc)
+            return (60.0 * ratio, "typo") if ratio >= 0.6 else (0.0, "")
+        if not whole:
+            return 0.0, ""
         if query in (norm, core) or query in doc.aliases:
             return 100.0 - (0 if query == norm else 2), "name"
         if norm.startswith(query) or core.startswith(query):
             return 88.0 - 0.5 * (len(norm) - len(query)), "name"
         if query in norm:
             return 78.0 - 0.5 * (len(norm) - len(query)), "name"
-        if qsyl and (qsyl == fuzzy_syllables(core) or qsyl in doc.alias_syl):
+        if qsyl and (qsyl == doc.core_syl or qsyl in doc.alias_syl):
             return 86.0, "homophone"
         if len(qsyl) >= 2 and _contains(doc.syl, qsyl):
             return 72.0 - 0.5 * (len(doc.syl) - len(qsyl)), "homophone"
-        if len(query) >= 3 and all(is_han(c) for c in query):
-            ratio = max(SequenceMatcher(None, query, name).ratio() for name in (core, norm, *doc.aliases))
-            if ratio >= 0.6:
-                return 60.0 * ratio, "typo"
         return 0.0, ""
+
+
+def _similarity(query: str, doc: Doc) -> float:
+    """Character similarity of a Chinese query to the doc's names (0 for short or non-Chinese queries)."""
+    if len(query) < 3 or not all(is_han(c) for c in query):
+        return 0.0
+    best = 0.0
+    for name in (doc.core, doc.norm, *doc.aliases):
+        matcher = SequenceMatcher(None, query, name)
+        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best
