@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from cityservices.insurance.catalogue.lexicon import Lexicon, lexicon
 from cityservices.kit.text import fuzzy, is_han, normalize_text, syllables
@@ -102,8 +103,14 @@ def aliases_of(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(compact(n) for n in names))
 
 
+@lru_cache(maxsize=32768)
+def plain_syllables(text: str) -> tuple[str, ...]:
+    """Toneless syllables of a name (remembered: the same names recur across rows, cores and aliases)."""
+    return tuple(syllables(text))
+
+
 def fuzzy_syllables(text: str) -> tuple[str, ...]:
-    return tuple(fuzzy(s) for s in syllables(text) if len(s) > 1 or s.isalnum())
+    return tuple(fuzzy(s) for s in plain_syllables(text) if len(s) > 1 or s.isalnum())
 
 
 def _bigrams(text: str) -> set[str]:
@@ -125,7 +132,7 @@ class CatalogueIndex:
         for doc in docs:
             norm = compact(doc.name)
             syl = fuzzy_syllables(norm)
-            parts = [s for s in syllables(norm) if s.isalnum()]
+            parts = [s for s in plain_syllables(norm) if s.isalnum()]
             full = doc.pinyin or "".join(parts)
             initials = doc.initials or "".join(p[0] for p in parts)
             aliases = aliases_of(doc.name)
