@@ -1,4 +1,4 @@
-"""Read an Open Referral HSDS 3.x JSON document into a Dataset.
+"""Read Open Referral HSDS 3.x into a Dataset, in any published form (``forms``, ``sources``).
 
 A document in our profile (``profile`` = ``hsds.PROFILE_URI``) is read back exactly: standard fields plus the
 ``x_cityservices`` members. Any other HSDS 3.x document is read as plain HSDS (``hsds_plain``). Issues name
@@ -8,26 +8,24 @@ inside that object (``schedules[2].opens_at``, ``x_cityservices.level``).
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cityservices.service_map.catalogue.models import CODE_PATTERN
+from cityservices.service_map.hsds.forms import Survey
 from cityservices.service_map.hsds.mapping import (
     EXT,
     EXT_VERSION,
     FEE_KEYS,
     MATERIAL_KEYS,
-    PHONE_KEYS,
     PROFILE_URI,
     from_hsds_object,
     generated_code,
-    schedules_to_hours,
 )
-from cityservices.service_map.interchange.dataset import Dataset, DatasetBuilder, ImportIssue, Origin
+from cityservices.service_map.hsds.objects import HsdsReader
+from cityservices.service_map.hsds.sources import open_source
+from cityservices.service_map.interchange.dataset import Dataset, ImportIssue
 
 # Where a venue field is in an HSDS location (fields not listed are under x_cityservices).
 LOCATION_PATHS = {
@@ -40,108 +38,24 @@ CODE = re.compile(CODE_PATTERN)
 EXTENSION_KINDS = ("divisions", "boundaries", "bundles", "pois", "implementations", "guides")
 
 
-def read_hsds(path: Path) -> tuple[Dataset, list[ImportIssue]]:
-    """Read and validate an HSDS document; return the records and every issue found."""
+def read_hsds(path: Path, *, default_division: str | None = None) -> tuple[Dataset, list[ImportIssue]]:
+    """Read and validate HSDS in any published form (``forms``); return the records and every issue found."""
+    dataset, issues, _ = survey_hsds(path, default_division=default_division)
+    return dataset, issues
+
+
+def survey_hsds(path: Path, *, default_division: str | None = None) -> tuple[Dataset, list[ImportIssue], Survey]:
+    """``read_hsds`` and the survey of what each table held, read and ignored."""
     reader = HsdsReader(path.name)
-    document = reader.load(path)
+    document, survey = open_source(path, reader.load, reader.problem, default_division=default_division)
     if document is not None:
         if document.get("profile") == PROFILE_URI:
             _read_profile(reader, document)
         else:
             _read_plain(reader, document)
-    return reader.builder.dataset, reader.builder.issues
-
-
-class HsdsReader:
-    """Issue reporting by JSON Pointer, and record validation with fields named as in the HSDS object."""
-
-    def __init__(self, file_name: str) -> None:
-        self.file_name = file_name
-        self.builder = DatasetBuilder()
-
-    def origin(self, pointer: str) -> Origin:
-        return Origin(f"{self.file_name}#{pointer}" if pointer else self.file_name, 0)
-
-    def problem(self, pointer: str, field_name: str, message: str) -> None:
-        self.builder.problem(self.origin(pointer), field_name, message)
-
-    def load(self, path: Path) -> dict[str, Any] | None:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problem("", "", f"无法读取文件: {exc}")
-            return None
-        except json.JSONDecodeError as exc:
-            self.problem("", "", f"不是有效的 JSON: {exc.msg}（第 {exc.lineno} 行）")
-            return None
-        if not isinstance(document, dict):
-            self.problem("", "", f"顶层必须是 JSON 对象，实际为 {type(document).__name__}")
-            return None
-        version = document.get("hsds_version")
-        if version is not None and not (isinstance(version, str) and version.startswith("3.")):
-            self.problem("", "hsds_version", f"不支持的 HSDS 版本 {version!r}，应为 3.x")
-            return None
-        return document
-
-    def objects(
-        self, container: Mapping[str, Any], key: str, pointer: str = ""
-    ) -> Iterator[tuple[str, dict[str, Any]]]:
-        """The objects of the array ``container[key]`` with their pointers; non-objects are reported."""
-        values = container.get(key, [])
-        if not isinstance(values, list):
-            self.problem(pointer, key, f"{key} 必须是数组")
-            return
-        for index, value in enumerate(values):
-            if isinstance(value, dict):
-                yield f"{pointer}/{key}/{index}", value
-            else:
-                self.problem(f"{pointer}/{key}/{index}", "", "必须是 JSON 对象")
-
-    def extension(self, obj: Mapping[str, Any], pointer: str) -> dict[str, Any]:
-        value = obj.get(EXT, {})
-        if isinstance(value, dict):
-            return dict(value)
-        self.problem(pointer, EXT, f"{EXT} 必须是对象")
-        return {}
-
-    def add(self, kind: str, raw: dict[str, Any], pointer: str, paths: Mapping[str, str], prefix: str) -> None:
-        """Validate ``raw``; a failing record field is named by ``paths``, else as ``prefix`` + field."""
-        issues = self.builder.issues
-        start = len(issues)
-        self.builder.add(kind, raw, self.origin(pointer))
-        issues[start:] = [replace(i, field=_path(i.field, paths, prefix)) for i in issues[start:]]
-
-    def mapped(self, obj: Mapping[str, Any], key: str, pointer: str, keys: Mapping[str, str]) -> list[dict[str, Any]]:
-        """Our free-form dicts from the HSDS objects in ``obj[key]`` (phones, required documents, …)."""
-        return [from_hsds_object(o, keys) for _, o in self.objects(obj, key, pointer)]
-
-    def location_parts(self, location: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Venue fields read alike from every HSDS location (phones, hours, accessibility), and its first address."""
-        hours = schedules_to_hours(location.get("schedules", []))
-        for field_name, message in hours.problems:
-            self.problem(pointer, field_name, message)
-        addresses = [a for _, a in self.objects(location, "addresses", pointer)]
-        parts = {
-            "phones": self.mapped(location, "phones", pointer, PHONE_KEYS),
-            "hours": dict(hours.weekly),
-            "hours_exceptions": hours.exception_list(),
-            "accessibility": [a.get("description") for _, a in self.objects(location, "accessibility", pointer)],
-        }
-        return parts, addresses[0] if addresses else {}
-
-    def coordinates(self, location: Mapping[str, Any], pointer: str) -> tuple[Any, Any] | None:
-        lat, lng = location.get("latitude"), location.get("longitude")
-        missing = [name for name, value in (("latitude", lat), ("longitude", lng)) if value is None]
-        for name in missing:
-            self.problem(pointer, name, f"缺少坐标 {name}（WGS-84 十进制度）")
-        return None if missing else (lat, lng)
-
-
-def _path(field_name: str, paths: Mapping[str, str], prefix: str) -> str:
-    if not field_name:
-        return ""
-    head = field_name.split(".", 1)[0]
-    return paths[head] if head in paths else prefix + field_name
+        if not reader.builder.issues and not any(reader.builder.dataset.counts().values()):
+            reader.problem("", "", "文件中没有可导入的数据")
+    return reader.builder.dataset, reader.builder.issues, survey
 
 
 # --- our profile ---------------------------------------------------------------------------------
