@@ -17,6 +17,7 @@ from cityservices.service_map.hsds.forms import Survey
 from cityservices.service_map.hsds.mapping import (
     EXT,
     EXT_VERSION,
+    EXTERNAL_ID_TYPE,
     FEE_KEYS,
     MATERIAL_KEYS,
     PROFILE_URI,
@@ -35,6 +36,7 @@ LOCATION_PATHS = {
     "hours_exceptions": "schedules", "accessibility": "accessibility",
 }  # fmt: skip
 CODE = re.compile(CODE_PATTERN)
+OURS = (None, "", EXTERNAL_ID_TYPE)  # an external identifier of another type (UPRN, what3words…) is not our id
 EXTENSION_KINDS = ("divisions", "boundaries", "bundles", "pois", "implementations", "guides")
 
 
@@ -245,7 +247,7 @@ def _plain_location(
     external = location.get("external_identifier")
     code = (
         external
-        if isinstance(external, str) and CODE.match(external)
+        if isinstance(external, str) and CODE.match(external) and location.get("external_identifier_type") in OURS
         else _plain_code(reader, location, pointer, "LOC")
     )
     division = _division(reader, location, pointer, default_division)
