@@ -139,7 +139,8 @@ def test_tabular_json_maps_standard_fields_onto_venue_item_and_guide(tmp_path: P
         "MyCity Civic Center", "1-30 Main Street MyVillage", 36.07, "wgs84"
     )  # fmt: skip
     assert venue.transport.startswith("MyCity Civic Center is serviced by the number 1 Bus")
-    assert [p["number"] for p in venue.phones] == ['"+44 1234 234567"']
+    assert [(p["number"], p["type"], p["extension"]) for p in venue.phones] == [('"+44 1234 234567"', "voice", 100)]
+    assert venue.website == "http://example.com"
     assert venue.accessibility[0].startswith("The building is equipped with induction loops")
     # valid_from = valid_to: a one-day schedule, read as that day's opening times
     assert [(e.date.isoformat(), e.intervals) for e in venue.hours_exceptions] == [("2005-01-01", [("10:00", "18:00")])]
@@ -150,6 +151,10 @@ def test_tabular_json_maps_standard_fields_onto_venue_item_and_guide(tmp_path: P
     (material,) = guide.materials
     assert material["name"].startswith("Any official identification document (Passport, Driver's Licence")
     assert guide.steps[0]["description"].startswith("If you are an NHS patient")
+    assert guide.channels == [{"kind": "online", "name": "网上办理", "url": "http://example.com/counselling"}]
+    (fee,) = guide.fees
+    assert fee == {"name": "Under 18s and Over 60s", "amount": "per 1 hour session", "currency": "gbp",
+                   "amount_value": 35, "valid_from": "2020-01-01", "valid_to": "2022-12-31"}  # fmt: skip
     (link,) = dataset.venue_items
     assert (link.venue_id, link.item_code) == (venue.id, item.code)
 

@@ -20,6 +20,7 @@ class HsdsReader:
     def __init__(self, file_name: str) -> None:
         self.file_name = file_name
         self.builder = DatasetBuilder()
+        self.keep_foreign = False  # plain HSDS: keep the unmapped fields of phones, documents and cost options
 
     def origin(self, pointer: str) -> Origin:
         if pointer.startswith("@"):  # where the normalised object was found (forms.ORIGIN)
@@ -80,8 +81,11 @@ class HsdsReader:
         issues[start:] = [replace(i, field=_path(i.field, paths, prefix)) for i in issues[start:]]
 
     def mapped(self, obj: Mapping[str, Any], key: str, pointer: str, keys: Mapping[str, str]) -> list[dict[str, Any]]:
-        """Our free-form dicts from the HSDS objects in ``obj[key]`` (phones, required documents, …)."""
-        return [from_hsds_object(o, keys) for _, o in self.objects(obj, key, pointer)]
+        """Our free-form dicts from the HSDS objects in ``obj[key]`` (phones, required documents, …): the mapped
+        fields, the extension's keys, and in plain HSDS (``keep_foreign``) every other field of the object except
+        ids, kept verbatim so that the export writes them back in the object's ``x_cityservices``."""
+        found = [(from_hsds_object(o, keys), o) for _, o in self.objects(obj, key, pointer)]
+        return [with_foreign_fields(data, o, keys) if self.keep_foreign else data for data, o in found]
 
     def location_parts(self, location: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """Venue fields read alike from every HSDS location (phones, hours, accessibility), and its first address."""
@@ -93,7 +97,7 @@ class HsdsReader:
             "phones": self.mapped(location, "phones", pointer, PHONE_KEYS),
             "hours": dict(hours.weekly),
             "hours_exceptions": hours.exception_list(),
-            "accessibility": [a.get("description") for _, a in self.objects(location, "accessibility", pointer)],
+            "accessibility": [_accessibility(a) for _, a in self.objects(location, "accessibility", pointer)],
         }
         return parts, addresses[0] if addresses else {}
 
@@ -121,3 +125,20 @@ def _path(field_name: str, paths: Mapping[str, str], prefix: str) -> str:
         return ""
     head = field_name.split(".", 1)[0]
     return paths[head] if head in paths else prefix + field_name
+
+
+def with_foreign_fields(data: dict[str, Any], obj: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """``data`` plus the fields of the HSDS object ``obj`` that no key maps (not ids, links or empty values)."""
+    for name, value in obj.items():
+        if name in keys.values() or name in (EXT, ORIGIN, "id") or name.endswith("_id") or value in (None, "", []):
+            continue
+        data.setdefault(name, value)
+    return data
+
+
+def _accessibility(obj: Mapping[str, Any]) -> Any:
+    """The description, and the details after it when there are any (our accessibility is a list of texts)."""
+    description, details = obj.get("description"), obj.get("details")
+    if isinstance(description, str) and isinstance(details, str) and details:
+        return f"{description} {details}"
+    return description

@@ -24,7 +24,7 @@ from cityservices.service_map.hsds.mapping import (
     from_hsds_object,
     generated_code,
 )
-from cityservices.service_map.hsds.objects import HsdsReader
+from cityservices.service_map.hsds.objects import HsdsReader, with_foreign_fields
 from cityservices.service_map.hsds.sources import open_source
 from cityservices.service_map.interchange.dataset import Dataset, ImportIssue
 
@@ -172,6 +172,7 @@ NO_DIVISION = (
 
 def _read_plain(reader: HsdsReader, document: dict[str, Any]) -> None:
     """Plain HSDS: generated codes, defaults listed in ``demo_fields``; divisions must be given (NO_DIVISION)."""
+    reader.keep_foreign = True
     default_division = reader.extension(document, "").get("default_division_code")
     departments: dict[Any, str] = {}
     for pointer, org in reader.objects(document, "organizations"):
@@ -220,17 +221,36 @@ def _plain_service(
     raw = {"code": code, "name": service.get("name"), **PLAIN_ITEM_DEFAULTS, "department_code": department,
            "aliases": [alias] if alias else [], "source": "HSDS", "demo_fields": list(PLAIN_ITEM_DEFAULTS)}  # fmt: skip
     reader.add("items", raw, pointer, {"name": "name", "aliases": "alternate_name"}, "")
-    materials = reader.mapped(service, "required_documents", pointer, MATERIAL_KEYS)
-    fees = [_plain_fee(o) for _, o in reader.objects(service, "cost_options", pointer)]
-    conditions, process = service.get("eligibility_description") or "", service.get("application_process")
-    if materials or fees or conditions or process:
-        guide = {"item_code": code, "version": 1, "is_current": True, "acceptance_conditions": conditions,
-                 "materials": materials, "fees": fees, "source": "HSDS",
-                 "steps": [{"name": "办理流程", "description": process}] if process else []}  # fmt: skip
-        paths = {"materials": "required_documents", "fees": "cost_options", "steps": "application_process",
-                 "acceptance_conditions": "eligibility_description"}  # fmt: skip
-        reader.add("guides", guide, pointer, paths, "")
+    guide, paths = _plain_guide(reader, service, pointer)
+    if guide:
+        reader.add("guides", {"item_code": code, "version": 1, "is_current": True, "source": "HSDS", **guide}, pointer,
+                   paths, "")  # fmt: skip
     return code, department
+
+
+GUIDE_PATHS = {
+    "materials": "required_documents", "fees": "cost_options", "steps": "application_process",
+    "acceptance_conditions": "eligibility_description", "channels": "url", "consult_phone": "phones",
+}  # fmt: skip
+
+
+def _plain_guide(reader: HsdsReader, service: dict[str, Any], pointer: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The guide fields of a service (empty when it has none): documents, fees, eligibility, process, url, phone."""
+    fees = [_plain_fee(o) for _, o in reader.objects(service, "cost_options", pointer)]
+    if not fees and isinstance(service.get("fees_description"), str) and service["fees_description"]:
+        fees, paths = [{"name": "收费说明", "amount": service["fees_description"]}], {"fees": "fees_description"}
+    else:
+        paths = {}
+    process, url = service.get("application_process"), service.get("url")
+    phones = [p.get("number") for _, p in reader.objects(service, "phones", pointer)]
+    guide = {
+        "materials": reader.mapped(service, "required_documents", pointer, MATERIAL_KEYS), "fees": fees,
+        "acceptance_conditions": service.get("eligibility_description") or "",
+        "steps": [{"name": "办理流程", "description": process}] if process else [],
+        "channels": [{"kind": "online", "name": "网上办理", "url": url}] if url else [],
+        "consult_phone": next((p for p in phones if isinstance(p, str) and p), None),
+    }  # fmt: skip
+    return {k: v for k, v in guide.items() if v}, {**GUIDE_PATHS, **paths}
 
 
 def _plain_fee(option: dict[str, Any]) -> dict[str, Any]:
@@ -238,7 +258,9 @@ def _plain_fee(option: dict[str, Any]) -> dict[str, Any]:
     amount = option.get("amount")
     if "amount" not in fee and isinstance(amount, int | float):
         fee["amount"] = f"{amount:g} {option.get('currency') or ''}".strip()
-    return fee
+    elif isinstance(amount, int | float):  # the text is the amount_description: the figure is kept beside it
+        fee["amount_value"] = amount
+    return with_foreign_fields(fee, {k: v for k, v in option.items() if k != "amount"}, FEE_KEYS)
 
 
 def _plain_location(
@@ -266,6 +288,7 @@ def _plain_location(
         "address": " ".join(str(address[k]) for k in ("address_1", "address_2") if address.get(k)),
         "postcode": postcode if isinstance(postcode, str) and re.fullmatch(r"\d{6}", postcode) else None,
         "transport": location.get("transportation") or "", "description": location.get("description") or "",
+        "website": location.get("url") or None,
     }  # fmt: skip
     if coordinates is not None:
         lat, lng = coordinates

@@ -165,8 +165,8 @@ def _read_csv(path: Path, file_name: str, types: dict[str, str], problem: Proble
 
 
 def _cell(text: str, kind: str) -> Any:
-    if kind == "number":
-        return float(text)
+    if kind == "number":  # as JSON reads it: an integer literal stays an integer
+        return int(text) if text.lstrip("-").isdigit() else float(text)
     if kind == "integer":
         return int(text)
     if kind == "boolean":
