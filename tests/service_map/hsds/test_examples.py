@@ -48,8 +48,8 @@ NOTHING = {
     "taxonomy_term_list.json": "成员 contents, empty, first_page",
 }
 IMPORTED = {
-    "organization_list.json": {"departments": 1},
-    "service_list.json": {"departments": 1, "items": 1, "guides": 1},
+    "organization_list.json": {"departments": 1, "hsds_extras": 1},
+    "service_list.json": {"departments": 1, "items": 1, "guides": 1, "hsds_extras": 2},
 }
 
 
@@ -132,7 +132,8 @@ def test_tabular_json_maps_standard_fields_onto_venue_item_and_guide(tmp_path: P
     dataset, issues = read_hsds(_fixed_json(tmp_path, "tabular.json"), default_division=DIVISION)
     assert issues == []
     counts = {k: v for k, v in dataset.counts().items() if v}
-    assert counts == {"departments": 1, "items": 1, "implementations": 1, "venues": 1, "venue_items": 1, "guides": 1}
+    assert counts == {"departments": 1, "items": 1, "implementations": 1, "venues": 1, "venue_items": 1, "guides": 1,
+                      "hsds_extras": 4}  # fmt: skip
     (venue,) = dataset.venues
     assert venue.id == generated_code("LOC", "3a19ff88-4620-4d17-9830-ac1d859eb5d5")
     assert (venue.name, venue.address, venue.lat, venue.source_crs) == (
@@ -175,7 +176,13 @@ def test_singular_plural_csv_and_nested_forms_give_the_same_records(tmp_path: Pa
     assert issues == []
 
     assert _records(singular) == _records(plural)
-    assert _records(package) == _records(plural)
+    # The CSV package types its cells by its Table Schema: `identifier` and `external_identifier` are strings there
+    # (numbers in tabular.json), and only those kept fields differ.
+    kept = {k: v for k, v in _records(package).items() if k != "hsds_extras"}
+    assert kept == {k: v for k, v in _records(plural).items() if k != "hsds_extras"}
+    assert [(e.kind, sorted(e.fields)) for e in package.hsds_extras] == [
+        (e.kind, sorted(e.fields)) for e in plural.hsds_extras
+    ]
 
 
 @pytest.mark.parametrize("name", ["service_full.json", "organization_full.json", "service_at_location_full.json"])
@@ -240,3 +247,24 @@ def test_cli_reports_tables_before_writing_and_refuses_the_whole_file(fresh_db_u
     with (tmp_path / "package" / "locations.csv").open(encoding="utf-8", newline="") as handle:
         names = sorted(row["name"] for row in csv.DictReader(handle))
     assert names == ["MyCity Civic Center", "香港中路街道便民服务中心"]  # the refused file wrote nothing
+
+
+def test_fields_without_a_place_are_kept_and_exported_in_the_extension(session: Session, tmp_path: Path) -> None:
+    import_dataset(session, make_dataset(), mode="replace")
+    dataset, issues = read_hsds(_fixed_json(tmp_path, "service_full.json"), default_division=DIVISION)
+    assert issues == []
+    import_dataset(session, dataset, mode="insert")
+    write_hsds(dump_dataset(session), tmp_path / "out.json")
+
+    document = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    (location,) = [o for o in document["locations"] if o["name"] == "MyCity Civic Center"]
+    kept = location["x_cityservices"]["hsds"]
+    assert (kept["alternate_name"], kept["external_identifier"]) == (
+        "Civic Center",
+        "10092008082",
+    )  # first occurrence: organization.locations[0]
+    assert kept["languages"][0]["name"] == "Urdu"
+    assert "contacts" not in kept  # personal data is not kept
+    (service,) = [o for o in document["services"] if o["name"] == "Community Counselling"]
+    assert service["x_cityservices"]["hsds"]["minimum_age"] == 12
+    assert "@origin" not in json.dumps(document)

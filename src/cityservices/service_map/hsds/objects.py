@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cityservices.service_map.hsds.forms import ORIGIN
-from cityservices.service_map.hsds.mapping import EXT, PHONE_KEYS, from_hsds_object, schedules_to_hours
+from cityservices.service_map.hsds.mapping import EXT, EXTRA, PHONE_KEYS, from_hsds_object, schedules_to_hours
 from cityservices.service_map.interchange.dataset import DatasetBuilder, Origin
 
 
@@ -73,6 +73,14 @@ class HsdsReader:
         self.problem(pointer, EXT, f"{EXT} 必须是对象")
         return {}
 
+    def keep(self, kind: str, key: Any, extension: dict[str, Any], pointer: str, fields: Any = None) -> None:
+        """Keep an object's foreign HSDS fields: ``fields`` (plain HSDS), or its ``x_cityservices.hsds`` (profile,
+        taken out of ``extension``)."""
+        fields = extension.pop(EXTRA, None) if fields is None else fields
+        if fields:
+            raw = {"kind": kind, "key": key, "fields": fields}
+            self.add("hsds_extras", raw, pointer, {"fields": f"{EXT}.{EXTRA}"}, f"{EXT}.{EXTRA}.")
+
     def add(self, kind: str, raw: dict[str, Any], pointer: str, paths: Mapping[str, str], prefix: str) -> None:
         """Validate ``raw``; a failing record field is named by ``paths``, else as ``prefix`` + field."""
         issues = self.builder.issues
@@ -125,6 +133,21 @@ def _path(field_name: str, paths: Mapping[str, str], prefix: str) -> str:
         return ""
     head = field_name.split(".", 1)[0]
     return paths[head] if head in paths else prefix + field_name
+
+
+def foreign_fields(obj: Mapping[str, Any], read: frozenset[str]) -> dict[str, Any]:
+    """The fields of a plain HSDS object that are not ``read`` (nor contacts: personal data), without the
+    import's own markers, for ``x_cityservices.hsds`` (``hsds.models.HsdsExtra``)."""
+    skip = read | {EXT, ORIGIN, "contacts"}
+    return {k: _unmarked(v) for k, v in obj.items() if k not in skip and v not in (None, "", [], {})}
+
+
+def _unmarked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _unmarked(v) for k, v in value.items() if k != ORIGIN}
+    if isinstance(value, list):
+        return [_unmarked(v) for v in value]
+    return value
 
 
 def with_foreign_fields(data: dict[str, Any], obj: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:

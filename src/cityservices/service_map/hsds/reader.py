@@ -23,8 +23,9 @@ from cityservices.service_map.hsds.mapping import (
     PROFILE_URI,
     from_hsds_object,
     generated_code,
+    venue_item_key,
 )
-from cityservices.service_map.hsds.objects import HsdsReader, with_foreign_fields
+from cityservices.service_map.hsds.objects import HsdsReader, foreign_fields, with_foreign_fields
 from cityservices.service_map.hsds.sources import open_source
 from cityservices.service_map.interchange.dataset import Dataset, ImportIssue
 
@@ -73,7 +74,9 @@ def _read_profile(reader: HsdsReader, document: dict[str, Any]) -> None:
             reader.add(kind, raw, pointer, {}, "")
     departments = {}
     for pointer, org in reader.objects(document, "organizations"):
-        raw = {**reader.extension(org, pointer), "name": org.get("name")}
+        org_extension = reader.extension(org, pointer)
+        reader.keep("department", org_extension.get("code"), org_extension, pointer)
+        raw = {**org_extension, "name": org.get("name")}
         departments[org.get("id")] = raw.get("code")
         reader.add("departments", raw, pointer, {"name": "name"}, f"{EXT}.")
     items = {}
@@ -91,6 +94,7 @@ def _profile_service(reader: HsdsReader, service: dict[str, Any], pointer: str, 
     implementations = extension.pop("implementations", [])
     guides = extension.pop("guides", [])
     code = extension.get("code")
+    reader.keep("item", code, extension, pointer)
     department = departments.get(service.get("organization_id"))
     if department is None:
         reader.problem(
@@ -116,6 +120,7 @@ def _profile_service(reader: HsdsReader, service: dict[str, Any], pointer: str, 
 
 def _profile_location(reader: HsdsReader, location: dict[str, Any], pointer: str) -> tuple[Any, Any]:
     extension = reader.extension(location, pointer)
+    reader.keep("venue", location.get("external_identifier"), extension, pointer)
     coordinates = reader.coordinates(location, pointer)
     parts, address = reader.location_parts(location, pointer)
     raw = {
@@ -144,6 +149,7 @@ def _profile_service_at_location(
         venue_id is None and link.get("location_id") not in venues,
     )
     if item_code is not None and venue_id is not None:
+        reader.keep("venue_item", venue_item_key(venue_id, item_code), extension, pointer)
         raw = {**extension, "venue_id": venue_id, "item_code": item_code}
         reader.add("venue_items", raw, pointer, {"venue_id": "location_id", "item_code": "service_id"}, f"{EXT}.")
 
@@ -164,6 +170,14 @@ PLAIN_LOCATION_PATHS = {
     **LOCATION_PATHS, "level": f"{EXT}.division_code", "division_code": f"{EXT}.division_code",
     "source_lat": "latitude", "source_lng": "longitude",
 }  # fmt: skip
+# The plain HSDS fields read fully into our model; every other field is kept (``HsdsReader.keep``).
+ORGANIZATION_READ = frozenset({"id", "name"})
+SERVICE_READ = frozenset({
+    "id", "name", "organization_id", "alternate_name", "eligibility_description", "application_process",
+    "required_documents", "cost_options", "url",
+})  # fmt: skip
+LOCATION_READ = frozenset({"id", "name", "description", "transportation", "latitude", "longitude", "url", "phones"})
+LINK_READ = frozenset({"id", "service_id", "location_id"})
 NO_DIVISION = (
     f'HSDS 没有行政区划: 请在该对象上给出 "{EXT}": {{"division_code": "…"}}，'
     f'或在文档顶层给出 "{EXT}": {{"default_division_code": "…"}}'
@@ -184,6 +198,7 @@ def _read_plain(reader: HsdsReader, document: dict[str, Any]) -> None:
             raw = {"code": code, "name": org.get("name"), "category": PLAIN_ITEM_DEFAULTS["category"],
                    "division_code": division, "demo_fields": ["category"]}  # fmt: skip
             reader.add("departments", raw, pointer, {"name": "name", "division_code": f"{EXT}.division_code"}, "")
+            reader.keep("department", code, {}, pointer, foreign_fields(org, ORGANIZATION_READ))
     items = {s.get("id"): _plain_service(reader, s, p, departments) for p, s in reader.objects(document, "services")}
     venues = {
         loc.get("id"): _plain_location(reader, loc, p, default_division)
@@ -221,6 +236,7 @@ def _plain_service(
     raw = {"code": code, "name": service.get("name"), **PLAIN_ITEM_DEFAULTS, "department_code": department,
            "aliases": [alias] if alias else [], "source": "HSDS", "demo_fields": list(PLAIN_ITEM_DEFAULTS)}  # fmt: skip
     reader.add("items", raw, pointer, {"name": "name", "aliases": "alternate_name"}, "")
+    reader.keep("item", code, {}, pointer, foreign_fields(service, SERVICE_READ))
     guide, paths = _plain_guide(reader, service, pointer)
     if guide:
         reader.add("guides", {"item_code": code, "version": 1, "is_current": True, "source": "HSDS", **guide}, pointer,
@@ -294,6 +310,8 @@ def _plain_location(
         lat, lng = coordinates
         raw.update(lat=lat, lng=lng, source_crs="wgs84", source_lat=lat, source_lng=lng)
         reader.add("venues", raw, pointer, PLAIN_LOCATION_PATHS, "")
+        read = LOCATION_READ | ({"external_identifier"} if code == external else set())
+        reader.keep("venue", code, {}, pointer, foreign_fields(location, read))
     return code, level
 
 
@@ -318,3 +336,4 @@ def _plain_services_at_locations(
             reader.add("implementations", impl, pointer, {}, "")
         row = {"venue_id": venue_id, "item_code": code, "level": level}
         reader.add("venue_items", row, pointer, {"venue_id": "location_id", "item_code": "service_id"}, "")
+        reader.keep("venue_item", venue_item_key(venue_id, code), {}, pointer, foreign_fields(link, LINK_READ))
