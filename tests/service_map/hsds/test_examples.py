@@ -202,9 +202,26 @@ def test_survey_counts_each_table_read_and_ignored_with_reasons(tmp_path: Path) 
     counts = {name: (c.rows, c.read, c.reasons) for name, c in survey.tables.items()}
     assert counts["locations"] == (1, 1, {})
     assert counts["schedules"] == (1, 1, {})
-    assert counts["programs"] == (1, 0, {"服务地图没有“项目”(program) 一级": 1})
-    assert counts["contacts"][:2] == (1, 0)
-    assert "  programs: 1 条，读取 0，忽略 1: 服务地图没有“项目”(program) 一级" in survey.lines()
+    assert counts["contacts"] == (1, 0, {"联系人是个人信息，服务地图不保存": 1})
+    assert counts["metadata"] == (1, 0, {"变更记录不导入": 1})
+    assert counts["attributes"] == (1, 0, {"所指的上级对象不在文件中": 1})  # its link_id names no object of the file
+    assert survey.tables["programs"].kept == {"服务地图没有“项目”(program) 一级": 1}  # with its organization
+    assert "  programs: 1 条，读取 0，保留 1 (x_cityservices.hsds): 服务地图没有“项目”(program) 一级" in survey.lines()
+
+
+def test_attribute_is_kept_with_the_object_it_links_and_its_taxonomy_term(tmp_path: Path) -> None:
+    path = _fixed_json(tmp_path, "tabular.json")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["attributes.csv"][0]["link_id"] = document["services.csv"][0]["id"]
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+    dataset, issues, survey = survey_hsds(path, default_division=DIVISION)
+
+    assert issues == []
+    (kept,) = [e.fields for e in dataset.hsds_extras if e.kind == "item"]
+    (attribute,) = kept["attributes"]
+    assert (attribute["value"], attribute["taxonomy_term"]["id"]) == ("value", attribute["taxonomy_term_id"])
+    assert survey.tables["attributes"].kept == {"分类属性不对应本系统的事项类型/类别": 1}
 
 
 @pytest.mark.parametrize("writer", ["json", "csv"])
@@ -234,7 +251,7 @@ def test_cli_reports_tables_before_writing_and_refuses_the_whole_file(fresh_db_u
     refused = run_cli(fresh_db_url, "import", str(EXAMPLES / "tabular.json"), "-f", "hsds", "--division", DIVISION)
     assert refused.returncode == 2, refused.stderr
     assert "HSDS 形式: 表格 JSON" in refused.stderr
-    assert "programs: 1 条，读取 0，忽略 1" in refused.stderr
+    assert "contacts: 1 条，读取 0，忽略 1: 联系人是个人信息，服务地图不保存" in refused.stderr
     assert "tabular.json#/locations.csv/0: latitude: latitude 100 超出 WGS-84 范围" in refused.stderr
 
     fixed = _fixed_json(tmp_path, "tabular.json")

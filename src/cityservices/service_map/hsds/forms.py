@@ -77,10 +77,14 @@ ELSEWHERE = "该表只在服务地图不读取的位置出现 (如服务或部�
 class TableCount:
     rows: int = 0
     read: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)  # ignored rows by reason
+    kept: dict[str, int] = field(default_factory=dict)  # rows not read but kept in x_cityservices.hsds, by reason
 
     def ignore(self, reason: str) -> None:
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+    def keep(self, reason: str) -> None:
+        self.kept[reason] = self.kept.get(reason, 0) + 1
 
 
 @dataclass
@@ -96,8 +100,9 @@ class Survey:
     def lines(self) -> list[str]:
         lines = [f"HSDS 形式: {self.form}"]
         for name, count in sorted(self.tables.items()):
-            ignored = "; ".join(f"忽略 {n}: {reason}" for reason, n in count.reasons.items())
-            lines.append(f"  {name}: {count.rows} 条，读取 {count.read}" + (f"，{ignored}" if ignored else ""))
+            notes = [f"保留 {n} (x_cityservices.hsds): {reason}" for reason, n in count.kept.items()]
+            notes += [f"忽略 {n}: {reason}" for reason, n in count.reasons.items()]
+            lines.append(f"  {name}: {count.rows} 条，读取 {count.read}" + "".join(f"，{note}" for note in notes))
         return lines
 
 
@@ -131,6 +136,7 @@ class Collector:
         self.survey = survey
         self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in MAIN}
         self.seen: set[tuple[str, Any]] = set()
+        self.profile = False  # our profile keeps no foreign fields (its objects have none)
 
     def document(self) -> dict[str, Any]:
         return dict(self.tables)
@@ -156,12 +162,14 @@ class Collector:
                     count.rows += 1
                     self._tally(count, table, name)
 
-    @staticmethod
-    def _tally(count: TableCount, parent: str, name: str) -> None:
+    def _tally(self, count: TableCount, parent: str, name: str) -> None:
+        """A child of ``parent``: read into our model, kept with its parent (plain HSDS), or ignored."""
         if name in READ_CHILDREN.get(parent, set()):
             count.read += 1
-        else:
+        elif name == "contacts" or self.profile:
             count.ignore(IGNORED.get(name, ELSEWHERE))
+        else:
+            count.keep(IGNORED.get(name, ELSEWHERE))
 
     # --- nested documents -------------------------------------------------------------------------
 
@@ -209,8 +217,12 @@ class Collector:
                 if isinstance(row, dict):
                     self.nested(name, row, _where(self.file_name, key, index, row))
         by_id = {(t, obj.get("id")): obj for t in MAIN for obj in self.tables[t]}
+        terms = {t.get("id"): t for t in tables.get("taxonomy_terms", ("", []))[1] if isinstance(t, dict)}
         for name, (key, rows) in tables.items():
             if name in MAIN:
+                continue
+            if name == "attributes" and not self.profile:
+                self._attributes(key, rows, by_id, terms)
                 continue
             count = self.survey.count(name)
             for index, row in enumerate(rows):
@@ -219,6 +231,22 @@ class Collector:
                     count.ignore(IGNORED.get(name, "不是 HSDS 3.x 的表"))
                     continue
                 self._attach(name, row, _where(self.file_name, key, index, row), by_id, count)
+
+    def _attributes(self, key: str, rows: list[Any], by_id: dict[tuple[str, Any], Any], terms: dict[Any, Any]) -> None:
+        """Attributes link any object by ``link_id``: each is kept with it, with its taxonomy term when given."""
+        count = self.survey.count("attributes")
+        for index, row in enumerate(rows):
+            count.rows += 1
+            parent = next((by_id[(t, row.get("link_id"))] for t in MAIN if (t, row.get("link_id")) in by_id), None)
+            if not isinstance(row, dict) or parent is None:
+                count.ignore("所指的上级对象不在文件中")
+                continue
+            attribute = {k: v for k, v in row.items() if k != "link_id"}
+            term = terms.get(row.get("taxonomy_term_id"))
+            if term is not None:
+                attribute["taxonomy_term"] = {k: v for k, v in term.items() if k != ORIGIN}
+            parent.setdefault("attributes", []).append({**attribute, ORIGIN: _where(self.file_name, key, index, row)})
+            count.keep(IGNORED["attributes"])
 
     def _attach(
         self, name: str, row: dict[str, Any], where: str, by_id: dict[tuple[str, Any], Any], count: TableCount

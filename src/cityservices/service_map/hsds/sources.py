@@ -125,6 +125,7 @@ def _read_package(directory: Path, collector: Collector, problem: Problem) -> di
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             problem("", PACKAGE, f"无法读取数据包描述: {exc}")
             return None
+    collector.profile = isinstance(descriptor, dict) and descriptor.get(PACKAGE_PROFILE) == PROFILE_URI
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if isinstance(resources, list):
         files = [(r.get("name") or Path(str(r.get("path"))).stem, r.get("path"), _types(r)) for r in resources]

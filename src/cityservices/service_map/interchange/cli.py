@@ -76,7 +76,7 @@ def _import(rt: Runtime, path: Path, *, fmt: str, mode: str, division: str | Non
         if reader.survey is not None:
             dataset, issues, survey = reader.survey(path, division)
             for line in survey.lines():
-                progress.console.print(line)
+                progress.console.print(line, soft_wrap=True, markup=False)
         else:
             dataset, issues = reader.read(path)
         if issues:
