@@ -59,3 +59,17 @@ def test_duplicate_hsds_extra_is_refused(session: Session) -> None:
     with pytest.raises(ImportFailed) as failure:
         import_dataset(session, dataset, mode="replace")
     assert [(i.field, i.message) for i in failure.value.issues] == [("kind,key", "重复的键 ('item', 'QD-RS-0001')")]
+
+
+def test_stale_hsds_extra_of_a_deleted_record_is_replaced(session: Session) -> None:
+    import_dataset(session, make_dataset(), mode="replace")
+    stale = make_dataset()
+    stale.divisions, stale.boundaries, stale.departments, stale.items, stale.implementations = [], [], [], [], []
+    stale.venues, stale.venue_items, stale.guides, stale.bundles, stale.pois = [], [], [], [], []
+    stale.hsds_extras = [HsdsExtraRecord(kind="venue", key="V-GONE", fields={"old": 1})]
+    import_dataset(session, stale, mode="insert")  # an extra whose venue is no longer stored
+    stale.hsds_extras = [HsdsExtraRecord(kind="venue", key="V-GONE", fields={"new": 2})]
+
+    import_dataset(session, stale, mode="insert")
+
+    assert [(e.key, e.fields) for e in dump_dataset(session).hsds_extras] == [("V-GONE", {"new": 2})]

@@ -177,5 +177,13 @@ def list_pois(session: Session) -> Sequence[Poi]:
     return session.scalars(select(Poi).order_by(Poi.id)).all()
 
 
+def replace_hsds_extras(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows``, first removing stored extras with the same (kind, key): those of records since deleted."""
+    for kind in {row["kind"] for row in rows}:
+        keys = [row["key"] for row in rows if row["kind"] == kind]
+        session.execute(delete(HsdsExtra).where(HsdsExtra.kind == kind, HsdsExtra.key.in_(keys)))
+    insert_rows(session, HsdsExtra, rows)
+
+
 def list_hsds_extras(session: Session) -> Sequence[HsdsExtra]:
     return session.scalars(select(HsdsExtra).order_by(HsdsExtra.kind, HsdsExtra.key)).all()

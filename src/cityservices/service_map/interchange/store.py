@@ -22,7 +22,6 @@ from cityservices.service_map.catalogue.models import (
     VenueItem,
     venue_departments,
 )
-from cityservices.service_map.hsds.models import HsdsExtra
 from cityservices.service_map.install import CHANGED
 from cityservices.service_map.interchange import repository as repo
 from cityservices.service_map.interchange.dataset import Dataset, ImportFailed, ImportIssue
@@ -124,7 +123,7 @@ def _write(session: Session, d: Dataset, step: Step) -> None:
     step("guides")
     _write_bundles(session, d, item_ids)
     repo.insert_rows(session, Poi, [r.model_dump() for r in d.pois])
-    repo.insert_rows(session, HsdsExtra, [r.model_dump() for r in d.hsds_extras])
+    repo.replace_hsds_extras(session, [r.model_dump() for r in d.hsds_extras])
     step("pois")
 
 
