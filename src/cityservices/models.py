@@ -9,6 +9,7 @@ from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
 from cityservices.service_map.catalogue import models as service_map_models
 from cityservices.service_map.editing import models as editing_models
+from cityservices.service_map.hsds import models as hsds_models
 from cityservices.service_map.routing import models as routing_models
 
 metadata = Base.metadata
@@ -18,6 +19,7 @@ __all__ = [
     "auth_models",
     "calendar_models",
     "editing_models",
+    "hsds_models",
     "insurance_catalogue_models",
     "metadata",
     "routing_models",

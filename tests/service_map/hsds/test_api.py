@@ -307,3 +307,47 @@ def test_the_id_index_is_rebuilt_after_a_data_change(session: Session) -> None:
     assert cache.get(session) is first
     events.publish(CHANGED)
     assert cache.get(session) is not first
+
+
+# openapi-examples-map.json (specification commit of tests/data/hsds/examples): list endpoint → example response.
+EXAMPLES = SCHEMAS / "examples"
+EXAMPLE_MAP = {
+    "organizations": ("organization_list.json", "organization.json"),
+    "service_at_locations": ("service_at_location_list.json", "service_at_location.json"),
+    "services": ("service_list.json", "service.json"),
+    "taxonomies": ("taxonomy_list.json", "taxonomy.json"),
+    "taxonomy_terms": ("taxonomy_term_list.json", "taxonomy_term.json"),
+}
+
+
+# Objects the examples embed that our answers do not: we have no programs, and a term names its taxonomy by
+# taxonomy_id (optional in HSDS) instead of embedding taxonomy_detail.
+NOT_EMBEDDED = {"program", "taxonomy_detail"}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    return {dict: "object", list: "array", str: "string", int: "number", float: "number"}.get(type(value), "null")
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE_MAP))
+def test_list_answers_have_the_shape_of_the_specification_examples(client: TestClient, path: str) -> None:
+    example_file, schema_file = EXAMPLE_MAP[path]
+    example = json.loads((EXAMPLES / example_file).read_text(encoding="utf-8"))
+    ours = _get(client, f"/api/hsds/{path}")
+
+    assert_page(ours, schema_file)
+    Draft202012Validator(EXTRACTS["Page"]).validate(example)
+    assert set(ours) == set(example)  # the page envelope
+    assert {k: _kind(v) for k, v in ours.items() if k != "contents"} == {
+        k: _kind(v) for k, v in example.items() if k != "contents"
+    }
+    theirs, mine = example["contents"][0], ours["contents"][0]
+    shared = [k for k in theirs if k in mine and theirs[k] is not None and mine[k] is not None]
+    assert {"id", "name"} & set(theirs) <= set(shared)
+    assert {k: _kind(mine[k]) for k in shared} == {k: _kind(theirs[k]) for k in shared}
+    embedded = {k for k, v in theirs.items() if isinstance(v, dict)} - NOT_EMBEDDED
+    assert embedded <= {k for k, v in mine.items() if isinstance(v, dict)}
+    if "taxonomy_detail" in theirs:
+        assert uuid.UUID(mine["taxonomy_id"]).version == 5  # the taxonomy, named by its id

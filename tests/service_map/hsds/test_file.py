@@ -184,7 +184,7 @@ def test_plain_hsds_imports_with_generated_codes(session: Session, tmp_path: Pat
     assert set(item.demo_fields) == {"item_type", "applicant_type", "category"}
     (guide,) = [g for g in after.guides if g.item_code == code]
     assert guide.materials == [{"name": "居民身份证"}]
-    assert guide.fees == [{"name": "工本费", "amount": "10 CNY"}]
+    assert guide.fees == [{"name": "工本费", "amount": "10 CNY", "currency": "CNY"}]  # currency: kept verbatim
     (venue,) = [v for v in after.venues if v.id == generated_code("LOC", "loc-1")]
     assert (venue.level, venue.division_code, venue.address, venue.postcode) == (
         "street", "370202001", "香港中路 2 号 一楼", "266071"

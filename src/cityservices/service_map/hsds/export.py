@@ -18,6 +18,7 @@ from cityservices.service_map.hsds.mapping import (
     EXT,
     EXT_VERSION,
     EXTERNAL_ID_TYPE,
+    EXTRA,
     FEE_KEYS,
     HSDS_VERSION,
     MATERIAL_KEYS,
@@ -74,15 +75,38 @@ def export_document(d: Dataset) -> dict[str, Any]:
     }
     places = Places(d.divisions)
     venues = {venue.id for venue in d.venues}
+    extras = Extras(d)
     return {
         "profile": PROFILE_URI,
         "hsds_version": HSDS_VERSION,
         EXT: extension,
-        "organizations": [organization_object(r) for r in d.departments],
-        "services": [service_object(r, implementations[r.code], guides[r.code]) for r in d.items],
-        "locations": [location_object(v, places) for v in d.venues],
-        "service_at_locations": [service_at_location_object(r, items=codes, venues=venues) for r in d.venue_items],
+        "organizations": [extras.add(organization_object(r), "department", r.code) for r in d.departments],
+        "services": [
+            extras.add(service_object(r, implementations[r.code], guides[r.code]), "item", r.code) for r in d.items
+        ],
+        "locations": [extras.add(location_object(v, places), "venue", v.id) for v in d.venues],
+        "service_at_locations": [
+            extras.add(
+                service_at_location_object(r, items=codes, venues=venues),
+                "venue_item",
+                venue_item_key(r.venue_id, r.item_code),
+            )
+            for r in d.venue_items
+        ],
     }
+
+
+class Extras:
+    """The foreign HSDS fields kept at import (``hsds.models.HsdsExtra``), written in ``x_cityservices.hsds``."""
+
+    def __init__(self, d: Dataset) -> None:
+        self.fields: dict[tuple[str, str], dict[str, Any]] = {(r.kind, r.key): r.fields for r in d.hsds_extras}
+
+    def add(self, obj: dict[str, Any], kind: str, key: str) -> dict[str, Any]:
+        fields = self.fields.get((kind, key))
+        if fields:
+            obj[EXT] = {**obj[EXT], EXTRA: fields}
+        return obj
 
 
 def _dump(records: list[Any], *, exclude: frozenset[str] = frozenset()) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ PROFILE_URI = "https://cityservices.example/hsds-profile/v1"
 HSDS_VERSION = "3.1"
 EXT = "x_cityservices"
 EXT_VERSION = 1
+EXTRA = "hsds"  # the x_cityservices member holding an imported object's HSDS fields our model has no place for
 EXTERNAL_ID_TYPE = "cityservices-venue-id"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, PROFILE_URI)
 UTC_OFFSET = "+08:00"  # China Standard Time: every time in our data is local Beijing time

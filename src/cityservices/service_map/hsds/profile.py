@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cityservices.service_map.hsds.export import GUIDE_PROJECTED, LOCATION_FIELDS
-from cityservices.service_map.hsds.mapping import EXT, EXT_VERSION, HSDS_VERSION, PROFILE_URI
+from cityservices.service_map.hsds.mapping import EXT, EXT_VERSION, EXTRA, HSDS_VERSION, PROFILE_URI
 from cityservices.service_map.hsds.taxonomy import TAXONOMIES, taxonomy_object
 from cityservices.service_map.interchange.dataset import RECORD_TYPES
 from cityservices.service_map.interchange.records import (
@@ -61,11 +61,19 @@ def _objects(defs: dict[str, Any]) -> dict[str, Any]:
         "type": "object",
         "description": "电话、材料、收费对象中没有 HSDS 字段的键，原样保留 (如材料的 copies)",
     }
-    return {
+    objects = {
         "organization": _schema(DepartmentRecord, defs, drop=frozenset({"name"})),
         "service": service,
         "location": _schema(VenueRecord, defs, drop=LOCATION_FIELDS),
         "service_at_location": link,
+    }
+    for schema in objects.values():
+        schema["properties"][EXTRA] = {
+            "type": "object",
+            "description": "导入的 HSDS 对象中本系统没有对应字段的标准字段，原样保留，以便再次导出时不丢失",
+        }
+    return {
+        **objects,
         "phone": free_form,
         "required_document": free_form,
         "cost_option": free_form,

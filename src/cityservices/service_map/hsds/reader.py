@@ -1,4 +1,4 @@
-"""Read an Open Referral HSDS 3.x JSON document into a Dataset.
+"""Read Open Referral HSDS 3.x into a Dataset, in any published form (``forms``, ``sources``).
 
 A document in our profile (``profile`` = ``hsds.PROFILE_URI``) is read back exactly: standard fields plus the
 ``x_cityservices`` members. Any other HSDS 3.x document is read as plain HSDS (``hsds_plain``). Issues name
@@ -8,26 +8,26 @@ inside that object (``schedules[2].opens_at``, ``x_cityservices.level``).
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cityservices.service_map.catalogue.models import CODE_PATTERN
+from cityservices.service_map.hsds.forms import Survey
 from cityservices.service_map.hsds.mapping import (
     EXT,
     EXT_VERSION,
+    EXTERNAL_ID_TYPE,
     FEE_KEYS,
     MATERIAL_KEYS,
-    PHONE_KEYS,
     PROFILE_URI,
     from_hsds_object,
     generated_code,
-    schedules_to_hours,
+    venue_item_key,
 )
-from cityservices.service_map.interchange.dataset import Dataset, DatasetBuilder, ImportIssue, Origin
+from cityservices.service_map.hsds.objects import HsdsReader, foreign_fields, with_foreign_fields
+from cityservices.service_map.hsds.sources import open_source
+from cityservices.service_map.interchange.dataset import Dataset, ImportIssue
 
 # Where a venue field is in an HSDS location (fields not listed are under x_cityservices).
 LOCATION_PATHS = {
@@ -37,111 +37,28 @@ LOCATION_PATHS = {
     "hours_exceptions": "schedules", "accessibility": "accessibility",
 }  # fmt: skip
 CODE = re.compile(CODE_PATTERN)
+OURS = (None, "", EXTERNAL_ID_TYPE)  # an external identifier of another type (UPRN, what3words…) is not our id
 EXTENSION_KINDS = ("divisions", "boundaries", "bundles", "pois", "implementations", "guides")
 
 
-def read_hsds(path: Path) -> tuple[Dataset, list[ImportIssue]]:
-    """Read and validate an HSDS document; return the records and every issue found."""
+def read_hsds(path: Path, *, default_division: str | None = None) -> tuple[Dataset, list[ImportIssue]]:
+    """Read and validate HSDS in any published form (``forms``); return the records and every issue found."""
+    dataset, issues, _ = survey_hsds(path, default_division=default_division)
+    return dataset, issues
+
+
+def survey_hsds(path: Path, *, default_division: str | None = None) -> tuple[Dataset, list[ImportIssue], Survey]:
+    """``read_hsds`` and the survey of what each table held, read and ignored."""
     reader = HsdsReader(path.name)
-    document = reader.load(path)
+    document, survey = open_source(path, reader.load, reader.problem, default_division=default_division)
     if document is not None:
         if document.get("profile") == PROFILE_URI:
             _read_profile(reader, document)
         else:
             _read_plain(reader, document)
-    return reader.builder.dataset, reader.builder.issues
-
-
-class HsdsReader:
-    """Issue reporting by JSON Pointer, and record validation with fields named as in the HSDS object."""
-
-    def __init__(self, file_name: str) -> None:
-        self.file_name = file_name
-        self.builder = DatasetBuilder()
-
-    def origin(self, pointer: str) -> Origin:
-        return Origin(f"{self.file_name}#{pointer}" if pointer else self.file_name, 0)
-
-    def problem(self, pointer: str, field_name: str, message: str) -> None:
-        self.builder.problem(self.origin(pointer), field_name, message)
-
-    def load(self, path: Path) -> dict[str, Any] | None:
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problem("", "", f"无法读取文件: {exc}")
-            return None
-        except json.JSONDecodeError as exc:
-            self.problem("", "", f"不是有效的 JSON: {exc.msg}（第 {exc.lineno} 行）")
-            return None
-        if not isinstance(document, dict):
-            self.problem("", "", f"顶层必须是 JSON 对象，实际为 {type(document).__name__}")
-            return None
-        version = document.get("hsds_version")
-        if version is not None and not (isinstance(version, str) and version.startswith("3.")):
-            self.problem("", "hsds_version", f"不支持的 HSDS 版本 {version!r}，应为 3.x")
-            return None
-        return document
-
-    def objects(
-        self, container: Mapping[str, Any], key: str, pointer: str = ""
-    ) -> Iterator[tuple[str, dict[str, Any]]]:
-        """The objects of the array ``container[key]`` with their pointers; non-objects are reported."""
-        values = container.get(key, [])
-        if not isinstance(values, list):
-            self.problem(pointer, key, f"{key} 必须是数组")
-            return
-        for index, value in enumerate(values):
-            if isinstance(value, dict):
-                yield f"{pointer}/{key}/{index}", value
-            else:
-                self.problem(f"{pointer}/{key}/{index}", "", "必须是 JSON 对象")
-
-    def extension(self, obj: Mapping[str, Any], pointer: str) -> dict[str, Any]:
-        value = obj.get(EXT, {})
-        if isinstance(value, dict):
-            return dict(value)
-        self.problem(pointer, EXT, f"{EXT} 必须是对象")
-        return {}
-
-    def add(self, kind: str, raw: dict[str, Any], pointer: str, paths: Mapping[str, str], prefix: str) -> None:
-        """Validate ``raw``; a failing record field is named by ``paths``, else as ``prefix`` + field."""
-        issues = self.builder.issues
-        start = len(issues)
-        self.builder.add(kind, raw, self.origin(pointer))
-        issues[start:] = [replace(i, field=_path(i.field, paths, prefix)) for i in issues[start:]]
-
-    def mapped(self, obj: Mapping[str, Any], key: str, pointer: str, keys: Mapping[str, str]) -> list[dict[str, Any]]:
-        """Our free-form dicts from the HSDS objects in ``obj[key]`` (phones, required documents, …)."""
-        return [from_hsds_object(o, keys) for _, o in self.objects(obj, key, pointer)]
-
-    def location_parts(self, location: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Venue fields read alike from every HSDS location (phones, hours, accessibility), and its first address."""
-        hours = schedules_to_hours(location.get("schedules", []))
-        for field_name, message in hours.problems:
-            self.problem(pointer, field_name, message)
-        addresses = [a for _, a in self.objects(location, "addresses", pointer)]
-        parts = {
-            "phones": self.mapped(location, "phones", pointer, PHONE_KEYS),
-            "hours": dict(hours.weekly),
-            "hours_exceptions": hours.exception_list(),
-            "accessibility": [a.get("description") for _, a in self.objects(location, "accessibility", pointer)],
-        }
-        return parts, addresses[0] if addresses else {}
-
-    def coordinates(self, location: Mapping[str, Any], pointer: str) -> tuple[Any, Any] | None:
-        lat, lng = location.get("latitude"), location.get("longitude")
-        missing = [name for name, value in (("latitude", lat), ("longitude", lng)) if value is None]
-        for name in missing:
-            self.problem(pointer, name, f"缺少坐标 {name}（WGS-84 十进制度）")
-        return None if missing else (lat, lng)
-
-
-def _path(field_name: str, paths: Mapping[str, str], prefix: str) -> str:
-    if not field_name:
-        return ""
-    head = field_name.split(".", 1)[0]
-    return paths[head] if head in paths else prefix + field_name
+        if not reader.builder.issues and not any(reader.builder.dataset.counts().values()):
+            reader.problem("", "", "文件中没有可导入的数据")
+    return reader.builder.dataset, reader.builder.issues, survey
 
 
 # --- our profile ---------------------------------------------------------------------------------
@@ -157,7 +74,9 @@ def _read_profile(reader: HsdsReader, document: dict[str, Any]) -> None:
             reader.add(kind, raw, pointer, {}, "")
     departments = {}
     for pointer, org in reader.objects(document, "organizations"):
-        raw = {**reader.extension(org, pointer), "name": org.get("name")}
+        org_extension = reader.extension(org, pointer)
+        reader.keep("department", org_extension.get("code"), org_extension, pointer)
+        raw = {**org_extension, "name": org.get("name")}
         departments[org.get("id")] = raw.get("code")
         reader.add("departments", raw, pointer, {"name": "name"}, f"{EXT}.")
     items = {}
@@ -175,6 +94,7 @@ def _profile_service(reader: HsdsReader, service: dict[str, Any], pointer: str, 
     implementations = extension.pop("implementations", [])
     guides = extension.pop("guides", [])
     code = extension.get("code")
+    reader.keep("item", code, extension, pointer)
     department = departments.get(service.get("organization_id"))
     if department is None:
         reader.problem(
@@ -200,6 +120,7 @@ def _profile_service(reader: HsdsReader, service: dict[str, Any], pointer: str, 
 
 def _profile_location(reader: HsdsReader, location: dict[str, Any], pointer: str) -> tuple[Any, Any]:
     extension = reader.extension(location, pointer)
+    reader.keep("venue", location.get("external_identifier"), extension, pointer)
     coordinates = reader.coordinates(location, pointer)
     parts, address = reader.location_parts(location, pointer)
     raw = {
@@ -228,6 +149,7 @@ def _profile_service_at_location(
         venue_id is None and link.get("location_id") not in venues,
     )
     if item_code is not None and venue_id is not None:
+        reader.keep("venue_item", venue_item_key(venue_id, item_code), extension, pointer)
         raw = {**extension, "venue_id": venue_id, "item_code": item_code}
         reader.add("venue_items", raw, pointer, {"venue_id": "location_id", "item_code": "service_id"}, f"{EXT}.")
 
@@ -248,6 +170,14 @@ PLAIN_LOCATION_PATHS = {
     **LOCATION_PATHS, "level": f"{EXT}.division_code", "division_code": f"{EXT}.division_code",
     "source_lat": "latitude", "source_lng": "longitude",
 }  # fmt: skip
+# The plain HSDS fields read fully into our model; every other field is kept (``HsdsReader.keep``).
+ORGANIZATION_READ = frozenset({"id", "name"})
+SERVICE_READ = frozenset({
+    "id", "name", "organization_id", "alternate_name", "eligibility_description", "application_process",
+    "required_documents", "cost_options", "url",
+})  # fmt: skip
+LOCATION_READ = frozenset({"id", "name", "description", "transportation", "latitude", "longitude", "url", "phones"})
+LINK_READ = frozenset({"id", "service_id", "location_id"})
 NO_DIVISION = (
     f'HSDS 没有行政区划: 请在该对象上给出 "{EXT}": {{"division_code": "…"}}，'
     f'或在文档顶层给出 "{EXT}": {{"default_division_code": "…"}}'
@@ -256,6 +186,7 @@ NO_DIVISION = (
 
 def _read_plain(reader: HsdsReader, document: dict[str, Any]) -> None:
     """Plain HSDS: generated codes, defaults listed in ``demo_fields``; divisions must be given (NO_DIVISION)."""
+    reader.keep_foreign = True
     default_division = reader.extension(document, "").get("default_division_code")
     departments: dict[Any, str] = {}
     for pointer, org in reader.objects(document, "organizations"):
@@ -267,6 +198,7 @@ def _read_plain(reader: HsdsReader, document: dict[str, Any]) -> None:
             raw = {"code": code, "name": org.get("name"), "category": PLAIN_ITEM_DEFAULTS["category"],
                    "division_code": division, "demo_fields": ["category"]}  # fmt: skip
             reader.add("departments", raw, pointer, {"name": "name", "division_code": f"{EXT}.division_code"}, "")
+            reader.keep("department", code, {}, pointer, foreign_fields(org, ORGANIZATION_READ))
     items = {s.get("id"): _plain_service(reader, s, p, departments) for p, s in reader.objects(document, "services")}
     venues = {
         loc.get("id"): _plain_location(reader, loc, p, default_division)
@@ -304,17 +236,37 @@ def _plain_service(
     raw = {"code": code, "name": service.get("name"), **PLAIN_ITEM_DEFAULTS, "department_code": department,
            "aliases": [alias] if alias else [], "source": "HSDS", "demo_fields": list(PLAIN_ITEM_DEFAULTS)}  # fmt: skip
     reader.add("items", raw, pointer, {"name": "name", "aliases": "alternate_name"}, "")
-    materials = reader.mapped(service, "required_documents", pointer, MATERIAL_KEYS)
-    fees = [_plain_fee(o) for _, o in reader.objects(service, "cost_options", pointer)]
-    conditions, process = service.get("eligibility_description") or "", service.get("application_process")
-    if materials or fees or conditions or process:
-        guide = {"item_code": code, "version": 1, "is_current": True, "acceptance_conditions": conditions,
-                 "materials": materials, "fees": fees, "source": "HSDS",
-                 "steps": [{"name": "办理流程", "description": process}] if process else []}  # fmt: skip
-        paths = {"materials": "required_documents", "fees": "cost_options", "steps": "application_process",
-                 "acceptance_conditions": "eligibility_description"}  # fmt: skip
-        reader.add("guides", guide, pointer, paths, "")
+    reader.keep("item", code, {}, pointer, foreign_fields(service, SERVICE_READ))
+    guide, paths = _plain_guide(reader, service, pointer)
+    if guide:
+        reader.add("guides", {"item_code": code, "version": 1, "is_current": True, "source": "HSDS", **guide}, pointer,
+                   paths, "")  # fmt: skip
     return code, department
+
+
+GUIDE_PATHS = {
+    "materials": "required_documents", "fees": "cost_options", "steps": "application_process",
+    "acceptance_conditions": "eligibility_description", "channels": "url", "consult_phone": "phones",
+}  # fmt: skip
+
+
+def _plain_guide(reader: HsdsReader, service: dict[str, Any], pointer: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The guide fields of a service (empty when it has none): documents, fees, eligibility, process, url, phone."""
+    fees = [_plain_fee(o) for _, o in reader.objects(service, "cost_options", pointer)]
+    if not fees and isinstance(service.get("fees_description"), str) and service["fees_description"]:
+        fees, paths = [{"name": "收费说明", "amount": service["fees_description"]}], {"fees": "fees_description"}
+    else:
+        paths = {}
+    process, url = service.get("application_process"), service.get("url")
+    phones = [p.get("number") for _, p in reader.objects(service, "phones", pointer)]
+    guide = {
+        "materials": reader.mapped(service, "required_documents", pointer, MATERIAL_KEYS), "fees": fees,
+        "acceptance_conditions": service.get("eligibility_description") or "",
+        "steps": [{"name": "办理流程", "description": process}] if process else [],
+        "channels": [{"kind": "online", "name": "网上办理", "url": url}] if url else [],
+        "consult_phone": next((p for p in phones if isinstance(p, str) and p), None),
+    }  # fmt: skip
+    return {k: v for k, v in guide.items() if v}, {**GUIDE_PATHS, **paths}
 
 
 def _plain_fee(option: dict[str, Any]) -> dict[str, Any]:
@@ -322,7 +274,9 @@ def _plain_fee(option: dict[str, Any]) -> dict[str, Any]:
     amount = option.get("amount")
     if "amount" not in fee and isinstance(amount, int | float):
         fee["amount"] = f"{amount:g} {option.get('currency') or ''}".strip()
-    return fee
+    elif isinstance(amount, int | float):  # the text is the amount_description: the figure is kept beside it
+        fee["amount_value"] = amount
+    return with_foreign_fields(fee, {k: v for k, v in option.items() if k != "amount"}, FEE_KEYS)
 
 
 def _plain_location(
@@ -331,7 +285,7 @@ def _plain_location(
     external = location.get("external_identifier")
     code = (
         external
-        if isinstance(external, str) and CODE.match(external)
+        if isinstance(external, str) and CODE.match(external) and location.get("external_identifier_type") in OURS
         else _plain_code(reader, location, pointer, "LOC")
     )
     division = _division(reader, location, pointer, default_division)
@@ -350,11 +304,14 @@ def _plain_location(
         "address": " ".join(str(address[k]) for k in ("address_1", "address_2") if address.get(k)),
         "postcode": postcode if isinstance(postcode, str) and re.fullmatch(r"\d{6}", postcode) else None,
         "transport": location.get("transportation") or "", "description": location.get("description") or "",
+        "website": location.get("url") or None,
     }  # fmt: skip
     if coordinates is not None:
         lat, lng = coordinates
         raw.update(lat=lat, lng=lng, source_crs="wgs84", source_lat=lat, source_lng=lng)
         reader.add("venues", raw, pointer, PLAIN_LOCATION_PATHS, "")
+        read = LOCATION_READ | ({"external_identifier"} if code == external else set())
+        reader.keep("venue", code, {}, pointer, foreign_fields(location, read))
     return code, level
 
 
@@ -379,3 +336,4 @@ def _plain_services_at_locations(
             reader.add("implementations", impl, pointer, {}, "")
         row = {"venue_id": venue_id, "item_code": code, "level": level}
         reader.add("venue_items", row, pointer, {"venue_id": "location_id", "item_code": "service_id"}, "")
+        reader.keep("venue_item", venue_item_key(venue_id, code), {}, pointer, foreign_fields(link, LINK_READ))

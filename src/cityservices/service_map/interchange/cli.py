@@ -51,23 +51,34 @@ def import_(
             "--mode", help="insert: 追加，键冲突即失败; replace: 整体替换; upsert: 按 id 更新或新增场所 (geojson)"
         ),
     ] = "insert",
+    division: Annotated[
+        str | None,
+        typer.Option("--division", help="HSDS: 未给出行政区划的部门和场所所属的区划代码 (须已存在)"),
+    ] = None,
 ) -> None:
     """导入数据。先校验每一行；任何错误都不会写入数据。"""
     if mode not in ("insert", "replace", "upsert"):
         raise typer.BadParameter("应为 insert、replace 或 upsert", param_hint="--mode")
     if mode == "upsert" and fmt != "geojson":
         raise typer.BadParameter("upsert 仅用于场所 GeoJSON (--format geojson)", param_hint="--mode")
+    if division is not None and _format(fmt).survey is None:
+        raise typer.BadParameter("--division 仅用于 HSDS (--format hsds 或 hsds-csv)", param_hint="--division")
     rt = make_runtime(get_settings())
     upgrade_to_head(rt.engine)
-    _import(rt, path, fmt=fmt, mode=mode)
+    _import(rt, path, fmt=fmt, mode=mode, division=division)
 
 
-def _import(rt: Runtime, path: Path, *, fmt: str, mode: str) -> None:
+def _import(rt: Runtime, path: Path, *, fmt: str, mode: str, division: str | None = None) -> None:
     reader = _format(fmt)
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=False) as progress:
         task = progress.add_task(f"读取 {path}", total=len(WRITE_STEPS) + 1)
-        dataset, issues = reader.read(path)
+        if reader.survey is not None:
+            dataset, issues, survey = reader.survey(path, division)
+            for line in survey.lines():
+                progress.console.print(line, soft_wrap=True, markup=False)
+        else:
+            dataset, issues = reader.read(path)
         if issues:
             raise ImportFailed(issues)
         progress.update(task, advance=1, description="校验引用")

@@ -14,6 +14,7 @@ from cityservices.service_map.interchange.records import (
     DepartmentRecord,
     DivisionRecord,
     GuideRecord,
+    HsdsExtraRecord,
     ImplementationRecord,
     ItemRecord,
     PoiRecord,
@@ -59,7 +60,7 @@ class ImportFailed(RuleViolation):
 
 KINDS = (
     "divisions", "boundaries", "departments", "items", "implementations",
-    "venues", "venue_items", "guides", "bundles", "pois",
+    "venues", "venue_items", "guides", "bundles", "pois", "hsds_extras",
 )  # fmt: skip
 
 RECORD_TYPES: dict[str, type[BaseModel]] = {
@@ -73,6 +74,7 @@ RECORD_TYPES: dict[str, type[BaseModel]] = {
     "guides": GuideRecord,
     "bundles": BundleRecord,
     "pois": PoiRecord,
+    "hsds_extras": HsdsExtraRecord,
 }
 
 
@@ -90,6 +92,7 @@ class Dataset:
     guides: list[GuideRecord] = field(default_factory=list)
     bundles: list[BundleRecord] = field(default_factory=list)
     pois: list[PoiRecord] = field(default_factory=list)
+    hsds_extras: list[HsdsExtraRecord] = field(default_factory=list)
     origins: dict[str, list[Origin]] = field(default_factory=dict)
 
     def records(self, kind: str) -> list[Any]:

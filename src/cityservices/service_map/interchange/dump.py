@@ -25,6 +25,7 @@ from cityservices.service_map.interchange.records import (
     DivisionRecord,
     GuideRecord,
     HoursException,
+    HsdsExtraRecord,
     ImplementationRecord,
     ItemRecord,
     PoiRecord,
@@ -66,6 +67,9 @@ def dump_dataset(session: Session) -> Dataset:
     d.guides = sorted(guides, key=lambda g: (g.item_code, g.version))
     d.bundles = _bundles(session, codes)
     d.pois = [PoiRecord.model_validate(_columns(r)) for r in repo.list_pois(session)]
+    d.hsds_extras = [
+        HsdsExtraRecord.model_validate(_columns(r, exclude={"id"})) for r in repo.list_hsds_extras(session)
+    ]
     return d
 
 

@@ -74,7 +74,10 @@ CSV_FILES: dict[str, CsvSpec] = {
         json=("details",),
     ),
 }
-JSONL_FILES: dict[str, str] = {"venues.jsonl": "venues", "guides.jsonl": "guides", "bundles.jsonl": "bundles"}
+JSONL_FILES: dict[str, str] = {
+    "venues.jsonl": "venues", "guides.jsonl": "guides", "bundles.jsonl": "bundles",
+    "hsds_extras.jsonl": "hsds_extras",  # written only when there are any (data imported from plain HSDS)
+}  # fmt: skip
 BOUNDARIES_FILE = "boundaries.geojson"
 OPTIONAL_EMPTY_IS_NONE = {"parent_code", "basic_code", "implementation_code", "window_number"}
 
@@ -208,6 +211,8 @@ def write_dataset(dataset: Dataset, directory: Path, *, name: str, created: str)
         counts[file_name] = len(rows)
     for file_name, kind in JSONL_FILES.items():
         records = dataset.records(kind)
+        if kind == "hsds_extras" and not records:
+            continue
         with (directory / file_name).open("w", encoding="utf-8") as handle:
             for record in records:
                 handle.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")

@@ -241,6 +241,14 @@ class BundleRecord(Record):
         return sorted(value, key=lambda ref: ref.position)
 
 
+class HsdsExtraRecord(Record):
+    """HSDS fields of an imported object that our model has no place for (``hsds.models.HsdsExtra``)."""
+
+    kind: Literal["department", "item", "venue", "venue_item"]
+    key: Annotated[str, StringConstraints(min_length=1, max_length=160)]
+    fields: dict[str, Any]
+
+
 class PoiRecord(Located):
     id: Code
     category: Literal["parking", "petrol", "food", "ev_charging", "atm", "pharmacy", "toilet", "metro", "bus"]

@@ -31,6 +31,7 @@ UNIQUE_KEYS: dict[str, tuple[str, Callable[[Any], Hashable]]] = {
     "guides": ("item_code,version", lambda r: (r.item_code, r.version)),
     "bundles": ("code", lambda r: r.code),
     "pois": ("id", lambda r: r.id),
+    "hsds_extras": ("kind,key", lambda r: (r.kind, r.key)),
 }
 
 

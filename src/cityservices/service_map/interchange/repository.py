@@ -27,10 +27,11 @@ from cityservices.service_map.catalogue.models import (
     VenueItem,
     venue_departments,
 )
+from cityservices.service_map.hsds.models import HsdsExtra
 
 # Children before parents: the order rows are deleted in when a dataset is replaced.
 DELETE_ORDER: tuple[Any, ...] = (
-    VenueItem, BundleItem, Bundle, Guide, OpeningException, OpeningInterval, venue_departments,
+    HsdsExtra, VenueItem, BundleItem, Bundle, Guide, OpeningException, OpeningInterval, venue_departments,
     Venue, ItemImplementation, Item, Poi, Department, Division,
 )  # fmt: skip
 
@@ -174,3 +175,15 @@ def list_bundles(session: Session) -> Sequence[Bundle]:
 
 def list_pois(session: Session) -> Sequence[Poi]:
     return session.scalars(select(Poi).order_by(Poi.id)).all()
+
+
+def replace_hsds_extras(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows``, first removing stored extras with the same (kind, key): those of records since deleted."""
+    for kind in {row["kind"] for row in rows}:
+        keys = [row["key"] for row in rows if row["kind"] == kind]
+        session.execute(delete(HsdsExtra).where(HsdsExtra.kind == kind, HsdsExtra.key.in_(keys)))
+    insert_rows(session, HsdsExtra, rows)
+
+
+def list_hsds_extras(session: Session) -> Sequence[HsdsExtra]:
+    return session.scalars(select(HsdsExtra).order_by(HsdsExtra.kind, HsdsExtra.key)).all()

@@ -123,6 +123,7 @@ def _write(session: Session, d: Dataset, step: Step) -> None:
     step("guides")
     _write_bundles(session, d, item_ids)
     repo.insert_rows(session, Poi, [r.model_dump() for r in d.pois])
+    repo.replace_hsds_extras(session, [r.model_dump() for r in d.hsds_extras])
     step("pois")
 
 
