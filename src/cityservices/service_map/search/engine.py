@@ -32,6 +32,7 @@ from cityservices.service_map.search.retrieve import LexicalIndex, score_plan, t
 from cityservices.service_map.search.schemas import (
     BundleItemRead,
     BundleRead,
+    ClarificationOptionRead,
     ClarificationRead,
     GuideSummaryRead,
     SearchItemRead,
@@ -47,6 +48,9 @@ SYNONYM_CONFIDENCE_WEIGHT = 1.5
 MAX_LIMIT = 50
 DOMINANT_LEFTOVER_CHARS = 2
 NO_MATCH_MESSAGE = "没有找到能办理这件事的政务服务事项"
+UNSURE_MESSAGE = "没有完全听懂，下面是最接近的事项"
+DID_YOU_MEAN = "您是不是要办："
+DID_YOU_MEAN_OPTIONS = 3
 DEFAULT_SUGGESTIONS = ("居民身份证到期换领", "社会保障卡申领", "租房提取住房公积金", "内地居民结婚登记", "出生登记")
 
 
@@ -138,7 +142,10 @@ class SearchIndex:
         threshold = ANCHORED_MIN_COVERAGE if anchored else MIN_COVERAGE
         if analysis.out_of_domain:
             threshold = OUT_OF_DOMAIN_MIN_COVERAGE
-        no_match = not ranked or confidence < threshold or not grounded
+        unsure = bool(ranked) and (confidence < threshold or not grounded)
+        # Only an out-of-domain question is "no match"; an in-domain query the engine is unsure of still
+        # gets its best candidates, offered as a choice ("您是不是要办").
+        no_match = not ranked or (unsure and not self._in_domain(analysis, ranked, confidence, event))
         bundle = None if no_match else self._bundle_hit(event, ranked)
         items: list[SearchItemRead] = []
         clarification: ClarificationRead | None = None
@@ -146,6 +153,8 @@ class SearchIndex:
             items = [self._hit(analysis, s, bundle.name if bundle else None) for s in ranked[:limit]]
             asked = bool(analysis.slots.conditions) or bundle is not None
             clarification = clarify(ranked, self.items, self.conditions, self.lexicon, asked)
+            if unsure and bundle is None:
+                clarification = self._did_you_mean(ranked)
         return SearchRead(
             query=query,
             normalized=text,
@@ -155,10 +164,26 @@ class SearchIndex:
             slots=slots,
             clarification=clarification,
             no_match=no_match,
-            message=NO_MATCH_MESSAGE if no_match else None,
+            message=NO_MATCH_MESSAGE if no_match else (UNSURE_MESSAGE if unsure else None),
             suggestions=self._suggestions(analysis, ranked) if no_match else [],
             confidence=confidence,
         )
+
+    def _in_domain(self, analysis: Analysis, ranked: list[Scored], confidence: float, event: EventMatch | None) -> bool:
+        """Is an unsure query still about public services? No out-of-domain word outweighs it, and some of
+        its content is a domain phrase, a life event, or a word the best item's name explains."""
+        if analysis.out_of_domain:
+            return False
+        if event is not None or any(c.kind == "syn" for c in analysis.concepts):
+            return True
+        return confidence > 0 and bool(ranked)
+
+    def _did_you_mean(self, ranked: list[Scored]) -> ClarificationRead:
+        options = [
+            ClarificationOptionRead(label=self.items[s.index].name, name=self.items[s.index].name, code=self.items[s.index].code)
+            for s in ranked[:DID_YOU_MEAN_OPTIONS]
+        ]
+        return ClarificationRead(question=DID_YOU_MEAN, options=options)
 
     def _event(self, analysis: Analysis) -> EventMatch | None:
         if not analysis.events:
