@@ -84,3 +84,23 @@ def test_pinyin_sentences_drop_filler_syllables(demo_index: SearchIndex) -> None
     result = demo_index.search("wo xiang ban huzhao")
     assert result.understood == "护照"
     assert result.items[0].name == "普通护照首次申请"
+
+
+def test_an_unsure_in_domain_query_offers_candidates_instead_of_an_empty_page(demo_index: SearchIndex) -> None:
+    # Words the lexicon does not know, but a domain word the best item explains: a choice, not "no match".
+    result = demo_index.search("老两口常年在南方住，看病想直接刷卡")
+    assert not result.no_match
+    assert result.items
+    assert result.clarification is not None
+    assert result.clarification.question == "您是不是要办："
+    assert [o.name for o in result.clarification.options] == [h.name for h in result.items[:3]]
+    assert result.message
+    # a query the engine is sure of carries no such choice
+    assert demo_index.search("驾照丢了").clarification is None
+
+
+def test_a_real_word_that_sounds_like_a_domain_term_is_corrected_beside_one(demo_index: SearchIndex) -> None:
+    assert top(demo_index, "护罩丢了怎么补") == "普通护照补发"
+    assert demo_index.search("护罩丢了怎么补").understood.startswith("护照")
+    # the word alone, with nothing from the domain next to it, is left as written
+    assert demo_index.search("我想买个护罩").understood == "我想买个护罩"

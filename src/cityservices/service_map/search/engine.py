@@ -22,6 +22,7 @@ from cityservices.service_map.search.confidence import (
     coverage,
 )
 from cityservices.service_map.search.explain import explain
+from cityservices.service_map.search.fields import FieldedIndex
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
 from cityservices.service_map.search.normalize import clean_query
 from cityservices.service_map.search.phonetic import PinyinVocabulary
@@ -73,7 +74,7 @@ class SearchIndex:
         self.tokens_of = self.segmenter.tokens
         documents = [self._document(item) for item in self.items]
         self.vocabulary = PinyinVocabulary(self._vocabulary(documents), self.lexicon.fillers)
-        self.lexical = LexicalIndex(documents)
+        self.lexical = FieldedIndex(LexicalIndex(documents), self.items, catalogue.bundles, self.segmenter.tokens)
         del documents
         self.understander = Understander(self.lexicon, self.segmenter, self.vocabulary, catalogue.divisions)
         self.conditions = ConditionModel(self.lexicon)
@@ -179,10 +180,8 @@ class SearchIndex:
         return confidence > 0 and bool(ranked)
 
     def _did_you_mean(self, ranked: list[Scored]) -> ClarificationRead:
-        options = [
-            ClarificationOptionRead(label=self.items[s.index].name, name=self.items[s.index].name, code=self.items[s.index].code)
-            for s in ranked[:DID_YOU_MEAN_OPTIONS]
-        ]
+        best = [self.items[s.index] for s in ranked[:DID_YOU_MEAN_OPTIONS]]
+        options = [ClarificationOptionRead(label=item.name, name=item.name, code=item.code) for item in best]
         return ClarificationRead(question=DID_YOU_MEAN, options=options)
 
     def _event(self, analysis: Analysis) -> EventMatch | None:

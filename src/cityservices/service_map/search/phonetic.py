@@ -158,7 +158,8 @@ class PinyinVocabulary:
                     continue  # never change a character of a correctly written domain word
                 if term is not None and size == 2 and not self._two_char_context(chars, protected, start, term):
                     continue
-                if term is not None and size == 2 and is_word(window) and not self._beside_domain_word(protected, start):
+                real_word = term is not None and size == 2 and is_word(window)
+                if real_word and not self._beside_domain_word(protected, start):
                     continue  # 护罩丢了 → 护照: a real word is corrected only next to a domain word that explains it
                 if term is not None:
                     rewrites.append(Rewrite(window, term, "homophone"))
