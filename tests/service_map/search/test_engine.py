@@ -104,3 +104,15 @@ def test_a_real_word_that_sounds_like_a_domain_term_is_corrected_beside_one(demo
     assert demo_index.search("护罩丢了怎么补").understood.startswith("护照")
     # the word alone, with nothing from the domain next to it, is left as written
     assert demo_index.search("我想买个护罩").understood == "我想买个护罩"
+
+
+def test_an_event_without_a_bundle_is_answered_as_a_group_with_a_heading(demo_index: SearchIndex) -> None:
+    result = demo_index.search("失业了要办哪些")
+    assert result.bundle is not None
+    assert result.bundle.code == "group:unemployment"
+    assert result.bundle.name == "失业以后要办的事"
+    names = [i.name for i in result.bundle.items]
+    assert {"失业登记", "失业保险金申领"} <= set(names)
+    assert len(names) == len(set(names))
+    # a specific need next to the event is answered alone
+    assert demo_index.search("失业了领失业金").bundle is None

@@ -52,6 +52,7 @@ NO_MATCH_MESSAGE = "没有找到能办理这件事的政务服务事项"
 UNSURE_MESSAGE = "没有完全听懂，下面是最接近的事项"
 DID_YOU_MEAN = "您是不是要办："
 DID_YOU_MEAN_OPTIONS = 3
+GROUP_MIN = 2
 DEFAULT_SUGGESTIONS = ("居民身份证到期换领", "社会保障卡申领", "租房提取住房公积金", "内地居民结婚登记", "出生登记")
 
 
@@ -83,6 +84,7 @@ class SearchIndex:
         self.semantic = semantic
         if semantic is not None:
             semantic.index([item.name for item in self.items])
+        self._core_with = self._core_items_by_term()
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
         self.build_seconds = time.perf_counter() - started
@@ -117,6 +119,17 @@ class SearchIndex:
                     best[token] = tier
         return [(term, tier - min(9, sum(term in name for name in core_names))) for term, tier in best.items()]
 
+    def _core_items_by_term(self) -> dict[str, int]:
+        """For each term of an event without a bundle, the first core item whose name contains it."""
+        terms = {t for event, spec in self.lexicon.events.items() if not spec.bundles for t in spec.terms}
+        found: dict[str, int] = {}
+        for index, item in enumerate(self.items):
+            if item.is_core:
+                for term in terms:
+                    if term in item.name:
+                        found.setdefault(term, index)
+        return found
+
     def _event_bundles(self, bundles: list[BundleRecord]) -> dict[str, BundleRecord]:
         found: dict[str, BundleRecord] = {}
         for event, spec in self.lexicon.events.items():
@@ -147,6 +160,8 @@ class SearchIndex:
         # Only an out-of-domain question is "no match"; an in-domain query the engine is unsure of still
         # gets its best candidates, offered as a choice ("您是不是要办").
         no_match = not ranked or (unsure and not self._in_domain(analysis, ranked, confidence, event))
+        if unsure and not no_match:  # a guess: offer the high-frequency (core) items first
+            ranked = sorted(ranked, key=lambda s: not self.items[s.index].is_core)
         bundle = None if no_match else self._bundle_hit(event, ranked)
         items: list[SearchItemRead] = []
         clarification: ClarificationRead | None = None
@@ -258,8 +273,10 @@ class SearchIndex:
         return suggestions or list(DEFAULT_SUGGESTIONS)
 
     def _bundle_hit(self, event: EventMatch | None, ranked: list[Scored]) -> BundleRead | None:
-        if event is None or event.bundle is None:
+        if event is None:
             return None
+        if event.bundle is None:
+            return self._group(event, ranked) if event.dominant else None
         top_code = self.items[ranked[0].index].code
         if not event.dominant and top_code not in event.bundle.item_codes:
             return None
@@ -273,6 +290,25 @@ class SearchIndex:
                 name = self.items[index].name
                 members.append(BundleItemRead(position=position, name=name, code=code, note=note))
         return BundleRead(code=bundle.code, name=bundle.name, life_event=bundle.life_event, items=members)
+
+    def _group(self, event: EventMatch, ranked: list[Scored]) -> BundleRead | None:
+        """An ad hoc group for an event with no bundle: per event term, the best-ranked core item that has it."""
+        heading = self.lexicon.group_headings.get(event.event)
+        spec = self.lexicon.events.get(event.event)
+        if heading is None or spec is None:
+            return None
+        order = [s.index for s in ranked if self.items[s.index].is_core]
+        members: list[BundleItemRead] = []
+        for term in spec.terms:
+            index = next((i for i in order if term in self.items[i].name), None)
+            if index is None:
+                index = self._core_with.get(term)
+            if index is not None and all(m.code != self.items[index].code for m in members):
+                item = self.items[index]
+                members.append(BundleItemRead(position=len(members) + 1, name=item.name, code=item.code, note=""))
+        if len(members) < GROUP_MIN:
+            return None
+        return BundleRead(code=f"group:{event.event}", name=heading, life_event=event.event, items=members)
 
     def _hit(self, analysis: Analysis, scored: Scored, bundle_name: str | None) -> SearchItemRead:
         item = self.items[scored.index]
