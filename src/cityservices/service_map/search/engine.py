@@ -195,7 +195,8 @@ class SearchIndex:
         return confidence > 0 and bool(ranked)
 
     def _did_you_mean(self, ranked: list[Scored]) -> ClarificationRead:
-        best = [self.items[s.index] for s in ranked[:DID_YOU_MEAN_OPTIONS]]
+        best = [self.items[s.index] for s in ranked if self.items[s.index].is_core][:DID_YOU_MEAN_OPTIONS]
+        best = best or [self.items[s.index] for s in ranked[:DID_YOU_MEAN_OPTIONS]]
         options = [ClarificationOptionRead(label=item.name, name=item.name, code=item.code) for item in best]
         return ClarificationRead(question=DID_YOU_MEAN, options=options)
 
