@@ -118,3 +118,10 @@ def test_an_event_without_a_bundle_is_answered_as_a_group_with_a_heading(demo_in
     assert len(names) == len(set(names))
     # a specific need next to the event is answered alone
     assert demo_index.search("失业了领失业金").bundle is None
+
+
+def test_an_official_name_typed_in_full_comes_first(demo_index: SearchIndex) -> None:
+    # 个人所得税 alone means the annual settlement; the full name of another item overrides that reading
+    assert top(demo_index, "个人所得税") == "个人所得税综合所得汇算清缴"
+    assert top(demo_index, "个人所得税纳税记录开具") == "个人所得税纳税记录开具"
+    assert top(demo_index, "我想办理个人所得税纳税记录开具") == "个人所得税纳税记录开具"

@@ -24,7 +24,7 @@ from cityservices.service_map.search.confidence import (
 from cityservices.service_map.search.explain import explain
 from cityservices.service_map.search.fields import FieldedIndex
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
-from cityservices.service_map.search.normalize import clean_query
+from cityservices.service_map.search.normalize import clean_query, normalize_text
 from cityservices.service_map.search.phonetic import PinyinVocabulary
 from cityservices.service_map.search.plan import LEFTOVER_FACTOR, build_plan, merged_bag, word_weight
 from cityservices.service_map.search.rank import ConditionModel, Scored, fuse
@@ -53,6 +53,7 @@ UNSURE_MESSAGE = "没有完全听懂，下面是最接近的事项"
 DID_YOU_MEAN = "您是不是要办："
 DID_YOU_MEAN_OPTIONS = 3
 GROUP_MIN = 2
+NAMED_MIN = 4  # characters of an official name typed in full
 DEFAULT_SUGGESTIONS = ("居民身份证到期换领", "社会保障卡申领", "租房提取住房公积金", "内地居民结婚登记", "出生登记")
 
 
@@ -95,6 +96,10 @@ class SearchIndex:
         if cascade is not None:
             cascade.index(self._cascade_texts(catalogue.bundles))
         self._core_with = self._core_items_by_term()
+        self._core_names = sorted(
+            ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
+            key=lambda pair: -len(pair[0]),
+        )
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
         self.build_seconds = time.perf_counter() - started
@@ -158,7 +163,7 @@ class SearchIndex:
         limit = max(1, min(limit, MAX_LIMIT))
         analysis = self.understander.analyze(text)
         event = self._event(analysis)
-        ranked = self._rank(analysis, event)
+        ranked = self._named_first(text, self._rank(analysis, event))
         slots = analysis.slots.as_dict()
         if origin is not None:
             slots["origin"] = {"lat": origin[0], "lng": origin[1], "crs": "wgs84"}
@@ -205,6 +210,16 @@ class SearchIndex:
         if event is not None or any(c.kind == "syn" for c in analysis.concepts):
             return True
         return confidence > 0 and bool(ranked)
+
+    def _named_first(self, text: str, ranked: list[Scored]) -> list[Scored]:
+        """A query that contains a core item's full official name gets that item first (the longest name wins)."""
+        compact = text.replace(" ", "")
+        named = next((i for name, i in self._core_names if len(name) >= NAMED_MIN and name in compact), None)
+        if named is None or not ranked or ranked[0].index == named:
+            return ranked
+        found = next((s for s in ranked if s.index == named), None)
+        top = Scored(named, ranked[0].score, found.lexical if found else 0.0, dict(found.parts) if found else {})
+        return [top, *(s for s in ranked if s.index != named)]
 
     def _cascade_texts(self, bundles: list[BundleRecord]) -> list[tuple[int, str]]:
         member_of: dict[str, list[str]] = {}
