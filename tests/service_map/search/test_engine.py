@@ -82,7 +82,7 @@ def test_a_place_of_business_alone_is_no_item_but_suggests_what_it_handles(demo_
 
 def test_pinyin_sentences_drop_filler_syllables(demo_index: SearchIndex) -> None:
     result = demo_index.search("wo xiang ban huzhao")
-    assert result.understood == "护照"
+    assert demo_index.understander.analyze(result.normalized).rewritten == "护照"
     assert result.items[0].name == "普通护照首次申请"
 
 
@@ -103,9 +103,9 @@ def test_an_unsure_in_domain_query_offers_candidates_instead_of_an_empty_page(de
 
 def test_a_real_word_that_sounds_like_a_domain_term_is_corrected_beside_one(demo_index: SearchIndex) -> None:
     assert top(demo_index, "护罩丢了怎么补") == "普通护照补发"
-    assert demo_index.search("护罩丢了怎么补").understood.startswith("护照")
+    assert demo_index.understander.analyze("护罩丢了怎么补").rewritten.startswith("护照")
     # the word alone, with nothing from the domain next to it, is left as written
-    assert demo_index.search("我想买个护罩").understood == "我想买个护罩"
+    assert demo_index.understander.analyze("我想买个护罩").rewritten == "我想买个护罩"
 
 
 def test_an_event_without_a_bundle_is_answered_as_a_group_with_a_heading(demo_index: SearchIndex) -> None:
@@ -125,3 +125,12 @@ def test_an_official_name_typed_in_full_comes_first(demo_index: SearchIndex) -> 
     assert top(demo_index, "个人所得税") == "个人所得税综合所得汇算清缴"
     assert top(demo_index, "个人所得税纳税记录开具") == "个人所得税纳税记录开具"
     assert top(demo_index, "我想办理个人所得税纳税记录开具") == "个人所得税纳税记录开具"
+
+
+def test_the_understood_line_names_the_intent_and_slots_not_the_words(demo_index: SearchIndex) -> None:
+    assert demo_index.search("周六崂山区哪里能补身份证").understood == "居民身份证丢失补领 · 崂山区 · 周六"
+    assert demo_index.search("身份证").understood == "居民身份证（请选择具体情况）"
+    assert demo_index.search("老人去世了要办什么").understood == "身后一件事"
+    assert demo_index.search("失业了要办哪些").understood == "失业以后要办的事"
+    assert demo_index.search("公司没年报被列进异常了").understood.startswith("可能是移出经营异常名录申请")
+    assert demo_index.search("今天天气怎么样").understood == "今天天气怎么样"  # nothing understood

@@ -21,8 +21,9 @@ from cityservices.service_map.search.confidence import (
     concept_hits,
     coverage,
 )
-from cityservices.service_map.search.explain import explain
+from cityservices.service_map.search.explain import describe_intent, explain
 from cityservices.service_map.search.fields import FieldedIndex
+from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
 from cityservices.service_map.search.normalize import clean_query, normalize_text
 from cityservices.service_map.search.phonetic import PinyinVocabulary
@@ -52,7 +53,6 @@ NO_MATCH_MESSAGE = "没有找到能办理这件事的政务服务事项"
 UNSURE_MESSAGE = "没有完全听懂，下面是最接近的事项"
 DID_YOU_MEAN = "您是不是要办："
 DID_YOU_MEAN_OPTIONS = 3
-GROUP_MIN = 2
 NAMED_MIN = 4  # characters of an official name typed in full
 DEFAULT_SUGGESTIONS = ("居民身份证到期换领", "社会保障卡申领", "租房提取住房公积金", "内地居民结婚登记", "出生登记")
 
@@ -95,7 +95,7 @@ class SearchIndex:
         self.cascade = cascade
         if cascade is not None:
             cascade.index(self._cascade_texts(catalogue.bundles))
-        self._core_with = self._core_items_by_term()
+        self._groups = GroupBuilder(self.items, self.lexicon)
         self._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
             key=lambda pair: -len(pair[0]),
@@ -133,17 +133,6 @@ class SearchIndex:
                 if not token.startswith(BIGRAM) and best.get(token, 99) > tier:
                     best[token] = tier
         return [(term, tier - min(9, sum(term in name for name in core_names))) for term, tier in best.items()]
-
-    def _core_items_by_term(self) -> dict[str, int]:
-        """For each term of an event without a bundle, the first core item whose name contains it."""
-        terms = {t for event, spec in self.lexicon.events.items() if not spec.bundles for t in spec.terms}
-        found: dict[str, int] = {}
-        for index, item in enumerate(self.items):
-            if item.is_core:
-                for term in terms:
-                    if term in item.name:
-                        found.setdefault(term, index)
-        return found
 
     def _event_bundles(self, bundles: list[BundleRecord]) -> dict[str, BundleRecord]:
         found: dict[str, BundleRecord] = {}
@@ -188,10 +177,21 @@ class SearchIndex:
             clarification = clarify(ranked, self.items, self.conditions, self.lexicon, asked)
             if unsure and bundle is None:
                 clarification = self._did_you_mean(ranked)
+        choice = None
+        if clarification is not None and clarification.question != DID_YOU_MEAN and items:
+            choice = self.conditions.base(items[0].name)
+        understood = describe_intent(
+            analysis.rewritten,
+            slots,
+            bundle=bundle.name if bundle else None,
+            top=items[0].name if items else None,
+            choice=choice,
+            unsure=unsure,
+        )
         return SearchRead(
             query=query,
             normalized=text,
-            understood=analysis.rewritten,
+            understood=understood,
             items=items,
             bundle=bundle,
             slots=slots,
@@ -324,7 +324,7 @@ class SearchIndex:
         if event is None:
             return None
         if event.bundle is None:
-            return self._group(event, ranked) if event.dominant else None
+            return self._groups.group(event.event, [s.index for s in ranked]) if event.dominant else None
         top_code = self.items[ranked[0].index].code
         if not event.dominant and top_code not in event.bundle.item_codes:
             return None
@@ -338,25 +338,6 @@ class SearchIndex:
                 name = self.items[index].name
                 members.append(BundleItemRead(position=position, name=name, code=code, note=note))
         return BundleRead(code=bundle.code, name=bundle.name, life_event=bundle.life_event, items=members)
-
-    def _group(self, event: EventMatch, ranked: list[Scored]) -> BundleRead | None:
-        """An ad hoc group for an event with no bundle: per event term, the best-ranked core item that has it."""
-        heading = self.lexicon.group_headings.get(event.event)
-        spec = self.lexicon.events.get(event.event)
-        if heading is None or spec is None:
-            return None
-        order = [s.index for s in ranked if self.items[s.index].is_core]
-        members: list[BundleItemRead] = []
-        for term in spec.terms:
-            index = next((i for i in order if term in self.items[i].name), None)
-            if index is None:
-                index = self._core_with.get(term)
-            if index is not None and all(m.code != self.items[index].code for m in members):
-                item = self.items[index]
-                members.append(BundleItemRead(position=len(members) + 1, name=item.name, code=item.code, note=""))
-        if len(members) < GROUP_MIN:
-            return None
-        return BundleRead(code=f"group:{event.event}", name=heading, life_event=event.event, items=members)
 
     def _hit(self, analysis: Analysis, scored: Scored, bundle_name: str | None) -> SearchItemRead:
         item = self.items[scored.index]
