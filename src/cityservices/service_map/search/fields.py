@@ -16,6 +16,7 @@ import numpy as np
 
 from cityservices.service_map.search.records import BundleRecord, ItemRecord
 from cityservices.service_map.search.retrieve import FloatArray, LexicalIndex
+from cityservices.service_map.search.segment import BIGRAM
 
 # Field → weight relative to the name field (1.0), chosen by the ablation in docs/search-quality.md. In the
 # demo catalogue 受理条件 and material lists are generated boilerplate (the same sentence for most items):
@@ -26,7 +27,7 @@ FIELD_WEIGHTS: Mapping[str, float] = {
     "materials": 0.0,
     "result": 0.2,
     "bundle": 0.2,
-    "department": 0.2,
+    "department": 0.0,
 }
 
 
@@ -77,7 +78,11 @@ class FieldedIndex:
         return self.names.document_frequency(token)
 
     def score(self, weights: dict[str, float]) -> FloatArray:
+        """Name score plus each field's score for the whole words of the query (character bigrams only
+        count in names: 社会保障卡's bigrams are in every 人力资源和社会保障局 department name)."""
         total = self.names.score(weights)
-        for field_weight, index in self.fields:
-            total += np.float32(field_weight) * index.score(weights)
+        words = {token: weight for token, weight in weights.items() if not token.startswith(BIGRAM)}
+        if words:
+            for field_weight, index in self.fields:
+                total += np.float32(field_weight) * index.score(words)
         return total
