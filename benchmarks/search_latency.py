@@ -19,6 +19,7 @@ import random
 import resource
 import statistics
 import time
+from pathlib import Path
 
 from cityservices.config import PROJECT_ROOT
 from cityservices.service_map.search import SearchIndex
@@ -26,8 +27,9 @@ from cityservices.service_map.search.evaluate import evaluate, read_cases
 from cityservices.service_map.search.records import Catalogue, ItemRecord, read_dataset_catalogue
 
 DATASET = PROJECT_ROOT / "data" / "qingdao"
+EVAL_DIR = Path(os.environ.get("CITYSERVICES_EVAL_DIR", PROJECT_ROOT.parent / "shared" / "eval"))
 QUERY_FILES = [
-    PROJECT_ROOT.parent / "shared" / "eval" / "dev_queries.jsonl",
+    EVAL_DIR / "dev_queries.jsonl",
     PROJECT_ROOT / "tests" / "service_map" / "search" / "data" / "heldout_paraphrases.jsonl",
 ]
 VARIANTS = (

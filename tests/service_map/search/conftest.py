@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ from cityservices.service_map.search.records import read_dataset_catalogue
 from tests.builders import unavailable
 
 DEMO = PROJECT_ROOT / "data" / "qingdao"
-DEV_QUERIES = PROJECT_ROOT.parent / "shared" / "eval" / "dev_queries.jsonl"
+# ../shared/eval next to the checkout; CITYSERVICES_EVAL_DIR points elsewhere (e.g. from a second worktree)
+EVAL_DIR = Path(os.environ.get("CITYSERVICES_EVAL_DIR", PROJECT_ROOT.parent / "shared" / "eval"))
+DEV_QUERIES = EVAL_DIR / "dev_queries.jsonl"
 HELDOUT = Path(__file__).parent / "data" / "heldout_paraphrases.jsonl"
 
 

@@ -82,5 +82,55 @@ def test_a_place_of_business_alone_is_no_item_but_suggests_what_it_handles(demo_
 
 def test_pinyin_sentences_drop_filler_syllables(demo_index: SearchIndex) -> None:
     result = demo_index.search("wo xiang ban huzhao")
-    assert result.understood == "护照"
+    assert demo_index.understander.analyze(result.normalized).rewritten == "护照"
     assert result.items[0].name == "普通护照首次申请"
+
+
+def test_an_unsure_in_domain_query_offers_candidates_instead_of_an_empty_page(demo_index: SearchIndex) -> None:
+    # Words the lexicon does not know, but a domain word the best item explains: a choice, not "no match".
+    result = demo_index.search("公司没年报被列进异常了")
+    assert not result.no_match
+    assert result.items
+    assert result.clarification is not None
+    assert result.clarification.question == "您是不是要办："
+    options = [o.name for o in result.clarification.options]
+    assert options[0] == result.items[0].name == "移出经营异常名录申请"
+    assert all(name in {h.name for h in result.items} for name in options)
+    assert result.message
+    # a query the engine is sure of carries no such choice
+    assert demo_index.search("驾照丢了").clarification is None
+
+
+def test_a_real_word_that_sounds_like_a_domain_term_is_corrected_beside_one(demo_index: SearchIndex) -> None:
+    assert top(demo_index, "护罩丢了怎么补") == "普通护照补发"
+    assert demo_index.understander.analyze("护罩丢了怎么补").rewritten.startswith("护照")
+    # the word alone, with nothing from the domain next to it, is left as written
+    assert demo_index.understander.analyze("我想买个护罩").rewritten == "我想买个护罩"
+
+
+def test_an_event_without_a_bundle_is_answered_as_a_group_with_a_heading(demo_index: SearchIndex) -> None:
+    result = demo_index.search("失业了要办哪些")
+    assert result.bundle is not None
+    assert result.bundle.code == "group:unemployment"
+    assert result.bundle.name == "失业以后要办的事"
+    names = [i.name for i in result.bundle.items]
+    assert {"失业登记", "失业保险金申领"} <= set(names)
+    assert len(names) == len(set(names))
+    # a specific need next to the event is answered alone
+    assert demo_index.search("失业了领失业金").bundle is None
+
+
+def test_an_official_name_typed_in_full_comes_first(demo_index: SearchIndex) -> None:
+    # 个人所得税 alone means the annual settlement; the full name of another item overrides that reading
+    assert top(demo_index, "个人所得税") == "个人所得税综合所得汇算清缴"
+    assert top(demo_index, "个人所得税纳税记录开具") == "个人所得税纳税记录开具"
+    assert top(demo_index, "我想办理个人所得税纳税记录开具") == "个人所得税纳税记录开具"
+
+
+def test_the_understood_line_names_the_intent_and_slots_not_the_words(demo_index: SearchIndex) -> None:
+    assert demo_index.search("周六崂山区哪里能补身份证").understood == "居民身份证丢失补领 · 崂山区 · 周六"
+    assert demo_index.search("身份证").understood == "居民身份证（请选择具体情况）"
+    assert demo_index.search("老人去世了要办什么").understood == "身后一件事"
+    assert demo_index.search("失业了要办哪些").understood == "失业以后要办的事"
+    assert demo_index.search("公司没年报被列进异常了").understood.startswith("可能是移出经营异常名录申请")
+    assert demo_index.search("今天天气怎么样").understood == "今天天气怎么样"  # nothing understood

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,67 @@ def test_longest_hits_prefer_longer_phrases() -> None:
     matcher = PhraseMatcher([make_phrase("社保", "a"), make_phrase("社保卡", "b")])
     hits = longest_hits(matcher.find("社保卡丢了"))
     assert [h.phrase.payload for h in hits] == ["b"]
+
+
+def _catalogue_text() -> str:
+    """Names, aliases, guide texts and bundle names of the demo catalogue (the support an entry may have)."""
+    import csv
+
+    from .conftest import DEMO
+
+    parts: list[str] = []
+    with (DEMO / "items.csv").open(encoding="utf-8") as handle:
+        parts += [f"{row['name']} {row['aliases']}" for row in csv.DictReader(handle)]
+    for name in ("guides.jsonl", "bundles.jsonl"):
+        parts += (DEMO / name).read_text(encoding="utf-8").splitlines()
+    return normalize_text("\n".join(parts))
+
+
+def _reviewed() -> set[str]:
+    from importlib import resources
+
+    text = resources.files("cityservices.service_map.search").joinpath("data", "lexicon_reviewed.tsv")
+    lines = text.read_text(encoding="utf-8").splitlines()
+    return {line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")}
+
+
+def _queries(path: Path) -> list[str]:
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    return [normalize_text(r["query"]).replace(" ", "") for r in rows if r.get("expected", True)]
+
+
+def test_no_long_entry_is_cut_from_a_single_development_query() -> None:
+    # An entry of 4+ characters that matches exactly one development query must have other support: the
+    # catalogue's own words, another (answerable) phrasing in the held-out sets, or a reviewed reason.
+    if not DEV_QUERIES.is_file():
+        pytest.skip("../shared/eval is not present")
+    from .conftest import DEMO, HELDOUT
+
+    if not (DEMO / "items.csv").is_file():
+        pytest.skip("the demo dataset is not built")
+    lex = load_lexicon()
+    dev = _queries(DEV_QUERIES)
+    others = [q for path in sorted(HELDOUT.parent.glob("heldout_*.jsonl")) for q in _queries(path)]
+    catalogue, reviewed = _catalogue_text(), _reviewed()
+    entries = {*lex.synonyms, *lex.event_triggers, *lex.out_of_domain, *lex.fillers, *lex.query_conditions}
+    unsupported = []
+    for entry in entries:
+        if len(entry.replace("~", "")) < 4 or entry in reviewed:
+            continue
+        phrase = make_phrase(entry, "")
+        found = phrase.regex.search if phrase.regex else (lambda text, p=phrase.text: p in text)  # type: ignore[misc]
+        if sum(bool(found(q)) for q in dev) != 1:
+            continue
+        if not found(catalogue) and not any(found(q) for q in others):
+            unsupported.append(entry)
+    assert not unsupported, sorted(unsupported)
+
+
+def test_the_guard_catches_an_entry_cut_from_a_development_query() -> None:
+    # The guard above is not vacuous: a phrase made from a development query's own words is caught.
+    if not DEV_QUERIES.is_file():
+        pytest.skip("../shared/eval is not present")
+    dev = _queries(DEV_QUERIES)
+    phrase = make_phrase("在外地住院", "")
+    assert sum(phrase.text in q for q in dev) == 1
+    assert phrase.text not in _catalogue_text()

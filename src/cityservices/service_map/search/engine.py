@@ -21,9 +21,11 @@ from cityservices.service_map.search.confidence import (
     concept_hits,
     coverage,
 )
-from cityservices.service_map.search.explain import explain
+from cityservices.service_map.search.explain import describe_intent, explain
+from cityservices.service_map.search.fields import FieldedIndex
+from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
-from cityservices.service_map.search.normalize import clean_query
+from cityservices.service_map.search.normalize import clean_query, normalize_text
 from cityservices.service_map.search.phonetic import PinyinVocabulary
 from cityservices.service_map.search.plan import LEFTOVER_FACTOR, build_plan, merged_bag, word_weight
 from cityservices.service_map.search.rank import ConditionModel, Scored, fuse
@@ -32,13 +34,14 @@ from cityservices.service_map.search.retrieve import LexicalIndex, score_plan, t
 from cityservices.service_map.search.schemas import (
     BundleItemRead,
     BundleRead,
+    ClarificationOptionRead,
     ClarificationRead,
     GuideSummaryRead,
     SearchItemRead,
     SearchRead,
 )
 from cityservices.service_map.search.segment import BIGRAM, Segmenter
-from cityservices.service_map.search.semantic import SemanticScorer
+from cityservices.service_map.search.semantic import SemanticCascade, SemanticScorer
 from cityservices.service_map.search.understand import Analysis, Concept, Understander
 
 CANDIDATES = 80
@@ -47,6 +50,10 @@ SYNONYM_CONFIDENCE_WEIGHT = 1.5
 MAX_LIMIT = 50
 DOMINANT_LEFTOVER_CHARS = 2
 NO_MATCH_MESSAGE = "没有找到能办理这件事的政务服务事项"
+UNSURE_MESSAGE = "没有完全听懂，下面是最接近的事项"
+DID_YOU_MEAN = "您是不是要办："
+DID_YOU_MEAN_OPTIONS = 3
+NAMED_MIN = 4  # characters of an official name typed in full
 DEFAULT_SUGGESTIONS = ("居民身份证到期换领", "社会保障卡申领", "租房提取住房公积金", "内地居民结婚登记", "出生登记")
 
 
@@ -60,7 +67,14 @@ class EventMatch:
 class SearchIndex:
     """An in-memory index of one catalogue. Thread-safe for reads; rebuild to pick up changes."""
 
-    def __init__(self, catalogue: Catalogue, *, lexicon: Lexicon | None = None, semantic: SemanticScorer | None = None):
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        *,
+        lexicon: Lexicon | None = None,
+        semantic: SemanticScorer | None = None,
+        cascade: SemanticCascade | None = None,
+    ):
         started = time.perf_counter()
         self.catalogue = catalogue
         self.items = catalogue.items
@@ -69,7 +83,7 @@ class SearchIndex:
         self.tokens_of = self.segmenter.tokens
         documents = [self._document(item) for item in self.items]
         self.vocabulary = PinyinVocabulary(self._vocabulary(documents), self.lexicon.fillers)
-        self.lexical = LexicalIndex(documents)
+        self.lexical = FieldedIndex(LexicalIndex(documents), self.items, catalogue.bundles, self.segmenter.tokens)
         del documents
         self.understander = Understander(self.lexicon, self.segmenter, self.vocabulary, catalogue.divisions)
         self.conditions = ConditionModel(self.lexicon)
@@ -78,6 +92,14 @@ class SearchIndex:
         self.semantic = semantic
         if semantic is not None:
             semantic.index([item.name for item in self.items])
+        self.cascade = cascade
+        if cascade is not None:
+            cascade.index(self._cascade_texts(catalogue.bundles))
+        self._groups = GroupBuilder(self.items, self.lexicon)
+        self._core_names = sorted(
+            ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
+            key=lambda pair: -len(pair[0]),
+        )
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
         self.build_seconds = time.perf_counter() - started
@@ -130,7 +152,7 @@ class SearchIndex:
         limit = max(1, min(limit, MAX_LIMIT))
         analysis = self.understander.analyze(text)
         event = self._event(analysis)
-        ranked = self._rank(analysis, event)
+        ranked = self._named_first(text, self._rank(analysis, event))
         slots = analysis.slots.as_dict()
         if origin is not None:
             slots["origin"] = {"lat": origin[0], "lng": origin[1], "crs": "wgs84"}
@@ -138,7 +160,14 @@ class SearchIndex:
         threshold = ANCHORED_MIN_COVERAGE if anchored else MIN_COVERAGE
         if analysis.out_of_domain:
             threshold = OUT_OF_DOMAIN_MIN_COVERAGE
-        no_match = not ranked or confidence < threshold or not grounded
+        unsure = bool(ranked) and (confidence < threshold or not grounded)
+        # Only an out-of-domain question is "no match"; an in-domain query the engine is unsure of still
+        # gets its best candidates, offered as a choice ("您是不是要办").
+        no_match = not ranked or (unsure and not self._in_domain(analysis, ranked, confidence, event))
+        if unsure and not no_match:  # a guess: offer the high-frequency (core) items first
+            ranked = sorted(ranked, key=lambda s: not self.items[s.index].is_core)
+            if self.cascade is not None:
+                ranked = self._cascaded(text, ranked)
         bundle = None if no_match else self._bundle_hit(event, ranked)
         items: list[SearchItemRead] = []
         clarification: ClarificationRead | None = None
@@ -146,19 +175,77 @@ class SearchIndex:
             items = [self._hit(analysis, s, bundle.name if bundle else None) for s in ranked[:limit]]
             asked = bool(analysis.slots.conditions) or bundle is not None
             clarification = clarify(ranked, self.items, self.conditions, self.lexicon, asked)
+            if unsure and bundle is None:
+                clarification = self._did_you_mean(ranked)
+        choice = None
+        if clarification is not None and clarification.question != DID_YOU_MEAN and items:
+            choice = self.conditions.base(items[0].name)
+        understood = describe_intent(
+            analysis.rewritten,
+            slots,
+            bundle=bundle.name if bundle else None,
+            top=items[0].name if items else None,
+            choice=choice,
+            unsure=unsure,
+        )
         return SearchRead(
             query=query,
             normalized=text,
-            understood=analysis.rewritten,
+            understood=understood,
             items=items,
             bundle=bundle,
             slots=slots,
             clarification=clarification,
             no_match=no_match,
-            message=NO_MATCH_MESSAGE if no_match else None,
+            message=NO_MATCH_MESSAGE if no_match else (UNSURE_MESSAGE if unsure else None),
             suggestions=self._suggestions(analysis, ranked) if no_match else [],
             confidence=confidence,
         )
+
+    def _in_domain(self, analysis: Analysis, ranked: list[Scored], confidence: float, event: EventMatch | None) -> bool:
+        """Is an unsure query still about public services? No out-of-domain word outweighs it, and some of
+        its content is a domain phrase, a life event, or a word the best item's name explains."""
+        if analysis.out_of_domain:
+            return False
+        if event is not None or any(c.kind == "syn" for c in analysis.concepts):
+            return True
+        return confidence > 0 and bool(ranked)
+
+    def _named_first(self, text: str, ranked: list[Scored]) -> list[Scored]:
+        """A query that contains a core item's full official name gets that item first (the longest name wins)."""
+        compact = text.replace(" ", "")
+        named = next((i for name, i in self._core_names if len(name) >= NAMED_MIN and name in compact), None)
+        if named is None or not ranked or ranked[0].index == named:
+            return ranked
+        found = next((s for s in ranked if s.index == named), None)
+        top = Scored(named, ranked[0].score, found.lexical if found else 0.0, dict(found.parts) if found else {})
+        return [top, *(s for s in ranked if s.index != named)]
+
+    def _cascade_texts(self, bundles: list[BundleRecord]) -> list[tuple[int, str]]:
+        member_of: dict[str, list[str]] = {}
+        for bundle in bundles:
+            for code in bundle.item_codes:
+                member_of.setdefault(code, []).append(bundle.name)
+        return [
+            (i, "；".join([item.name, *member_of.get(item.code, [])]))
+            for i, item in enumerate(self.items)
+            if item.is_core
+        ]
+
+    def _cascaded(self, text: str, ranked: list[Scored]) -> list[Scored]:
+        """The unsure lexical ranking fused with the semantic neighbours of the query (``SemanticCascade``)."""
+        if self.cascade is None:
+            return ranked
+        by_index = {s.index: s for s in ranked}
+        order = self.cascade.fuse(text, [s.index for s in ranked])
+        floor = min((s.score for s in ranked), default=0.0)
+        return [by_index.get(i) or Scored(i, floor, 0.0, {"semantic": 1.0}) for i in order]
+
+    def _did_you_mean(self, ranked: list[Scored]) -> ClarificationRead:
+        best = [self.items[s.index] for s in ranked if self.items[s.index].is_core][:DID_YOU_MEAN_OPTIONS]
+        best = best or [self.items[s.index] for s in ranked[:DID_YOU_MEAN_OPTIONS]]
+        options = [ClarificationOptionRead(label=item.name, name=item.name, code=item.code) for item in best]
+        return ClarificationRead(question=DID_YOU_MEAN, options=options)
 
     def _event(self, analysis: Analysis) -> EventMatch | None:
         if not analysis.events:
@@ -234,8 +321,10 @@ class SearchIndex:
         return suggestions or list(DEFAULT_SUGGESTIONS)
 
     def _bundle_hit(self, event: EventMatch | None, ranked: list[Scored]) -> BundleRead | None:
-        if event is None or event.bundle is None:
+        if event is None:
             return None
+        if event.bundle is None:
+            return self._groups.group(event.event, [s.index for s in ranked]) if event.dominant else None
         top_code = self.items[ranked[0].index].code
         if not event.dominant and top_code not in event.bundle.item_codes:
             return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cityservices.service_map.search.confidence import TokensOf, concept_hits
 from cityservices.service_map.search.rank import ConditionModel
 from cityservices.service_map.search.records import ItemRecord
@@ -52,3 +54,29 @@ def _marker(conditions: ConditionModel, condition: str, name: str) -> str | None
 
 def _term_in(item: ItemRecord, term: str) -> str:
     return term if term in item.name else next((a for a in item.aliases if term in a), term)
+
+
+def describe_intent(
+    rewritten: str,
+    slots: dict[str, Any],
+    *,
+    bundle: str | None,
+    top: str | None,
+    choice: str | None,
+    unsure: bool = False,
+) -> str:
+    """The "我们理解为" line: what was understood (the bundle or group, the item, or the certificate whose
+    situation is still to choose) and the slots (place, time, applicant) — not an echo of the words typed.
+    Nothing understood (no match) shows the normalised words."""
+    if bundle is None and top is None:
+        return rewritten
+    head = bundle or (f"{choice}（请选择具体情况）" if choice else top or "")
+    parts = [f"可能是{head}" if unsure and not bundle else head]
+    place, time = slots.get("place"), slots.get("time")
+    if isinstance(place, dict) and place.get("text"):
+        parts.append(str(place.get("name") or place["text"]))
+    if isinstance(time, dict) and time.get("text"):
+        parts.append(str(time["text"]))
+    if slots.get("applicant"):
+        parts.append(f"{slots['applicant']}办理")
+    return " · ".join(parts)

@@ -122,6 +122,7 @@ class Lexicon:
     out_of_domain: dict[str, str] = field(default_factory=dict)
     fillers: dict[str, str] = field(default_factory=dict)
     slot_words: dict[str, tuple[str, str]] = field(default_factory=dict)
+    group_headings: dict[str, str] = field(default_factory=dict)  # event → heading of its ad hoc group
 
     def official_terms(self) -> set[str]:
         """Every official term the synonyms expand to (part of the domain vocabulary)."""
@@ -188,6 +189,7 @@ def load_lexicon() -> Lexicon:
     _load_events(lex)
     lex.out_of_domain = {phrase: topic for phrase, topic, *_ in _rows("out_of_domain.tsv")}
     lex.fillers = {phrase: role for phrase, role, *_ in _rows("fillers.tsv")}
+    lex.group_headings = {event: heading for event, heading, *_ in _rows("event_groups.tsv")}
     for slot, value, column, *_ in _rows("slot_words.tsv"):
         for phrase in column.split():
             lex.slot_words[phrase] = (slot, value)

@@ -126,6 +126,9 @@ class PinyinVocabulary:
                     continue  # never change a character of a correctly written domain word
                 if term is not None and size == 2 and not self._two_char_context(chars, protected, start, term):
                     continue
+                real_word = term is not None and size == 2 and is_word(window)
+                if real_word and not self._beside_domain_word(protected, start):
+                    continue  # 护罩丢了 → 护照: a real word is corrected only next to a domain word that explains it
                 if term is not None:
                     rewrites.append(Rewrite(window, term, "homophone"))
                     chars[start : start + size] = [*term]
@@ -144,6 +147,10 @@ class PinyinVocabulary:
             start + 2 >= len(chars) or not is_han(chars[start + 2])
         )
         return left or right or alone
+
+    @staticmethod
+    def _beside_domain_word(protected: list[bool], start: int) -> bool:
+        return (start > 0 and protected[start - 1]) or (start + 2 < len(protected) and protected[start + 2])
 
     def _in_longer_term(self, chars: list[str], start: int, term: str) -> bool:
         """A two-character correction must make a longer domain term with its neighbours (港奥通行证)."""
@@ -173,6 +180,8 @@ class PinyinVocabulary:
         differing = sum(a != b for a, b in zip(term, window, strict=True))
         if differing > max(1, len(window) // 2):
             return None
-        if len(window) == 2 and (is_word(window) or differing > 1):
+        if len(window) == 2 and differing > 1:
             return None
+        if len(window) == 2 and is_word(window) and window in self.priority:
+            return None  # a real word the catalogue or lexicon itself uses is never a typo
         return term

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from cityservices.service_map.search.lexicon import Lexicon
-from cityservices.service_map.search.retrieve import LexicalIndex, PlanConcept
+from cityservices.service_map.search.retrieve import PlanConcept, ScoringIndex
 from cityservices.service_map.search.segment import BIGRAM, Segmenter
 from cityservices.service_map.search.understand import Analysis, Concept
 
@@ -27,11 +27,11 @@ def token_bag(segmenter: Segmenter, text: str) -> dict[str, float]:
     return {t: (BIGRAM_FACTOR if t.startswith(BIGRAM) else 1.0) for t in segmenter.tokens(text)}
 
 
-def idf(index: LexicalIndex, df: int) -> float:
+def idf(index: ScoringIndex, df: int) -> float:
     return math.log((index.size - df + 0.5) / (df + 0.5) + 1)
 
 
-def word_weight(index: LexicalIndex, bag: dict[str, float]) -> float:
+def word_weight(index: ScoringIndex, bag: dict[str, float]) -> float:
     """Rarer words weigh more: the rarest token's IDF against that of a word in 1 % of the items."""
     words = [t for t in bag if not t.startswith(BIGRAM)] or list(bag)
     if not words:
@@ -50,7 +50,7 @@ def merged_bag(segmenter: Segmenter, terms: dict[str, float]) -> dict[str, float
     return bag
 
 
-def concept_plan(concept: Concept, segmenter: Segmenter, index: LexicalIndex) -> PlanConcept | None:
+def concept_plan(concept: Concept, segmenter: Segmenter, index: ScoringIndex) -> PlanConcept | None:
     if concept.kind == "venue":
         return None  # a category hint for ranking, nothing to search
     if concept.kind == "syn":
@@ -63,7 +63,7 @@ def concept_plan(concept: Concept, segmenter: Segmenter, index: LexicalIndex) ->
 
 
 def build_plan(
-    analysis: Analysis, segmenter: Segmenter, index: LexicalIndex, lexicon: Lexicon, *, dominant_event: bool = False
+    analysis: Analysis, segmenter: Segmenter, index: ScoringIndex, lexicon: Lexicon, *, dominant_event: bool = False
 ) -> list[PlanConcept]:
     plan = [p for c in analysis.concepts if (p := concept_plan(c, segmenter, index)) is not None]
     for hit in analysis.events[:1] if dominant_event else []:

@@ -53,6 +53,7 @@ class ItemRecord:
     aliases: tuple[str, ...] = ()
     is_core: bool = False
     guide: GuideSummary | None = None
+    fields: tuple[tuple[str, str], ...] = ()  # guide texts searched as weighted fields (search/fields.py)
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,21 @@ def guide_summary(guide: Guide) -> GuideSummary:
     )
 
 
+def guide_fields(conditions: str, materials: list[Any], result: str) -> tuple[tuple[str, str], ...]:
+    """The guide texts the search indexes as fields: conditions, material names, the certificate issued."""
+    names = " ".join(str(m.get("name", "")) for m in materials if isinstance(m, dict))
+    return (("conditions", conditions or ""), ("materials", names), ("result", result or ""))
+
+
 def read_catalogue(session: Session) -> Catalogue:
     """Items (with department name and current guide), bundles with ordered items, divisions."""
     departments = catalogue_repo.department_names(session)
-    guides = {item_id: guide_summary(g) for item_id, g in catalogue_repo.current_guides(session, None).items()}
+    current = catalogue_repo.current_guides(session, None)
+    guides = {item_id: guide_summary(g) for item_id, g in current.items()}
+    texts = {
+        item_id: guide_fields(g.acceptance_conditions, g.materials, g.result_certificate)
+        for item_id, g in current.items()
+    }
     items: list[ItemRecord] = []
     codes: dict[int, str] = {}
     for item in repo.list_items(session):
@@ -111,6 +123,7 @@ def read_catalogue(session: Session) -> Catalogue:
                 aliases=tuple(str(a) for a in item.aliases),
                 is_core=item.is_core,
                 guide=guides.get(item.id),
+                fields=texts.get(item.id, ()),
             )
         )
     members: dict[int, list[BundleItem]] = {}
@@ -151,10 +164,13 @@ def read_dataset_catalogue(directory: Path) -> Catalogue:
     with (directory / "departments.csv").open(encoding="utf-8") as handle:
         departments = {row["code"]: row["name"] for row in csv.DictReader(handle)}
     guides: dict[str, GuideSummary] = {}
+    texts: dict[str, tuple[tuple[str, str], ...]] = {}
     for line in (directory / "guides.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row.get("is_current", True):
             guides[row["item_code"]] = _guide_from_json(row)
+            conditions, result = row.get("acceptance_conditions", ""), row.get("result_certificate", "")
+            texts[row["item_code"]] = guide_fields(conditions, row.get("materials") or [], result)
     with (directory / "items.csv").open(encoding="utf-8") as handle:
         items = [
             ItemRecord(
@@ -166,6 +182,7 @@ def read_dataset_catalogue(directory: Path) -> Catalogue:
                 aliases=tuple(a for a in row["aliases"].split(";") if a),
                 is_core=row["is_core"] == "true",
                 guide=guides.get(row["code"]),
+                fields=texts.get(row["code"], ()),
             )
             for row in csv.DictReader(handle)
         ]

@@ -7,6 +7,7 @@ of its tokens, each multiplied by the token's weight from query understanding.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import bm25s
 import numpy as np
@@ -23,6 +24,17 @@ class PlanConcept:
     weight: float
     terms: list[tuple[float, dict[str, float]]]
     label: str = ""
+
+
+class ScoringIndex(Protocol):
+    """What scoring needs of an index: its size, name-field rarity and weighted-token scores."""
+
+    size: int
+    vocab: dict[str, int]
+
+    def document_frequency(self, token: str) -> int: ...
+
+    def score(self, weights: dict[str, float]) -> FloatArray: ...
 
 
 class LexicalIndex:
@@ -60,7 +72,7 @@ class LexicalIndex:
         return np.bincount(idx, weights=val, minlength=self.size).astype(np.float32)
 
 
-def score_plan(index: LexicalIndex, plan: list[PlanConcept]) -> FloatArray:
+def score_plan(index: ScoringIndex, plan: list[PlanConcept]) -> FloatArray:
     """Concept-level scoring in [0, 1]: each concept's best term, normalised by its best item, weighted.
 
     An item that matches every concept of the query scores 1; an item matching one of two equally

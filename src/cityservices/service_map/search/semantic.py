@@ -78,3 +78,44 @@ class SemanticScorer:
         sims = self.matrix[candidates] @ self.embed_query(text)
         mean = float(sims.mean())
         return {index: self.weight * (float(sim) - mean) * 10 for index, sim in zip(candidates, sims, strict=True)}
+
+
+RRF_K = 60
+CASCADE_DEPTH = 10
+
+
+class SemanticCascade:
+    """Semantic retrieval as its own candidate source, asked only when the lexical engine is unsure.
+
+    Core items (the high-frequency catalogue) are embedded once (name, with the one-thing bundles it belongs
+    to); an unsure query is embedded and its nearest core items are fused with the lexical ranking by
+    reciprocal rank (1 / (60 + rank) from each list), so an item both lists agree on rises and an item only
+    the model finds can enter the answer.
+    """
+
+    def __init__(self, scorer: SemanticScorer, depth: int = CASCADE_DEPTH) -> None:
+        self.scorer = scorer
+        self.depth = depth
+        self.indices: list[int] = []
+
+    def index(self, texts: list[tuple[int, str]]) -> None:
+        """Embed the (item index, text) pairs; only these items are candidates of the cascade."""
+        self.indices = [index for index, _ in texts]
+        self.scorer.index([text for _, text in texts])
+
+    def nearest(self, query: str) -> list[int]:
+        """Item indices of the ``depth`` nearest embedded items, best first."""
+        if not self.indices:
+            return []
+        sims = self.scorer.similarities(query)
+        order = np.argsort(-sims, kind="stable")[: self.depth]
+        return [self.indices[int(i)] for i in order]
+
+    def fuse(self, query: str, lexical: list[int]) -> list[int]:
+        """Reciprocal-rank fusion of the lexical order (first ``depth``) and the semantic neighbours."""
+        scores: dict[int, float] = {}
+        for ranking in (lexical[: self.depth], self.nearest(query)):
+            for rank, index in enumerate(ranking):
+                scores[index] = scores.get(index, 0.0) + 1.0 / (RRF_K + rank)
+        fused = sorted(scores, key=lambda i: -scores[i])
+        return fused + [i for i in lexical if i not in scores]
