@@ -17,7 +17,7 @@ _ONE: Final = Decimal(1)
 
 
 def _to_decimal(value: object, kind: str) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError(f"{kind} needs a Decimal, an int or a numeric string, not {type(value).__name__}")
     if isinstance(value, Decimal):
         number = value
