@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cityservices.auth import models as auth_models
 from cityservices.db import Base
+from cityservices.insurance.rules import models as insurance_rules_models
 from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
 from cityservices.service_map.catalogue import models as service_map_models
@@ -17,6 +18,7 @@ __all__ = [
     "auth_models",
     "calendar_models",
     "editing_models",
+    "insurance_rules_models",
     "metadata",
     "routing_models",
     "service_map_models",
