@@ -17,6 +17,8 @@ _ONE: Final = Decimal(1)
 
 
 def _to_decimal(value: object, kind: str) -> Decimal:
+    if type(value) is Decimal and value.is_finite():
+        return value
     if isinstance(value, bool | float):
         raise TypeError(f"{kind} needs a Decimal, an int or a numeric string, not {type(value).__name__}")
     if isinstance(value, Decimal):
@@ -47,27 +49,34 @@ class Money:
         raise AttributeError("Money is immutable")
 
     @classmethod
+    def _exact(cls, amount: Decimal) -> Money:
+        """A Money from a Decimal that already has at most two decimals (sums and differences of Money)."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        return money
+
+    @classmethod
     def zero(cls) -> Money:
         return _ZERO
 
     @classmethod
     def sum(cls, amounts: Iterable[Money]) -> Money:
-        total = Decimal(0)
+        total = Decimal("0.00")
         for amount in amounts:
             if not isinstance(amount, Money):
                 raise TypeError(f"Money.sum adds Money only, not {type(amount).__name__}")
             total += amount.amount
-        return Money(total)
+        return Money._exact(total)
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             raise TypeError(f"Money can only be added to Money, not {type(other).__name__}")
-        return Money(self.amount + other.amount)
+        return Money._exact(self.amount + other.amount)
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             raise TypeError(f"only Money can be subtracted from Money, not {type(other).__name__}")
-        return Money(self.amount - other.amount)
+        return Money._exact(self.amount - other.amount)
 
     def __mul__(self, other: Ratio | int) -> Money:
         if isinstance(other, Ratio):
@@ -80,7 +89,7 @@ class Money:
         return self.__mul__(other)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount)
+        return Money._exact(-self.amount)
 
     def divide_by(self, ratio: Ratio) -> Money:
         """The amount of which this is ``ratio`` (rounded to the cent); a zero ratio is an error."""
