@@ -1,0 +1,144 @@
+"""Every query on enterprises, members, relations, contributions, accounts and annual counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cityservices.insurance.members.models import (
+    InsuranceAccount,
+    InsuranceAccountMovement,
+    InsuranceAnnualCounter,
+    InsuranceContribution,
+    InsuranceEnterprise,
+    InsuranceMember,
+    InsuranceRelation,
+    InsuranceRelationStatus,
+)
+
+ZERO = Decimal("0.00")
+
+
+def get_enterprise(session: Session, emp_no: str) -> InsuranceEnterprise | None:
+    return session.get(InsuranceEnterprise, emp_no)
+
+
+def enterprise_with_uscc(session: Session, code: str) -> InsuranceEnterprise | None:
+    return session.scalars(select(InsuranceEnterprise).where(InsuranceEnterprise.uscc == code)).first()
+
+
+def get_member(session: Session, psn_no: str) -> InsuranceMember | None:
+    return session.get(InsuranceMember, psn_no)
+
+
+def member_with_certno(session: Session, certno: str) -> InsuranceMember | None:
+    return session.scalars(select(InsuranceMember).where(InsuranceMember.certno == certno)).first()
+
+
+def add(session: Session, row: Any) -> None:
+    session.add(row)
+    session.flush()
+
+
+def get_relation(session: Session, psn_no: str, insutype: str) -> InsuranceRelation | None:
+    query = select(InsuranceRelation).where(InsuranceRelation.psn_no == psn_no, InsuranceRelation.insutype == insutype)
+    return session.scalars(query).first()
+
+
+def status_row(session: Session, relation_id: int, month: dt.date) -> InsuranceRelationStatus | None:
+    query = select(InsuranceRelationStatus).where(
+        InsuranceRelationStatus.relation_id == relation_id, InsuranceRelationStatus.effective_month == month
+    )
+    return session.scalars(query).first()
+
+
+def statuses_on(session: Session, psn_no: str, month: dt.date) -> dict[str, str]:
+    """Each insurance type of the member → its status in that month (the latest row effective by then)."""
+    query = (
+        select(
+            InsuranceRelation.insutype, InsuranceRelationStatus.psn_insu_stas, InsuranceRelationStatus.effective_month
+        )
+        .join(InsuranceRelationStatus, InsuranceRelationStatus.relation_id == InsuranceRelation.id)
+        .where(InsuranceRelation.psn_no == psn_no, InsuranceRelationStatus.effective_month <= month)
+        .order_by(InsuranceRelationStatus.effective_month)
+    )
+    return {insutype: status for insutype, status, _month in session.execute(query).all()}
+
+
+def status_history(session: Session, psn_no: str, insutype: str) -> list[tuple[dt.date, str]]:
+    query = (
+        select(InsuranceRelationStatus.effective_month, InsuranceRelationStatus.psn_insu_stas)
+        .join(InsuranceRelation, InsuranceRelationStatus.relation_id == InsuranceRelation.id)
+        .where(InsuranceRelation.psn_no == psn_no, InsuranceRelation.insutype == insutype)
+        .order_by(InsuranceRelationStatus.effective_month)
+    )
+    return [(month, status) for month, status in session.execute(query).all()]
+
+
+def contribution(session: Session, psn_no: str, insutype: str, month: dt.date) -> InsuranceContribution | None:
+    query = select(InsuranceContribution).where(
+        InsuranceContribution.psn_no == psn_no,
+        InsuranceContribution.insutype == insutype,
+        InsuranceContribution.month == month,
+    )
+    return session.scalars(query).first()
+
+
+def account(session: Session, psn_no: str, *, lock: bool) -> InsuranceAccount | None:
+    query = select(InsuranceAccount).where(InsuranceAccount.psn_no == psn_no)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def account_movements(session: Session, psn_no: str) -> list[InsuranceAccountMovement]:
+    query = (
+        select(InsuranceAccountMovement)
+        .where(InsuranceAccountMovement.psn_no == psn_no)
+        .order_by(InsuranceAccountMovement.id)
+    )
+    return list(session.scalars(query).all())
+
+
+def counters_for_update(session: Session, psn_no: str, year: int) -> InsuranceAnnualCounter:
+    """The member's counters of the year, locked for this transaction (created at zero when missing)."""
+    query = (
+        select(InsuranceAnnualCounter)
+        .where(InsuranceAnnualCounter.psn_no == psn_no, InsuranceAnnualCounter.year == year)
+        .with_for_update()
+    )
+    row = session.scalars(query).first()
+    if row is None:
+        row = InsuranceAnnualCounter(
+            psn_no=psn_no,
+            year=year,
+            admissions=0,
+            dedc_year_outpatient=ZERO,
+            dedc_year_inpatient=ZERO,
+            hifp_paid=ZERO,
+            layer_paid=ZERO,
+            cvlserv_paid=ZERO,
+            maf_paid=ZERO,
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def counters(session: Session, psn_no: str, year: int) -> InsuranceAnnualCounter | None:
+    return session.get(InsuranceAnnualCounter, (psn_no, year))
+
+
+def count_rows(session: Session) -> dict[str, int]:
+    def count(model: Any) -> int:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+    return {
+        "insurance_enterprises": count(InsuranceEnterprise),
+        "insurance_members": count(InsuranceMember),
+        "insurance_contributions": count(InsuranceContribution),
+    }
