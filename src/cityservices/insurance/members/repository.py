@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cityservices.insurance.members.models import (
@@ -31,8 +31,12 @@ def enterprise_with_uscc(session: Session, code: str) -> InsuranceEnterprise | N
     return session.scalars(select(InsuranceEnterprise).where(InsuranceEnterprise.uscc == code)).first()
 
 
-def get_member(session: Session, psn_no: str) -> InsuranceMember | None:
-    return session.get(InsuranceMember, psn_no)
+def get_member(session: Session, psn_no: str, *, region: str | None = None) -> InsuranceMember | None:
+    """A member; with ``region`` (a staff scope) only when insured in that region (admdvs prefix)."""
+    query = select(InsuranceMember).where(InsuranceMember.psn_no == psn_no)
+    if region:
+        query = query.where(InsuranceMember.insuplc_admdvs.startswith(region, autoescape=True))
+    return session.scalars(query).first()
 
 
 def member_with_certno(session: Session, certno: str) -> InsuranceMember | None:
@@ -142,3 +146,37 @@ def count_rows(session: Session) -> dict[str, int]:
         "insurance_members": count(InsuranceMember),
         "insurance_contributions": count(InsuranceContribution),
     }
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert (the demo generator); nothing when ``rows`` is empty."""
+    if rows:
+        session.execute(insert(model), rows)
+
+
+def demo_member_numbers(session: Session) -> list[str]:
+    return list(session.scalars(select(InsuranceMember.psn_no).where(InsuranceMember.demo.is_(True))).all())
+
+
+def delete_demo(session: Session) -> None:
+    """Every demo member and enterprise with everything hanging off them."""
+    demo = select(InsuranceMember.psn_no).where(InsuranceMember.demo.is_(True))
+    for model in (InsuranceAccountMovement, InsuranceAnnualCounter, InsuranceContribution, InsuranceAccount):
+        session.execute(delete(model).where(model.psn_no.in_(demo)))
+    relations = select(InsuranceRelation.id).where(InsuranceRelation.psn_no.in_(demo))
+    session.execute(delete(InsuranceRelationStatus).where(InsuranceRelationStatus.relation_id.in_(relations)))
+    session.execute(delete(InsuranceRelation).where(InsuranceRelation.psn_no.in_(demo)))
+    session.execute(delete(InsuranceMember).where(InsuranceMember.demo.is_(True)))
+    session.execute(delete(InsuranceEnterprise).where(InsuranceEnterprise.demo.is_(True)))
+
+
+def set_balances(session: Session, balances: dict[str, Decimal]) -> None:
+    for psn_no, balance in balances.items():
+        session.execute(update(InsuranceAccount).where(InsuranceAccount.psn_no == psn_no).values(balance=balance))
+
+
+def relation_ids(session: Session, psn_nos: list[str]) -> dict[tuple[str, str], int]:
+    query = select(InsuranceRelation.psn_no, InsuranceRelation.insutype, InsuranceRelation.id).where(
+        InsuranceRelation.psn_no.in_(psn_nos)
+    )
+    return {(p, t): i for p, t, i in session.execute(query).all()}

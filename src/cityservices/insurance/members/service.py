@@ -79,8 +79,9 @@ def register_member(session: Session, data: MemberCreate, *, actor: Actor) -> In
     return row
 
 
-def member_or_404(session: Session, psn_no: str) -> InsuranceMember:
-    member = repository.get_member(session, psn_no)
+def member_or_404(session: Session, psn_no: str, *, region: str | None = None) -> InsuranceMember:
+    """The member, or 404 — also when outside the staff member's region scope (existence is not revealed)."""
+    member = repository.get_member(session, psn_no, region=region)
     if member is None:
         raise NotFound(f"没有人员 {psn_no}")
     return member
@@ -219,8 +220,8 @@ def current_counters(session: Session, psn_no: str, year: int) -> Counters:
     return to_counters(row) if row is not None else Counters(year=year)
 
 
-def read_counters(session: Session, psn_no: str, year: int) -> CountersRead:
-    member_or_404(session, psn_no)
+def read_counters(session: Session, psn_no: str, year: int, *, region: str | None = None) -> CountersRead:
+    member_or_404(session, psn_no, region=region)
     row = repository.counters(session, psn_no, year)
     counters = to_counters(row) if row is not None else Counters(year=year)
     return CountersRead(
@@ -253,3 +254,19 @@ def member_read(member: InsuranceMember) -> MemberRead:
 
 def stats(session: Session) -> dict[str, int]:
     return repository.count_rows(session)
+
+
+def outside_region(session: Session, psn_no: str, region: str) -> bool:
+    """True when the member is outside the region scope."""
+    return repository.get_member(session, psn_no, region=region) is None
+
+
+def contribution_amounts(book: RuleBook, month: dt.date, base: Money) -> tuple[Money, Money, str]:
+    """Employer and employee shares of a 310 contribution for ``base`` (the rate rules in force that month)."""
+    employer = book.get(ContributionRateRule, ("310", "employer"), month)
+    employee = book.get(ContributionRateRule, ("310", "employee"), month)
+    return base * employer.ratio, base * employee.ratio, f"{employer.id},{employee.id}"
+
+
+def delete_demo(session: Session) -> None:
+    repository.delete_demo(session)

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from cityservices.insurance.settlement.models import InsuranceSettlement, InsuranceSettlementFund
@@ -81,3 +81,9 @@ def reversed_count(session: Session, day: dt.date) -> dict[str, int]:
 
 def count_settlements(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(InsuranceSettlement)) or 0)
+
+
+def delete_demo(session: Session) -> None:
+    demo = select(InsuranceSettlement.setl_id).where(InsuranceSettlement.demo.is_(True))
+    session.execute(delete(InsuranceSettlementFund).where(InsuranceSettlementFund.setl_id.in_(demo)))
+    session.execute(delete(InsuranceSettlement).where(InsuranceSettlement.demo.is_(True)))

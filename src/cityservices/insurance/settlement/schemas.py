@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cityservices.insurance.rules.schemas import MoneyField, RatioField
 from cityservices.insurance.settlement.claims import Claim, ClaimLine, Settlement
 from cityservices.insurance.vocabulary import FUND_PAY_TYPE_ZH, ChrgitmLv, ElsewhereKind, HospLevel, MedType
+from cityservices.kit.money import Money
 
 
 class ClaimLineIn(BaseModel):
@@ -156,3 +157,20 @@ class DeclaredTotals(BaseModel):
 class ReconciliationRead(BaseModel):
     day: dt.date
     institutions: list[InstitutionTotals]
+
+
+class EstimateRequest(BaseModel):
+    """A hypothetical stay or visit for the public estimator: amounts by catalogue class, no person."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    psn_type: str = Field(
+        pattern=r"^1[1-5]\d\d$", description="人员类别，如 1101 在职职工、1201 退休职工、1501 成年居民"
+    )
+    med_type: MedType = "21"
+    hosp_lv: HospLevel = "3"
+    class_a: MoneyField = Field(default_factory=lambda: Money(0), description="甲类费用")
+    class_b: MoneyField = Field(default_factory=lambda: Money(0), description="乙类费用")
+    outside: MoneyField = Field(default_factory=lambda: Money(0), description="目录外（丙类）费用")
+    admissions_before: int = Field(default=0, ge=0, le=50, description="本年度此前住院次数")
+    civil_servant: bool = False
+    setl_date: dt.date | None = Field(default=None, description="缺省为今天（北京时间）")

@@ -16,17 +16,19 @@ from cityservices.errors import Conflict, NotFound, RequestInvalid
 from cityservices.insurance.members import service as members
 from cityservices.insurance.rules.book import RuleBook
 from cityservices.insurance.settlement import repository
-from cityservices.insurance.settlement.claims import ClaimInvalid, Counters, MemberFacts, Settlement
+from cityservices.insurance.settlement.claims import Claim, ClaimInvalid, ClaimLine, Counters, MemberFacts, Settlement
 from cityservices.insurance.settlement.engine import settle_claim
 from cityservices.insurance.settlement.models import InsuranceSettlement
 from cityservices.insurance.settlement.schemas import (
     ClaimRequest,
     DeclaredTotals,
+    EstimateRequest,
     InstitutionTotals,
     ReconciliationRead,
     SettlementRead,
     settlement_read,
 )
+from cityservices.insurance.vocabulary import PSN_TYPE_ZH, psn_group
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.money import Money
 
@@ -57,7 +59,13 @@ def _stored_read(row: InsuranceSettlement) -> SettlementRead:
 
 
 def settle(
-    session: Session, claim_request: ClaimRequest, *, request_id: str, book: RuleBook, actor: Actor
+    session: Session,
+    claim_request: ClaimRequest,
+    *,
+    request_id: str,
+    book: RuleBook,
+    actor: Actor,
+    demo: bool = False,
 ) -> SettlementRead:
     """Settle and record; the same request id answers the stored settlement again (a different body: 409)."""
     if not 8 <= len(request_id) <= 64:
@@ -99,6 +107,7 @@ def settle(
             result=read.model_dump(mode="json"),
             delta=_delta_json(result.delta),
             rules_version=result.rules_version,
+            demo=demo,
         ),
         [(d.fund_pay_type, d.fund_payamt.amount) for d in result.setldetail],
     )
@@ -119,12 +128,14 @@ def _delta_of(data: dict[str, object]) -> Counters:
     return Counters(year=int(str(data["year"])), admissions=int(str(data["admissions"])), **money)
 
 
-def reverse(session: Session, setl_id: str, *, request_id: str, actor: Actor) -> SettlementRead:
+def reverse(
+    session: Session, setl_id: str, *, request_id: str, actor: Actor, region: str | None = None
+) -> SettlementRead:
     """Take a settlement back (冲正): its counter delta and account use are restored exactly."""
     if not 8 <= len(request_id) <= 64:
         raise RequestInvalid("request_id", "请求编号应为 8–64 个字符")
     row = repository.for_update(session, setl_id)
-    if row is None:
+    if row is None or (region and members.outside_region(session, row.psn_no, region)):
         raise NotFound(f"没有结算 {setl_id}")
     if row.status == "reversed":
         if row.reversal_request_id == request_id:
@@ -184,3 +195,44 @@ def reconcile(session: Session, day: dt.date, declared: list[DeclaredTotals] | N
 
 def count_settlements(session: Session) -> int:
     return repository.count_settlements(session)
+
+
+def estimate(data: EstimateRequest, *, book: RuleBook, today: dt.date) -> SettlementRead:
+    """The public estimator: what a member of ``psn_type`` would pay for these amounts (no person, nothing stored)."""
+    if data.psn_type not in PSN_TYPE_ZH:
+        raise RequestInvalid("psn_type", f"未知的人员类别 {data.psn_type}")
+    total = data.class_a + data.class_b + data.outside
+    if not total:
+        raise RequestInvalid("class_a", "请至少填写一项费用")
+    day = data.setl_date or today
+    insutype = "390" if psn_group(data.psn_type) == "resident" else "310"
+    lines = tuple(
+        ClaimLine(code=code, name=name, chrgitm_lv=lv, unit_price=amount, quantity=Decimal(1))  # type: ignore[arg-type]
+        for code, name, lv, amount in (
+            ("A", "甲类费用", "01", data.class_a),
+            ("B", "乙类费用", "02", data.class_b),
+            ("C", "目录外费用", "03", data.outside),
+        )
+        if amount
+    )
+    claim = Claim(setl_date=day, med_type=data.med_type, hosp_lv=data.hosp_lv, lines=lines, use_account=False)
+    facts = MemberFacts(
+        psn_no="-",
+        psn_type=data.psn_type,
+        insutype=insutype,
+        civil_servant=data.civil_servant and insutype == "310",
+    )
+    counters = Counters(year=day.year, admissions=data.admissions_before)
+    try:
+        result = settle_claim(claim, facts, counters, book)
+    except ClaimInvalid as exc:
+        raise RequestInvalid(exc.field, exc.message) from None
+    return settlement_read(result, psn_no="-", setl_date=day)
+
+
+def audit_read(session: Session, *, actor: Actor, action: str, key: str) -> None:
+    record_audit(session, actor=actor, action=action, target_kind="member", target_key=key)
+
+
+def delete_demo(session: Session) -> None:
+    repository.delete_demo(session)
