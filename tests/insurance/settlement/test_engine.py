@@ -45,7 +45,7 @@ def test_a_retired_employees_first_stay_at_a_level_3_hospital() -> None:
     assert result.example_parameters
     text = "\n".join(step.text for step in result.trace)
     assert "起付线：三级医院本年度第1次住院起付标准 ¥800.00" in text
-    assert "规则 ded-310-inp-l3-n1（示例参数，未经核实）" in text
+    assert "（规则 ded-310-inp-l3-n1：示例参数，未经核实）" in text
     assert "第3项 项目C（C，乙类）¥550.00：单价超出限价 ¥500.00，超出部分 ¥50.00 自费" in text
     assert [d.fund_pay_type for d in result.setldetail] == ["310100"]
 

@@ -91,8 +91,8 @@ class RuleBase(BaseModel):
     def citation(self) -> str:
         """How a trace cites this row: id, and 示例参数 when it is not verified."""
         if self.verified:
-            return f"规则 {self.id}（{self.source}）"
-        return f"规则 {self.id}（示例参数，未经核实）"
+            return f"规则 {self.id}：{self.source}"
+        return f"规则 {self.id}：示例参数，未经核实"
 
 
 class DeductibleRule(RuleBase):

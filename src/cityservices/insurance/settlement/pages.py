@@ -20,13 +20,13 @@ from cityservices.kit.calendar import now_in_china
 from cityservices.platform.templating import templates
 
 router = APIRouter(tags=["insurance pages"], include_in_schema=False)
-_RULE_ID = re.compile(r"规则 [a-z0-9_.-]+（")
+_RULE_ID = re.compile(r"规则 [a-z0-9_.-]+：")
 _LINE_CODE = re.compile(r"（[A-Z]，")
 
 
 def plain(text: str) -> str:
     """A trace sentence for citizens: rule identifiers and line codes dropped, the 示例参数 mark kept."""
-    return _LINE_CODE.sub("（", _RULE_ID.sub("（", text)).replace("（（", "（")
+    return _LINE_CODE.sub("（", _RULE_ID.sub("", text))
 
 
 CHOICES = {
