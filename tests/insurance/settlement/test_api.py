@@ -3,6 +3,7 @@ by region, masked, audited, never cached); the estimator page."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -141,3 +142,35 @@ def test_the_estimator_page(insurance_client: TestClient) -> None:
     assert "怎么算出来的" not in empty.text
     wrong = insurance_client.get("/insurance/estimate", params={"psn_type": "1201", "class_a": "abc"})
     assert "甲类费用有误" in wrong.text
+
+
+def test_fhir_exports(insurance_client: TestClient, db: Session) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.explanationofbenefit import ExplanationOfBenefit
+
+    _members(db)
+    token = login(insurance_client, "ins_admin")
+    settled = insurance_client.post(
+        "/api/v1/insurance/settlements", json=CLAIM, headers={"X-CSRF-Token": token, "X-Request-Id": "req-00000001"}
+    ).json()
+    eob = insurance_client.get(f"/api/v1/insurance/settlements/{settled['setl_id']}/fhir")
+    assert eob.status_code == 200, eob.text
+    parsed = ExplanationOfBenefit.model_validate(eob.json())
+    totals = {t.category.coding[0].code: Decimal(str(t.amount.value)) for t in parsed.total}
+    assert totals["submitted"] == Decimal("2000")  # FHIR decimals are JSON numbers
+    assert totals["benefit"] == totals["310100"] == Decimal("1020")
+    assert parsed.status == "active"
+    assert any("起付线" in note.text for note in parsed.processNote)
+    insurance_client.post(
+        f"/api/v1/insurance/settlements/{settled['setl_id']}/reversal",
+        headers={"X-CSRF-Token": token, "X-Request-Id": "rev-00000001"},
+    )
+    assert (
+        insurance_client.get(f"/api/v1/insurance/settlements/{settled['setl_id']}/fhir").json()["status"] == "cancelled"
+    )
+    bundle = insurance_client.get("/api/v1/insurance/members/P0001/coverage/fhir")
+    assert bundle.status_code == 200, bundle.text
+    assert certno(1) not in bundle.text
+    coverage = Bundle.model_validate(bundle.json()).entry[0].resource
+    assert (coverage.status, coverage.subscriberId, coverage.type.coding[0].code) == ("active", "P0001", "310")
+    assert insurance_client.get("/api/v1/insurance/settlements/" + "0" * 32 + "/fhir").status_code == 404

@@ -4,7 +4,7 @@ cached."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
@@ -52,5 +52,15 @@ def read_counters(
         target_kind="member",
         target_key=psn_no,
         detail={"year": when},
+    )
+    return result
+
+
+@router.get("/{psn_no}/coverage/fhir", response_model=dict[str, Any])
+def read_coverage_fhir(session: DbSession, staff: CurrentStaff, psn_no: PsnNo) -> dict[str, Any]:
+    """The member's insurance relations as an HL7 FHIR Bundle of ``Coverage`` (no ID number in it)."""
+    result = members.coverage_fhir(session, psn_no, on=now_in_china().date(), region=region_of(staff.account))
+    record_audit(
+        session, actor=staff.actor, action="insurance.coverage.export", target_kind="member", target_key=psn_no
     )
     return result

@@ -180,3 +180,14 @@ def relation_ids(session: Session, psn_nos: list[str]) -> dict[tuple[str, str], 
         InsuranceRelation.psn_no.in_(psn_nos)
     )
     return {(p, t): i for p, t, i in session.execute(query).all()}
+
+
+def relations_of(session: Session, psn_no: str) -> list[tuple[InsuranceRelation, str | None]]:
+    """The member's relations with their enterprise's name."""
+    query = (
+        select(InsuranceRelation, InsuranceEnterprise.emp_name)
+        .outerjoin(InsuranceEnterprise, InsuranceEnterprise.emp_no == InsuranceRelation.emp_no)
+        .where(InsuranceRelation.psn_no == psn_no)
+        .order_by(InsuranceRelation.insutype)
+    )
+    return [(relation, name) for relation, name in session.execute(query).all()]

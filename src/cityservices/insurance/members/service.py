@@ -270,3 +270,29 @@ def contribution_amounts(book: RuleBook, month: dt.date, base: Money) -> tuple[M
 
 def delete_demo(session: Session) -> None:
     repository.delete_demo(session)
+
+
+def coverage_fhir(session: Session, psn_no: str, *, on: dt.date, region: str | None = None) -> dict[str, object]:
+    """The member's insurance relations as a FHIR Bundle of Coverage resources (status in the month of ``on``)."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    from cityservices.insurance.members.fhir import coverage
+
+    member = member_or_404(session, psn_no, region=region)
+    statuses = statuses_on(session, psn_no, on)
+    entries = [
+        {
+            "resource": coverage(
+                psn_no=psn_no,
+                insutype=relation.insutype,
+                since=relation.crt_insu_date,
+                status=statuses.get(relation.insutype, ""),
+                admdvs=member.insuplc_admdvs,
+                emp_name=emp_name,
+            )
+        }
+        for relation, emp_name in repository.relations_of(session, psn_no)
+    ]
+    bundle = Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
+    result: dict[str, object] = bundle.model_dump(mode="json", exclude_none=True)
+    return result

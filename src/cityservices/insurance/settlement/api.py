@@ -4,7 +4,7 @@ under ``/api/v1/insurance/settlements`` (personal data: staff session, region sc
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query
 from sqlalchemy.orm import Session
@@ -79,3 +79,13 @@ def reconcile(
     """Daily reconciliation (对总账): totals per institution and fund, compared with declared totals if given."""
     service.audit_read(session, actor=staff.actor, action="insurance.settlement.reconcile", key=day.isoformat())
     return service.reconcile(session, day, declared)
+
+
+@staff_router.get("/{setl_id}/fhir", response_model=dict[str, Any])
+def read_settlement_fhir(
+    session: DbSession, staff: CurrentStaff, setl_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+) -> dict[str, Any]:
+    """The settlement as an HL7 FHIR ``ExplanationOfBenefit`` (totals per category and fund, the trace as notes)."""
+    result = service.settlement_fhir(session, setl_id, region=region_of(staff.account))
+    service.audit_read(session, actor=staff.actor, action="insurance.settlement.fhir", key=setl_id)
+    return result

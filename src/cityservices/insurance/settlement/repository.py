@@ -87,3 +87,7 @@ def delete_demo(session: Session) -> None:
     demo = select(InsuranceSettlement.setl_id).where(InsuranceSettlement.demo.is_(True))
     session.execute(delete(InsuranceSettlementFund).where(InsuranceSettlementFund.setl_id.in_(demo)))
     session.execute(delete(InsuranceSettlement).where(InsuranceSettlement.demo.is_(True)))
+
+
+def get(session: Session, setl_id: str) -> InsuranceSettlement | None:
+    return session.get(InsuranceSettlement, setl_id)

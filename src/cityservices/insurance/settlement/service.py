@@ -236,3 +236,13 @@ def audit_read(session: Session, *, actor: Actor, action: str, key: str) -> None
 
 def delete_demo(session: Session) -> None:
     repository.delete_demo(session)
+
+
+def settlement_fhir(session: Session, setl_id: str, *, region: str | None = None) -> dict[str, object]:
+    """The stored settlement as a FHIR ExplanationOfBenefit (404 outside the region scope)."""
+    from cityservices.insurance.settlement.fhir import explanation_of_benefit
+
+    row = repository.get(session, setl_id)
+    if row is None or (region and members.outside_region(session, row.psn_no, region)):
+        raise NotFound(f"没有结算 {setl_id}")
+    return explanation_of_benefit(_stored_read(row), fixmedins_code=row.fixmedins_code, insutype=row.insutype)
