@@ -137,6 +137,7 @@ def test_bad_requests_write_nothing(session: Session, funded_member: str) -> Non
     member(session, "P0009", serial=9, insutypes=())
     with pytest.raises(RuleViolation):
         service.settle(session, request("P0009"), request_id="req-0009", book=bundled_book(), actor=SYSTEM)
+    assert members.read_counters(session, "P0009", 2026).admissions == 0
     with pytest.raises(NotFound):
         service.pre_settle(session, request("P4040"), book=bundled_book())
     assert service.count_settlements(session) == 0

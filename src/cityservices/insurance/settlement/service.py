@@ -76,8 +76,8 @@ def settle(
         if existing.request_hash != digest:
             raise Conflict(f"请求编号 {request_id} 已用于另一笔结算")
         return _stored_read(existing)
-    counter_row, counters = members.locked_counters(session, claim_request.psn_no, claim_request.setl_date.year)
     facts = members.member_facts(session, claim_request.psn_no, claim_request.setl_date, lock=True)
+    counter_row, counters = members.locked_counters(session, claim_request.psn_no, claim_request.setl_date.year)
     result = _engine(claim_request, facts, counters, book)
     setl_id = uuid.uuid4().hex
     members.store_counters(counter_row, counters.apply(result.delta))
