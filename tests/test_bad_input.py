@@ -49,7 +49,10 @@ def _operations() -> list[tuple[str, list[dict[str, Any]]]]:
         (path, op.get("parameters", []))
         for path, ops in document["paths"].items()
         for method, op in ops.items()
-        if method == "get" and path.startswith(PREFIXES) and op.get("parameters")
+        if method == "get"
+        and path.startswith(PREFIXES)
+        and op.get("parameters")
+        and "401" not in op.get("responses", {})  # a staff session is checked before the parameters: own tests
     ]
 
 

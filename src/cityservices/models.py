@@ -5,6 +5,9 @@ from __future__ import annotations
 from cityservices.auth import models as auth_models
 from cityservices.db import Base
 from cityservices.insurance.catalogue import models as insurance_catalogue_models
+from cityservices.insurance.members import models as insurance_members_models
+from cityservices.insurance.rules import models as insurance_rules_models
+from cityservices.insurance.settlement import models as insurance_settlement_models
 from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
 from cityservices.service_map.catalogue import models as service_map_models
@@ -21,6 +24,9 @@ __all__ = [
     "editing_models",
     "hsds_models",
     "insurance_catalogue_models",
+    "insurance_members_models",
+    "insurance_rules_models",
+    "insurance_settlement_models",
     "metadata",
     "routing_models",
     "service_map_models",

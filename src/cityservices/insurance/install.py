@@ -1,13 +1,13 @@
-"""Medical-insurance services (医保) as an installed domain. Its features land sub-domain by sub-domain
-(members, enterprises, rules, catalogue, settlement, open_api, filings, archive, map, video); each adds its
-routers, commands, indexes and scopes here."""
+"""Medical-insurance services (医保) as an installed domain: rules as data, members and enterprises, the settlement
+engine with its stored operations, the public estimator; routers, commands, the region scope, stats and demo data.
+Sub-domains still to land (catalogue, open_api, filings, archive, map, video) add theirs here."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cityservices.platform.domains import Domain, IndexSpec
+from cityservices.platform.domains import Domain, IndexSpec, ScopeKind
 
 if TYPE_CHECKING:
     import typer
@@ -17,23 +17,40 @@ if TYPE_CHECKING:
     from cityservices.config import Settings
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
+STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements")
 
 
 def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.catalogue import api as catalogue_api
     from cityservices.insurance.catalogue import pages as catalogue_pages
+    from cityservices.insurance.members import api as members_api
+    from cityservices.insurance.rules import api as rules_api
+    from cityservices.insurance.settlement import api as settlement_api
+    from cityservices.insurance.settlement import pages as settlement_pages
 
-    return (catalogue_api.router, catalogue_pages.router)
+    return (
+        catalogue_api.router,
+        catalogue_pages.router,
+        rules_api.router,
+        settlement_api.router,
+        settlement_api.staff_router,
+        members_api.router,
+        settlement_pages.router,
+    )
 
 
 def _register_cli(app: typer.Typer) -> None:
     import typer
 
     from cityservices.insurance.catalogue.cli import register as register_catalogue
+    from cityservices.insurance.rules.cli import register as register_rules
+    from cityservices.insurance.settlement.cli import register as register_settlement
 
-    insurance = typer.Typer(help="医疗保障: 目录、参保、规则、结算", no_args_is_help=True)
-    register_catalogue(insurance)
-    app.add_typer(insurance, name="insurance")
+    insurance_app = typer.Typer(help="医疗保障：药品目录、规则表、结算估算、演示数据。", no_args_is_help=True)
+    register_catalogue(insurance_app)
+    register_rules(insurance_app)
+    register_settlement(insurance_app)
+    app.add_typer(insurance_app, name="insurance")
 
 
 def _warm_catalogue(app: FastAPI) -> None:
@@ -45,15 +62,24 @@ def _warm_catalogue(app: FastAPI) -> None:
 
 def _stats(session: Session) -> dict[str, Any]:
     from cityservices.insurance.catalogue.service import catalogue_stats
+    from cityservices.insurance.flows import collect_stats
 
-    return {"insurance": {"catalogue": catalogue_stats(session)}}
+    return {"insurance": {**collect_stats(session), "catalogue": catalogue_stats(session)}}
 
 
 def _load_demo(settings: Settings, if_empty: bool) -> None:
     from cityservices.insurance.catalogue.cli import load_into
     from cityservices.insurance.catalogue.service import CATALOGUE_DIR
+    from cityservices.insurance.flows import load_demo
 
     load_into(settings, CATALOGUE_DIR, if_empty=if_empty)
+    load_demo(settings, if_empty=if_empty)
+
+
+def _regions(session: Session) -> dict[str, str]:
+    from cityservices.insurance.demo import DISTRICTS
+
+    return dict(DISTRICTS)
 
 
 DOMAIN = Domain(
@@ -63,6 +89,8 @@ DOMAIN = Domain(
     register_cli=_register_cli,
     indexes=(IndexSpec("insurance_catalogue_index", _warm_catalogue),),
     topics=(CHANGED,),
+    staff_prefixes=STAFF_PREFIXES,
+    scopes=(ScopeKind("insurance_region", "医保参保地区", _regions),),
     stats=_stats,
     load_demo=_load_demo,
 )

@@ -1,0 +1,116 @@
+"""Validated input and the read shapes of enterprises, members, relations, contributions and counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+from cityservices.insurance.rules.schemas import MoneyField
+from cityservices.insurance.vocabulary import PSN_TYPE_ZH, Insutype
+
+ADMDVS = r"^\d{6}$"
+
+
+def check_certno(value: str) -> str:
+    """A GB 11643 resident ID number: 18 characters, valid birth date and check digit (upper-case X)."""
+    text = value.strip().upper()
+    try:
+        return str(ric.validate(text))
+    except StdnumError as exc:
+        raise ValueError(f"身份证号码无效（{type(exc).__name__}）：须为 18 位且校验位正确") from None
+
+
+def check_uscc(value: str) -> str:
+    """A GB 32100 unified social credit code: 18 characters with a valid check character."""
+    text = value.strip().upper()
+    try:
+        return str(uscc.validate(text))
+    except StdnumError as exc:
+        raise ValueError(f"统一社会信用代码无效（{type(exc).__name__}）：须为 18 位且校验码正确") from None
+
+
+class EnterpriseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    emp_no: str = Field(pattern=r"^[A-Za-z0-9]{4,30}$")
+    emp_name: str = Field(min_length=2, max_length=200)
+    uscc: str
+    admdvs: str = Field(pattern=ADMDVS)
+    demo: bool = False
+
+    @field_validator("uscc")
+    @classmethod
+    def _uscc(cls, value: str) -> str:
+        return check_uscc(value)
+
+
+class MemberCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    psn_no: str = Field(pattern=r"^[A-Za-z0-9]{4,30}$")
+    psn_name: str = Field(min_length=1, max_length=50)
+    certno: str
+    psn_type: str
+    emp_no: str | None = None
+    insuplc_admdvs: str = Field(pattern=ADMDVS)
+    assistance: bool = False
+    demo: bool = False
+
+    @field_validator("certno")
+    @classmethod
+    def _certno(cls, value: str) -> str:
+        return check_certno(value)
+
+    @field_validator("psn_type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in PSN_TYPE_ZH:
+            raise ValueError(f"未知的人员类别 {value}")
+        return value
+
+
+class RelationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    psn_no: str
+    insutype: Insutype
+    crt_insu_date: dt.date
+    emp_no: str | None = None
+
+
+class ContributionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    psn_no: str
+    insutype: Insutype
+    month: dt.date
+    base: MoneyField
+    account_amt: MoneyField | None = None  # the allocation to the personal account; none = the rule's share
+
+    @field_validator("month")
+    @classmethod
+    def _first_of_month(cls, value: dt.date) -> dt.date:
+        return value.replace(day=1)
+
+
+class MemberRead(BaseModel):
+    """A member as others than the owner see it: ID number and name masked."""
+
+    psn_no: str
+    psn_name: str
+    certno: str
+    psn_type: str
+    psn_type_label: str
+    emp_no: str | None
+    insuplc_admdvs: str
+    demo: bool
+
+
+class CountersRead(BaseModel):
+    year: int
+    admissions: int
+    dedc_year_outpatient: str
+    dedc_year_inpatient: str
+    hifp_paid: str
+    layer_paid: str
+    cvlserv_paid: str
+    maf_paid: str

@@ -1,0 +1,94 @@
+"""``cityservices insurance estimate`` (what a member type would pay, with the explanation) and
+``cityservices insurance reconcile --day`` (the day's totals per institution and fund)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from cityservices.config import get_settings
+from cityservices.db import session_scope
+from cityservices.errors import RequestInvalid
+from cityservices.insurance.rules.service import rule_book
+from cityservices.insurance.settlement import service
+from cityservices.insurance.settlement.schemas import EstimateRequest
+from cityservices.kit.calendar import now_in_china
+from cityservices.platform.migrate import upgrade_to_head
+from cityservices.platform.runtime import make_runtime
+
+console = Console(stderr=True)
+JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON (与 /api/v1 相同)")]
+
+
+def estimate(
+    psn_type: Annotated[
+        str, typer.Option("--psn-type", help="人员类别，如 1101 在职职工、1201 退休职工、1501 成年居民")
+    ],
+    class_a: Annotated[str, typer.Option("--class-a", help="甲类费用（元）")] = "0",
+    class_b: Annotated[str, typer.Option("--class-b", help="乙类费用（元）")] = "0",
+    outside: Annotated[str, typer.Option("--outside", help="目录外费用（元）")] = "0",
+    med_type: Annotated[str, typer.Option("--med-type", help="21 住院 | 11 门诊 …")] = "21",
+    hosp_lv: Annotated[str, typer.Option("--hosp-lv", help="医院等级 1 | 2 | 3")] = "3",
+    admissions_before: Annotated[int, typer.Option("--admissions-before", help="本年度此前住院次数")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """估算某类参保人一次住院或门诊的报销与个人负担，并逐步说明 (引用所用的规则)。"""
+    try:
+        data = EstimateRequest.model_validate(
+            {
+                "psn_type": psn_type,
+                "class_a": class_a,
+                "class_b": class_b,
+                "outside": outside,
+                "med_type": med_type,
+                "hosp_lv": hosp_lv,
+                "admissions_before": admissions_before,
+            }
+        )
+    except ValidationError as exc:
+        raise RequestInvalid.of([("--" + str(e["loc"][0]).replace("_", "-"), e["msg"]) for e in exc.errors()]) from None
+    rt = make_runtime(get_settings())
+    upgrade_to_head(rt.engine)
+    with session_scope(rt.sessions) as session:
+        result = service.estimate(data, book=rule_book(session), today=now_in_china().date())
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    out = Console()
+    for step in result.trace:
+        out.print(step.text, highlight=False)
+    out.print(f"费用合计 ¥{result.medfee_sumamt}，基金支付 ¥{result.fund_pay_sumamt}，个人负担 ¥{result.psn_part_amt}")
+
+
+def reconcile(
+    day: Annotated[str, typer.Option("--day", help="对账日期 YYYY-MM-DD")],
+    as_json: JsonOption = False,
+) -> None:
+    """某日各定点机构、各基金的结算总额 (已冲正的不计)。"""
+    try:
+        when = dt.date.fromisoformat(day)
+    except ValueError:
+        raise RequestInvalid("--day", f"不是 YYYY-MM-DD 日期: {day}") from None
+    rt = make_runtime(get_settings())
+    upgrade_to_head(rt.engine)
+    with session_scope(rt.sessions) as session:
+        result = service.reconcile(session, when)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    for row in result.institutions:
+        console.print(
+            f"{row.fixmedins_code}: {row.count} 笔，费用 ¥{row.medfee_sumamt}，基金 ¥{row.fund_pay_sumamt}，"
+            f"账户 ¥{row.acct_pay}，现金 ¥{row.psn_cash_pay}，冲正 {row.reversed} 笔；{json.dumps(row.funds)}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("estimate")(estimate)
+    app.command("reconcile")(reconcile)

@@ -1,0 +1,93 @@
+"""Every query on settlements: by request id, locked for reversal, daily totals for reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from cityservices.insurance.settlement.models import InsuranceSettlement, InsuranceSettlementFund
+
+
+def by_request_id(session: Session, request_id: str) -> InsuranceSettlement | None:
+    query = select(InsuranceSettlement).where(InsuranceSettlement.request_id == request_id)
+    return session.scalars(query).first()
+
+
+def for_update(session: Session, setl_id: str) -> InsuranceSettlement | None:
+    query = select(InsuranceSettlement).where(InsuranceSettlement.setl_id == setl_id).with_for_update()
+    return session.scalars(query).first()
+
+
+def by_reversal_request_id(session: Session, request_id: str) -> InsuranceSettlement | None:
+    query = select(InsuranceSettlement).where(InsuranceSettlement.reversal_request_id == request_id)
+    return session.scalars(query).first()
+
+
+def add_settlement(session: Session, row: InsuranceSettlement, funds: list[tuple[str, Decimal]]) -> None:
+    session.add(row)
+    session.flush()
+    session.add_all(
+        InsuranceSettlementFund(setl_id=row.setl_id, fund_pay_type=fund, fund_payamt=amount) for fund, amount in funds
+    )
+    session.flush()
+
+
+def institution_totals(session: Session, day: dt.date) -> list[dict[str, Any]]:
+    """Per institution: settled (not reversed) settlements of the day and their summed amounts."""
+    s = InsuranceSettlement
+    query = (
+        select(
+            s.fixmedins_code,
+            func.count(),
+            func.sum(s.medfee_sumamt),
+            func.sum(s.fund_pay_sumamt),
+            func.sum(s.acct_pay),
+            func.sum(s.psn_cash_pay),
+        )
+        .where(s.setl_date == day, s.status == "settled")
+        .group_by(s.fixmedins_code)
+        .order_by(s.fixmedins_code)
+    )
+    keys = ("fixmedins_code", "count", "medfee_sumamt", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
+    return [dict(zip(keys, row, strict=True)) for row in session.execute(query).all()]
+
+
+def fund_totals(session: Session, day: dt.date) -> list[tuple[str, str, Decimal]]:
+    """Per institution and fund: the day's settled fund payments."""
+    s, f = InsuranceSettlement, InsuranceSettlementFund
+    query = (
+        select(s.fixmedins_code, f.fund_pay_type, func.sum(f.fund_payamt))
+        .join(f, f.setl_id == s.setl_id)
+        .where(s.setl_date == day, s.status == "settled")
+        .group_by(s.fixmedins_code, f.fund_pay_type)
+        .order_by(s.fixmedins_code, f.fund_pay_type)
+    )
+    return [(code, fund, Decimal(total)) for code, fund, total in session.execute(query).all()]
+
+
+def reversed_count(session: Session, day: dt.date) -> dict[str, int]:
+    s = InsuranceSettlement
+    query = (
+        select(s.fixmedins_code, func.count())
+        .where(s.setl_date == day, s.status == "reversed")
+        .group_by(s.fixmedins_code)
+    )
+    return {code: int(n) for code, n in session.execute(query).all()}
+
+
+def count_settlements(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(InsuranceSettlement)) or 0)
+
+
+def delete_demo(session: Session) -> None:
+    demo = select(InsuranceSettlement.setl_id).where(InsuranceSettlement.demo.is_(True))
+    session.execute(delete(InsuranceSettlementFund).where(InsuranceSettlementFund.setl_id.in_(demo)))
+    session.execute(delete(InsuranceSettlement).where(InsuranceSettlement.demo.is_(True)))
+
+
+def get(session: Session, setl_id: str) -> InsuranceSettlement | None:
+    return session.get(InsuranceSettlement, setl_id)
