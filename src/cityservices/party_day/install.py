@@ -1,11 +1,45 @@
-"""Thematic Party Days (主题党日) as an installed domain. Its features land sub-domain by sub-domain
-(organisation, activities, attendance, records, review, resources, dues); each adds its routers, commands,
-indexes and scopes here."""
+"""Thematic Party Days (主题党日) as an installed domain: the organisation tree and its members (scope kind
+``party_org``: an organisation subtree), the activity lifecycle, the compliance calendar and dues."""
 
 from __future__ import annotations
 
-from cityservices.platform.domains import Domain
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from cityservices.platform.domains import Domain, ScopeKind
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+    from sqlalchemy.orm import Session
 
 CHANGED = "party_day.changed"  # the organisation tree, activities or resources changed
 
-DOMAIN = Domain(name="party_day", label="主题党日", topics=(CHANGED,))
+
+def _routers() -> Sequence[APIRouter]:
+    from cityservices.party_day.organisation import api as organisation_api
+
+    return (organisation_api.router,)
+
+
+def _organisations(session: Session) -> dict[str, str]:
+    from cityservices.party_day.organisation.repository import organisation_names
+
+    return organisation_names(session)
+
+
+def _stats(session: Session) -> dict[str, Any]:
+    from cityservices.party_day.organisation.repository import count_members, count_organisations
+
+    return {"party_branches": count_organisations(session, level="branch"), "party_members": count_members(session)}
+
+
+DOMAIN = Domain(
+    name="party_day",
+    label="主题党日",
+    routers=_routers,
+    topics=(CHANGED,),
+    staff_prefixes=("/api/v1/party/",),
+    # The same name as party_day.organisation.repository.PARTY_ORG (install imports nothing heavy).
+    scopes=(ScopeKind("party_org", "党组织", _organisations),),
+    stats=_stats,
+)
