@@ -35,8 +35,10 @@ def party_app(connection: Connection, staff_settings: Settings) -> FastAPI:
         now = utc_now()
         for name, (role, org) in PARTY_ACCOUNTS.items():
             rows = [StaffAccountScope(kind="party_org", value=org)] if org else []
-            account = StaffAccount(username=name, display_name=name, password_hash=password_hash(), role=role,
-                                   is_active=True, created_at=now, password_changed_at=now, scope_rows=rows)  # fmt: skip
+            account = StaffAccount(
+                username=name, display_name=name, password_hash=password_hash(), role=role,
+                is_active=True, created_at=now, password_changed_at=now, scope_rows=rows,
+            )  # fmt: skip
             session.add(account)
         session.commit()
     return bind_app(create_app(staff_settings), connection)
