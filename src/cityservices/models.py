@@ -6,7 +6,11 @@ from cityservices.auth import models as auth_models
 from cityservices.db import Base
 from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
+from cityservices.party_day.activities import models as party_activity_models
+from cityservices.party_day.attendance import models as party_attendance_models
 from cityservices.party_day.organisation import models as party_organisation_models
+from cityservices.party_day.records import models as party_record_models
+from cityservices.party_day.review import models as party_review_models
 from cityservices.service_map.catalogue import models as service_map_models
 from cityservices.service_map.editing import models as editing_models
 from cityservices.service_map.routing import models as routing_models
@@ -19,7 +23,11 @@ __all__ = [
     "calendar_models",
     "editing_models",
     "metadata",
+    "party_activity_models",
+    "party_attendance_models",
     "party_organisation_models",
+    "party_record_models",
+    "party_review_models",
     "routing_models",
     "service_map_models",
 ]

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount, StaffAccountScope
 from cityservices.kit.audit import Actor
+from cityservices.party_day.activities import service as activities
+from cityservices.party_day.activities.schemas import ActivityCreate, ActivityRead
 from cityservices.party_day.organisation import members, service
 from cityservices.party_day.organisation.models import Organisation
 from cityservices.party_day.organisation.schemas import MemberCreate, MemberRead, OrganisationCreate
@@ -82,3 +84,45 @@ def member_data(**overrides: Any) -> MemberCreate:
 
 def member(session: Session, branch: str, **overrides: Any) -> MemberRead:
     return members.add_member(session, account=ADMIN, actor=ACTOR, branch_code=branch, data=member_data(**overrides))
+
+
+STARTS = dt.datetime(2026, 7, 1, 1, 0, tzinfo=dt.UTC)  # 09:00 Beijing time
+
+
+def plan_data(**overrides: Any) -> ActivityCreate:
+    """A plan that satisfies the school branch's template."""
+    values: dict[str, Any] = {
+        "theme": "学习贯彻党的二十届三中全会精神",
+        "starts_at": STARTS,
+        "ends_at": STARTS + dt.timedelta(hours=2),
+        "method": "集中",
+        "place": "学校党员活动室",
+        "contents": ["理论学习", "组织生活"],
+        "steps": ["sign_in", "oath_review", "dues", "study", "discussion", "summary"],
+        **overrides,
+    }
+    return ActivityCreate.model_validate(values)
+
+
+def plan(session: Session, branch: str, **overrides: Any) -> ActivityRead:
+    return activities.plan_activity(session, account=ADMIN, actor=ACTOR, branch_code=branch,
+                                    data=plan_data(**overrides))  # fmt: skip
+
+
+@dataclass
+class Day:
+    """The tree, three members of the school branch (the first its secretary) and a planned day for them."""
+
+    tree: Tree
+    members: list[MemberRead]
+    activity: ActivityRead
+
+
+def planned_day(session: Session) -> Day:
+    tree = build_tree(session)
+    people = [
+        member(session, tree.branch.code, name="书记甲", roles=["secretary"]),
+        member(session, tree.branch.code, name="党员乙"),
+        member(session, tree.branch.code, name="党员丙"),
+    ]
+    return Day(tree, people, plan(session, tree.branch.code))
