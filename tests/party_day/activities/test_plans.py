@@ -85,7 +85,7 @@ def test_the_linkage_needs_qualifying_content_a_lecturer_and_for_a_general_meeti
 def test_each_kind_has_its_template(session: Session) -> None:
     tree = build_tree(session)
     member(session, tree.other_branch.code)
-    village = dict(contents=["理论学习"], steps=["sign_in", "oath_review", "dues", "study", "deliberation"])
+    village = {"contents": ["理论学习"], "steps": ["sign_in", "oath_review", "dues", "study", "deliberation"]}
     with pytest.raises(RequestInvalid) as caught:
         plan(session, tree.other_branch.code, **village)
     assert "民主议事、志愿服务" in str(caught.value)
@@ -98,7 +98,7 @@ def test_each_kind_has_its_template(session: Session) -> None:
 
 
 def test_a_template_naming_an_unknown_step_is_refused() -> None:
-    raw = {"source": "s", "status": "示例参数，未经核实", "steps": {"sign_in": "签到"}, "fixed_steps": ["sign_in", "oath"],
+    raw = {"source": "s", "status": "示例参数", "steps": {"sign_in": "签到"}, "fixed_steps": ["sign_in", "oath"],
            "sign_in_window": {"opens_minutes_before": 1, "closes_minutes_after": 1}, "make_up_days": 1,
            "linkage": {}, "kinds": {}}  # fmt: skip
     with pytest.raises(ValueError, match="oath"):
