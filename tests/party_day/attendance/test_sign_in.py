@@ -17,6 +17,7 @@ from tests.party_day.builders import ACTOR, ADMIN, STARTS, account, id_number, p
 
 SECRET = "test-secret"
 MINUTE = dt.timedelta(minutes=1)
+AFTER_END = STARTS + dt.timedelta(hours=3)
 
 
 def _id_number(session: Session, member_id: int) -> str:
@@ -101,7 +102,7 @@ def test_leave_is_decided_only_within_the_scope(session: Session) -> None:
     assert caught.value.field == "reason"
     with pytest.raises(RuleViolation):
         service.request_leave(session, account=secretary, actor=ACTOR, activity_id=day.activity.id,
-                              member_id=day.members[1].id, reason="生病", now=STARTS + dt.timedelta(hours=3))  # fmt: skip
+                              member_id=day.members[1].id, reason="生病", now=AFTER_END)  # fmt: skip
 
 
 def test_make_up_within_its_window(session: Session) -> None:

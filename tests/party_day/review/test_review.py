@@ -50,8 +50,9 @@ def test_scores_cover_the_five_standards_from_1_to_5(session: Session, scores: d
 def test_review_and_comments_from_above(session: Session) -> None:
     day = _held(session)
     secretary = account("editor", day.tree.branch.code)
-    review = service.self_check(session, account=secretary, actor=ACTOR, activity_id=day.activity.id,
-                                data=SelfCheckCreate(scores=GOOD, notes={"成效明显": "形成三项决议"}), now=AFTER)  # fmt: skip
+    data = SelfCheckCreate(scores=GOOD, notes={"成效明显": "形成三项决议"})
+    review = service.self_check(session, account=secretary, actor=ACTOR, activity_id=day.activity.id, data=data,
+                                now=AFTER)  # fmt: skip
     assert review.total == 20
     with pytest.raises(Conflict):
         service.self_check(session, account=secretary, actor=ACTOR, activity_id=day.activity.id,
