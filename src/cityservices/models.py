@@ -8,6 +8,7 @@ from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
 from cityservices.party_day.activities import models as party_activity_models
 from cityservices.party_day.attendance import models as party_attendance_models
+from cityservices.party_day.compliance import models as party_compliance_models
 from cityservices.party_day.organisation import models as party_organisation_models
 from cityservices.party_day.records import models as party_record_models
 from cityservices.party_day.review import models as party_review_models
@@ -25,6 +26,7 @@ __all__ = [
     "metadata",
     "party_activity_models",
     "party_attendance_models",
+    "party_compliance_models",
     "party_organisation_models",
     "party_record_models",
     "party_review_models",
