@@ -19,12 +19,13 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.party_day.activities import api as activities_api
     from cityservices.party_day.attendance import api as attendance_api
     from cityservices.party_day.compliance import api as compliance_api
+    from cityservices.party_day.dues import api as dues_api
     from cityservices.party_day.organisation import api as organisation_api
     from cityservices.party_day.records import api as records_api
     from cityservices.party_day.review import api as review_api
 
     return (organisation_api.router, activities_api.router, attendance_api.router, records_api.router,
-            review_api.router, compliance_api.router)  # fmt: skip
+            review_api.router, compliance_api.router, dues_api.router)  # fmt: skip
 
 
 def _organisations(session: Session) -> dict[str, str]:
