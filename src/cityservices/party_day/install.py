@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING, Any
 from cityservices.platform.domains import Domain, ScopeKind
 
 if TYPE_CHECKING:
+    import typer
     from fastapi import APIRouter
     from sqlalchemy.orm import Session
+
+    from cityservices.config import Settings
 
 CHANGED = "party_day.changed"  # the organisation tree, activities or resources changed
 
@@ -35,9 +38,26 @@ def _organisations(session: Session) -> dict[str, str]:
 
 
 def _stats(session: Session) -> dict[str, Any]:
+    from cityservices.party_day.activities.repository import count_activities
     from cityservices.party_day.organisation.repository import count_members, count_organisations
 
-    return {"party_branches": count_organisations(session, level="branch"), "party_members": count_members(session)}
+    return {
+        "party_branches": count_organisations(session, level="branch"),
+        "party_members": count_members(session),
+        "party_activities": count_activities(session),
+    }
+
+
+def _register_cli(app: typer.Typer) -> None:
+    from cityservices.party_day.demo.cli import register
+
+    register(app)
+
+
+def _load_demo(settings: Settings, if_empty: bool) -> None:
+    from cityservices.party_day.demo.cli import load_demo_party
+
+    load_demo_party(settings, if_empty=if_empty)
 
 
 DOMAIN = Domain(
@@ -48,5 +68,7 @@ DOMAIN = Domain(
     staff_prefixes=("/api/v1/party/",),
     # The same name as party_day.organisation.repository.PARTY_ORG (install imports nothing heavy).
     scopes=(ScopeKind("party_org", "党组织", _organisations),),
+    register_cli=_register_cli,
     stats=_stats,
+    load_demo=_load_demo,
 )
