@@ -20,15 +20,26 @@ CHANGED = "party_day.changed"  # the organisation tree, activities or resources 
 
 def _routers() -> Sequence[APIRouter]:
     from cityservices.party_day.activities import api as activities_api
+    from cityservices.party_day.activities import pages as activities_pages
     from cityservices.party_day.attendance import api as attendance_api
+    from cityservices.party_day.attendance import pages as attendance_pages
     from cityservices.party_day.compliance import api as compliance_api
     from cityservices.party_day.dues import api as dues_api
     from cityservices.party_day.organisation import api as organisation_api
     from cityservices.party_day.records import api as records_api
     from cityservices.party_day.review import api as review_api
 
-    return (organisation_api.router, activities_api.router, attendance_api.router, records_api.router,
-            review_api.router, compliance_api.router, dues_api.router)  # fmt: skip
+    return (
+        organisation_api.router,
+        activities_api.router,
+        attendance_api.router,
+        records_api.router,
+        review_api.router,
+        compliance_api.router,
+        dues_api.router,
+        activities_pages.router,
+        attendance_pages.router,
+    )
 
 
 def _organisations(session: Session) -> dict[str, str]:
@@ -65,7 +76,7 @@ DOMAIN = Domain(
     label="主题党日",
     routers=_routers,
     topics=(CHANGED,),
-    staff_prefixes=("/api/v1/party/",),
+    staff_prefixes=("/api/v1/party/", "/party/manage"),
     # The same name as party_day.organisation.repository.PARTY_ORG (install imports nothing heavy).
     scopes=(ScopeKind("party_org", "党组织", _organisations),),
     register_cli=_register_cli,

@@ -21,6 +21,16 @@ from cityservices.party_day.organisation.repository import org_filter, organisat
 from cityservices.party_day.organisation.service import find_in_scope
 
 MIN_THEME = 4
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """UTC for storing and comparing (SQLite keeps no zone); a time without a zone is Beijing time."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)).astimezone(dt.UTC)
+
+
 MAX_HOURS = 12
 
 
@@ -136,7 +146,8 @@ def plan_activity(
     check_contents_and_steps(data, branch.kind, req)
     participants = check_participants(session, branch, data, req)
     activity = Activity(
-        branch_id=branch.id, theme=data.theme.strip(), starts_at=data.starts_at, ends_at=data.ends_at,
+        branch_id=branch.id, theme=data.theme.strip(), starts_at=data.starts_at.astimezone(dt.UTC),
+        ends_at=data.ends_at.astimezone(dt.UTC),
         method=data.method, place=(data.place or "").strip() or None, contents=list(data.contents),
         own_contents=[t.strip() for t in data.own_contents], steps=list(data.steps), counts_as=list(data.counts_as),
         lecturer_id=data.lecturer_id, invited_count=data.invited_count, notes=data.notes, status="planned",
@@ -172,7 +183,11 @@ def list_activities(
     end: dt.datetime | None, limit: int, offset: int,
 ) -> ActivityPage:  # fmt: skip
     branch_id = find_in_scope(session, account, branch_code).id if branch_code else None
-    rows, total = repo.list_activities(session, scope=org_filter(session, account), branch_id=branch_id, start=start,
-                                       end=end, limit=limit, offset=offset)  # fmt: skip
+    rows, total = repo.list_activities(session, scope=org_filter(session, account), branch_id=branch_id,
+                                       start=as_utc(start), end=as_utc(end), limit=limit, offset=offset)  # fmt: skip
     counts = repo.participant_counts(session, [activity.id for activity, _ in rows])
     return ActivityPage(items=[activity_read(a, code, counts.get(a.id, 0)) for a, code in rows], total=total)
+
+
+def participants_of(session: Session, activity_id: int) -> list[int]:
+    return repo.participant_ids(session, activity_id)

@@ -176,3 +176,10 @@ def summarise(session: Session, *, account: StaffAccount, activity_id: int) -> A
     return AttendanceSummary(activity_id=activity.id, expected=len(participant_ids(session, activity.id)),
                              states=repo.state_counts(session, activity.id),
                              items=[attendance_read(r) for r in rows])  # fmt: skip
+
+
+def window_of(session: Session, activity_id: int) -> tuple[dt.datetime, dt.datetime]:
+    activity = activity_by_id(session, activity_id)
+    if activity is None:
+        raise NotFound(f"未找到活动: {activity_id}")
+    return window(activity)

@@ -166,7 +166,8 @@ def record_meeting(session: Session, *, account: StaffAccount, actor: Actor, bra
         raise RequestInvalid("kind", f"会议类型应为{'、'.join(kinds)}之一（主题党日请按活动计划登记）")
     if not data.topic.strip():
         raise RequestInvalid("topic", "请填写会议议题")
-    meeting = Meeting(branch_id=branch.id, kind=data.kind, held_at=data.held_at, topic=data.topic.strip(),
+    held_at = data.held_at.astimezone(dt.UTC)
+    meeting = Meeting(branch_id=branch.id, kind=data.kind, held_at=held_at, topic=data.topic.strip(),
                       is_demo=data.is_demo)  # fmt: skip
     session.add(meeting)
     session.flush()

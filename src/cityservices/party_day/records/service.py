@@ -93,3 +93,9 @@ def read_minutes(session: Session, *, account: StaffAccount, actor: Actor, activ
     record_audit(session, actor=actor, action="party.minutes.read", target_kind="party_activity",
                  target_key=str(activity.id), detail={"branch": branch.code})  # fmt: skip
     return minutes_read(minutes)
+
+
+def find_minutes(session: Session, activity_id: int) -> MinutesRead | None:
+    """The minutes' counts for the secretary's page (the caller has checked the scope)."""
+    minutes = repo.minutes_of(session, activity_id)
+    return minutes_read(minutes) if minutes else None
