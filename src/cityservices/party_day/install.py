@@ -28,6 +28,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.party_day.organisation import api as organisation_api
     from cityservices.party_day.records import api as records_api
     from cityservices.party_day.review import api as review_api
+    from cityservices.party_day.review import pages as review_pages
 
     return (
         organisation_api.router,
@@ -39,6 +40,7 @@ def _routers() -> Sequence[APIRouter]:
         dues_api.router,
         activities_pages.router,
         attendance_pages.router,
+        review_pages.router,
     )
 
 

@@ -31,3 +31,18 @@ class ReviewComment(Base):
     author_name: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseNomination(Base):
+    """A Party Day recommended for the city's annual case selection: the branch recommends it, then the Party
+    committee, the district and the city each score it on the five standards and forward or decline it."""
+
+    __tablename__ = "party_case_nominations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("party_activities.id", ondelete="CASCADE"), unique=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    stage: Mapped[str] = mapped_column(String(12))  # committee | district | city: who decides next
+    status: Mapped[str] = mapped_column(String(12), index=True)  # pending | selected | declined
+    scores: Mapped[dict[str, dict[str, int]]] = mapped_column(JSON, default=dict)  # level → standard → 1..5
+    nominated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -34,3 +34,32 @@ class ReviewRead(BaseModel):
     notes: dict[str, str]
     total: int | None
     comments: list[CommentRead]
+
+
+class CaseDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scores: dict[str, int]
+    forward: bool
+
+
+class NominationRead(BaseModel):
+    id: int
+    activity_id: int
+    year: int
+    stage: str
+    status: str
+    scores: dict[str, dict[str, int]]
+
+
+class SelectedCase(BaseModel):
+    """A selected case as the public sees it: no people, only the branch and the activity."""
+
+    year: int
+    theme: str
+    branch_name: str
+    kind_name: str
+    method: str
+    contents: list[str]
+    total: int
+    is_demo: bool
