@@ -16,6 +16,7 @@ from cityservices.party_day.demo.service import load_party_demo
 from cityservices.party_day.organisation.models import BRANCH_KINDS, Organisation, PartyMember
 from cityservices.party_day.organisation.validation import id_number_problem
 from cityservices.party_day.records.models import Minutes
+from cityservices.party_day.review import cases
 from tests.party_day.builders import build_tree, member
 
 
@@ -51,6 +52,9 @@ def test_the_demo_year(session: Session) -> None:
                               place=activity.place, contents=activity.contents, steps=activity.steps)  # fmt: skip
         check_basic_elements(data, kind, req)
         check_contents_and_steps(data, kind, req)
+    public = cases.selected(session, year=2026)
+    assert len(public) == 12
+    assert all(c.is_demo for c in public)
     again = load_party_demo(session)
     assert again == counts
     assert _count(session, PartyMember, PartyMember.is_demo.is_(False)) == 1

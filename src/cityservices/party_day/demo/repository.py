@@ -14,7 +14,7 @@ from cityservices.party_day.compliance.models import Meeting
 from cityservices.party_day.dues.models import DuesMonth
 from cityservices.party_day.organisation.models import Organisation, PartyMember
 from cityservices.party_day.records.models import Minutes
-from cityservices.party_day.review.models import ReviewComment, SelfCheck
+from cityservices.party_day.review.models import CaseNomination, ReviewComment, SelfCheck
 
 
 def has_organisations(session: Session) -> bool:
@@ -25,7 +25,7 @@ def delete_demo(session: Session) -> None:
     """Remove every demo row (children first); rows staff entered are kept."""
     demo_activities = select(Activity.id).where(Activity.is_demo.is_(True))
     demo_members = select(PartyMember.id).where(PartyMember.is_demo.is_(True))
-    for table in (Attendance, ActivityParticipant, Minutes, SelfCheck, ReviewComment):
+    for table in (Attendance, ActivityParticipant, Minutes, SelfCheck, ReviewComment, CaseNomination):
         session.execute(delete(table).where(table.activity_id.in_(demo_activities)))
     session.execute(delete(DuesMonth).where(DuesMonth.member_id.in_(demo_members)))
     session.execute(delete(Activity).where(Activity.is_demo.is_(True)))

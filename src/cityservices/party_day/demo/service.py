@@ -18,11 +18,12 @@ from cityservices.party_day.demo.tree import DemoTree, build_demo_tree
 from cityservices.party_day.dues.models import DuesMonth
 from cityservices.party_day.organisation.models import LEVELS, Organisation, PartyMember
 from cityservices.party_day.records.models import Minutes
-from cityservices.party_day.review.models import SelfCheck
+from cityservices.party_day.review.models import CaseNomination, SelfCheck
 
 STEPS = ("组织树", "党员", "主题党日", "签到与记录", "三会一课", "党费")
 WEAK_SHARE = 0.15  # share of branches that sometimes skip their organisational life (for the calendar to find)
 WEAK_MISS = 0.15  # how often a weak branch misses a required meeting
+SELECTED_CASES = 12  # the best self-checked days, shown as the year's selected cases
 
 
 def _organisations(session: Session, tree: DemoTree) -> dict[str, Organisation]:
@@ -99,6 +100,13 @@ def _write_days(session: Session, days: list[DemoDay]) -> None:
     repo.insert_rows(session, Attendance, [{"decided_by": None, "decided_at": None, **a} for a in attendance])
     repo.insert_rows(session, Minutes, minutes)
     repo.insert_rows(session, SelfCheck, checks)
+    best = sorted(checks, key=lambda c: (-sum(c["scores"].values()), c["activity_id"]))[:SELECTED_CASES]
+    repo.insert_rows(session, CaseNomination, [
+        {"activity_id": c["activity_id"], "year": c["checked_at"].year, "stage": "city", "status": "selected",
+         "scores": {"committee": c["scores"], "district": c["scores"], "city": c["scores"]},
+         "nominated_at": c["checked_at"]}
+        for c in best
+    ])  # fmt: skip
 
 
 def load_party_demo(
