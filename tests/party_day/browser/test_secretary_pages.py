@@ -6,8 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from tests.browser.conftest import ARTIFACTS, MOBILE, watch_console
 from tests.party_day.browser.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 BRANCH = "DEMO-370202.C1.B3"  # a demo retired staff branch (离退休)
