@@ -10,6 +10,13 @@ from cityservices.insurance.rules import models as insurance_rules_models
 from cityservices.insurance.settlement import models as insurance_settlement_models
 from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
+from cityservices.party_day.activities import models as party_activity_models
+from cityservices.party_day.attendance import models as party_attendance_models
+from cityservices.party_day.compliance import models as party_compliance_models
+from cityservices.party_day.dues import models as party_dues_models
+from cityservices.party_day.organisation import models as party_organisation_models
+from cityservices.party_day.records import models as party_record_models
+from cityservices.party_day.review import models as party_review_models
 from cityservices.service_map.catalogue import models as service_map_models
 from cityservices.service_map.editing import models as editing_models
 from cityservices.service_map.hsds import models as hsds_models
@@ -28,6 +35,13 @@ __all__ = [
     "insurance_rules_models",
     "insurance_settlement_models",
     "metadata",
+    "party_activity_models",
+    "party_attendance_models",
+    "party_compliance_models",
+    "party_dues_models",
+    "party_organisation_models",
+    "party_record_models",
+    "party_review_models",
     "routing_models",
     "service_map_models",
 ]
