@@ -1,19 +1,20 @@
-"""The interchange formats by name: how each reads into a Dataset and writes one out."""
+"""The interchange formats by name: how each reads into a Dataset and writes one out.
+
+The readers and writers are imported when a format is used, so that naming the formats (the ``--format`` help of
+``cityservices import``/``export``) imports no models."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cityservices.service_map.hsds.export import write_hsds
-from cityservices.service_map.hsds.reader import read_hsds
-from cityservices.service_map.interchange import native
-from cityservices.service_map.interchange.dataset import Dataset, ImportIssue
-from cityservices.service_map.interchange.geojson import read_venues_geojson, write_venues_geojson
+if TYPE_CHECKING:
+    from cityservices.service_map.interchange.dataset import Dataset, ImportIssue
 
-Reader = Callable[[Path], tuple[Dataset, list[ImportIssue]]]
-Writer = Callable[[Dataset, Path], None]
+Reader = Callable[[Path], "tuple[Dataset, list[ImportIssue]]"]
+Writer = Callable[["Dataset", Path], None]
 
 
 @dataclass(frozen=True)
@@ -24,16 +25,46 @@ class Format:
     write: Writer
 
 
+def _read_native(path: Path) -> tuple[Dataset, list[ImportIssue]]:
+    from cityservices.service_map.interchange import native
+
+    return native.read_dataset(path)
+
+
 def _write_native(dataset: Dataset, path: Path) -> None:
+    from cityservices.service_map.interchange import native
+
     native.write_dataset(dataset, path, name="cityservices export", created="")
 
 
+def _read_geojson(path: Path) -> tuple[Dataset, list[ImportIssue]]:
+    from cityservices.service_map.interchange.geojson import read_venues_geojson
+
+    return read_venues_geojson(path)
+
+
+def _write_geojson(dataset: Dataset, path: Path) -> None:
+    from cityservices.service_map.interchange.geojson import write_venues_geojson
+
+    write_venues_geojson(dataset, path)
+
+
+def _read_hsds(path: Path) -> tuple[Dataset, list[ImportIssue]]:
+    from cityservices.service_map.hsds.reader import read_hsds
+
+    return read_hsds(path)
+
+
+def _write_hsds(dataset: Dataset, path: Path) -> None:
+    from cityservices.service_map.hsds.export import write_hsds
+
+    write_hsds(dataset, path)
+
+
 FORMATS: dict[str, Format] = {
-    "native": Format("native", "cityservices CSV/JSON Lines directory", native.read_dataset, _write_native),
-    "geojson": Format(
-        "geojson", "venues as a GeoJSON FeatureCollection file", read_venues_geojson, write_venues_geojson
-    ),
-    "hsds": Format("hsds", "Open Referral HSDS 3.1 JSON file, cityservices profile", read_hsds, write_hsds),
+    "native": Format("native", "cityservices CSV/JSON Lines directory", _read_native, _write_native),
+    "geojson": Format("geojson", "venues as a GeoJSON FeatureCollection file", _read_geojson, _write_geojson),
+    "hsds": Format("hsds", "Open Referral HSDS 3.1 JSON file, cityservices profile", _read_hsds, _write_hsds),
 }
 
 
