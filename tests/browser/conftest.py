@@ -63,7 +63,8 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.base + "/api/v1/health", timeout=2):
+                # ready (200) once the worker has built its indexes in the background; 503 until then
+                with urllib.request.urlopen(self.base + "/api/v1/ready", timeout=2):
                     return
             except OSError:
                 if self.process.poll() is not None:
