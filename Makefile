@@ -33,11 +33,18 @@ lint: install
 	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/mypy src scripts
 
+# Tests run in TEST_WORKERS processes (pytest-xdist; `auto` = one per CPU core, 0 = in this process). Each worker has
+# its own SQLite files (its own tmp dir) and PostgreSQL databases (uuid-named, tests/conftest.py); `--dist loadfile`
+# keeps a file's tests on one worker, so module- and session-scoped fixtures (loaded databases, the browser's
+# servers) are built once per file. pytest-cov combines the workers' coverage.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadfile
+
 test: lint
-	$(BIN)/pytest --cov --cov-report=term:skip-covered --cov-fail-under=80
+	$(BIN)/pytest $(XDIST) --cov --cov-report=term:skip-covered --cov-fail-under=80
 
 test-fast: install
-	$(BIN)/pytest -m "not slow and not postgres" -q
+	$(BIN)/pytest $(XDIST) -m "not slow and not postgres" -q
 
 format: install
 	$(BIN)/ruff format src tests scripts benchmarks

@@ -15,12 +15,13 @@ from rich.console import Console
 from rich.table import Table
 
 from cityservices.config import Settings, get_settings
-from cityservices.db import session_scope
 from cityservices.errors import AppError
 from cityservices.platform import database_cli
 from cityservices.platform.domains import load_domains
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import make_runtime
+
+# Only what declaring the commands needs is imported here; each command imports the rest (the database layer,
+# the search engine, the web app …) when it runs, so that ``--help`` and quick commands start fast
+# (benchmarks/startup.py, tests/test_cli_startup.py).
 
 app = typer.Typer(
     help="cityservices: 城市政务服务平台",
@@ -38,6 +39,9 @@ for _domain in load_domains(get_settings().domains):
 @app.command("init-db")
 def init_db() -> None:
     """建立或升级数据库结构 (运行全部迁移)。"""
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     rt = make_runtime(get_settings())
     upgrade_to_head(rt.engine)
     console.print(f"数据库已就绪: {rt.engine.url.render_as_string(hide_password=True)}")
@@ -48,6 +52,9 @@ def load_demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="数据库已有数据时跳过")] = False,
 ) -> None:
     """载入随附的青岛演示数据 (各业务领域；替换现有演示数据)。"""
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     settings = get_settings()
     upgrade_to_head(make_runtime(settings).engine)
     for domain in load_domains(settings.domains):
@@ -58,6 +65,10 @@ def load_demo(
 @app.command("stats")
 def stats(as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False) -> None:
     """统计: 各级场所、事项、场所-事项、指南、一件事、周边地点，以及 20 项属性齐全的场所数 (及各业务领域的数量)。"""
+    from cityservices.db import session_scope
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     settings = get_settings()
     rt = make_runtime(settings)
     upgrade_to_head(rt.engine)

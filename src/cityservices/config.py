@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
+    # A worker that does not answer its supervisor's health ping within this many seconds is killed and replaced.
+    worker_healthcheck_timeout_s: int = Field(default=30, ge=1, le=3600)
     # Serving (docs/operations.md, "Serving"): the JSON access log and Prometheus metrics at /metrics.
     access_log: bool = True
     metrics_enabled: bool = True

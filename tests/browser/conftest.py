@@ -63,7 +63,8 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.base + "/api/v1/health", timeout=2):
+                # ready (200) once the worker has built its indexes in the background; 503 until then
+                with urllib.request.urlopen(self.base + "/api/v1/ready", timeout=2):
                     return
             except OSError:
                 if self.process.poll() is not None:
@@ -90,6 +91,12 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+def _log_name(name: str) -> str:
+    """``name.log``, or ``name-gw1.log`` under pytest-xdist, so that parallel workers never share a log file."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{name}-{worker}.log" if worker else f"{name}.log"
+
+
 @pytest.fixture(scope="session")
 def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment of a fresh SQLite database loaded with the demo data (``cityservices load-demo``)."""
@@ -108,7 +115,7 @@ def demo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def server(demo_env: dict[str, str], artifacts: Path) -> Iterator[Server]:
-    running = Server(demo_env, artifacts / "server.log")
+    running = Server(demo_env, artifacts / _log_name("server"))
     yield running
     running.stop()
 
@@ -121,7 +128,7 @@ def gcj02_server(demo_env: dict[str, str], artifacts: Path) -> Iterator[Server]:
         "CITYSERVICES_MAP_TILE_CRS": "gcj02",
         "CITYSERVICES_MAP_TILE_ATTRIBUTION": "© 测试瓦片",
     }
-    running = Server(env, artifacts / "server-gcj02.log")
+    running = Server(env, artifacts / _log_name("server-gcj02"))
     yield running
     running.stop()
 
@@ -136,7 +143,7 @@ def road_server(
     shutil.copyfile(source, copy)
     env = demo_env | {"CITYSERVICES_DATABASE_URL": f"sqlite:///{copy}"}
     _cli(env, "import-osm", str(ROOT / "tests" / "data" / "small_city.osm"))
-    running = Server(env, artifacts / "server-roads.log")
+    running = Server(env, artifacts / _log_name("server-roads"))
     yield running
     running.stop()
 

@@ -28,6 +28,7 @@ def test_a_worker_told_to_prefill_opens_its_pool_before_it_is_ready(db_url: str,
     settings = Settings(database_url=db_url, database_pool_size=4, database_pool_prefill=True)
     app = create_app(settings)
     with TestClient(app) as client:
+        app.state.readiness.wait(90)  # the pool is opened by the warm-up, in the background, before it is ready
         assert client.get("/api/v1/ready").status_code in (200, 503)  # readiness itself is tested elsewhere
         pool = app.state.runtime.engine.pool
         if db_url.startswith("postgresql"):

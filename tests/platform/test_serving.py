@@ -53,6 +53,8 @@ def test_ready_only_once_the_worker_has_built_its_indexes(loaded_db: str) -> Non
     assert not_started.json()["checks"]["search_index"] == "not_built"
     assert not_started.headers["cache-control"] == "no-store"
     with TestClient(app) as client:
+        assert client.get("/api/v1/health").status_code == 200  # alive while the indexes are built
+        assert app.state.readiness.wait(DEADLINE_S)  # built in the background at startup
         ready = client.get("/api/v1/ready")
         assert ready.status_code == 200, ready.text
         body = ready.json()
@@ -68,13 +70,17 @@ def test_ready_only_once_the_worker_has_built_its_indexes(loaded_db: str) -> Non
 def test_not_ready_while_the_schema_is_behind_then_ready(fresh_db_url: str) -> None:
     app = create_app(_settings(fresh_db_url))
     with TestClient(app) as client:  # an empty database: no tables, so the warm-up fails too
+        assert not app.state.readiness.wait(DEADLINE_S)
         answer = client.get("/api/v1/ready")
         assert answer.status_code == 503
         assert answer.json()["checks"]["schema"] == "outdated"
+        assert answer.json()["checks"]["search_index"] == "not_built"
         assert "init-db" in answer.json()["detail"]
         assert client.get("/api/v1/health").status_code == 200  # alive all the same
         _load(fresh_db_url)
-        app.state.readiness.retry_s = 0  # the next check retries the warm-up at once
+        app.state.readiness.retry_s = 0  # the next check starts the warm-up again, in the background
+        client.get("/api/v1/ready")
+        assert app.state.readiness.wait(DEADLINE_S)
         assert client.get("/api/v1/ready").status_code == 200
 
 
@@ -107,7 +113,9 @@ def test_one_masked_json_access_line_per_request(loaded_db: str, caplog: pytest.
 
 
 def test_metrics_count_requests_by_route_template(loaded_db: str) -> None:
-    with TestClient(create_app(_settings(loaded_db))) as client:
+    app = create_app(_settings(loaded_db))
+    with TestClient(app) as client:
+        assert app.state.readiness.wait(DEADLINE_S)
         for venue in ("V370202001", "V-NONE-1", "V-NONE-2"):
             client.get(f"/api/v1/venues/{venue}")
         text = client.get("/metrics").text

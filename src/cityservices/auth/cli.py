@@ -8,15 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cityservices.auth.service import create_account
 from cityservices.config import get_settings
-from cityservices.db import session_scope
-from cityservices.kit.audit import Actor
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import make_runtime
 
 console = Console(stderr=True)
-CLI_ACTOR = Actor(id=None, name="cli")
 
 
 def create_admin(
@@ -25,6 +19,12 @@ def create_admin(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码 (第一行)")] = False,
 ) -> None:
     """创建管理员账户 (首个账户用它创建)。"""
+    from cityservices.auth.service import create_account
+    from cityservices.db import session_scope
+    from cityservices.kit.audit import Actor
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -33,7 +33,7 @@ def create_admin(
     upgrade_to_head(runtime.engine)
     with session_scope(runtime.sessions) as session:
         create_account(session, username=username, password=password, display_name=display_name or username,
-                       role="admin", actor=CLI_ACTOR)  # fmt: skip
+                       role="admin", actor=Actor(id=None, name="cli"))  # fmt: skip
     console.print(f"已创建管理员账户 {username}")
 
 

@@ -10,19 +10,15 @@ import typer
 from rich.console import Console
 
 from cityservices.config import get_settings
-from cityservices.db import session_scope
 from cityservices.errors import RuleViolation
-from cityservices.kit.audit import Actor, record_audit
-from cityservices.kit.backup import NotSqlite, backup_sqlite, pg_commands, restore_sqlite, sqlite_path
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import make_runtime
 
 console = Console(stderr=True)
-CLI_ACTOR = Actor(id=None, name="cli")
 
 
 def backup(path: Annotated[Path, typer.Argument(help="备份文件 (不能已存在)")]) -> None:
     """在线备份 SQLite 数据库 (服务运行时也可执行)；PostgreSQL 请用 pg_dump。"""
+    from cityservices.kit.backup import NotSqlite, backup_sqlite, pg_commands, sqlite_path
+
     settings = get_settings()
     database = sqlite_path(settings.database_url)
     if database is None:
@@ -38,6 +34,8 @@ def restore(
     yes: Annotated[bool, typer.Option("--yes", help="不再确认")] = False,
 ) -> None:
     """用备份替换 SQLite 数据库的全部内容，然后升级到最新结构；PostgreSQL 请用 pg_restore。"""
+    from cityservices.kit.backup import NotSqlite, pg_commands, restore_sqlite, sqlite_path
+
     settings = get_settings()
     database = sqlite_path(settings.database_url)
     if database is None:
@@ -45,6 +43,9 @@ def restore(
         raise NotSqlite(f"当前数据库不是 SQLite 文件，请用 pg_restore 恢复 (见 docs/operations.md):\n  {command}")
     if not yes and not typer.confirm(f"将用 {path} 替换 {database} 的全部数据，确定吗?"):
         raise RuleViolation("已取消")
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     restore_sqlite(path, database)
     upgrade_to_head(make_runtime(settings).engine)
     _audit("restore", str(path))
@@ -52,9 +53,13 @@ def restore(
 
 
 def _audit(action: str, path: str) -> None:
+    from cityservices.db import session_scope
+    from cityservices.kit.audit import Actor, record_audit
+    from cityservices.platform.runtime import make_runtime
+
     runtime = make_runtime(get_settings())
     with session_scope(runtime.sessions) as session:
-        record_audit(session, actor=CLI_ACTOR, action=f"database.{action}", detail={"path": path})
+        record_audit(session, actor=Actor(id=None, name="cli"), action=f"database.{action}", detail={"path": path})
 
 
 def register(app: typer.Typer) -> None:

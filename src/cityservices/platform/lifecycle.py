@@ -1,9 +1,12 @@
 """A worker's life: the app's lifespan (event relay, index warm-up) and readiness (``GET /api/v1/ready``).
 
-At startup each worker process starts its event relay (``runtime.make_event_relay``) and builds its in-memory
-indexes (search, nearest venues, HSDS ids) before it accepts a request, so the first request is not slow. If that
-fails (the database is down, the schema is old) the worker starts anyway: liveness (``/api/v1/health``)
-holds, readiness answers 503, and each readiness check retries the warm-up (at most every ``RETRY_S``).
+At startup each worker process starts its event relay (``runtime.make_event_relay``) and begins building its
+in-memory indexes (search, nearest venues, HSDS ids) on a background thread, so that the worker answers its
+supervisor's health ping and ``/api/v1/health`` at once, however long the build takes on a busy machine; until
+the indexes are built, readiness answers 503 (a load balancer sends it no traffic) and a request that needs an
+index waits for it. If the build fails (the database is down, the schema is old) the worker keeps running:
+liveness holds, readiness answers 503, and each readiness check starts the warm-up again in the background (at
+most every ``RETRY_S``).
 
 Readiness (200 only when all hold): the database answers, its schema is at the newest migration, and this
 worker has built its indexes. After a change the indexes are rebuilt on next use; the worker stays ready.
@@ -26,6 +29,7 @@ from alembic.script import ScriptDirectory
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.engine import Connection
 
 from cityservices.db import open_pool
 from cityservices.errors import error_responses
@@ -37,6 +41,7 @@ from cityservices.platform.runtime import Runtime, make_event_relay
 
 log = logging.getLogger(__name__)
 RETRY_S = 5.0  # a failed warm-up is retried by the next readiness check at least this much later
+SHUTDOWN_WAIT_S = 30.0  # at shutdown, how long to let a warm-up under way finish
 
 
 @dataclass
@@ -48,7 +53,8 @@ class Readiness:
     last_error: str | None = None
     last_attempt: float | None = None  # None: the lifespan has not run (the app is not started)
     retry_s: float = RETRY_S
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # held while a warm-up is under way
+    thread: threading.Thread | None = None  # the latest background warm-up
 
     def __post_init__(self) -> None:
         self.built = {index.name: False for index in self.indexes}
@@ -57,21 +63,52 @@ class Readiness:
     def warm(self) -> bool:
         return all(self.built.values())
 
+    @property
+    def warming(self) -> bool:
+        return self.lock.locked()
+
     def warm_up(self, app: FastAPI) -> bool:
-        """Build the search and venue indexes now; False (and the reason kept) if that failed."""
+        """Build the indexes now, on this thread; False (and the reason kept) if that failed."""
         with self.lock:
             return self._build(app)
 
+    def start_warm_up(self, app: FastAPI) -> bool:
+        """Build the indexes on a background thread; False if a warm-up is already under way.
+
+        An app whose sessions all share one connection (a test's transaction) is warmed here instead, since a
+        connection cannot be used by two threads at once."""
+        if shares_one_connection(app):
+            self.warm_up(app)
+            return True
+        if not self.lock.acquire(blocking=False):
+            return False
+        self.last_attempt = time.monotonic()
+        self.thread = threading.Thread(target=self._build_then_release, args=(app,), name="warm-indexes", daemon=True)
+        self.thread.start()
+        return True
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the background warm-up under way (at most ``timeout`` seconds); whether the indexes are built."""
+        thread = self.thread
+        if thread is not None:
+            thread.join(timeout)
+        return self.warm
+
     def retry(self, app: FastAPI) -> bool:
-        """Warm up again if the last attempt failed more than ``retry_s`` ago and none is under way."""
+        """Start the warm-up again if the last attempt failed more than ``retry_s`` ago and none is under way;
+        whether the indexes are built now (never waits for a build)."""
         if self.warm:
             return True
         if self.last_attempt is None or time.monotonic() - self.last_attempt < self.retry_s:
             return False
-        if not self.lock.acquire(blocking=False):
-            return False
+        self.start_warm_up(app)
+        return self.warm
+
+    def _build_then_release(self, app: FastAPI) -> None:
+        began = time.perf_counter()
         try:
-            return self._build(app)
+            if self._build(app):
+                log.info("worker %s ready: indexes built in %.2f s", os.getpid(), time.perf_counter() - began)
         finally:
             self.lock.release()
 
@@ -111,12 +148,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if started and relay is not None:
         log.info("change notifications relayed through %s", relay.name)
     metrics.mark_dead_workers_if_multiprocess()
-    began = time.perf_counter()
-    if readiness.warm_up(app):
-        log.info("worker %s ready: indexes built in %.2f s", os.getpid(), time.perf_counter() - began)
+    readiness.start_warm_up(app)
     try:
         yield
     finally:
+        readiness.wait(SHUTDOWN_WAIT_S)  # a warm-up under way ends before the process's resources go
         if started and relay is not None:
             events.stop_relay(relay)
         metrics.mark_this_process_dead()
@@ -166,13 +202,21 @@ def check_readiness(app: FastAPI) -> tuple[dict[str, str], list[str]]:
         if not at_head:
             problems.append("数据库结构不是最新版本 (请运行 cityservices init-db)")
     for name, built in readiness.built.items():
-        checks[name] = "ok" if built else "not_built"
-    if not readiness.warm:
+        checks[name] = "ok" if built else "building" if readiness.warming else "not_built"
+    if not readiness.warm and readiness.warming:
+        problems.append("内存索引正在建立")
+    elif not readiness.warm:
         reason = f": {readiness.last_error}" if readiness.last_error else ""
         problems.append(f"内存索引尚未建立{reason}")
     relay = events.current_relay()
     checks["event_relay"] = relay.name if relay is not None else "none"
     return checks, problems
+
+
+def shares_one_connection(app: FastAPI) -> bool:
+    """Whether the app's sessions are all bound to one connection rather than to the engine's pool."""
+    runtime: Runtime = app.state.runtime
+    return isinstance(runtime.sessions.kw.get("bind"), Connection)
 
 
 @lru_cache(maxsize=1)

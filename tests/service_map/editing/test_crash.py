@@ -51,7 +51,8 @@ class Server:
             if self.process.poll() is not None:
                 pytest.fail(f"server exited: {self.log.read_text(errors='replace')[-2000:]}")
             try:
-                if httpx.get(f"{self.base}/api/v1/health", timeout=2).status_code == 200:
+                # ready: the worker has built its indexes (in the background, after it starts answering)
+                if httpx.get(f"{self.base}/api/v1/ready", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)

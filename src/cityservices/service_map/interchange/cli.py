@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cityservices.config import Settings, get_settings
-from cityservices.db import refresh_planner_statistics, session_scope
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import Runtime, make_runtime, relayed_events
-from cityservices.service_map.catalogue.service import collect_stats
-from cityservices.service_map.interchange.dataset import ImportFailed
-from cityservices.service_map.interchange.dump import dump_dataset
-from cityservices.service_map.interchange.formats import FORMATS, Format, get_format
-from cityservices.service_map.interchange.geojson import upsert_venues
-from cityservices.service_map.interchange.store import WRITE_STEPS, import_dataset
+from cityservices.service_map.interchange.formats import FORMATS
+
+if TYPE_CHECKING:  # the database layer and the readers are imported by the commands that use them
+    from cityservices.platform.runtime import Runtime
+    from cityservices.service_map.interchange.formats import Format
 
 console = Console(stderr=True)
 FORMAT_HELP = "格式: " + ", ".join(f"{f.name} ({f.description})" for f in FORMATS.values())
@@ -32,6 +28,11 @@ def register(app: typer.Typer) -> None:
 def load_demo_dataset(settings: Settings, *, if_empty: bool) -> None:
     """Load the bundled Qingdao dataset (replacing the service map's data); with ``if_empty``, only into an
     empty database."""
+    from cityservices.db import session_scope
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+    from cityservices.service_map.catalogue.service import collect_stats
+
     rt = make_runtime(settings)
     upgrade_to_head(rt.engine)
     if if_empty:
@@ -57,6 +58,9 @@ def import_(
     ] = None,
 ) -> None:
     """导入数据。先校验每一行；任何错误都不会写入数据。"""
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     if mode not in ("insert", "replace", "upsert"):
         raise typer.BadParameter("应为 insert、replace 或 upsert", param_hint="--mode")
     if mode == "upsert" and fmt != "geojson":
@@ -69,6 +73,12 @@ def import_(
 
 
 def _import(rt: Runtime, path: Path, *, fmt: str, mode: str, division: str | None = None) -> None:
+    from cityservices.db import refresh_planner_statistics, session_scope
+    from cityservices.platform.runtime import relayed_events
+    from cityservices.service_map.interchange.dataset import ImportFailed
+    from cityservices.service_map.interchange.geojson import upsert_venues
+    from cityservices.service_map.interchange.store import WRITE_STEPS, import_dataset
+
     reader = _format(fmt)
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=False) as progress:
@@ -102,6 +112,11 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "native",
 ) -> None:
     """导出全部服务地图数据。"""
+    from cityservices.db import session_scope
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+    from cityservices.service_map.interchange.dump import dump_dataset
+
     writer = _format(fmt)
     rt = make_runtime(get_settings())
     upgrade_to_head(rt.engine)
@@ -112,6 +127,8 @@ def export(
 
 
 def _format(name: str) -> Format:
+    from cityservices.service_map.interchange.formats import get_format
+
     try:
         return get_format(name)
     except ValueError as exc:

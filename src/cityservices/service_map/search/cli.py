@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,13 +13,11 @@ from rich.table import Table
 
 from cityservices.config import get_settings
 from cityservices.errors import RuleViolation
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import make_runtime
-from cityservices.service_map.search.cache import get_search_index
-from cityservices.service_map.search.engine import SearchIndex
-from cityservices.service_map.search.evaluate import Report, evaluate, read_cases
-from cityservices.service_map.search.normalize import InvalidQuery, clean_query
-from cityservices.service_map.search.schemas import GuideSummaryRead, SearchRead
+
+if TYPE_CHECKING:  # the search engine is imported by the commands that use it, not by ``cityservices --help``
+    from cityservices.service_map.search.engine import SearchIndex
+    from cityservices.service_map.search.evaluate import Report
+    from cityservices.service_map.search.schemas import GuideSummaryRead, SearchRead
 
 out = Console()
 
@@ -30,6 +28,10 @@ class BadInputFile(RuleViolation):
 
 
 def _index() -> SearchIndex:
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+    from cityservices.service_map.search.cache import get_search_index
+
     runtime = make_runtime(get_settings())
     upgrade_to_head(runtime.engine)
     return get_search_index(runtime.engine, runtime.sessions)
@@ -41,6 +43,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """按群众的日常说法搜索办事事项（口语、错别字、拼音、人生事件）。"""
+    from cityservices.service_map.search.normalize import clean_query
+
     clean_query(query)  # refuse bad input before touching the database
     result = _index().search(query, limit=limit)
     if as_json:
@@ -98,6 +102,8 @@ def search_batch(
 
 def batch_line(index: SearchIndex, query: str, limit: int) -> dict[str, Any]:
     """One output line of search-batch; a query that is not searchable is answered no_match with an error."""
+    from cityservices.service_map.search.normalize import InvalidQuery
+
     try:
         result = index.search(query, limit=limit)
     except InvalidQuery as exc:
@@ -129,6 +135,8 @@ def eval_(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """评测搜索质量：top-1、top-3、MRR、无匹配精确率与召回率、延迟 p50/p95（总体与按类型）。"""
+    from cityservices.service_map.search.evaluate import evaluate, read_cases
+
     if not path.is_file():
         raise BadInputFile(f"找不到评测文件 {path}")
     try:

@@ -9,38 +9,22 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cityservices.config import get_settings
-from cityservices.db import session_scope
-from cityservices.errors import RequestInvalid
-from cityservices.kit.calendar import now_in_china, to_china_time
-from cityservices.kit.calendar.holiday_file import read_schedule_file
-from cityservices.kit.calendar.repository import store_schedule
-from cityservices.kit.geo import CoordinateError, Crs, parse_crs, parse_point, to_wgs84
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import Runtime, make_runtime, relayed_events
 from cityservices.service_map.install import CHANGED
-from cityservices.service_map.routing.osm import read_osm
-from cityservices.service_map.routing.repository import replace_road_graph
-from cityservices.service_map.routing.service import load_road_graph
-from cityservices.service_map.where.hours import PLAN_KIND_ZH
-from cityservices.service_map.where.nearest import NearestQuery, find_nearest_venues, resolve_district, resolve_target
-from cityservices.service_map.where.schemas import (
-    hours_read,
-    present_nearest,
-    route_read,
-    venue_read,
-)
-from cityservices.service_map.where.service import describe_venue_hours, route_to_venue
-from cityservices.service_map.where.travel import MODES, Mode
-from cityservices.service_map.where.venue_index import build_venue_index
+
+if TYPE_CHECKING:  # the database layer, geometry and routing are imported by the commands that use them
+    from pydantic import BaseModel
+
+    from cityservices.kit.geo import Crs
+    from cityservices.platform.runtime import Runtime
+    from cityservices.service_map.where.travel import Mode
 
 console = Console(stderr=True)
 CrsOption = Annotated[str, typer.Option("--crs", help="坐标系: wgs84 | gcj02 | bd09 (输入与输出)")]
@@ -49,12 +33,17 @@ TimeOption = Annotated[str | None, typer.Option("--time", help="ISO 8601 时间�
 
 
 def _runtime() -> Runtime:
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     rt = make_runtime(get_settings())
     upgrade_to_head(rt.engine)
     return rt
 
 
 def _crs(value: str) -> Crs:
+    from cityservices.kit.geo import CoordinateError, parse_crs
+
     try:
         return parse_crs(value, field="--crs")
     except CoordinateError as exc:
@@ -62,6 +51,8 @@ def _crs(value: str) -> Crs:
 
 
 def _point(value: str, option: str, crs: Crs) -> tuple[float, float]:
+    from cityservices.kit.geo import CoordinateError, parse_point, to_wgs84
+
     try:
         lat, lng = parse_point(value, field=option)
     except CoordinateError as exc:
@@ -70,6 +61,8 @@ def _point(value: str, option: str, crs: Crs) -> tuple[float, float]:
 
 
 def _time(value: str | None) -> dt.datetime:
+    from cityservices.kit.calendar import now_in_china, to_china_time
+
     if value is None:
         return now_in_china()
     try:
@@ -101,6 +94,18 @@ def nearest(
     as_json: JsonOption = False,
 ) -> None:
     """能办理该事项 (或一件事) 的最近场所，按估算的路上时间排序，附到达时是否开放。"""
+    from cityservices.db import session_scope
+    from cityservices.errors import RequestInvalid
+    from cityservices.service_map.where.nearest import (
+        NearestQuery,
+        find_nearest_venues,
+        resolve_district,
+        resolve_target,
+    )
+    from cityservices.service_map.where.schemas import present_nearest
+    from cityservices.service_map.where.travel import MODES
+    from cityservices.service_map.where.venue_index import build_venue_index
+
     if (item is None) == (bundle is None):
         raise typer.BadParameter("请给出 --item 或 --bundle 之一", param_hint="--item")
     if mode not in MODES:
@@ -149,6 +154,8 @@ def nearest(
 
 
 def _mode(value: str) -> Mode:
+    from cityservices.service_map.where.travel import MODES
+
     for mode in MODES:
         if mode == value:
             return mode
@@ -163,6 +170,11 @@ def route(
     as_json: JsonOption = False,
 ) -> None:
     """从出发地到场所的路线 (道路网最短路径，含逐段转向)；未载入道路数据时给出标明为估算的直线距离。"""
+    from cityservices.db import session_scope
+    from cityservices.service_map.routing.service import load_road_graph
+    from cityservices.service_map.where.schemas import route_read, venue_read
+    from cityservices.service_map.where.service import route_to_venue
+
     if mode not in ("walk", "drive"):
         raise typer.BadParameter("应为 walk | drive", param_hint="--mode")
     out_crs = _crs(crs)
@@ -193,6 +205,11 @@ def hours(
     as_json: JsonOption = False,
 ) -> None:
     """场所在某时是否开放、下次开放时间，以及今后几天的安排 (含法定节假日与调休)。"""
+    from cityservices.db import session_scope
+    from cityservices.service_map.where.hours import PLAN_KIND_ZH
+    from cityservices.service_map.where.schemas import hours_read
+    from cityservices.service_map.where.service import describe_venue_hours
+
     out_crs, at = _crs(crs), _time(time)
     rt = _runtime()
     with session_scope(rt.sessions) as session:
@@ -213,6 +230,10 @@ def hours(
 
 def import_osm(path: Annotated[Path, typer.Argument(help=".osm 或 .osm.pbf 文件")]) -> None:
     """导入 OpenStreetMap 道路数据 (整体替换道路网；失败时保留原道路网)。"""
+    from cityservices.db import session_scope
+    from cityservices.service_map.routing.osm import read_osm
+    from cityservices.service_map.routing.repository import replace_road_graph
+
     console.print(f"读取 {path} …")
     network = read_osm(path)
     rt = _runtime()
@@ -234,6 +255,11 @@ def load_holidays(
     ] = False,
 ) -> None:
     """载入某年的法定节假日与调休安排 (替换该年已有的安排)。"""
+    from cityservices.db import session_scope
+    from cityservices.kit.calendar.holiday_file import read_schedule_file
+    from cityservices.kit.calendar.repository import store_schedule
+    from cityservices.platform.runtime import relayed_events
+
     schedule, digest = read_schedule_file(path)
     if not schedule.official and not allow_unofficial:
         raise typer.BadParameter("文件标为非官方 (official: false)；确需载入请加 --allow-unofficial", param_hint="FILE")
