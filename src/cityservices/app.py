@@ -13,17 +13,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cityservices import __version__
 from cityservices.config import Settings, get_settings
+from cityservices.deps import staff_session_is_live
 from cityservices.errors import AppError, RequestInvalid
 from cityservices.kit.masking import install_log_masking
 from cityservices.platform.domains import load_domains
 from cityservices.platform.http_cache import HttpCacheMiddleware, ResponseCache
+from cityservices.platform.limits import RequestLimitMiddleware
 from cityservices.platform.lifecycle import Readiness, lifespan, register_topics
 from cityservices.platform.lifecycle import router as readiness_router
 from cityservices.platform.metrics import router as metrics_router
 from cityservices.platform.observability import ObservabilityMiddleware
 from cityservices.platform.openapi import install_openapi
 from cityservices.platform.runtime import make_runtime
-from cityservices.platform.security import install_security
+from cityservices.platform.security import SESSION_COOKIE, install_security
 from cityservices.platform.templating import STATIC_DIR, templates
 
 
@@ -41,6 +43,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.answer_cache = ResponseCache(settings.api_cache_entries)  # routes declared ``cacheable`` only
     app.add_middleware(HttpCacheMiddleware, cache=app.state.answer_cache)  # innermost: after security
     install_security(app, settings, app.state.domains)
+    app.add_middleware(  # before anything reads a body: sizes counted as received, staff writes signed in first
+        RequestLimitMiddleware, settings=settings, staff_prefixes=app.state.domains.staff_prefixes,
+        login_paths=app.state.security.login_paths, session_cookie=SESSION_COOKIE, check_session=staff_session_is_live,
+    )  # fmt: skip
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages, JSON, static JS/CSS and the boundaries
     app.add_middleware(  # outermost: request id, access log and metrics see every answer as sent
         ObservabilityMiddleware, log_requests=settings.access_log, count_requests=settings.metrics_enabled
@@ -84,7 +90,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     return _render(request, RequestInvalid.of(fields))
 
 
-HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 class _HttpError(AppError):

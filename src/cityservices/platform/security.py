@@ -137,7 +137,7 @@ class SecurityMiddleware:
         config: SecurityConfig = scope["app"].state.security
         request = Request(scope)
         send = self._with_headers(scope, send, config)
-        refused = self._rate_limited(request, config) or _too_large(request, config)
+        refused = self._rate_limited(request, config)
         if refused is None and request.method in UNSAFE_METHODS and _needs_csrf(request, config):
             refused, receive = await _check_csrf(request, receive, config)
         if refused is not None:
@@ -232,14 +232,6 @@ class _DocsSend:
         headers["content-length"] = str(len(self.body))
         await self.inner(self.start)
         await self.inner({"type": "http.response.body", "body": self.body})
-
-
-def _too_large(request: Request, config: SecurityConfig) -> Response | None:
-    """Refuse a body announced larger than an upload may be (before anything reads it)."""
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > config.settings.max_upload_bytes + 1024 * 1024:
-        return _refusal(request, 413, "too_large", "提交的内容过大")
-    return None
 
 
 def _needs_csrf(request: Request, config: SecurityConfig) -> bool:
