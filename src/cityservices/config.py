@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=16, ge=1, le=200)
     database_pool_prefill: bool = False  # `serve` turns it on for its workers
     demo_data_dir: Path = PROJECT_ROOT / "data" / "qingdao"
+    # The site's address as citizens reach it (``https://map.example.gov.cn``), for absolute links in answers;
+    # empty: links are root-relative. Never taken from the request's Host header (docs/operations.md, "Security").
+    public_origin: str = Field(default="", pattern=r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)?$")
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
