@@ -18,9 +18,9 @@ from cityservices.errors import AppError, RequestInvalid
 from cityservices.kit.masking import install_log_masking
 from cityservices.platform.domains import load_domains
 from cityservices.platform.http_cache import HttpCacheMiddleware, ResponseCache
-from cityservices.platform.limits import RequestLimitMiddleware
 from cityservices.platform.lifecycle import Readiness, lifespan, register_topics
 from cityservices.platform.lifecycle import router as readiness_router
+from cityservices.platform.limits import RequestLimitMiddleware
 from cityservices.platform.metrics import router as metrics_router
 from cityservices.platform.observability import ObservabilityMiddleware
 from cityservices.platform.openapi import install_openapi

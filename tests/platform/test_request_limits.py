@@ -94,15 +94,23 @@ def test_a_body_announced_too_large_is_refused_before_reading(client: TestClient
 
 def test_an_anonymous_chunked_upload_to_staff_photos_is_refused_before_its_body(client: TestClient) -> None:
     headers = {"content-type": "multipart/form-data; boundary=xx", "x-csrf-token": "anything"}
-    sent = _send_chunked(client, "POST", f"/api/staff/venues/{SHINAN_VENUE}/photos", headers, Sent(_multipart_flood(100)))
+    sent = _send_chunked(
+        client, "POST", f"/api/staff/venues/{SHINAN_VENUE}/photos", headers, Sent(_multipart_flood(100))
+    )
     assert sent.status == 401
     assert sent.pulled == 0
 
 
 def test_a_forged_session_cookie_does_not_get_a_staff_body_read(client: TestClient) -> None:
     forged = client.get("/api/staff/csrf", cookies={"cs_session": "forged"}).json()["csrf_token"]
-    headers = {"content-type": "multipart/form-data; boundary=xx", "x-csrf-token": forged, "cookie": "cs_session=forged"}
-    sent = _send_chunked(client, "POST", f"/api/staff/venues/{SHINAN_VENUE}/photos", headers, Sent(_multipart_flood(100)))
+    headers = {
+        "content-type": "multipart/form-data; boundary=xx",
+        "x-csrf-token": forged,
+        "cookie": "cs_session=forged",
+    }
+    sent = _send_chunked(
+        client, "POST", f"/api/staff/venues/{SHINAN_VENUE}/photos", headers, Sent(_multipart_flood(100))
+    )
     assert sent.status == 401
     assert sent.pulled == 0
 
@@ -122,7 +130,9 @@ def test_a_signed_in_editor_s_chunked_upload_past_the_limit_is_refused_at_the_li
     versions = db.scalar(select(func.count()).select_from(RecordVersion))
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     headers = {"content-type": "multipart/form-data; boundary=xx", "x-csrf-token": token, "cookie": cookie}
-    sent = _send_chunked(client, "POST", f"/api/staff/venues/{SHINAN_VENUE}/photos", headers, Sent(_multipart_flood(100)))
+    sent = _send_chunked(
+        client, "POST", f"/api/staff/venues/{SHINAN_VENUE}/photos", headers, Sent(_multipart_flood(100))
+    )
     assert sent.status == 413
     settings = app.state.runtime.settings
     assert sent.pulled <= settings.max_upload_bytes + 1024 * 1024 + CHUNK
