@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     api_cache_entries: int = Field(default=4096, ge=0, le=1_000_000)
     media_dir: Path = Path("var") / "media"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_photo_pixels: int = Field(default=16_000_000, ge=100_000, le=100_000_000)
     # Request limits (docs/operations.md, "Security"): bodies other than uploads, counted as received.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     guide_stale_days: int = Field(default=365, ge=1)
