@@ -90,7 +90,8 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     return _render(request, RequestInvalid.of(fields))
 
 
-HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 408: "timeout",
+                    413: "too_large"}  # fmt: skip
 
 
 class _HttpError(AppError):

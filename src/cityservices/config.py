@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     max_photo_pixels: int = Field(default=16_000_000, ge=100_000, le=100_000_000)
     # Request limits (docs/operations.md, "Security"): bodies other than uploads, counted as received.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)  # a request's line and headers
+    header_read_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)  # between two parts of a body
+    keep_alive_seconds: int = Field(default=5, ge=1, le=600)
     guide_stale_days: int = Field(default=365, ge=1)
     csp_img_src: str = "'self' data: https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
 

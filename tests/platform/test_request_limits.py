@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from starlette.types import Message
 
+from cityservices.app import create_app
 from cityservices.service_map.catalogue.models import Feedback
 from cityservices.service_map.editing.models import RecordVersion
-from tests.service_map.editing.fixtures import app, client, connection, db, staff_settings
+from tests.service_map.editing.fixtures import app, bind_app, client, connection, db, make_settings, staff_settings
 from tests.service_map.editing.helpers import SHINAN_VENUE, login
 
 __all__ = ["app", "client", "connection", "db", "staff_settings"]
 CHUNK = 64 * 1024
+STALL = b"<stall>"
 
 
 @dataclass
@@ -41,6 +46,9 @@ def _send_chunked(client: TestClient, method: str, path: str, headers: dict[str,
 
     async def receive() -> Message:
         chunk = next(sent.chunks, None)
+        if chunk == STALL:  # a client that stops sending in the middle of its body
+            await asyncio.sleep(5)
+            chunk = next(sent.chunks, None)
         if chunk is None:
             return {"type": "http.request", "body": b"", "more_body": False}
         sent.pulled += len(chunk)
@@ -137,3 +145,12 @@ def test_a_signed_in_editor_s_chunked_upload_past_the_limit_is_refused_at_the_li
     settings = app.state.runtime.settings
     assert sent.pulled <= settings.max_upload_bytes + 1024 * 1024 + CHUNK
     assert db.scalar(select(func.count()).select_from(RecordVersion)) == versions
+
+
+def test_a_body_that_stalls_is_answered_408(connection: Connection, tmp_path: Path, db_url: str) -> None:
+    settings = make_settings(db_url, tmp_path, body_read_timeout_seconds=0.2)
+    with TestClient(bind_app(create_app(settings), connection)) as slow:
+        chunks = iter([b'{"rating": ', STALL, b"1}"])
+        sent = _send_chunked(slow, "POST", "/api/v1/feedback", {"content-type": "application/json"}, Sent(chunks))
+    assert sent.status == 408
+    assert b"timeout" in sent.body

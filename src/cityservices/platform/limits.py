@@ -4,6 +4,8 @@
   refused at once, and a chunked body is counted as it arrives and refused (413) as soon as it passes the limit,
   so no more than the limit is ever buffered, parsed or spooled. Uploads (``multipart/form-data``) may carry
   ``max_upload_bytes`` plus 1 MiB of form overhead; every other body ``max_body_bytes``.
+- **Slow bodies**: a client that leaves more than ``body_read_timeout_seconds`` between two parts of its body is
+  answered 408 (slow headers are cut by the server: ``platform.http_server``).
 - **Staff writes are authenticated first**: an unsafe request (POST, PUT, PATCH, DELETE) to a staff path, other
   than a sign-in, without a live staff session is answered 401 (pages: a redirect to the sign-in page) before a
   byte of its body is read. ``check_session`` (given by the application) looks the session cookie up.
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
@@ -26,6 +29,7 @@ from cityservices.platform.templating import templates
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_OVERHEAD_BYTES = 1024 * 1024
 TOO_LARGE_DETAIL = "提交的内容过大"
+TOO_SLOW_DETAIL = "提交内容的传输过慢，连接已超时"
 SessionCheck = Callable[[Scope, str], bool]  # (request scope, session token) → is it a live staff session
 
 
@@ -34,6 +38,13 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self) -> None:
         super().__init__(status_code=413, detail=TOO_LARGE_DETAIL)
+
+
+class BodyTooSlow(HTTPException):
+    """Raised from ``receive`` when the next part of a body does not come in time; rendered as 408."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=408, detail=TOO_SLOW_DETAIL)
 
 
 def body_limit(settings: Settings, content_type: str) -> int:
@@ -82,11 +93,12 @@ class RequestLimitMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, _counted(receive, limit), tracked_send)
-        except BodyTooLarge:
+            await self.app(scope, _counted(receive, limit, self.settings.body_read_timeout_seconds), tracked_send)
+        except (BodyTooLarge, BodyTooSlow) as refused:
             if started:
                 raise
-            await _answer(request, 413, "too_large", TOO_LARGE_DETAIL)(scope, receive, send)
+            code = "too_large" if isinstance(refused, BodyTooLarge) else "timeout"
+            await _answer(request, refused.status_code, code, refused.detail)(scope, receive, send)
 
     async def _unauthenticated_staff_write(self, request: Request) -> bool:
         path = request.url.path
@@ -100,16 +112,22 @@ class RequestLimitMiddleware:
         return not await run_in_threadpool(self.check_session, request.scope, token)
 
 
-def _counted(receive: Receive, limit: int) -> Callable[[], Awaitable[Message]]:
-    received = 0
+def _counted(receive: Receive, limit: int, timeout: float) -> Callable[[], Awaitable[Message]]:
+    received, complete = 0, False
 
     async def counted_receive() -> Message:
-        nonlocal received
-        message = await receive()
+        nonlocal received, complete
+        if complete:  # after the body: waiting for a disconnect may take as long as the answer does
+            return await receive()
+        try:
+            message = await asyncio.wait_for(receive(), timeout)
+        except TimeoutError:
+            raise BodyTooSlow() from None
         if message["type"] == "http.request":
             received += len(message.get("body", b""))
             if received > limit:
                 raise BodyTooLarge()
+            complete = not message.get("more_body", False)
         return message
 
     return counted_receive

@@ -10,8 +10,10 @@ workers to open their database pools before they take requests (``database_pool_
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from cityservices.config import Settings
+from cityservices.platform.http_server import PROTOCOL
 from cityservices.platform.metrics import multiprocess_directory
 from cityservices.platform.migrate import upgrade_to_head
 from cityservices.platform.observability import uvicorn_log_config
@@ -43,4 +45,15 @@ def run_server(settings: Settings, *, host: str | None, port: int | None, worker
             log_level="info",
             access_log=False,  # replaced by the JSON access log (cityservices.platform.observability)
             log_config=uvicorn_log_config(),
+            **connection_limits(settings),
         )
+
+
+def connection_limits(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for slow and oversized clients (docs/operations.md, "Security"): the h11 protocol with a
+    header deadline (``platform.http_server``), the largest request head and the keep-alive idle time."""
+    return {
+        "http": PROTOCOL,
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+    }
