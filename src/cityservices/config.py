@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Serving (docs/operations.md, "Serving"): the JSON access log and Prometheus metrics at /metrics.
     access_log: bool = True
     metrics_enabled: bool = True
+    metrics_public: bool = False  # /metrics for anyone; by default only loopback scrapers or the token's holders
+    metrics_token: SecretStr | None = None
     sql_echo: bool = False
     # The service map's base layer (docs/configuration.md, "Map"): empty = the bundled boundaries only.
     map_tile_url: str = ""
