@@ -94,11 +94,16 @@ HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allow
                     413: "too_large"}  # fmt: skip
 
 
+FASTAPI_UNREADABLE_BODY = "There was an error parsing the body"
+UNREADABLE_BODY = "请求体无法解析：不是有效的 JSON 或表单，或嵌套层数过多"
+
+
 class _HttpError(AppError):
     """Starlette's HTTP errors (unknown path, method not allowed, unreadable body), rendered like the others."""
 
     def __init__(self, exc: StarletteHTTPException) -> None:
-        super().__init__("未找到该页面或资源" if exc.status_code == 404 else str(exc.detail))
+        detail = UNREADABLE_BODY if exc.detail == FASTAPI_UNREADABLE_BODY else str(exc.detail)
+        super().__init__("未找到该页面或资源" if exc.status_code == 404 else detail)
         self.status_code = exc.status_code
         self.code = HTTP_ERROR_CODES.get(exc.status_code, "http_error")
 

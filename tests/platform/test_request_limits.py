@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from starlette.types import Message
 
-from cityservices.app import create_app
+from cityservices.app import UNREADABLE_BODY, create_app
 from cityservices.service_map.catalogue.models import Feedback
 from cityservices.service_map.editing.models import RecordVersion
 from tests.service_map.editing.fixtures import app, bind_app, client, connection, db, make_settings, staff_settings
@@ -154,3 +155,17 @@ def test_a_body_that_stalls_is_answered_408(connection: Connection, tmp_path: Pa
         sent = _send_chunked(slow, "POST", "/api/v1/feedback", {"content-type": "application/json"}, Sent(chunks))
     assert sent.status == 408
     assert b"timeout" in sent.body
+
+
+@pytest.mark.parametrize("depth", [950, 5_000, 200_000])
+def test_deeply_nested_json_is_a_clear_4xx(client: TestClient, depth: int) -> None:
+    token = login(client, "editor")
+    nested = "[" * depth + "]" * depth
+    public = client.post("/api/v1/feedback", content=f'{{"rating": 1, "comment": {nested}}}',
+                         headers={"content-type": "application/json"})  # fmt: skip
+    staff = client.put(f"/api/staff/venues/{SHINAN_VENUE}", content=f'{{"record": {{"name": {nested}}}}}',
+                       headers={"content-type": "application/json", "X-CSRF-Token": token})  # fmt: skip
+    for response in (public, staff):
+        assert response.status_code in (400, 422), response.text
+        if response.status_code == 400:
+            assert response.json() == {"error": "bad_request", "detail": UNREADABLE_BODY}
