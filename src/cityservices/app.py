@@ -23,7 +23,7 @@ from cityservices.platform.lifecycle import router as readiness_router
 from cityservices.platform.limits import RequestLimitMiddleware
 from cityservices.platform.metrics import router as metrics_router
 from cityservices.platform.observability import ObservabilityMiddleware
-from cityservices.platform.openapi import install_openapi
+from cityservices.platform.openapi import install_docs, install_openapi
 from cityservices.platform.runtime import make_runtime
 from cityservices.platform.security import SESSION_COOKIE, install_security
 from cityservices.platform.templating import STATIC_DIR, templates
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The web application: pages at /, JSON at /api/v1."""
     settings = settings or get_settings()
     app = FastAPI(
-        title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json",
+        title="cityservices", version=__version__, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
         lifespan=lifespan,  # per worker: event relay, index warm-up (cityservices.platform.lifecycle)
     )  # fmt: skip
     app.state.runtime = make_runtime(settings)
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.metrics_enabled:
         app.include_router(metrics_router)
     install_openapi(app)
+    install_docs(app)  # /api/docs with the vendored Swagger UI
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
