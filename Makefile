@@ -22,7 +22,15 @@ $(LEAFLET)/leaflet.js: frontend/package.json frontend/package-lock.json
 	cp -r frontend/node_modules/leaflet/dist/images $(LEAFLET)/
 	touch $@
 
-install: $(STAMP) $(LEAFLET)/leaflet.js
+# Swagger UI for /api/docs, from the same pinned npm install: served from this site, never from a CDN.
+SWAGGER := src/cityservices/static/vendor/swagger-ui
+$(SWAGGER)/swagger-ui-bundle.js: $(LEAFLET)/leaflet.js
+	mkdir -p $(SWAGGER)
+	cp frontend/node_modules/swagger-ui-dist/swagger-ui-bundle.js frontend/node_modules/swagger-ui-dist/swagger-ui.css \
+	   frontend/node_modules/swagger-ui-dist/favicon-32x32.png frontend/node_modules/swagger-ui-dist/LICENSE $(SWAGGER)/
+	touch $@
+
+install: $(STAMP) $(LEAFLET)/leaflet.js $(SWAGGER)/swagger-ui-bundle.js
 
 run: install
 	$(BIN)/cityservices load-demo --if-empty

@@ -45,6 +45,10 @@ NOT_SEMANTIC = {
     "cityservices.app._HttpError",
     # Raised and caught inside hsds.mapping.schedules_to_hours, which turns it into a (path, message) problem.
     "cityservices.service_map.hsds.mapping.ScheduleError",
+    # Raised from ``receive`` while a body is read: Starlette HTTP errors so that FastAPI's body parsing passes
+    # them on (it turns any other error into a 400); rendered 413 / 408 by the one handler or platform.limits.
+    "cityservices.platform.limits.BodyTooLarge",
+    "cityservices.platform.limits.BodyTooSlow",
 }
 
 

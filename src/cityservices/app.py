@@ -13,17 +13,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cityservices import __version__
 from cityservices.config import Settings, get_settings
+from cityservices.deps import staff_session_is_live
 from cityservices.errors import AppError, RequestInvalid
 from cityservices.kit.masking import install_log_masking
 from cityservices.platform.domains import load_domains
 from cityservices.platform.http_cache import HttpCacheMiddleware, ResponseCache
 from cityservices.platform.lifecycle import Readiness, lifespan, register_topics
 from cityservices.platform.lifecycle import router as readiness_router
+from cityservices.platform.limits import RequestLimitMiddleware
 from cityservices.platform.metrics import router as metrics_router
 from cityservices.platform.observability import ObservabilityMiddleware
-from cityservices.platform.openapi import install_openapi
+from cityservices.platform.openapi import install_docs, install_openapi
 from cityservices.platform.runtime import make_runtime
-from cityservices.platform.security import install_security
+from cityservices.platform.security import SESSION_COOKIE, install_security
 from cityservices.platform.templating import STATIC_DIR, templates
 
 
@@ -31,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The web application: pages at /, JSON at /api/v1."""
     settings = settings or get_settings()
     app = FastAPI(
-        title="cityservices", version=__version__, docs_url="/api/docs", openapi_url="/api/openapi.json",
+        title="cityservices", version=__version__, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
         lifespan=lifespan,  # per worker: event relay, index warm-up (cityservices.platform.lifecycle)
     )  # fmt: skip
     app.state.runtime = make_runtime(settings)
@@ -41,6 +43,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.answer_cache = ResponseCache(settings.api_cache_entries)  # routes declared ``cacheable`` only
     app.add_middleware(HttpCacheMiddleware, cache=app.state.answer_cache)  # innermost: after security
     install_security(app, settings, app.state.domains)
+    app.add_middleware(  # before anything reads a body: sizes counted as received, staff writes signed in first
+        RequestLimitMiddleware, settings=settings, staff_prefixes=app.state.domains.staff_prefixes,
+        login_paths=app.state.security.login_paths, session_cookie=SESSION_COOKIE, check_session=staff_session_is_live,
+    )  # fmt: skip
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages, JSON, static JS/CSS and the boundaries
     app.add_middleware(  # outermost: request id, access log and metrics see every answer as sent
         ObservabilityMiddleware, log_requests=settings.access_log, count_requests=settings.metrics_enabled
@@ -59,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.metrics_enabled:
         app.include_router(metrics_router)
     install_openapi(app)
+    install_docs(app)  # /api/docs with the vendored Swagger UI
     app.add_exception_handler(AppError, _app_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
@@ -84,14 +91,20 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     return _render(request, RequestInvalid.of(fields))
 
 
-HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 408: "timeout",
+                    413: "too_large"}  # fmt: skip
+
+
+FASTAPI_UNREADABLE_BODY = "There was an error parsing the body"
+UNREADABLE_BODY = "请求体无法解析：不是有效的 JSON 或表单，或嵌套层数过多"
 
 
 class _HttpError(AppError):
     """Starlette's HTTP errors (unknown path, method not allowed, unreadable body), rendered like the others."""
 
     def __init__(self, exc: StarletteHTTPException) -> None:
-        super().__init__("未找到该页面或资源" if exc.status_code == 404 else str(exc.detail))
+        detail = UNREADABLE_BODY if exc.detail == FASTAPI_UNREADABLE_BODY else str(exc.detail)
+        super().__init__("未找到该页面或资源" if exc.status_code == 404 else detail)
         self.status_code = exc.status_code
         self.code = HTTP_ERROR_CODES.get(exc.status_code, "http_error")
 

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=16, ge=1, le=200)
     database_pool_prefill: bool = False  # `serve` turns it on for its workers
     demo_data_dir: Path = PROJECT_ROOT / "data" / "qingdao"
+    # The site's address as citizens reach it (``https://map.example.gov.cn``), for absolute links in answers;
+    # empty: links are root-relative. Never taken from the request's Host header (docs/operations.md, "Security").
+    public_origin: str = Field(default="", pattern=r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)?$")
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=0, ge=0, le=64)  # 0: one per CPU core
@@ -36,6 +39,8 @@ class Settings(BaseSettings):
     # Serving (docs/operations.md, "Serving"): the JSON access log and Prometheus metrics at /metrics.
     access_log: bool = True
     metrics_enabled: bool = True
+    metrics_public: bool = False  # /metrics for anyone; by default only loopback scrapers or the token's holders
+    metrics_token: SecretStr | None = None
     sql_echo: bool = False
     # The service map's base layer (docs/configuration.md, "Map"): empty = the bundled boundaries only.
     map_tile_url: str = ""
@@ -55,6 +60,13 @@ class Settings(BaseSettings):
     api_cache_entries: int = Field(default=4096, ge=0, le=1_000_000)
     media_dir: Path = Path("var") / "media"
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_photo_pixels: int = Field(default=16_000_000, ge=100_000, le=100_000_000)
+    # Request limits (docs/operations.md, "Security"): bodies other than uploads, counted as received.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)  # a request's line and headers
+    header_read_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)  # between two parts of a body
+    keep_alive_seconds: int = Field(default=5, ge=1, le=600)
     guide_stale_days: int = Field(default=365, ge=1)
     csp_img_src: str = "'self' data: https://tile.openstreetmap.org https://*.tile.openstreetmap.org"
 

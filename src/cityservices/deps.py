@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
+from starlette.types import Scope
 
 from cityservices.auth.scopes import require_admin, require_editor
 from cityservices.auth.service import SignedIn, resolve_session
@@ -67,6 +68,15 @@ def get_signed_in(request: Request, session: DbSession) -> SignedIn:
     if signed_in is None:
         raise Unauthenticated("登录已过期，请重新登录")
     return signed_in
+
+
+def staff_session_is_live(scope: Scope, token: str) -> bool:
+    """Whether ``token`` names a live staff session (``platform.limits`` asks before reading a staff write's body)."""
+    runtime: Runtime = scope["app"].state.runtime
+    client = scope.get("client")
+    with session_scope(runtime.sessions) as session:
+        found = resolve_session(session, token=token, ip=client[0] if client else None, settings=runtime.settings)
+        return found is not None
 
 
 def get_editor(staff: Annotated[SignedIn, Depends(get_signed_in)]) -> SignedIn:

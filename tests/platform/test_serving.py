@@ -114,7 +114,7 @@ def test_one_masked_json_access_line_per_request(loaded_db: str, caplog: pytest.
 
 def test_metrics_count_requests_by_route_template(loaded_db: str) -> None:
     app = create_app(_settings(loaded_db))
-    with TestClient(app) as client:
+    with TestClient(app, client=("127.0.0.1", 50000)) as client:  # a local scraper
         assert app.state.readiness.wait(DEADLINE_S)
         for venue in ("V370202001", "V-NONE-1", "V-NONE-2"):
             client.get(f"/api/v1/venues/{venue}")

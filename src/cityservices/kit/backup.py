@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 from cityservices.errors import Conflict, RuleViolation
+from cityservices.kit.private_files import create_private_file
 
 PAGES_PER_STEP = 1024
 
@@ -50,6 +51,7 @@ def backup_sqlite(database: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    create_private_file(partial)  # 0600: a backup holds every record, personal data included
     source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     copy = sqlite3.connect(partial)
     try:
@@ -70,7 +72,7 @@ def restore_sqlite(backup: Path, database: Path) -> None:
         _check(source, backup)
         if source.execute("SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'").fetchone()[0] != 1:
             raise RuleViolation(f"{backup} 不是 cityservices 数据库的备份")
-        database.parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(database)
         target = sqlite3.connect(database)
         try:
             target.execute("PRAGMA busy_timeout=10000")

@@ -11,8 +11,25 @@ from typing import Any
 
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})([- ]?)(\d{3,4})(\d{4})(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_SEVEN_DIGITS = re.compile(r"\d{7}")  # each pattern above needs at least 7 digits in a row
+
+# Free text (log lines, comments): numbers as people and clients write them. A digit is ASCII or fullwidth; one
+# separator may stand between any two digits: a space, a dash, ``+`` (a space in a query string), their fullwidth
+# forms or their URL encodings. A number starts where no digit or letter is before it, or right after a %-escape.
+_D = "[0-9\uff10-\uff19]"
+_SEP = "(?:[ \\-+\u3000\uff0d\u00a0]|%20|%2[bBdD]|%E3%80%80|%C2%A0)"
+_START = "(?:(?<![0-9\uff10-\uff19A-Za-z])|(?<=%[0-9A-Fa-f]{2}))"
+_END = "(?![0-9\uff10-\uff19A-Za-z])"
+_FREE_TEXT = re.compile(
+    f"{_START}(?P<id>{_D}(?:{_SEP}?{_D}){{16}}{_SEP}?[0-9\uff10-\uff19Xx\uff38\uff58]){_END}"
+    f"|(?:{_START}|(?<=\\+)|(?<=%2[bB])|(?<=\uff0b))(?P<cc>(?:86|\uff18\uff16){_SEP}?)?"
+    f"(?P<mobile>[1\uff11]{_SEP}?[3-9\uff13-\uff19](?:{_SEP}?{_D}){{9}})(?!{_D})"
+    f"|{_START}(?P<landline>[0\uff10](?:{_SEP}?{_D}){{2,3}}{_SEP}?(?:{_D}{_SEP}?){{3,4}}(?:{_D}{_SEP}?){{3}}{_D})"
+    f"(?!{_D})"
+)
+_TO_ASCII = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff38\uff58", "0123456789Xx")
+_NOT_DIGIT = re.compile(r"[^0-9Xx]")
+_TRACEBACKS = logging.Formatter()
+_MAYBE_NUMBER = re.compile(f"{_D}(?:{_SEP}?{_D}){{9}}")  # every form above has 10 digits, separators between
 
 
 def mask_phone(value: str | None) -> str | None:
@@ -50,23 +67,42 @@ def mask_name(value: str | None) -> str | None:
 
 
 def mask_text(text: str) -> str:
-    """Mask every phone and ID number found in free text (log lines, comments shown in lists)."""
-    if not _SEVEN_DIGITS.search(text):  # the common case (most log lines): one cheap scan instead of three
+    """Mask every phone and ID number found in free text (log lines, comments shown to staff), in every common
+    written form: ``13812345678``, ``138 1234 5678``, ``138-1234-5678``, ``+86 138…``, ``%2B86%20138…``,
+    ``370202 19900101 1234``, ``370202%2019900101%201234``, fullwidth digits; landlines ``0532-8000 0001``."""
+    if not _MAYBE_NUMBER.search(text):  # the common case (most log lines): one cheaper scan
         return text
-    text = _ID_NUMBER.sub(lambda m: f"{m.group(1)[0]}{'*' * 16}{m.group(3)[-1]}", text)
-    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    return _LANDLINE.sub(lambda m: f"{m.group(1)}{m.group(2)}****{m.group(4)}", text)
+    return _FREE_TEXT.sub(_masked_match, text)
+
+
+def _masked_match(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    digits = _NOT_DIGIT.sub("", match.group(kind or 0).translate(_TO_ASCII))
+    if kind == "id":
+        return f"{digits[0]}{'*' * 16}{digits[-1]}"
+    if kind == "mobile":
+        return f"{match.group('cc') or ''}{digits[:3]}****{digits[-4:]}"
+    area = 3 if digits[1] in "12" else 4  # 010, 02x: three digits; 0532 and the others: four
+    return f"{digits[:area]}-****{digits[-4:]}"
 
 
 def mask_record(record: logging.LogRecord) -> None:
-    """Mask phone and ID numbers in a log record's message (formatted once, here)."""
+    """Mask phone and ID numbers in a log record: its message (formatted once, here), the traceback of its
+    exception (formatted here, so that every formatter prints the masked text) and its stack."""
     try:
         message = record.getMessage()
     except (TypeError, ValueError):
-        return
-    masked = mask_text(message)
-    if masked != message:
-        record.msg, record.args = masked, None
+        message = None
+    if message is not None:
+        masked = mask_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = mask_text(record.exc_text)
+    if record.stack_info:
+        record.stack_info = mask_text(record.stack_info)
 
 
 class MaskingFilter(logging.Filter):

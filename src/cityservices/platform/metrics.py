@@ -8,6 +8,8 @@ worker, reports the sum over all of them (prometheus_client's multiprocess mode)
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import os
 import re
 import shutil
@@ -17,8 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -61,9 +63,32 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/metrics")
-def metrics() -> Response:
-    """Every worker's metrics in Prometheus' text format (operators: keep this path off the public network)."""
+def metrics(request: Request) -> Response:
+    """Every worker's metrics in Prometheus' text format, for a scraper on this machine (a loopback address, not
+    forwarded by a proxy), one with the ``metrics_token`` as a bearer token, or anyone if ``metrics_public``."""
+    if not may_scrape(request):
+        return JSONResponse({"error": "forbidden", "detail": "指标只对本机或持有令牌的采集端开放"}, status_code=403,
+                            headers={"Cache-Control": "no-store"})  # fmt: skip
     return Response(render_metrics(), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+
+
+def may_scrape(request: Request) -> bool:
+    settings = request.app.state.runtime.settings
+    if settings.metrics_public:
+        return True
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
+    offered = request.headers.get("authorization", "")
+    if token and hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
+        return True
+    forwarded = "x-forwarded-for" in request.headers or "forwarded" in request.headers
+    return not forwarded and _is_loopback(request.client.host if request.client else "")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def render_metrics() -> bytes:

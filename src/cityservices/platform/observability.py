@@ -2,7 +2,9 @@
 request on the logger ``cityservices.access``, and the Prometheus request metrics (``cityservices.platform.metrics``).
 
 The access log line is made like every other log record of the process, so ``kit.masking``'s record factory
-masks phone and ID numbers in it (a query string such as ``?phone=13812345678`` is logged as ``138****5678``).
+masks phone and ID numbers in it (a query string such as ``?phone=13812345678`` is logged as ``138****5678``;
+``138-1234-5678``, ``%2B86%20138…`` and the other written forms too). A query string is masked, then cut to
+``MAX_LOGGED_QUERY`` characters.
 Metrics are labelled by the route's template (``/api/v1/venues/{venue_id}``), never by the raw path, so their
 number stays bounded whatever clients send.
 """
@@ -23,6 +25,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cityservices.kit.masking import mask_text
 from cityservices.platform import metrics
 
 ACCESS_LOGGER = "cityservices.access"
@@ -31,6 +34,7 @@ METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 UNMATCHED = "unmatched"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
 _ROUTE_CACHE_MAX = 4096
+MAX_LOGGED_QUERY = 1024
 
 access_log = logging.getLogger(ACCESS_LOGGER)
 
@@ -94,7 +98,7 @@ class ObservabilityMiddleware:
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
             "method": scope["method"],
             "path": scope["path"],
-            "query": scope.get("query_string", b"").decode("latin-1"),
+            "query": _logged_query(scope.get("query_string", b"")),
             "route": route,
             "status": answer["status"],
             "duration_ms": round(seconds * 1000, 2),
@@ -119,6 +123,15 @@ class ObservabilityMiddleware:
                 self._routes.clear()
             self._routes[path] = known
         return known
+
+
+def _logged_query(raw: bytes) -> str:
+    """The query string as logged: masked first (phone and ID numbers in any written form), then cut to
+    ``MAX_LOGGED_QUERY`` characters with the full length noted, so a 60 KB query cannot flood the log."""
+    query = mask_text(raw.decode("latin-1"))
+    if len(query) <= MAX_LOGGED_QUERY:
+        return query
+    return f"{query[:MAX_LOGGED_QUERY]}…[{len(raw)} bytes]"
 
 
 def _request_id(scope: Scope) -> str:

@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 from fastapi.routing import iter_route_contexts
 from starlette.routing import BaseRoute
 
@@ -27,6 +29,24 @@ from cityservices.platform.http_cache import cached_topics
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 RATE_LIMITED_PREFIXES = ("/api/v1/", "/api/hsds")
 BODY_METHODS = frozenset({"post", "put", "patch"})
+
+
+DOCS_ASSETS = "/static/vendor/swagger-ui"  # copied from the pinned npm package by `make install`
+
+
+def install_docs(app: FastAPI) -> None:
+    """``/api/docs``: Swagger UI served from this site (pinned in frontend/package-lock.json), never from a CDN
+    on the origin that holds staff cookies."""
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/api/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
 
 
 def install_openapi(app: FastAPI) -> None:

@@ -108,6 +108,7 @@ def run_server(settings: Settings, *, host: str | None, port: int | None, worker
             "access_log": False,  # replaced by the JSON access log (cityservices.platform.observability)
             "log_config": uvicorn_log_config(),
             "timeout_worker_healthcheck": settings.worker_healthcheck_timeout_s,
+            **connection_limits(settings),
         }
         if count == 1:
             uvicorn.run("cityservices.app:create_app", **options)
@@ -118,3 +119,15 @@ def run_server(settings: Settings, *, host: str | None, port: int | None, worker
             count, settings.worker_healthcheck_timeout_s,
         )  # fmt: skip
         watched_supervisor(config, WorkerDeaths(settings.worker_healthcheck_timeout_s)).run()
+
+
+def connection_limits(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for slow and oversized clients (docs/operations.md, "Security"): the h11 protocol with a
+    header deadline (``platform.http_server``), the largest request head and the keep-alive idle time."""
+    from cityservices.platform.http_server import PROTOCOL
+
+    return {
+        "http": PROTOCOL,
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+    }

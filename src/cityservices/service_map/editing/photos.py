@@ -1,9 +1,15 @@
 """Venue photos: type by magic bytes (JPEG, PNG, WebP), size and pixel limits, re-encoding (drops EXIF and
-GPS metadata) and a thumbnail, stored under the media directory and served at ``/media/``."""
+GPS metadata) and a thumbnail, stored under the media directory and served at ``/media/``.
+
+Decoding is bounded: the pixel count is read from the file's header and checked against ``max_photo_pixels``
+before a single pixel is decoded (a small PNG can declare 40 million pixels: a decompression bomb); JPEGs are
+decoded already scaled down; the stored photo is at most ``PHOTO_MAX_SIDE`` pixels on its longer side; and a
+worker decodes one upload at a time, so a burst of uploads waits instead of exhausting its memory."""
 
 from __future__ import annotations
 
 import io
+import threading
 import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -19,7 +25,7 @@ from cityservices.service_map.editing.records import read_record, snapshot
 from cityservices.service_map.editing.service import SaveResult, save_record
 from cityservices.service_map.scopes.service import require_can_edit
 
-MAX_PIXELS = 40_000_000
+PHOTO_MAX_SIDE = 2560
 THUMBNAIL_SIZE = (320, 320)
 FORMATS = {"jpeg": ("JPEG", "jpg"), "png": ("PNG", "png"), "webp": ("WEBP", "webp")}
 
@@ -27,6 +33,9 @@ FORMATS = {"jpeg": ("JPEG", "jpg"), "png": ("PNG", "png"), "webp": ("WEBP", "web
 class PhotoTooLarge(RuleViolation):
     status_code = 413
     code = "too_large"
+
+
+_DECODING = threading.BoundedSemaphore(1)  # one decode per worker at a time: its memory is bounded
 
 
 def detect_image_type(data: bytes) -> str | None:
@@ -40,16 +49,22 @@ def detect_image_type(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes, kind: str) -> Image.Image:
+def _decode(data: bytes, kind: str, *, max_pixels: int) -> Image.Image:
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
             if probe.format != FORMATS[kind][0]:
                 raise RuleViolation("图片内容与文件类型不符")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise RuleViolation("图片像素过多")
+            width, height = probe.size
+            if width * height > max_pixels:
+                raise RuleViolation(
+                    f"图片像素过多（{width}×{height}）：场所照片最多 {max_pixels // 10_000} 万像素，请缩小后再上传"
+                )
             probe.verify()
         image = Image.open(io.BytesIO(data))
+        if kind == "jpeg":
+            image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))  # decoded at 1/2, 1/4 or 1/8 scale when larger
         image.load()
+        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError):
         raise RuleViolation("无法识别的图片或图片已损坏") from None
     return ImageOps.exif_transpose(image)
@@ -62,22 +77,41 @@ def store_photo(data: bytes, *, venue_id: str, settings: Settings, caption: str)
     kind = detect_image_type(data)
     if kind is None:
         raise RuleViolation("只接受 JPEG、PNG 或 WebP 图片")
-    image = _decode(data, kind)
-    pil_format, extension = FORMATS[kind]
-    if pil_format == "JPEG" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
     root = settings.media_dir.resolve()
     folder = (root / "venues" / venue_id).resolve()
     if root not in folder.parents:
         raise RuleViolation("场所编号不能用作目录名")
-    folder.mkdir(parents=True, exist_ok=True)
-    name = uuid.uuid4().hex
-    image.save(folder / f"{name}.{extension}", pil_format)
-    thumbnail = image.copy()
-    thumbnail.thumbnail(THUMBNAIL_SIZE)
-    thumbnail.save(folder / f"{name}.thumb.{extension}", pil_format)
+    with _DECODING:
+        image = _decode(data, kind, max_pixels=settings.max_photo_pixels)
+        pil_format, extension = FORMATS[kind]
+        if pil_format == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        folder.mkdir(parents=True, exist_ok=True)
+        name = uuid.uuid4().hex
+        paths = (folder / f"{name}.{extension}", folder / f"{name}.thumb.{extension}")
+        try:
+            image.save(paths[0], pil_format)
+            image.thumbnail(THUMBNAIL_SIZE)
+            image.save(paths[1], pil_format)
+        except BaseException:
+            _unlink(paths)
+            raise
     base = f"/media/venues/{venue_id}/{name}"
     return {"url": f"{base}.{extension}", "thumbnail_url": f"{base}.thumb.{extension}", "caption": caption.strip()}
+
+
+def _unlink(paths: tuple[Path, ...]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def stored_files(photo: dict[str, Any], settings: Settings) -> tuple[Path, ...]:
+    """The files of a photo entry under the media directory."""
+    root = settings.media_dir.resolve()
+    urls = (photo.get("url"), photo.get("thumbnail_url"))
+    return tuple(
+        root / url.removeprefix("/media/") for url in urls if isinstance(url, str) and url.startswith("/media/")
+    )
 
 
 def add_photo(
@@ -100,7 +134,11 @@ def add_photo(
     photo = store_photo(data, venue_id=venue_id, settings=settings, caption=caption)
     record = snapshot(current)
     record["photos"] = [*record["photos"], photo]
-    return save_record(session, kind="venue", key=venue_id, data=record, account=account, actor=actor)
+    try:
+        return save_record(session, kind="venue", key=venue_id, data=record, account=account, actor=actor)
+    except BaseException:  # the save was refused: its files must not stay behind
+        _unlink(stored_files(photo, settings))
+        raise
 
 
 def upload_photo(

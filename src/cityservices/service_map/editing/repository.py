@@ -33,6 +33,12 @@ def get_venue(session: Session, venue_id: str) -> Venue | None:
     return session.get(Venue, venue_id)
 
 
+def venue_photo_urls(session: Session, venue_id: str) -> set[str]:
+    """The media URLs (photos and thumbnails) the venue shows now."""
+    photos = session.scalar(select(Venue.photos).where(Venue.id == venue_id)) or []
+    return {url for photo in photos for url in (photo.get("url"), photo.get("thumbnail_url")) if isinstance(url, str)}
+
+
 def venue_intervals(session: Session, venue_id: str) -> list[OpeningInterval]:
     query = select(OpeningInterval).where(OpeningInterval.venue_id == venue_id)
     return list(session.scalars(query.order_by(OpeningInterval.weekday, OpeningInterval.opens)))

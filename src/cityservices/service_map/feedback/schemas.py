@@ -48,7 +48,7 @@ class FeedbackCreate(BaseModel):
     reports_error: bool = Field(default=False, description="信息有误")
     comment: str = Field(default="", max_length=MAX_COMMENT_CHARS, description="意见 (报告信息有误时必填)")
     contact_name: str | None = Field(default=None, max_length=100)
-    contact_phone: str | None = Field(default=None, max_length=30, description="手机号或固定电话 (可选)")
+    contact_phone: str | None = Field(default=None, max_length=20, description="手机号或固定电话 (可选)")
 
     @field_validator("contact_phone", "contact_name")
     @classmethod

@@ -97,7 +97,8 @@ def feedback_row(row: Feedback, *, venue_name: str | None = None, item_name: str
         "reports_error": row.reports_error, "comment": mask_text(row.comment),
         "contact_name": mask_name(row.contact_name), "contact_phone": mask_phone(row.contact_phone),
         "district_code": row.district_code, "department_code": row.department_code, "status": row.status,
-        "resolution_note": row.resolution_note, "resolved_by": row.resolved_by, "resolved_at": row.resolved_at,
+        "resolution_note": mask_text(row.resolution_note or "") or row.resolution_note,
+        "resolved_by": row.resolved_by, "resolved_at": row.resolved_at,
     }  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from cityservices.deps import DbSession
 from cityservices.errors import error_responses
 from cityservices.kit.text import PRINTABLE
 from cityservices.platform.http_cache import cacheable
+from cityservices.platform.origin import request_public_url
 from cityservices.service_map.hsds import views
 from cityservices.service_map.hsds.ids import HsdsIds, HsdsIdsCache
 from cityservices.service_map.hsds.profile import profile_document
@@ -84,8 +85,8 @@ def _json(body: dict[str, Any]) -> JSONResponse:
 @cacheable(CHANGED)
 def api_root(request: Request) -> JSONResponse:
     """Information about this API: the HSDS version, the profile and the OpenAPI document."""
-    profile = str(request.url_for("hsds_profile"))
-    openapi = str(request.base_url).rstrip("/") + (request.app.openapi_url or "")
+    profile = request_public_url(request, request.app.url_path_for("hsds_profile"))
+    openapi = request_public_url(request, request.app.openapi_url or "")
     return _json(views.api_root(profile_url=profile, openapi_url=openapi))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cityservices.kit.text import from_spreadsheet_safe, spreadsheet_safe
 from cityservices.service_map.interchange.dataset import Dataset, DatasetBuilder, ImportIssue, Origin
 
 FORMAT_NAME = "cityservices-dataset"
@@ -137,7 +138,8 @@ def _read_csv(path: Path, name: str, builder: DatasetBuilder) -> Iterator[tuple[
 
 def _parse_csv_row(row: dict[str, str], spec: CsvSpec) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
-    for key, value in row.items():
+    for key, cell in row.items():
+        value = from_spreadsheet_safe(cell)
         if key in spec.lists:
             parsed[key] = [part.strip() for part in value.split(";") if part.strip()]
         elif key in spec.json:
@@ -229,11 +231,13 @@ def _csv_row(data: dict[str, Any], spec: CsvSpec) -> dict[str, str]:
     for column in spec.columns:
         value = data.get(column)
         if column in spec.lists:
-            row[column] = ";".join(str(v) for v in value or [])
+            row[column] = spreadsheet_safe(";".join(str(v) for v in value or []))
         elif column in spec.json:
             row[column] = json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
         elif isinstance(value, bool):
             row[column] = "true" if value else "false"
+        elif isinstance(value, str):
+            row[column] = spreadsheet_safe(value)  # never a formula when the file is opened in a spreadsheet
         else:
             row[column] = "" if value is None else str(value)
     return row

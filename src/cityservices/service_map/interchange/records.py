@@ -28,7 +28,14 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 DivisionCode = Annotated[str, StringConstraints(pattern=DIVISION_CODE_PATTERN)]
+# Text fields are never longer than their database column (a longer value is a 422 naming the field, on SQLite
+# as on PostgreSQL, never a database error): tests/service_map/interchange/test_column_limits.py checks it.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Text40 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Short64 = Annotated[str, StringConstraints(max_length=64)]
+Short20 = Annotated[str, StringConstraints(max_length=20)]
 LongText = Annotated[str, StringConstraints(max_length=20000)]
 Interval = tuple[str, str]
 
@@ -54,7 +61,7 @@ def check_intervals(intervals: list[Interval]) -> list[Interval]:
 
 class DivisionRecord(Record):
     code: DivisionCode
-    name: Text
+    name: Text100
     level: DivisionLevel
     parent_code: DivisionCode | None = None
 
@@ -74,8 +81,8 @@ class BoundaryRecord(Record):
 
 class DepartmentRecord(Record):
     code: Code
-    name: Text
-    category: Text
+    name: Text200
+    category: Text40
     division_code: DivisionCode
     demo_fields: list[str] = Field(default_factory=list)
 
@@ -86,8 +93,8 @@ class ItemRecord(Record):
     item_type: ItemType
     applicant_type: ApplicantType
     department_code: Code
-    category: Text
-    basic_code: str | None = None
+    category: Text40
+    basic_code: Short64 | None = None
     aliases: list[Text] = Field(default_factory=list)
     is_core: bool = False
     source: str = ""
@@ -98,7 +105,7 @@ class ImplementationRecord(Record):
     item_code: Code
     level: Level
     department_code: Code
-    implementation_code: str | None = None
+    implementation_code: Annotated[str, StringConstraints(max_length=120)] | None = None
     demo_fields: list[str] = Field(default_factory=list)
 
 
@@ -131,7 +138,7 @@ class Located(Record):
 
 class VenueRecord(Located):
     id: Code
-    name: Text
+    name: Text200
     level: Level
     division_code: DivisionCode
     address: LongText = ""
@@ -179,7 +186,7 @@ class VenueItemRecord(Record):
     venue_id: Code
     item_code: Code
     level: Level
-    window_number: str | None = None
+    window_number: Short20 | None = None
 
 
 class GuideRecord(Record):
@@ -199,8 +206,8 @@ class GuideRecord(Record):
     fees: list[dict[str, Any]] = Field(default_factory=list)
     visits_to_site: int | None = Field(default=None, ge=0, le=10)
     channels: list[dict[str, Any]] = Field(default_factory=list)
-    consult_phone: str | None = None
-    complaint_phone: str | None = None
+    consult_phone: Annotated[str, StringConstraints(max_length=40)] | None = None
+    complaint_phone: Annotated[str, StringConstraints(max_length=40)] | None = None
     faqs: list[dict[str, Any]] = Field(default_factory=list)
     result_certificate: LongText = ""
     source: str = ""
@@ -223,9 +230,9 @@ class BundleItemRef(Record):
 
 class BundleRecord(Record):
     code: Code
-    name: Text
+    name: Text200
     description: LongText = ""
-    life_event: str = ""
+    life_event: Annotated[str, StringConstraints(max_length=100)] = ""
     lead_department_code: Code | None = None
     items: list[BundleItemRef] = Field(min_length=1)
     shared_materials: list[dict[str, Any]] = Field(default_factory=list)
@@ -252,7 +259,7 @@ class HsdsExtraRecord(Record):
 class PoiRecord(Located):
     id: Code
     category: Literal["parking", "petrol", "food", "ev_charging", "atm", "pharmacy", "toilet", "metro", "bus"]
-    name: Text
+    name: Text200
     address: LongText = ""
     details: dict[str, Any] = Field(default_factory=dict)
     demo_fields: list[str] = Field(default_factory=list)
