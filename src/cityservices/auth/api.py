@@ -48,7 +48,8 @@ def login(request: Request, session: DbSession, runtime: CurrentRuntime, body: L
     """Sign in: sets a new session cookie (the old one, if any, is ended) and returns the new CSRF token."""
     settings = runtime.settings
     result = sign_in(session, username=body.username, password=body.password, ip=client_ip(request),
-                     settings=settings, previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
+                     settings=settings, previous_token=request.cookies.get(SESSION_COOKIE),
+                     counters=runtime.sessions)  # fmt: skip
     if result.account is None or result.token is None:
         return JSONResponse({"error": "login_failed", "detail": result.error}, status_code=401)
     body_out = LoginRead(account=staff_read(result.account),

@@ -1,10 +1,11 @@
-"""Tables of accounts: staff accounts with their scopes, sessions and login attempts (audit: kit/audit.py)."""
+"""Tables of accounts: staff accounts with their scopes, sessions, login attempts and the sign-in throttle
+(audit: kit/audit)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cityservices.db import Base
@@ -70,3 +71,16 @@ class LoginAttempt(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     ip: Mapped[str | None] = mapped_column(String(45))
+
+
+class LoginThrottle(Base):
+    """Sign-in attempts counted for the lock-out, one row per (user name, client address) and one per user name
+    (``client`` = ``""``, the backstop against many addresses). Incremented by one upsert before the password is
+    checked, so that parallel attempts cannot all pass the check."""
+
+    __tablename__ = "login_throttles"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client: Mapped[str] = mapped_column(String(45), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -48,7 +48,7 @@ def login(
 ) -> Response:
     settings = runtime.settings
     result = sign_in(session, username=username, password=password, ip=client_ip(request), settings=settings,
-                     previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
+                     previous_token=request.cookies.get(SESSION_COOKIE), counters=runtime.sessions)  # fmt: skip
     if result.account is None or result.token is None:
         context = {"next": safe_next(next), "error": result.error, "username": username}
         return render_staff_page(request, "auth/login.html", context, status=401)

@@ -1,0 +1,46 @@
+"""login throttles and shared rate-limit counters
+
+login_throttles: sign-in attempts counted per (user name, client address) and per user name (client ``""``),
+incremented by one upsert before a password is checked. rate_limit_counters: fixed-window hit counts shared by
+every worker on PostgreSQL when Redis is not configured.
+
+Revision ID: 8b3f1c2d4e56
+Revises: 5c0a7e3d9b14
+Create Date: 2026-12-07 06:40:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "8b3f1c2d4e56"
+down_revision: str | None = "5c0a7e3d9b14"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "login_throttles",
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("client", sa.String(length=45), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("username", "client", name=op.f("pk_login_throttles")),
+    )
+    op.create_table(
+        "rate_limit_counters",
+        sa.Column("bucket", sa.String(length=20), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("slot", sa.BigInteger(), nullable=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("bucket", "key", "slot", name=op.f("pk_rate_limit_counters")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("rate_limit_counters")
+    op.drop_table("login_throttles")
