@@ -3,6 +3,7 @@ transactions: parallel sign-ins against the lock-out, two administrators disabli
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -115,10 +116,9 @@ def test_two_admins_disabling_each_other_at_once_leave_one_active(sessions: sess
                 set_active(session, account_id=ids[other], active=False, actor=Actor(ids[me], me))
             except RuleViolation:
                 return "refused"
-            try:  # hold the transaction open until the other has decided too (or has been made to wait)
+            # hold the transaction open until the other has decided too (or has been made to wait)
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait()
-            except threading.BrokenBarrierError:
-                pass
         return "disabled"
 
     with ThreadPoolExecutor(max_workers=2) as pool:
