@@ -28,9 +28,11 @@ from cityservices.auth.service import (
     set_active,
     set_scopes,
     sign_in,
+    unlock_account,
 )
 from cityservices.auth.web import set_session_cookie, staff_read
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
+from cityservices.errors import NotFound
 from cityservices.kit.audit.repository import list_audit
 from cityservices.platform.security import SESSION_COOKIE, csrf_token, make_csrf_token
 
@@ -110,6 +112,16 @@ def change_scopes(
 @router.post("/accounts/{account_id}/active", response_model=StaffRead)
 def change_active(session: DbSession, staff: RequireAdmin, account_id: int, active: bool) -> StaffRead:
     return staff_read(set_active(session, account_id=account_id, active=active, actor=staff.actor))
+
+
+@router.post("/accounts/{account_id}/unlock", response_model=StaffRead)
+def unlock(session: DbSession, staff: RequireAdmin, account_id: int) -> StaffRead:
+    """Lift the sign-in lock-out of an account, from every address (admins; audited)."""
+    account = repo.get_account(session, account_id)
+    if account is None:
+        raise NotFound("未找到该账户")
+    unlock_account(session, username=account.username, actor=staff.actor)
+    return staff_read(account)
 
 
 @router.get("/accounts/{account_id}/phone", response_model=PhoneRead)
