@@ -17,11 +17,13 @@ from cityservices.auth.schemas import (
     CsrfRead,
     LoginRead,
     LoginRequest,
+    PasswordChange,
     PhoneRead,
     ScopesWrite,
     StaffRead,
 )
 from cityservices.auth.service import (
+    change_password,
     create_account,
     end_session,
     reveal_phone,
@@ -72,6 +74,15 @@ def logout(session: DbSession, staff: CurrentStaff) -> Response:
 @router.get("/me", response_model=StaffRead)
 def me(staff: CurrentStaff) -> StaffRead:
     return staff_read(staff.account)
+
+
+@router.post("/me/password", status_code=204)
+def me_password(request: Request, session: DbSession, staff: CurrentStaff, runtime: CurrentRuntime,
+                body: PasswordChange) -> Response:  # fmt: skip
+    """Change one's own password (the current one is required); the staff member's other sessions end."""
+    change_password(session, signed_in=staff, current=body.current_password, new=body.new_password,
+                    settings=runtime.settings, counters=runtime.sessions)  # fmt: skip
+    return Response(status_code=204)
 
 
 @router.get("/audit", response_model=AuditPage)

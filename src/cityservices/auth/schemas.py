@@ -20,6 +20,11 @@ class LoginRequest(BaseModel):
     password: str = Field(max_length=256)
 
 
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
+
+
 class StaffRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cityservices.auth import repository as repo
 from cityservices.auth.models import ROLES, LoginAttempt, StaffAccount, StaffAccountScope, StaffSession
-from cityservices.auth.passwords import hash_password, needs_rehash, verify_password
+from cityservices.auth.passwords import hash_password, needs_rehash, rehash_password, verify_password
 from cityservices.auth.scopes import check_scopes
 from cityservices.config import Settings
 from cityservices.db import session_scope
-from cityservices.errors import Conflict, NotFound, RuleViolation
+from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_phone
 from cityservices.platform.domains import ScopeKind
@@ -74,9 +74,10 @@ def create_account(
     if repo.get_account_by_username(session, username) is not None:
         raise Conflict(f"用户名 {username} 已存在")
     now = utc_now()
+    password_hash = hash_password(password, username=username)
     account = StaffAccount(
-        username=username, display_name=display_name.strip() or username, password_hash=hash_password(password),
-        role=role, phone=phone or None, is_active=True, created_at=now, password_changed_at=now,
+        username=username, display_name=display_name.strip() or username, password_hash=password_hash, role=role,
+        phone=phone or None, is_active=True, created_at=now, password_changed_at=now,
         scope_rows=[StaffAccountScope(kind=kind, value=value) for kind, value in limits.items()],
     )  # fmt: skip
     session.add(account)
@@ -119,7 +120,7 @@ def authenticate(
         return LoginResult(None, FAILED_MESSAGE)
     repo.forgive_attempt(session, username=username, client=ip or "-")
     if needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
+        account.password_hash = rehash_password(password)
     record_audit(session, actor=Actor(account.id, account.username, ip), action="login.success",
                  target_kind="account", target_key=account.username)  # fmt: skip
     return LoginResult(account)
@@ -222,6 +223,38 @@ def end_session(session: Session, *, signed_in: SignedIn) -> None:
     repo.delete_session_row(session, signed_in.session_id)
     record_audit(session, actor=signed_in.actor, action="logout", target_kind="account",
                  target_key=signed_in.account.username)  # fmt: skip
+
+
+def change_password(
+    session: Session,
+    *,
+    signed_in: SignedIn,
+    current: str,
+    new: str,
+    settings: Settings,
+    counters: sessionmaker[Session],
+) -> None:
+    """A staff member changes their own password: the current one is checked (counted like a sign-in, so a
+    borrowed session cannot guess it), the new one must pass the strength rules; every other session ends."""
+    account = signed_in.account
+    ip = signed_in.actor.ip
+    if not count_attempt(counters, username=account.username, client=ip or "-", now=utc_now(), settings=settings):
+        raise RuleViolation(LOCKED_MESSAGE)
+    if not verify_password(account.password_hash, current):
+        record_audit(session, actor=signed_in.actor, action="account.password.failure", target_kind="account",
+                     target_key=account.username)  # fmt: skip
+        raise RequestInvalid("current_password", "当前密码不正确")
+    if new == current:
+        raise RequestInvalid("new_password", "新密码不能与当前密码相同")
+    try:
+        account.password_hash = hash_password(new, username=account.username)
+    except RuleViolation as exc:
+        raise RequestInvalid("new_password", exc.detail) from None
+    account.password_changed_at = utc_now()
+    repo.forgive_attempt(session, username=account.username, client=ip or "-")
+    repo.delete_sessions_of(session, account.id, keep=signed_in.session_id)
+    record_audit(session, actor=signed_in.actor, action="account.password", target_kind="account",
+                 target_key=account.username)  # fmt: skip
 
 
 def reveal_phone(session: Session, *, account_id: int, actor: Actor) -> str | None:
