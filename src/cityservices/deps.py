@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -22,7 +23,7 @@ from cityservices.kit.pagination import (
 )
 from cityservices.platform.domains import Domains, ScopeKind
 from cityservices.platform.runtime import Runtime
-from cityservices.platform.security import SESSION_COOKIE, SecurityConfig
+from cityservices.platform.security import CSRF_HEADER, SESSION_COOKIE, SecurityConfig, make_csrf_token
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -79,10 +80,34 @@ def get_admin(staff: Annotated[SignedIn, Depends(get_signed_in)]) -> SignedIn:
     return staff
 
 
+def _require_csrf_header(request: Request) -> None:
+    """A GET that reads personal data in full (and is audited) must also carry the session's ``X-CSRF-Token``
+    header, which an ``<img>``, a link or another site's page cannot send: a planted URL cannot make a colleague's
+    browser read (and audit) personal data in their name."""
+    security: SecurityConfig = request.app.state.security
+    token = request.cookies.get(SESSION_COOKIE, "")
+    submitted = request.headers.get(CSRF_HEADER, "")
+    if not submitted or not hmac.compare_digest(submitted.encode(), make_csrf_token(security.secret, token).encode()):
+        raise Forbidden("读取完整个人信息需要请求头 X-CSRF-Token")
+
+
+def get_audited_editor(staff: Annotated[SignedIn, Depends(get_editor)], request: Request) -> SignedIn:
+    _require_csrf_header(request)
+    return staff
+
+
+def get_audited_admin(staff: Annotated[SignedIn, Depends(get_admin)], request: Request) -> SignedIn:
+    _require_csrf_header(request)
+    return staff
+
+
 # Staff routes: any signed-in staff member (viewers included), editors and admins, admins only.
 CurrentStaff = Annotated[SignedIn, Depends(get_signed_in)]
 RequireEditor = Annotated[SignedIn, Depends(get_editor)]
 RequireAdmin = Annotated[SignedIn, Depends(get_admin)]
+# Audited GET reads of personal data: editors / admins, and the X-CSRF-Token header.
+AuditedEditor = Annotated[SignedIn, Depends(get_audited_editor)]
+AuditedAdmin = Annotated[SignedIn, Depends(get_audited_admin)]
 
 
 def page_params(scope: str, *, arity: int = 1) -> Callable[..., PageRequest]:

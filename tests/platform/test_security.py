@@ -186,7 +186,7 @@ def test_a_district_editor_cannot_touch_another_district(client: TestClient, db:
                       headers=headers).status_code == 200  # fmt: skip
     foreign = db.scalar(select(Feedback.id).where(Feedback.venue_id == SHIBEI_VENUE))
     assert client.get(f"/api/staff/feedback/{foreign}").status_code == 404
-    assert client.get(f"/api/staff/feedback/{foreign}/contact").status_code == 404
+    assert client.get(f"/api/staff/feedback/{foreign}/contact", headers=headers).status_code == 404
     assert client.post(f"/api/staff/feedback/{foreign}/resolve", json={"note": "x"}, headers=headers).status_code == 404
     assert client.get(f"/staff/feedback/{foreign}").status_code == 404
     item = client.get("/api/staff/items/QD-SB-0001").json()["record"]

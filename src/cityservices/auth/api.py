@@ -33,7 +33,7 @@ from cityservices.auth.service import (
     unlock_account,
 )
 from cityservices.auth.web import set_session_cookie, staff_read
-from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
+from cityservices.deps import AuditedAdmin, CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
 from cityservices.errors import NotFound
 from cityservices.kit.audit.repository import list_audit
 from cityservices.platform.security import SESSION_COOKIE, csrf_token, make_csrf_token
@@ -136,6 +136,7 @@ def unlock(session: DbSession, staff: RequireAdmin, account_id: int) -> StaffRea
 
 
 @router.get("/accounts/{account_id}/phone", response_model=PhoneRead)
-def read_phone(session: DbSession, staff: RequireAdmin, account_id: int) -> PhoneRead:
-    """A staff member's phone number in full (admins; every read is audited)."""
+def read_phone(session: DbSession, staff: AuditedAdmin, account_id: int) -> PhoneRead:
+    """A staff member's phone number in full (admins; every read is audited; the request must carry
+    ``X-CSRF-Token``, so that a planted link or image cannot trigger it)."""
     return PhoneRead(id=account_id, phone=reveal_phone(session, account_id=account_id, actor=staff.actor))
