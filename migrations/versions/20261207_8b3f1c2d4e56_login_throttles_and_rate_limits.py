@@ -1,8 +1,9 @@
-"""login throttles and shared rate-limit counters
+"""login throttles, shared rate-limit counters, a second factor for staff accounts
 
 login_throttles: sign-in attempts counted per (user name, client address) and per user name (client ``""``),
 incremented by one upsert before a password is checked. rate_limit_counters: fixed-window hit counts shared by
-every worker on PostgreSQL when Redis is not configured.
+every worker on PostgreSQL when Redis is not configured. staff_accounts gains the TOTP second factor (secret,
+enabled, last time step used) and the hashes of its unused recovery codes.
 
 Revision ID: 8b3f1c2d4e56
 Revises: 5c0a7e3d9b14
@@ -41,6 +42,16 @@ def upgrade() -> None:
     )
 
 
+    with op.batch_alter_table("staff_accounts") as batch:
+        batch.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("totp_enabled", sa.Boolean(), server_default="0", nullable=False))
+        batch.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column("recovery_codes", sa.JSON(), server_default="[]", nullable=False))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("staff_accounts") as batch:
+        for column in ("recovery_codes", "totp_last_step", "totp_enabled", "totp_secret"):
+            batch.drop_column(column)
     op.drop_table("rate_limit_counters")
     op.drop_table("login_throttles")

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
     login_max_failures_account: int = Field(default=100, ge=1)
+    admin_totp_required: bool = False
     rate_limit_login_per_minute: int = Field(default=10, ge=0)
     rate_limit_api_per_minute: int = Field(default=1200, ge=0)
     rate_limit_shared: bool = True

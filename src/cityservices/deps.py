@@ -75,8 +75,11 @@ def get_editor(staff: Annotated[SignedIn, Depends(get_signed_in)]) -> SignedIn:
     return staff
 
 
-def get_admin(staff: Annotated[SignedIn, Depends(get_signed_in)]) -> SignedIn:
+def get_admin(staff: Annotated[SignedIn, Depends(get_signed_in)], request: Request) -> SignedIn:
+    """An administrator; with ``admin_totp_required``, only one who signs in with a second factor."""
     require_admin(staff.account)
+    if get_runtime(request).settings.admin_totp_required and not staff.account.totp_enabled:
+        raise Forbidden("管理员须先启用动态验证码 (POST /api/staff/me/totp)")
     return staff
 
 

@@ -19,8 +19,12 @@ from cityservices.auth.schemas import (
     LoginRequest,
     PasswordChange,
     PhoneRead,
+    RecoveryCodesRead,
     ScopesWrite,
     StaffRead,
+    TotpConfirm,
+    TotpRead,
+    TotpStart,
 )
 from cityservices.auth.service import (
     change_password,
@@ -32,6 +36,7 @@ from cityservices.auth.service import (
     sign_in,
     unlock_account,
 )
+from cityservices.auth.totp import confirm_enrolment, start_enrolment
 from cityservices.auth.web import set_session_cookie, staff_read
 from cityservices.deps import AuditedAdmin, CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
 from cityservices.errors import NotFound
@@ -53,7 +58,7 @@ def login(request: Request, session: DbSession, runtime: CurrentRuntime, body: L
     settings = runtime.settings
     result = sign_in(session, username=body.username, password=body.password, ip=client_ip(request),
                      settings=settings, previous_token=request.cookies.get(SESSION_COOKIE),
-                     counters=runtime.sessions)  # fmt: skip
+                     counters=runtime.sessions, otp=body.otp)  # fmt: skip
     if result.account is None or result.token is None:
         return JSONResponse({"error": "login_failed", "detail": result.error}, status_code=401)
     body_out = LoginRead(account=staff_read(result.account),
@@ -83,6 +88,20 @@ def me_password(request: Request, session: DbSession, staff: CurrentStaff, runti
     change_password(session, signed_in=staff, current=body.current_password, new=body.new_password,
                     settings=runtime.settings, counters=runtime.sessions)  # fmt: skip
     return Response(status_code=204)
+
+
+@router.post("/me/totp", response_model=TotpRead)
+def me_totp_start(session: DbSession, staff: CurrentStaff, body: TotpStart) -> TotpRead:
+    """Start the second factor (password again): the secret and ``otpauth://`` URI for an authenticator app."""
+    enrolment = start_enrolment(session, account=staff.account, password=body.password, actor=staff.actor)
+    return TotpRead(secret=enrolment.secret, uri=enrolment.uri)
+
+
+@router.post("/me/totp/confirm", response_model=RecoveryCodesRead)
+def me_totp_confirm(session: DbSession, staff: CurrentStaff, body: TotpConfirm) -> RecoveryCodesRead:
+    """Turn the second factor on with a first code; answers the ten single-use recovery codes (shown once)."""
+    codes = confirm_enrolment(session, account=staff.account, code=body.otp, actor=staff.actor)
+    return RecoveryCodesRead(recovery_codes=codes)
 
 
 @router.get("/audit", response_model=AuditPage)

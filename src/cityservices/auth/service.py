@@ -16,6 +16,7 @@ from cityservices.auth import repository as repo
 from cityservices.auth.models import ROLES, LoginAttempt, StaffAccount, StaffAccountScope, StaffSession
 from cityservices.auth.passwords import hash_password, needs_rehash, rehash_password, verify_password
 from cityservices.auth.scopes import check_scopes
+from cityservices.auth.totp import check_second_factor
 from cityservices.config import Settings
 from cityservices.db import session_scope
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 USERNAME_MAX = 64
 LOCKED_MESSAGE = "登录失败次数过多，账户已暂时锁定，请稍后再试"
 FAILED_MESSAGE = "用户名或密码错误"
+OTP_REQUIRED_MESSAGE = "请填写动态验证码 (或一个恢复码)"
+OTP_FAILED_MESSAGE = "动态验证码不正确或已使用过"
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
@@ -98,6 +101,7 @@ def authenticate(
     ip: str | None,
     settings: Settings,
     counters: sessionmaker[Session],
+    otp: str | None = None,
 ) -> LoginResult:
     """Check a sign-in. The attempt is counted first (``count_attempt``, in its own transaction from
     ``counters``, committed at once so that parallel attempts see it), and the password is checked only while
@@ -118,6 +122,11 @@ def authenticate(
         record_audit(session, actor=actor, action="login.failure", target_kind="account", target_key=username)
         log.info("failed sign-in for %r from %s", username, ip)
         return LoginResult(None, FAILED_MESSAGE)
+    if account.totp_enabled and not otp:
+        return LoginResult(None, OTP_REQUIRED_MESSAGE)
+    if not check_second_factor(account, otp or ""):
+        record_audit(session, actor=actor, action="login.otp_failure", target_kind="account", target_key=username)
+        return LoginResult(None, OTP_FAILED_MESSAGE)
     repo.forgive_attempt(session, username=username, client=ip or "-")
     if needs_rehash(account.password_hash):
         account.password_hash = rehash_password(password)
@@ -169,10 +178,12 @@ def sign_in(
     settings: Settings,
     previous_token: str | None,
     counters: sessionmaker[Session],
+    otp: str | None = None,
 ) -> SignInResult:
     """The sign-in of the staff API and of the sign-in page: check the credentials (``authenticate``) and start a
     new session, ending the one the client came with."""
-    result = authenticate(session, username=username, password=password, ip=ip, settings=settings, counters=counters)
+    result = authenticate(session, username=username, password=password, ip=ip, settings=settings, counters=counters,
+                          otp=otp)  # fmt: skip
     if result.account is None:
         return SignInResult(None, error=result.error)
     token = start_session(session, account=result.account, ip=ip, settings=settings, previous_token=previous_token)
