@@ -42,7 +42,9 @@ def upgrade() -> None:
     )
 
 
-    with op.batch_alter_table("staff_accounts") as batch:
+    # ALTER TABLE … ADD / DROP COLUMN, never a copy of the table: on SQLite, dropping and recreating staff_accounts
+    # would cascade to the rows that reference it (scopes, sessions).
+    with op.batch_alter_table("staff_accounts", recreate="never") as batch:
         batch.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("totp_enabled", sa.Boolean(), server_default="0", nullable=False))
         batch.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
@@ -50,7 +52,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("staff_accounts") as batch:
+    with op.batch_alter_table("staff_accounts", recreate="never") as batch:
         for column in ("recovery_codes", "totp_last_step", "totp_enabled", "totp_secret"):
             batch.drop_column(column)
     op.drop_table("rate_limit_counters")
