@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     access_log: bool = True
     metrics_enabled: bool = True
     sql_echo: bool = False
+    sqlite_busy_timeout_ms: int = Field(default=15_000, ge=0, le=600_000)
     # The service map's base layer (docs/configuration.md, "Map"): empty = the bundled boundaries only.
     map_tile_url: str = ""
     map_tile_crs: Literal["wgs84", "gcj02"] = "wgs84"

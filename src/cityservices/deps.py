@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from cityservices.auth.scopes import require_admin, require_editor
 from cityservices.auth.service import SignedIn, resolve_session
 from cityservices.db import session_scope
-from cityservices.errors import Forbidden, RequestInvalid, Unauthenticated
+from cityservices.errors import Busy, Forbidden, RequestInvalid, Unauthenticated
 from cityservices.kit.pagination import (
     DEFAULT_LIMIT,
     MAX_CURSOR_CHARS,
@@ -33,8 +34,13 @@ def get_runtime(request: Request) -> Runtime:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: commit on success, roll back on error (``db.session_scope``)."""
-    with session_scope(get_runtime(request).sessions) as session:
-        yield session
+    try:
+        with session_scope(get_runtime(request).sessions) as session:
+            yield session
+    except OperationalError as exc:  # SQLite: still locked by other writers after the busy timeout
+        if "database is locked" not in str(exc):
+            raise
+        raise Busy("系统繁忙，请稍后重试") from exc
 
 
 # scope="function": the transaction commits before the response is sent, so an acknowledged write is stored.
