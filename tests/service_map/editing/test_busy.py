@@ -42,8 +42,8 @@ def _edit(url: str, tmp_path: Path, busy_ms: int, hold_seconds: float) -> int:
         release = threading.Timer(hold_seconds, other.rollback)
         release.start()
         try:
-            response = client.put(PATH, json={"record": {**body["record"], "transport": "地铁"},
-                                              "base_version": body["version"]}, headers={"X-CSRF-Token": token})  # fmt: skip
+            change = {"record": {**body["record"], "transport": "地铁"}, "base_version": body["version"]}
+            response = client.put(PATH, json=change, headers={"X-CSRF-Token": token})
         finally:
             release.join()
             other.close()
