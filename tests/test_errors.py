@@ -49,6 +49,14 @@ NOT_SEMANTIC = {
     # them on (it turns any other error into a 400); rendered 413 / 408 by the one handler or platform.limits.
     "cityservices.platform.limits.BodyTooLarge",
     "cityservices.platform.limits.BodyTooSlow",
+    # The insurance engines are pure functions over their inputs (no framework): a malformed national code, an
+    # unsettleable claim line and a rule the book lacks are caught by the service that called the engine and
+    # turned into RequestInvalid / RuleViolation naming the field; overlapping rule rows are returned as values
+    # (find_overlaps), never raised.
+    "cityservices.insurance.catalogue.codes.CodeError",
+    "cityservices.insurance.settlement.claims.ClaimInvalid",
+    "cityservices.insurance.rules.book.RuleMissing",
+    "cityservices.insurance.rules.book.RuleOverlap",
 }
 
 

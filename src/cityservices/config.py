@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     metrics_public: bool = False  # /metrics for anyone; by default only loopback scrapers or the token's holders
     metrics_token: SecretStr | None = None
     sql_echo: bool = False
+    sqlite_busy_timeout_ms: int = Field(default=15_000, ge=0, le=600_000)
     # The service map's base layer (docs/configuration.md, "Map"): empty = the bundled boundaries only.
     map_tile_url: str = ""
     map_tile_crs: Literal["wgs84", "gcj02"] = "wgs84"
@@ -53,8 +54,11 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    login_max_failures_account: int = Field(default=100, ge=1)
+    admin_totp_required: bool = False
     rate_limit_login_per_minute: int = Field(default=10, ge=0)
     rate_limit_api_per_minute: int = Field(default=1200, ge=0)
+    rate_limit_shared: bool = True
     redis_url: str | None = None
     # Public read API (docs/api.md, "Caching"): answers kept per process until the next minute or a data change.
     api_cache_entries: int = Field(default=4096, ge=0, le=1_000_000)

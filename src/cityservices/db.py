@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,16 +29,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, *, busy_timeout_ms: int = 15_000) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 16) -> Engine:
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 16, busy_timeout_ms: int = 15_000) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout, and its file is created 0600.
 
     A PostgreSQL engine keeps ``pool_size`` connections open (and opens as many again under a burst): a request
@@ -47,7 +48,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 16) -> Engine:
         if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             create_private_file(Path(parsed.database))  # 0600: its WAL and shared-memory files follow it
         engine = create_engine(url, echo=echo)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, busy_timeout_ms=busy_timeout_ms))
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
 

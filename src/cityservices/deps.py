@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.types import Scope
 
 from cityservices.auth.scopes import require_admin, require_editor
 from cityservices.auth.service import SignedIn, resolve_session
 from cityservices.db import session_scope
-from cityservices.errors import Forbidden, RequestInvalid, Unauthenticated
+from cityservices.errors import Busy, Forbidden, RequestInvalid, Unauthenticated
 from cityservices.kit.pagination import (
     DEFAULT_LIMIT,
     MAX_CURSOR_CHARS,
@@ -23,7 +25,7 @@ from cityservices.kit.pagination import (
 )
 from cityservices.platform.domains import Domains, ScopeKind
 from cityservices.platform.runtime import Runtime
-from cityservices.platform.security import SESSION_COOKIE, SecurityConfig
+from cityservices.platform.security import CSRF_HEADER, SESSION_COOKIE, SecurityConfig, make_csrf_token
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -33,8 +35,13 @@ def get_runtime(request: Request) -> Runtime:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: commit on success, roll back on error (``db.session_scope``)."""
-    with session_scope(get_runtime(request).sessions) as session:
-        yield session
+    try:
+        with session_scope(get_runtime(request).sessions) as session:
+            yield session
+    except OperationalError as exc:  # SQLite: still locked by other writers after the busy timeout
+        if "database is locked" not in str(exc):
+            raise
+        raise Busy("系统繁忙，请稍后重试") from exc
 
 
 # scope="function": the transaction commits before the response is sent, so an acknowledged write is stored.
@@ -84,8 +91,32 @@ def get_editor(staff: Annotated[SignedIn, Depends(get_signed_in)]) -> SignedIn:
     return staff
 
 
-def get_admin(staff: Annotated[SignedIn, Depends(get_signed_in)]) -> SignedIn:
+def get_admin(staff: Annotated[SignedIn, Depends(get_signed_in)], request: Request) -> SignedIn:
+    """An administrator; with ``admin_totp_required``, only one who signs in with a second factor."""
     require_admin(staff.account)
+    if get_runtime(request).settings.admin_totp_required and not staff.account.totp_enabled:
+        raise Forbidden("管理员须先启用动态验证码 (POST /api/staff/me/totp)")
+    return staff
+
+
+def _require_csrf_header(request: Request) -> None:
+    """A GET that reads personal data in full (and is audited) must also carry the session's ``X-CSRF-Token``
+    header, which an ``<img>``, a link or another site's page cannot send: a planted URL cannot make a colleague's
+    browser read (and audit) personal data in their name."""
+    security: SecurityConfig = request.app.state.security
+    token = request.cookies.get(SESSION_COOKIE, "")
+    submitted = request.headers.get(CSRF_HEADER, "")
+    if not submitted or not hmac.compare_digest(submitted.encode(), make_csrf_token(security.secret, token).encode()):
+        raise Forbidden("读取完整个人信息需要请求头 X-CSRF-Token")
+
+
+def get_audited_editor(staff: Annotated[SignedIn, Depends(get_editor)], request: Request) -> SignedIn:
+    _require_csrf_header(request)
+    return staff
+
+
+def get_audited_admin(staff: Annotated[SignedIn, Depends(get_admin)], request: Request) -> SignedIn:
+    _require_csrf_header(request)
     return staff
 
 
@@ -93,6 +124,9 @@ def get_admin(staff: Annotated[SignedIn, Depends(get_signed_in)]) -> SignedIn:
 CurrentStaff = Annotated[SignedIn, Depends(get_signed_in)]
 RequireEditor = Annotated[SignedIn, Depends(get_editor)]
 RequireAdmin = Annotated[SignedIn, Depends(get_admin)]
+# Audited GET reads of personal data: editors / admins, and the X-CSRF-Token header.
+AuditedEditor = Annotated[SignedIn, Depends(get_audited_editor)]
+AuditedAdmin = Annotated[SignedIn, Depends(get_audited_admin)]
 
 
 def page_params(scope: str, *, arity: int = 1) -> Callable[..., PageRequest]:

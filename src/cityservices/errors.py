@@ -41,6 +41,13 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class Busy(AppError):
+    """The database stayed locked by other writers longer than its busy timeout (SQLite): 503, try again."""
+
+    status_code = 503
+    code = "busy"
+
+
 class RuleViolation(AppError):
     status_code = 422
     code = "rule_violation"

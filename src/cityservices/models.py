@@ -10,6 +10,7 @@ from cityservices.insurance.rules import models as insurance_rules_models
 from cityservices.insurance.settlement import models as insurance_settlement_models
 from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
+from cityservices.kit.ratelimit import models as ratelimit_models
 from cityservices.party_day.activities import models as party_activity_models
 from cityservices.party_day.attendance import models as party_attendance_models
 from cityservices.party_day.compliance import models as party_compliance_models
@@ -42,6 +43,7 @@ __all__ = [
     "party_organisation_models",
     "party_record_models",
     "party_review_models",
+    "ratelimit_models",
     "routing_models",
     "service_map_models",
 ]

@@ -98,13 +98,16 @@ def test_logout_ends_the_session(client: TestClient) -> None:
 
 
 def test_staff_phone_is_masked_in_lists_and_its_full_read_audited(client: TestClient, db: Session) -> None:
-    login(client, "admin")
+    token = login(client, "admin")
     listed = client.get("/api/staff/accounts").json()
     assert all(a["phone"] == "138****8000" for a in listed)
     me = client.get("/api/staff/me").json()
     assert me["phone"] == "138****8000"
     editor_id = next(a["id"] for a in listed if a["username"] == "editor")
-    assert client.get(f"/api/staff/accounts/{editor_id}/phone").json()["phone"] == "13800138000"
+    assert client.get(f"/api/staff/accounts/{editor_id}/phone").status_code == 403  # a planted <img>: no header
+    assert db.scalar(select(AuditEntry).where(AuditEntry.action == "account.phone.read")) is None
+    full = client.get(f"/api/staff/accounts/{editor_id}/phone", headers={"X-CSRF-Token": token})
+    assert full.json()["phone"] == "13800138000"
     audit = db.scalar(select(AuditEntry).where(AuditEntry.action == "account.phone.read"))
     assert audit is not None
     assert audit.target_key == "editor"

@@ -91,7 +91,7 @@ def _venue(client: TestClient) -> dict[str, Any]:
 
 def test_api_writes_without_a_valid_csrf_token_are_refused(client: TestClient, app: FastAPI) -> None:
     token = login(client, "editor")
-    body = {"record": {**_venue(client), "description": "csrf"}}
+    body = {"record": {**_venue(client), "description": "csrf"}, "base_version": 0}
     path = f"/api/staff/venues/{SHINAN_VENUE}"
     assert client.put(path, json=body).status_code == 403
     assert client.put(path, json=body, headers={"X-CSRF-Token": "forged"}).status_code == 403
@@ -182,10 +182,11 @@ def test_a_district_editor_cannot_touch_another_district(client: TestClient, db:
     moved = {**_venue(client), "division_code": "370203001"}  # moving an own venue into the other district
     assert client.put(f"/api/staff/venues/{SHINAN_VENUE}", json={"record": moved}, headers=headers).status_code == 403
     own = {**_venue(client), "description": "市南区编辑修改"}
-    assert client.put(f"/api/staff/venues/{SHINAN_VENUE}", json={"record": own}, headers=headers).status_code == 200
+    assert client.put(f"/api/staff/venues/{SHINAN_VENUE}", json={"record": own, "base_version": 0},
+                      headers=headers).status_code == 200  # fmt: skip
     foreign = db.scalar(select(Feedback.id).where(Feedback.venue_id == SHIBEI_VENUE))
     assert client.get(f"/api/staff/feedback/{foreign}").status_code == 404
-    assert client.get(f"/api/staff/feedback/{foreign}/contact").status_code == 404
+    assert client.get(f"/api/staff/feedback/{foreign}/contact", headers=headers).status_code == 404
     assert client.post(f"/api/staff/feedback/{foreign}/resolve", json={"note": "x"}, headers=headers).status_code == 404
     assert client.get(f"/staff/feedback/{foreign}").status_code == 404
     item = client.get("/api/staff/items/QD-SB-0001").json()["record"]
@@ -199,7 +200,7 @@ def test_a_district_editor_cannot_touch_another_district(client: TestClient, db:
 def test_a_department_editor_edits_only_their_departments_items(client: TestClient) -> None:
     headers = {"X-CSRF-Token": login(client, "cityrs")}
     own = client.get("/api/staff/items/QD-RS-0001").json()["record"]
-    assert client.put("/api/staff/items/QD-RS-0001", json={"record": {**own, "category": "社保"}},
+    assert client.put("/api/staff/items/QD-RS-0001", json={"record": {**own, "category": "社保"}, "base_version": 0},
                       headers=headers).status_code == 200  # fmt: skip
     moved = {**own, "department_code": "370203-RS"}
     assert client.put("/api/staff/items/QD-RS-0001", json={"record": moved}, headers=headers).status_code == 403
@@ -230,7 +231,7 @@ def test_sql_injection_attempts_find_nothing_and_break_nothing(client: TestClien
     assert client.get("/api/v1/venues", params={"level": SQLI}).status_code == 422
     assert client.get("/staff/venues", params={"q": SQLI}).status_code == 200
     stored = {**_venue(client), "name": SQLI, "address": SQLI, "description": SQLI}
-    assert client.put(f"/api/staff/venues/{SHINAN_VENUE}", json={"record": stored},
+    assert client.put(f"/api/staff/venues/{SHINAN_VENUE}", json={"record": stored, "base_version": 0},
                       headers={"X-CSRF-Token": token}).status_code == 200  # fmt: skip
     assert _venue(client)["name"] == SQLI
     assert db.scalar(select(func.count()).select_from(Venue)) == 2
@@ -248,11 +249,13 @@ def test_stored_text_is_rendered_escaped_on_staff_pages(client: TestClient, db: 
     token = login(client, "admin")
     headers = {"X-CSRF-Token": token}
     venue = {**_venue(client), "name": XSS, "description": XSS, "photos": [{"url": "/x.png", "caption": XSS}]}
-    assert client.put(f"/api/staff/venues/{SHINAN_VENUE}", json={"record": venue}, headers=headers).status_code == 200
+    assert client.put(f"/api/staff/venues/{SHINAN_VENUE}", json={"record": venue, "base_version": 0},
+                      headers=headers).status_code == 200  # fmt: skip
     guide = client.get("/api/staff/guides/QD-RS-0001").json()["record"]
     guide["acceptance_conditions"] = XSS
     guide["steps"] = [{"name": XSS, "description": XSS}]
-    assert client.put("/api/staff/guides/QD-RS-0001", json={"record": guide}, headers=headers).status_code == 200
+    assert client.put("/api/staff/guides/QD-RS-0001", json={"record": guide, "base_version": 0},
+                      headers=headers).status_code == 200  # fmt: skip
     feedback = db.scalar(select(Feedback).where(Feedback.venue_id == SHINAN_VENUE))
     assert feedback is not None
     feedback.comment = XSS

@@ -17,20 +17,29 @@ from cityservices.auth.schemas import (
     CsrfRead,
     LoginRead,
     LoginRequest,
+    PasswordChange,
     PhoneRead,
+    RecoveryCodesRead,
     ScopesWrite,
     StaffRead,
+    TotpConfirm,
+    TotpRead,
+    TotpStart,
 )
 from cityservices.auth.service import (
+    change_password,
     create_account,
     end_session,
     reveal_phone,
     set_active,
     set_scopes,
     sign_in,
+    unlock_account,
 )
+from cityservices.auth.totp import confirm_enrolment, start_enrolment
 from cityservices.auth.web import set_session_cookie, staff_read
-from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
+from cityservices.deps import AuditedAdmin, CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
+from cityservices.errors import NotFound
 from cityservices.kit.audit.repository import list_audit
 from cityservices.platform.security import SESSION_COOKIE, csrf_token, make_csrf_token
 
@@ -48,7 +57,8 @@ def login(request: Request, session: DbSession, runtime: CurrentRuntime, body: L
     """Sign in: sets a new session cookie (the old one, if any, is ended) and returns the new CSRF token."""
     settings = runtime.settings
     result = sign_in(session, username=body.username, password=body.password, ip=client_ip(request),
-                     settings=settings, previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
+                     settings=settings, previous_token=request.cookies.get(SESSION_COOKIE),
+                     counters=runtime.sessions, otp=body.otp)  # fmt: skip
     if result.account is None or result.token is None:
         return JSONResponse({"error": "login_failed", "detail": result.error}, status_code=401)
     body_out = LoginRead(account=staff_read(result.account),
@@ -69,6 +79,29 @@ def logout(session: DbSession, staff: CurrentStaff) -> Response:
 @router.get("/me", response_model=StaffRead)
 def me(staff: CurrentStaff) -> StaffRead:
     return staff_read(staff.account)
+
+
+@router.post("/me/password", status_code=204)
+def me_password(request: Request, session: DbSession, staff: CurrentStaff, runtime: CurrentRuntime,
+                body: PasswordChange) -> Response:  # fmt: skip
+    """Change one's own password (the current one is required); the staff member's other sessions end."""
+    change_password(session, signed_in=staff, current=body.current_password, new=body.new_password,
+                    settings=runtime.settings, counters=runtime.sessions)  # fmt: skip
+    return Response(status_code=204)
+
+
+@router.post("/me/totp", response_model=TotpRead)
+def me_totp_start(session: DbSession, staff: CurrentStaff, body: TotpStart) -> TotpRead:
+    """Start the second factor (password again): the secret and ``otpauth://`` URI for an authenticator app."""
+    enrolment = start_enrolment(session, account=staff.account, password=body.password, actor=staff.actor)
+    return TotpRead(secret=enrolment.secret, uri=enrolment.uri)
+
+
+@router.post("/me/totp/confirm", response_model=RecoveryCodesRead)
+def me_totp_confirm(session: DbSession, staff: CurrentStaff, body: TotpConfirm) -> RecoveryCodesRead:
+    """Turn the second factor on with a first code; answers the ten single-use recovery codes (shown once)."""
+    codes = confirm_enrolment(session, account=staff.account, code=body.otp, actor=staff.actor)
+    return RecoveryCodesRead(recovery_codes=codes)
 
 
 @router.get("/audit", response_model=AuditPage)
@@ -111,7 +144,18 @@ def change_active(session: DbSession, staff: RequireAdmin, account_id: int, acti
     return staff_read(set_active(session, account_id=account_id, active=active, actor=staff.actor))
 
 
+@router.post("/accounts/{account_id}/unlock", response_model=StaffRead)
+def unlock(session: DbSession, staff: RequireAdmin, account_id: int) -> StaffRead:
+    """Lift the sign-in lock-out of an account, from every address (admins; audited)."""
+    account = repo.get_account(session, account_id)
+    if account is None:
+        raise NotFound("未找到该账户")
+    unlock_account(session, username=account.username, actor=staff.actor)
+    return staff_read(account)
+
+
 @router.get("/accounts/{account_id}/phone", response_model=PhoneRead)
-def read_phone(session: DbSession, staff: RequireAdmin, account_id: int) -> PhoneRead:
-    """A staff member's phone number in full (admins; every read is audited)."""
+def read_phone(session: DbSession, staff: AuditedAdmin, account_id: int) -> PhoneRead:
+    """A staff member's phone number in full (admins; every read is audited; the request must carry
+    ``X-CSRF-Token``, so that a planted link or image cannot trigger it)."""
     return PhoneRead(id=account_id, phone=reveal_phone(session, account_id=account_id, actor=staff.actor))

@@ -1,4 +1,4 @@
-"""Command ``create-admin`` (registered on the main CLI by ``register``)."""
+"""Commands ``create-admin`` and ``unlock-account`` (registered on the main CLI by ``register``)."""
 
 from __future__ import annotations
 
@@ -37,5 +37,26 @@ def create_admin(
     console.print(f"已创建管理员账户 {username}")
 
 
+def unlock(username: Annotated[str, typer.Argument(help="被锁定的用户名")]) -> None:
+    """解除账户的登录锁定 (所有来源地址)。"""
+    from cityservices.auth.service import unlock_account
+    from cityservices.db import session_scope
+    from cityservices.errors import NotFound
+    from cityservices.kit.audit import Actor
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
+    runtime = make_runtime(get_settings())
+    upgrade_to_head(runtime.engine)
+    try:
+        with session_scope(runtime.sessions) as session:
+            removed = unlock_account(session, username=username, actor=Actor(id=None, name="cli"))
+    except NotFound as exc:
+        console.print(f"[red]{exc.detail}[/red]: {username}")
+        raise typer.Exit(2) from None
+    console.print(f"已解除 {username} 的登录锁定 (清除 {removed} 条计数)")
+
+
 def register(app: typer.Typer) -> None:
     app.command("create-admin")(create_admin)
+    app.command("unlock-account")(unlock)

@@ -1,10 +1,11 @@
-"""Tables of accounts: staff accounts with their scopes, sessions and login attempts (audit: kit/audit.py)."""
+"""Tables of accounts: staff accounts with their scopes, sessions, login attempts and the sign-in throttle
+(audit: kit/audit)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cityservices.db import Base
@@ -26,6 +27,12 @@ class StaffAccount(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Second factor (TOTP, RFC 6238): the base32 secret, set when enrolment starts, in force once confirmed;
+    # the last time step used (a code is accepted once); SHA-256 hashes of the unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # Always loaded with the account (a handful of rows): every authorisation decision reads them.
     scope_rows: Mapped[list[StaffAccountScope]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="StaffAccountScope.kind"
@@ -70,3 +77,16 @@ class LoginAttempt(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     ip: Mapped[str | None] = mapped_column(String(45))
+
+
+class LoginThrottle(Base):
+    """Sign-in attempts counted for the lock-out, one row per (user name, client address) and one per user name
+    (``client`` = ``""``, the backstop against many addresses). Incremented by one upsert before the password is
+    checked, so that parallel attempts cannot all pass the check."""
+
+    __tablename__ = "login_throttles"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client: Mapped[str] = mapped_column(String(45), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -45,10 +45,12 @@ def login(
     username: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=256)],
     next: Annotated[str, Form(max_length=500)] = "/staff",
+    otp: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     settings = runtime.settings
     result = sign_in(session, username=username, password=password, ip=client_ip(request), settings=settings,
-                     previous_token=request.cookies.get(SESSION_COOKIE))  # fmt: skip
+                     previous_token=request.cookies.get(SESSION_COOKIE), counters=runtime.sessions,
+                     otp=otp.strip() or None)  # fmt: skip
     if result.account is None or result.token is None:
         context = {"next": safe_next(next), "error": result.error, "username": username}
         return render_staff_page(request, "auth/login.html", context, status=401)

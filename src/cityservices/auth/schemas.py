@@ -18,6 +18,29 @@ Scopes = Annotated[
 class LoginRequest(BaseModel):
     username: str = Field(max_length=200)
     password: str = Field(max_length=256)
+    otp: str | None = Field(default=None, max_length=20, description="动态验证码或恢复码 (账户启用了第二因素时)")
+
+
+class TotpStart(BaseModel):
+    password: str = Field(max_length=256)
+
+
+class TotpRead(BaseModel):
+    secret: str
+    uri: str
+
+
+class TotpConfirm(BaseModel):
+    otp: str = Field(max_length=20)
+
+
+class RecoveryCodesRead(BaseModel):
+    recovery_codes: list[str]
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
 
 
 class StaffRead(BaseModel):
@@ -30,6 +53,7 @@ class StaffRead(BaseModel):
     scopes: dict[str, str]
     phone: str | None = None  # always masked
     is_active: bool
+    totp_enabled: bool = False
 
 
 class LoginRead(BaseModel):

@@ -10,14 +10,16 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from cityservices.auth import repository as repo
 from cityservices.auth.models import ROLES, LoginAttempt, StaffAccount, StaffAccountScope, StaffSession
-from cityservices.auth.passwords import hash_password, needs_rehash, verify_password
+from cityservices.auth.passwords import hash_password, needs_rehash, rehash_password, verify_password
 from cityservices.auth.scopes import check_scopes
+from cityservices.auth.totp import check_second_factor
 from cityservices.config import Settings
-from cityservices.errors import Conflict, NotFound, RuleViolation
+from cityservices.db import session_scope
+from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_phone
 from cityservices.platform.domains import ScopeKind
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 USERNAME_MAX = 64
 LOCKED_MESSAGE = "登录失败次数过多，账户已暂时锁定，请稍后再试"
 FAILED_MESSAGE = "用户名或密码错误"
+OTP_REQUIRED_MESSAGE = "请填写动态验证码 (或一个恢复码)"
+OTP_FAILED_MESSAGE = "动态验证码不正确或已使用过"
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
@@ -73,9 +77,10 @@ def create_account(
     if repo.get_account_by_username(session, username) is not None:
         raise Conflict(f"用户名 {username} 已存在")
     now = utc_now()
+    password_hash = hash_password(password, username=username)
     account = StaffAccount(
-        username=username, display_name=display_name.strip() or username, password_hash=hash_password(password),
-        role=role, phone=phone or None, is_active=True, created_at=now, password_changed_at=now,
+        username=username, display_name=display_name.strip() or username, password_hash=password_hash, role=role,
+        phone=phone or None, is_active=True, created_at=now, password_changed_at=now,
         scope_rows=[StaffAccountScope(kind=kind, value=value) for kind, value in limits.items()],
     )  # fmt: skip
     session.add(account)
@@ -88,14 +93,24 @@ def create_account(
     return account
 
 
-def authenticate(session: Session, *, username: str, password: str, ip: str | None, settings: Settings) -> LoginResult:
-    """Check a sign-in. Every attempt is recorded; after too many failures the user name is locked for a while
-    (unknown user names too, so that the answer never tells whether an account exists)."""
+def authenticate(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    ip: str | None,
+    settings: Settings,
+    counters: sessionmaker[Session],
+    otp: str | None = None,
+) -> LoginResult:
+    """Check a sign-in. The attempt is counted first (``count_attempt``, in its own transaction from
+    ``counters``, committed at once so that parallel attempts see it), and the password is checked only while
+    the counts are under the limits: per (user name, client address) and, as a backstop, per user name. Unknown
+    user names are counted the same way, so the answer never tells whether an account exists."""
     username = username.strip()[:USERNAME_MAX]
     now = utc_now()
-    window_start = now - dt.timedelta(minutes=settings.login_lockout_minutes)
     actor = Actor(id=None, name=username or "-", ip=ip)
-    if repo.failures_since(session, username, window_start) >= settings.login_max_failures:
+    if not count_attempt(counters, username=username, client=ip or "-", now=now, settings=settings):
         session.add(LoginAttempt(username=username, at=now, succeeded=False, ip=ip))
         record_audit(session, actor=actor, action="login.locked", target_kind="account", target_key=username)
         return LoginResult(None, LOCKED_MESSAGE)
@@ -107,11 +122,42 @@ def authenticate(session: Session, *, username: str, password: str, ip: str | No
         record_audit(session, actor=actor, action="login.failure", target_kind="account", target_key=username)
         log.info("failed sign-in for %r from %s", username, ip)
         return LoginResult(None, FAILED_MESSAGE)
+    if account.totp_enabled and not otp:
+        return LoginResult(None, OTP_REQUIRED_MESSAGE)
+    if not check_second_factor(account, otp or ""):
+        record_audit(session, actor=actor, action="login.otp_failure", target_kind="account", target_key=username)
+        return LoginResult(None, OTP_FAILED_MESSAGE)
+    repo.forgive_attempt(session, username=username, client=ip or "-")
     if needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
+        account.password_hash = rehash_password(password)
     record_audit(session, actor=Actor(account.id, account.username, ip), action="login.success",
                  target_kind="account", target_key=account.username)  # fmt: skip
     return LoginResult(account)
+
+
+def count_attempt(
+    counters: sessionmaker[Session], *, username: str, client: str, now: dt.datetime, settings: Settings
+) -> bool:
+    """Count a sign-in attempt before its password is checked; False when it is over a limit (locked). A
+    refused attempt is not added to the account-wide count, so one address cannot lock the account for others."""
+    window_start = now - dt.timedelta(minutes=settings.login_lockout_minutes)
+    with session_scope(counters) as counting:
+        from_client = repo.count_attempt(counting, username=username, client=client, window_start=window_start,
+                                         now=now)  # fmt: skip
+        if from_client > settings.login_max_failures:
+            return False
+        overall = repo.count_attempt(counting, username=username, client="", window_start=window_start, now=now)
+    return overall <= settings.login_max_failures_account
+
+
+def unlock_account(session: Session, *, username: str, actor: Actor) -> int:
+    """Lift the sign-in locks of ``username`` (every address); audited. How many counts were removed."""
+    if repo.get_account_by_username(session, username) is None:
+        raise NotFound("未找到该账户")
+    removed = repo.delete_throttles(session, username)
+    record_audit(session, actor=actor, action="account.unlock", target_kind="account", target_key=username,
+                 detail={"counts_removed": removed})  # fmt: skip
+    return removed
 
 
 @dataclass(frozen=True)
@@ -124,11 +170,20 @@ class SignInResult:
 
 
 def sign_in(
-    session: Session, *, username: str, password: str, ip: str | None, settings: Settings, previous_token: str | None
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    ip: str | None,
+    settings: Settings,
+    previous_token: str | None,
+    counters: sessionmaker[Session],
+    otp: str | None = None,
 ) -> SignInResult:
     """The sign-in of the staff API and of the sign-in page: check the credentials (``authenticate``) and start a
     new session, ending the one the client came with."""
-    result = authenticate(session, username=username, password=password, ip=ip, settings=settings)
+    result = authenticate(session, username=username, password=password, ip=ip, settings=settings, counters=counters,
+                          otp=otp)  # fmt: skip
     if result.account is None:
         return SignInResult(None, error=result.error)
     token = start_session(session, account=result.account, ip=ip, settings=settings, previous_token=previous_token)
@@ -146,7 +201,7 @@ def start_session(
     now = utc_now()
     if previous_token:
         repo.delete_session_row(session, _digest(previous_token))
-    repo.delete_expired_sessions(session, now)
+    repo.delete_stale_sessions(session, now, now - dt.timedelta(minutes=settings.session_idle_minutes))
     token = secrets.token_urlsafe(32)
     expires = now + dt.timedelta(hours=settings.session_max_hours)
     session.add(StaffSession(id=_digest(token), account_id=account.id, created_at=now, last_seen_at=now,
@@ -181,6 +236,38 @@ def end_session(session: Session, *, signed_in: SignedIn) -> None:
                  target_key=signed_in.account.username)  # fmt: skip
 
 
+def change_password(
+    session: Session,
+    *,
+    signed_in: SignedIn,
+    current: str,
+    new: str,
+    settings: Settings,
+    counters: sessionmaker[Session],
+) -> None:
+    """A staff member changes their own password: the current one is checked (counted like a sign-in, so a
+    borrowed session cannot guess it), the new one must pass the strength rules; every other session ends."""
+    account = signed_in.account
+    ip = signed_in.actor.ip
+    if not count_attempt(counters, username=account.username, client=ip or "-", now=utc_now(), settings=settings):
+        raise RuleViolation(LOCKED_MESSAGE)
+    if not verify_password(account.password_hash, current):
+        record_audit(session, actor=signed_in.actor, action="account.password.failure", target_kind="account",
+                     target_key=account.username)  # fmt: skip
+        raise RequestInvalid("current_password", "当前密码不正确")
+    if new == current:
+        raise RequestInvalid("new_password", "新密码不能与当前密码相同")
+    try:
+        account.password_hash = hash_password(new, username=account.username)
+    except RuleViolation as exc:
+        raise RequestInvalid("new_password", exc.detail) from None
+    account.password_changed_at = utc_now()
+    repo.forgive_attempt(session, username=account.username, client=ip or "-")
+    repo.delete_sessions_of(session, account.id, keep=signed_in.session_id)
+    record_audit(session, actor=signed_in.actor, action="account.password", target_kind="account",
+                 target_key=account.username)  # fmt: skip
+
+
 def reveal_phone(session: Session, *, account_id: int, actor: Actor) -> str | None:
     """A staff member's phone number in full; every read is audited."""
     account = repo.get_account(session, account_id)
@@ -195,8 +282,11 @@ def set_active(session: Session, *, account_id: int, active: bool, actor: Actor)
     account = repo.get_account(session, account_id)
     if account is None:
         raise NotFound("未找到该账户")
-    if not active and account.role == "admin" and account.is_active and repo.count_admins(session) <= 1:
-        raise RuleViolation("不能停用最后一个管理员账户")
+    if not active and account.role == "admin":
+        repo.lock_active_admins(session)  # two admins disabling each other at once: the second waits, then counts
+        session.refresh(account)
+        if account.is_active and repo.count_admins(session) <= 1:
+            raise RuleViolation("不能停用最后一个管理员账户")
     account.is_active = active
     if not active:
         repo.delete_sessions_of(session, account.id)

@@ -79,6 +79,7 @@ DOMAIN = Domain(
     routers=_routers,
     topics=(CHANGED,),
     staff_prefixes=("/api/v1/party/", "/party/manage"),
+    login_paths=("/api/v1/party/sign-in",),  # a member signs in to an activity with its QR token (no session)
     # The same name as party_day.organisation.repository.PARTY_ORG (install imports nothing heavy).
     scopes=(ScopeKind("party_org", "党组织", _organisations),),
     register_cli=_register_cli,

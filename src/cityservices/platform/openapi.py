@@ -6,9 +6,9 @@ from the layers around every route are added here, in one place, so the document
 - 422 on every operation that takes parameters or a body, with our body ``ErrorBody`` (FastAPI's default
   ``HTTPValidationError`` shape is not what the validation handler sends);
 - 404 on every operation with a path parameter (an unknown id);
-- 429 on the rate-limited public API (``/api/v1``, ``/api/hsds``), 401/403 on the staff API (no session, role,
-  scope or CSRF token), 413 on every request with a body (refused before it is read), 400 on a body that
-  cannot be parsed at all;
+- 429 on the rate-limited public API (``/api/v1``, ``/api/hsds``), 401/403 on the installed domains' staff API
+  paths (no session, role, scope or CSRF token), 413 on every request with a body (refused before it is
+  read), 400 on a body that cannot be parsed at all;
 - 304 on the cached reads (``If-None-Match``): the GET routes declared ``cacheable`` (``http_cache``).
 """
 
@@ -55,7 +55,12 @@ def install_openapi(app: FastAPI) -> None:
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = get_openapi(title=app.title, version=app.version, routes=app.routes)
-            app.openapi_schema = complete_errors(document, cached=cached_operations(app.routes))
+            domains = getattr(app.state, "domains", None)
+            staff = tuple(p for p in domains.staff_prefixes if p.startswith("/api/")) if domains else ("/api/staff/",)
+            logins = frozenset(path for domain in domains for path in domain.login_paths) if domains else frozenset()
+            app.openapi_schema = complete_errors(
+                document, cached=cached_operations(app.routes), staff_prefixes=staff, login_paths=logins
+            )
         return app.openapi_schema
 
     app.openapi = build  # type: ignore[method-assign]
@@ -67,7 +72,15 @@ def cached_operations(routes: list[BaseRoute]) -> set[tuple[str, str]]:
     return {(route.path, "get") for route in declared if route.path and "GET" in (route.methods or ())}
 
 
-def complete_errors(document: dict[str, Any], *, cached: set[tuple[str, str]]) -> dict[str, Any]:
+def complete_errors(
+    document: dict[str, Any],
+    *,
+    cached: set[tuple[str, str]],
+    staff_prefixes: tuple[str, ...] = ("/api/staff/",),
+    login_paths: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Add the implied error statuses; ``staff_prefixes`` are the installed domains' staff API paths (401/403
+    without a session, role, scope or CSRF token), ``login_paths`` their sign-in endpoints."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for model in (ErrorBody, FieldError):
         schemas[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -75,7 +88,7 @@ def complete_errors(document: dict[str, Any], *, cached: set[tuple[str, str]]) -
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for status in sorted(_implied_statuses(path, method, operation)):
+            for status in sorted(_implied_statuses(path, method, operation, staff_prefixes, login_paths)):
                 responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS.get(status, "Error")})
             for status, response in responses.items():
                 if status.startswith(("4", "5")):
@@ -87,7 +100,10 @@ def complete_errors(document: dict[str, Any], *, cached: set[tuple[str, str]]) -
     return document
 
 
-def _implied_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+def _implied_statuses(
+    path: str, method: str, operation: dict[str, Any], staff_prefixes: tuple[str, ...], login_paths: frozenset[str]
+) -> set[int]:
+    staff = path.startswith(staff_prefixes) and path not in login_paths
     statuses: set[int] = set()
     if operation.get("parameters") or "requestBody" in operation:
         statuses.add(422)
@@ -95,10 +111,10 @@ def _implied_statuses(path: str, method: str, operation: dict[str, Any]) -> set[
         statuses.add(404)
     if path.startswith(RATE_LIMITED_PREFIXES):
         statuses.add(429)
-    if path.startswith("/api/staff/") and not path.endswith(("/login", "/csrf")):
+    if staff and not path.endswith("/csrf"):
         statuses.update({401, 403})
     if "requestBody" in operation:
         statuses.add(400)  # a body that cannot be read as its declared media type (e.g. not UTF-8)
     if method in BODY_METHODS:
-        statuses.update({403, 413} if path.startswith("/api/staff/") else {413})
+        statuses.update({403, 413} if path.startswith(staff_prefixes) else {413})
     return statuses

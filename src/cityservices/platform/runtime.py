@@ -25,7 +25,8 @@ class Runtime:
 
 
 def make_runtime(settings: Settings) -> Runtime:
-    engine = make_engine(settings.database_url, echo=settings.sql_echo, pool_size=settings.database_pool_size)
+    engine = make_engine(settings.database_url, echo=settings.sql_echo, pool_size=settings.database_pool_size,
+                         busy_timeout_ms=settings.sqlite_busy_timeout_ms)  # fmt: skip
     return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))
 
 

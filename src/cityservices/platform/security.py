@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -24,6 +25,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import make_url
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -113,7 +115,7 @@ def install_security(app: FastAPI, settings: Settings, domains: Domains) -> None
     app.state.security = SecurityConfig(
         settings,
         load_secret(settings),
-        make_rate_limiter(settings.redis_url),
+        make_rate_limiter(settings.redis_url, settings.database_url, shared=settings.rate_limit_shared),
         staff_prefixes=domains.staff_prefixes,
         login_paths=frozenset(path for domain in domains for path in domain.login_paths),
     )
@@ -137,7 +139,7 @@ class SecurityMiddleware:
         config: SecurityConfig = scope["app"].state.security
         request = Request(scope)
         send = self._with_headers(scope, send, config)
-        refused = self._rate_limited(request, config)
+        refused = await self._rate_limited(request, config)
         if refused is None and request.method in UNSAFE_METHODS and _needs_csrf(request, config):
             refused, receive = await _check_csrf(request, receive, config)
         if refused is not None:
@@ -145,7 +147,7 @@ class SecurityMiddleware:
             return
         await self.app(scope, receive, send)
 
-    def _rate_limited(self, request: Request, config: SecurityConfig) -> Response | None:
+    async def _rate_limited(self, request: Request, config: SecurityConfig) -> Response | None:
         path, settings = request.url.path, config.settings
         if request.method == "POST" and path in config.login_paths:
             bucket, limit = "login", settings.rate_limit_login_per_minute
@@ -155,7 +157,8 @@ class SecurityMiddleware:
             return None
         if limit <= 0:
             return None
-        decision = config.limiter.hit(bucket, client_address(request.scope), limit=limit, window=60)
+        hit = functools.partial(config.limiter.hit, bucket, client_address(request.scope), limit=limit, window=60)
+        decision = await run_in_threadpool(hit) if config.limiter.blocking else hit()
         if decision.allowed:
             return None
         headers = {"Retry-After": str(decision.retry_after)}

@@ -40,6 +40,7 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: object) -> Set
         "media_dir": tmp_path / "media",
         "rate_limit_login_per_minute": 100_000,
         "rate_limit_api_per_minute": 100_000,
+        "rate_limit_shared": False,  # counts of one test's app only (the shared stores: tests/kit/test_ratelimit.py)
         **overrides,
     }
     return Settings.model_validate(values)

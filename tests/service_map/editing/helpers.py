@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
+from html import unescape
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -92,3 +94,29 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
     assert response.status_code == 200, response.text
     token: str = response.json()["csrf_token"]
     return token
+
+
+def current_version(client: TestClient, path: str) -> int:
+    """The version of the record at ``path`` (``/api/staff/{kinds}/{key}``) a change is based on; 0 for none yet."""
+    response = client.get(path)
+    version: int = response.json()["version"] if response.status_code == 200 else 0
+    return version
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The values of a rendered record form (inputs, text areas, selected options, checked boxes)."""
+    fields: dict[str, str] = {}
+    for name, value in re.findall(r'<input name="([^"]+)" value="([^"]*)"', html):
+        fields[name] = unescape(value)
+    for attrs in re.findall(r"<input ([^>]*)>", html):
+        found = dict(re.findall(r'(\w+)="([^"]*)"', attrs))
+        if found.get("type") == "hidden" or ("name" in found and "value" in found and found.get("type") != "checkbox"):
+            fields[found["name"]] = unescape(found.get("value", ""))
+        if found.get("type") == "checkbox" and " checked" in f" {attrs}":
+            fields[found["name"]] = "1"
+    for name, value in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.DOTALL):
+        fields[name] = unescape(value)
+    for name, body in re.findall(r'<select name="([^"]+)">(.*?)</select>', html, re.DOTALL):
+        chosen = re.search(r'<option value="([^"]*)" selected', body)
+        fields[name] = unescape(chosen.group(1)) if chosen else ""
+    return fields

@@ -14,7 +14,7 @@ from cityservices.kit.audit import AuditEntry
 from cityservices.service_map.catalogue.models import Venue
 from cityservices.service_map.editing.models import RecordVersion
 from cityservices.service_map.install import CHANGED
-from tests.service_map.editing.helpers import SHINAN_VENUE, login
+from tests.service_map.editing.helpers import SHINAN_VENUE, current_version, form_fields, login
 
 
 def _get(client: TestClient, path: str) -> dict[str, Any]:
@@ -25,6 +25,8 @@ def _get(client: TestClient, path: str) -> dict[str, Any]:
 
 
 def _put(client: TestClient, token: str, path: str, record: dict[str, Any], base: int | None = None) -> Any:
+    """A save based on ``base``, by default the version the record has now."""
+    base = current_version(client, path) if base is None else base
     return client.put(path, json={"record": record, "base_version": base}, headers={"X-CSRF-Token": token})
 
 
@@ -60,7 +62,9 @@ def test_restoring_a_version_creates_a_new_version_equal_to_it(client: TestClien
     original = _get(client, f"/api/staff/venues/{SHINAN_VENUE}")["record"]
     edited = {**original, "description": "改过的简介", "phones": [{"label": "咨询", "number": "0532-80009999"}]}
     assert _put(client, token, f"/api/staff/venues/{SHINAN_VENUE}", edited).status_code == 200
-    restored = client.post(f"/api/staff/venues/{SHINAN_VENUE}/versions/1/restore", headers={"X-CSRF-Token": token})
+    restored = client.post(
+        f"/api/staff/venues/{SHINAN_VENUE}/versions/1/restore", headers={"X-CSRF-Token": token, "If-Match": '"2"'}
+    )
     assert restored.status_code == 200, restored.text
     assert restored.json()["version"] == 3
     assert _get(client, f"/api/staff/venues/{SHINAN_VENUE}")["record"] == original
@@ -171,7 +175,7 @@ def test_staff_pages_edit_a_venue_through_the_form(client: TestClient) -> None:
     page = client.get(f"/staff/venues/{SHINAN_VENUE}")
     assert page.status_code == 200
     assert 'name="csrf_token"' in page.text
-    form = _form_fields(page.text)
+    form = form_fields(page.text)
     form["hours.sun"] = "10:00-12:00"
     form["hours_exceptions"] = "2027-01-01 休息 元旦\n2027-02-16 09:00-12:00 除夕"
     saved = client.post(f"/staff/venues/{SHINAN_VENUE}", data=form, follow_redirects=False)
@@ -185,28 +189,6 @@ def test_staff_pages_edit_a_venue_through_the_form(client: TestClient) -> None:
     assert "未保存" in refused.text
     version = client.get(f"/staff/venues/{SHINAN_VENUE}/versions/2")
     assert "开放时间 · 周日" in version.text
-
-
-def _form_fields(html: str) -> dict[str, str]:
-    """The values of a rendered record form (inputs, text areas, selected options, checked boxes)."""
-    import re
-    from html import unescape
-
-    fields: dict[str, str] = {}
-    for name, value in re.findall(r'<input name="([^"]+)" value="([^"]*)"', html):
-        fields[name] = unescape(value)
-    for attrs in re.findall(r"<input ([^>]*)>", html):
-        found = dict(re.findall(r'(\w+)="([^"]*)"', attrs))
-        if found.get("type") == "hidden" or ("name" in found and "value" in found and found.get("type") != "checkbox"):
-            fields[found["name"]] = unescape(found.get("value", ""))
-        if found.get("type") == "checkbox" and " checked" in f" {attrs}":
-            fields[found["name"]] = "1"
-    for name, value in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.DOTALL):
-        fields[name] = unescape(value)
-    for name, body in re.findall(r'<select name="([^"]+)">(.*?)</select>', html, re.DOTALL):
-        chosen = re.search(r'<option value="([^"]*)" selected', body)
-        fields[name] = unescape(chosen.group(1)) if chosen else ""
-    return fields
 
 
 def test_an_edited_item_is_found_by_search_at_once(client: TestClient) -> None:

@@ -11,7 +11,7 @@ from PIL import Image
 
 from cityservices.config import Settings
 from cityservices.service_map.editing.photos import detect_image_type
-from tests.service_map.editing.helpers import SHIBEI_VENUE, SHINAN_VENUE, login
+from tests.service_map.editing.helpers import SHIBEI_VENUE, SHINAN_VENUE, current_version, login
 
 
 def _image(fmt: str, size: tuple[int, int] = (800, 600)) -> bytes:
@@ -22,8 +22,9 @@ def _image(fmt: str, size: tuple[int, int] = (800, 600)) -> bytes:
 
 def _upload(client: TestClient, token: str, data: bytes, name: str, venue: str = SHINAN_VENUE) -> object:
     files = {"file": (name, data, "image/png")}
+    version = current_version(client, f"/api/staff/venues/{venue}")
     return client.post(f"/api/staff/venues/{venue}/photos", files=files, data={"caption": "大厅"},
-                       headers={"X-CSRF-Token": token})  # fmt: skip
+                       headers={"X-CSRF-Token": token, "If-Match": f'"{version}"'})  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
@@ -68,9 +69,10 @@ def test_photos_follow_the_editors_limits_and_can_be_removed(client: TestClient)
     token = login(client, "shinan")
     assert _upload(client, token, _image("PNG"), "p.png", venue=SHIBEI_VENUE).status_code == 403  # type: ignore[attr-defined]
     assert _upload(client, token, _image("PNG"), "p.png").status_code == 201  # type: ignore[attr-defined]
-    photos = client.get(f"/api/staff/venues/{SHINAN_VENUE}").json()["record"]["photos"]
+    current = client.get(f"/api/staff/venues/{SHINAN_VENUE}").json()
+    photos = current["record"]["photos"]
     removed = client.delete(f"/api/staff/venues/{SHINAN_VENUE}/photos/{len(photos) - 1}",
-                            headers={"X-CSRF-Token": token})  # fmt: skip
+                            headers={"X-CSRF-Token": token, "If-Match": str(current["version"])})  # fmt: skip
     assert removed.status_code == 200
     assert len(removed.json()["record"]["photos"]) == len(photos) - 1
 

@@ -43,8 +43,9 @@ def statements(connection: Connection) -> Iterator[list[tuple[str, list[Any]]]]:
 
 def _save(session: Session, kind: str, key: str, change: dict[str, Any]) -> svc.SaveResult:
     admin = session.scalars(select(StaffAccount).where(StaffAccount.username == "admin")).one()
-    data = {**svc.load_record(session, kind=kind, key=key)[0], **change}
-    return svc.save_record(session, kind=kind, key=key, data=data, account=admin, actor=Actor(admin.id, "admin"))
+    record, version = svc.load_record(session, kind=kind, key=key)
+    return svc.save_record(session, kind=kind, key=key, data={**record, **change}, account=admin,
+                           actor=Actor(admin.id, "admin"), base_version=version)  # fmt: skip
 
 
 def _lookups(statements: list[tuple[str, list[Any]]], table: str) -> list[set[Any]]:
@@ -89,7 +90,7 @@ def test_a_new_venue_is_checked_without_loading_every_key(
     data = {**svc.load_record(seeded, kind="venue", key=SHINAN_VENUE)[0], "id": "V370202099", "name": "新中心"}
     statements.clear()
     result = svc.save_record(seeded, kind="venue", key="V370202099", data=data, account=admin,
-                             actor=Actor(admin.id, "admin"))  # fmt: skip
+                             actor=Actor(admin.id, "admin"), base_version=0)  # fmt: skip
     assert result.version == 1
     assert _unfiltered(statements) == []
 

@@ -35,7 +35,7 @@ def test_each_editor_sees_the_queue_of_their_district_or_department(client: Test
 
 
 def test_contact_details_are_masked_in_the_queue_and_the_full_read_is_audited(client: TestClient, db: Session) -> None:
-    login(client, "shinan")
+    token = login(client, "shinan")
     (entry,) = _queue(client)
     assert entry["contact_phone"] == "139****5678"
     assert entry["contact_name"] == "王**"
@@ -44,7 +44,10 @@ def test_contact_details_are_masked_in_the_queue_and_the_full_read_is_audited(cl
     page = client.get(f"/staff/feedback/{entry['id']}").text
     assert CITIZEN_PHONE not in page
     assert db.scalar(select(AuditEntry).where(AuditEntry.action == "feedback.contact.read")) is None
-    contact = client.get(f"/api/staff/feedback/{entry['id']}/contact").json()
+    # a URL planted where a colleague's browser loads it (an image, a link) carries no X-CSRF-Token: refused
+    assert client.get(f"/api/staff/feedback/{entry['id']}/contact").status_code == 403
+    assert db.scalar(select(AuditEntry).where(AuditEntry.action == "feedback.contact.read")) is None
+    contact = client.get(f"/api/staff/feedback/{entry['id']}/contact", headers={"X-CSRF-Token": token}).json()
     assert contact["contact_phone"] == CITIZEN_PHONE
     audit = db.scalar(select(AuditEntry).where(AuditEntry.action == "feedback.contact.read"))
     assert audit is not None
@@ -88,9 +91,9 @@ def test_resolving_through_the_page(client: TestClient, db: Session) -> None:
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_logs_never_hold_a_contact_in_full(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    login(client, "shinan")
+    token = login(client, "shinan")
     (entry,) = _queue(client)
-    client.get(f"/api/staff/feedback/{entry['id']}/contact")
+    client.get(f"/api/staff/feedback/{entry['id']}/contact", headers={"X-CSRF-Token": token})
     logging.getLogger("cityservices.test").info("citizen called from %s", CITIZEN_PHONE)
     assert caplog.records
     assert CITIZEN_PHONE not in caplog.text

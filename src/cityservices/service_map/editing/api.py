@@ -4,11 +4,13 @@ staff session (list routes hold only rows inside the account's scopes); unsafe m
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
 
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor
+from cityservices.errors import RequestInvalid
 from cityservices.kit.audit import utc_now
 from cityservices.service_map.editing import photos
 from cityservices.service_map.editing import repository as repo
@@ -28,6 +30,22 @@ from cityservices.service_map.editing.schemas import (
 )
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40, description='所基于的版本，如 "3"')]
+
+
+def based_on(if_match: str | None, base_version: int | None) -> int | None:
+    """The version a write is based on: the ``If-Match`` header (``"3"``, ``W/"3"`` or ``3``, the record's ETag)
+    or the ``base_version`` field; both may be given if they agree. ``None`` when neither is (the service then
+    refuses the write)."""
+    if if_match is None:
+        return base_version
+    match = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', if_match)
+    if match is None:
+        raise RequestInvalid("If-Match", '应为记录的版本号，如 "3"')
+    version = int(match.group(1))
+    if base_version is not None and base_version != version:
+        raise RequestInvalid("base_version", "与请求头 If-Match 的版本不一致")
+    return version
 
 
 @router.get("/dashboard", response_model=DashboardRead)
@@ -58,17 +76,23 @@ def list_records(
 
 
 @router.get("/{kinds}/{key}", response_model=RecordRead)
-def read_record(session: DbSession, staff: CurrentStaff, kinds: RecordKind, key: str) -> RecordRead:
-    """The record in the importer's format and its version (send it back as ``base_version``)."""
+def read_record(session: DbSession, staff: CurrentStaff, kinds: RecordKind, key: str, response: Response) -> RecordRead:
+    """The record in the importer's format and its version (also the ``ETag``): send it back as ``If-Match`` or
+    ``base_version`` with the change."""
     record, version = svc.load_record(session, kind=kinds.kind, key=key)
+    response.headers["ETag"] = f'"{version}"'
     return RecordRead(kind=kinds.kind, key=key, version=version, record=record)
 
 
 @router.put("/{kinds}/{key}", response_model=SaveRead)
-def write_record(session: DbSession, staff: RequireEditor, kinds: RecordKind, key: str, body: RecordWrite) -> SaveRead:
-    """Create or update a record, validated like an import; a new version and an audit row are stored."""
+def write_record(
+    session: DbSession, staff: RequireEditor, kinds: RecordKind, key: str, body: RecordWrite, if_match: IfMatch = None
+) -> SaveRead:
+    """Create or update a record, validated like an import; a new version and an audit row are stored. The
+    version it is based on is required (``If-Match`` or ``base_version``; 0 to create); 409 if it is not the
+    latest."""
     result = svc.save_record(session, kind=kinds.kind, key=key, data=body.record, account=staff.account,
-                             actor=staff.actor, base_version=body.base_version)  # fmt: skip
+                             actor=staff.actor, base_version=based_on(if_match, body.base_version))  # fmt: skip
     return SaveRead(**vars(result))
 
 
@@ -87,10 +111,19 @@ def read_version(session: DbSession, staff: CurrentStaff, kinds: RecordKind, key
 
 
 @router.post("/{kinds}/{key}/versions/{version}/restore", response_model=SaveRead)
-def restore_version(session: DbSession, staff: RequireEditor, kinds: RecordKind, key: str, version: int) -> SaveRead:
-    """Make a version current again (stored as a new version)."""
+def restore_version(
+    session: DbSession,
+    staff: RequireEditor,
+    kinds: RecordKind,
+    key: str,
+    version: int,
+    if_match: IfMatch = None,
+    base_version: Annotated[int | None, Query(ge=0)] = None,
+) -> SaveRead:
+    """Make a version current again (stored as a new version); the current version it replaces is required
+    (``If-Match`` or ``?base_version=``), 409 if a later change came in."""
     result = svc.restore_version(session, kind=kinds.kind, key=key, version=version, account=staff.account,
-                                 actor=staff.actor)  # fmt: skip
+                                 actor=staff.actor, base_version=based_on(if_match, base_version))  # fmt: skip
     return SaveRead(**vars(result))
 
 
@@ -102,14 +135,27 @@ def upload_photo(
     venue_id: str,
     file: Annotated[UploadFile, File()],
     caption: Annotated[str, Form(max_length=200)] = "",
+    base_version: Annotated[int | None, Form(ge=0)] = None,
+    if_match: IfMatch = None,
 ) -> SaveRead:
-    """Add a JPEG, PNG or WebP photo (checked by content, size-limited, re-encoded, with a thumbnail)."""
+    """Add a JPEG, PNG or WebP photo (checked by content, size-limited, re-encoded, with a thumbnail); the
+    venue's version is required (``If-Match`` or ``base_version``)."""
     result = photos.upload_photo(session, venue_id=venue_id, upload=file.file, caption=caption,
-                                 account=staff.account, actor=staff.actor, settings=runtime.settings)  # fmt: skip
+                                 account=staff.account, actor=staff.actor, settings=runtime.settings,
+                                 base_version=based_on(if_match, base_version))  # fmt: skip
     return SaveRead(**vars(result))
 
 
 @router.delete("/venues/{venue_id}/photos/{index}", response_model=SaveRead)
-def delete_photo(session: DbSession, staff: RequireEditor, venue_id: str, index: int) -> SaveRead:
-    result = photos.remove_photo(session, venue_id=venue_id, index=index, account=staff.account, actor=staff.actor)
+def delete_photo(
+    session: DbSession,
+    staff: RequireEditor,
+    venue_id: str,
+    index: int,
+    if_match: IfMatch = None,
+    base_version: Annotated[int | None, Query(ge=0)] = None,
+) -> SaveRead:
+    """Remove the photo at ``index`` of the venue's version given by ``If-Match`` or ``?base_version=``."""
+    result = photos.remove_photo(session, venue_id=venue_id, index=index, account=staff.account, actor=staff.actor,
+                                 base_version=based_on(if_match, base_version))  # fmt: skip
     return SaveRead(**vars(result))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cityservices.auth.service import SignedIn
 from cityservices.auth.web import render_staff_page, see_other
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor
+from cityservices.errors import Conflict
 from cityservices.kit.audit import utc_now
 from cityservices.service_map.editing import photos
 from cityservices.service_map.editing import repository as repo
@@ -109,6 +110,8 @@ def _save_record_form(
     data[KEY_FIELDS[kind]] = key
     base = int(values["base_version"]) if values.get("base_version", "").isdigit() else None
     errors = [f"{k}: {v}" for k, v in problems.items()]
+    if base is None:
+        errors.append("base_version: 缺少所基于的版本，请刷新页面后再编辑")
     if not errors:
         try:
             result = svc.save_record(session, kind=kind, key=key, data=data, account=staff.account,
@@ -116,6 +119,10 @@ def _save_record_form(
             return see_other(f"/staff/{kinds.value}/{quote(key)}?saved={result.version}")
         except RecordInvalid as exc:
             errors = [f"{field}: {message}" for field, message in exc.issues]
+        except Conflict as exc:  # the form keeps the stale version: saving again needs a reload first
+            context = _form_context(staff, kinds, key, data, base or 0)
+            context["errors"] = [exc.detail]
+            return render(request, "record_form.html", context, status=409)
     context = _form_context(staff, kinds, key, data, base or 0)
     context["errors"] = errors
     return render(request, "record_form.html", context, status=422)
@@ -134,7 +141,8 @@ def version_page(
 ) -> Response:
     view = svc.view_version(session, kind=kinds.kind, key=key, version=version)
     context = {"staff": staff, "kinds": kinds.value, "kind": kinds.kind, "key": key, "view": view,
-               "snapshot_text": _pretty(view.version.snapshot)}  # fmt: skip
+               "snapshot_text": _pretty(view.version.snapshot),
+               "current": svc.current_version(session, kind=kinds.kind, key=key)}  # fmt: skip
     return render(request, "version.html", context)
 
 
@@ -143,9 +151,16 @@ def _pretty(data: dict[str, Any]) -> str:
 
 
 @router.post("/{kinds}/{key}/versions/{version}/restore")
-def restore(session: DbSession, staff: RequireEditor, kinds: RecordKind, key: str, version: int) -> Response:
+def restore(
+    session: DbSession,
+    staff: RequireEditor,
+    kinds: RecordKind,
+    key: str,
+    version: int,
+    base_version: Annotated[int | None, Form(ge=0)] = None,
+) -> Response:
     result = svc.restore_version(session, kind=kinds.kind, key=key, version=version, account=staff.account,
-                                 actor=staff.actor)  # fmt: skip
+                                 actor=staff.actor, base_version=base_version)  # fmt: skip
     return see_other(f"/staff/{kinds.value}/{quote(key)}?saved={result.version}")
 
 
@@ -157,13 +172,22 @@ def upload_photo(
     venue_id: str,
     file: Annotated[UploadFile, File()],
     caption: Annotated[str, Form(max_length=200)] = "",
+    base_version: Annotated[int | None, Form(ge=0)] = None,
 ) -> Response:
     result = photos.upload_photo(session, venue_id=venue_id, upload=file.file, caption=caption,
-                                 account=staff.account, actor=staff.actor, settings=runtime.settings)  # fmt: skip
+                                 account=staff.account, actor=staff.actor, settings=runtime.settings,
+                                 base_version=base_version)  # fmt: skip
     return see_other(f"/staff/venues/{quote(venue_id)}?saved={result.version}")
 
 
 @router.post("/venues/{venue_id}/photos/{index}/delete")
-def delete_photo(session: DbSession, staff: RequireEditor, venue_id: str, index: int) -> Response:
-    result = photos.remove_photo(session, venue_id=venue_id, index=index, account=staff.account, actor=staff.actor)
+def delete_photo(
+    session: DbSession,
+    staff: RequireEditor,
+    venue_id: str,
+    index: int,
+    base_version: Annotated[int | None, Form(ge=0)] = None,
+) -> Response:
+    result = photos.remove_photo(session, venue_id=venue_id, index=index, account=staff.account, actor=staff.actor,
+                                 base_version=base_version)  # fmt: skip
     return see_other(f"/staff/venues/{quote(venue_id)}?saved={result.version}")

@@ -123,8 +123,9 @@ def add_photo(
     account: StaffAccount,
     actor: Actor,
     settings: Settings,
+    base_version: int | None,
 ) -> SaveResult:
-    """Store a photo and add it to the venue (a new version of the venue)."""
+    """Store a photo and add it to the venue (a new version of the venue, based on ``base_version``)."""
     current = read_record(session, "venue", venue_id)
     if current is None:
         raise NotFound(f"未找到场所 {venue_id}")
@@ -135,7 +136,8 @@ def add_photo(
     record = snapshot(current)
     record["photos"] = [*record["photos"], photo]
     try:
-        return save_record(session, kind="venue", key=venue_id, data=record, account=account, actor=actor)
+        return save_record(session, kind="venue", key=venue_id, data=record, account=account, actor=actor,
+                           base_version=base_version)  # fmt: skip
     except BaseException:  # the save was refused: its files must not stay behind
         _unlink(stored_files(photo, settings))
         raise
@@ -150,16 +152,26 @@ def upload_photo(
     account: StaffAccount,
     actor: Actor,
     settings: Settings,
+    base_version: int | None,
 ) -> SaveResult:
     """An uploaded file added to the venue (the staff API and the staff page): at most ``max_upload_bytes`` + 1
     bytes are read, so that a larger file is refused without reading it all."""
     data = upload.read(settings.max_upload_bytes + 1)
     return add_photo(session, venue_id=venue_id, data=data, caption=caption, account=account, actor=actor,
-                     settings=settings)  # fmt: skip
+                     settings=settings, base_version=base_version)  # fmt: skip
 
 
-def remove_photo(session: Session, *, venue_id: str, index: int, account: StaffAccount, actor: Actor) -> SaveResult:
-    """Take a photo off the venue (the file stays, so that earlier versions can be restored)."""
+def remove_photo(
+    session: Session,
+    *,
+    venue_id: str,
+    index: int,
+    account: StaffAccount,
+    actor: Actor,
+    base_version: int | None,
+) -> SaveResult:
+    """Take a photo off the venue (the file stays, so that earlier versions can be restored); ``index`` is a
+    position in version ``base_version``, so a stale index cannot remove another photo."""
     current = read_record(session, "venue", venue_id)
     if current is None:
         raise NotFound(f"未找到场所 {venue_id}")
@@ -167,7 +179,8 @@ def remove_photo(session: Session, *, venue_id: str, index: int, account: StaffA
     if not 0 <= index < len(record["photos"]):
         raise NotFound("未找到该照片")
     record["photos"] = [p for i, p in enumerate(record["photos"]) if i != index]
-    return save_record(session, kind="venue", key=venue_id, data=record, account=account, actor=actor)
+    return save_record(session, kind="venue", key=venue_id, data=record, account=account, actor=actor,
+                       base_version=base_version)  # fmt: skip
 
 
 def media_path(settings: Settings) -> Path:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
-from cityservices.errors import Conflict, NotFound, RuleViolation
+from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
 from cityservices.kit import events
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.service_map.editing import repository as repo
@@ -59,13 +59,15 @@ def save_record(
     data: dict[str, Any],
     account: StaffAccount,
     actor: Actor,
-    base_version: int | None = None,
+    base_version: int | None,
     restored_from: int | None = None,
 ) -> SaveResult:
     """Validate ``data`` as a record of ``kind`` and store it as the next version of ``key``.
 
-    ``base_version`` (the version the editor started from) guards against overwriting someone else's change.
-    Saving an unchanged record writes nothing.
+    ``base_version`` (the version the editor started from; 0 for a record never edited or not yet created) is
+    required: a save based on anything but the latest version is refused with 409, so no change is lost. The
+    new version's number is ``base_version + 1``, unique per record, so of two saves from the same version that
+    run at once one is refused too. Saving an unchanged record writes nothing.
     """
     spec = record_kind(kind)
     record = spec.validate(data)
@@ -73,8 +75,10 @@ def save_record(
         raise RuleViolation(f"记录中的键 {spec.key_of(record)!r} 与地址中的 {key!r} 不一致")
     current = read_record(session, kind, key)
     require_can_edit(session, account, kind, current, record)
+    if base_version is None:
+        raise RequestInvalid("base_version", "请提供修改所基于的版本 (请求头 If-Match 或字段 base_version)")
     latest = repo.latest_version(session, kind, key)
-    if base_version is not None and base_version != latest:
+    if base_version != latest:
         raise Conflict(f"该{spec.label}已被他人修改 (当前版本 {latest})，请刷新后再编辑")
     old = snapshot(current) if current is not None else {}
     new = snapshot(record)
@@ -116,14 +120,27 @@ def _add_version(
 
 
 def restore_version(
-    session: Session, *, kind: str, key: str, version: int, account: StaffAccount, actor: Actor
+    session: Session,
+    *,
+    kind: str,
+    key: str,
+    version: int,
+    account: StaffAccount,
+    actor: Actor,
+    base_version: int | None,
 ) -> SaveResult:
-    """Make an earlier version current again; this is itself a new version."""
+    """Make an earlier version current again; this is itself a new version. ``base_version`` is the version
+    the restorer saw as current (a later fix is not wiped by a restore decided before it)."""
     row = repo.get_version(session, kind, key, version)
     if row is None:
         raise NotFound(f"未找到{record_kind(kind).label} {key} 的版本 {version}")
     return save_record(session, kind=kind, key=key, data=row.snapshot, account=account, actor=actor,
-                       restored_from=version)  # fmt: skip
+                       base_version=base_version, restored_from=version)  # fmt: skip
+
+
+def current_version(session: Session, *, kind: str, key: str) -> int:
+    """The latest version number of a record (0 when it was never edited)."""
+    return repo.latest_version(session, kind, key)
 
 
 def version_history(session: Session, *, kind: str, key: str) -> list[RecordVersion]:

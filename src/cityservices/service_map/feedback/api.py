@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from cityservices.deps import CurrentStaff, DbSession, RequireEditor
+from cityservices.deps import AuditedEditor, CurrentStaff, DbSession, RequireEditor
 from cityservices.errors import error_responses
 from cityservices.service_map.feedback import service as feedback_service
 from cityservices.service_map.feedback.schemas import (
@@ -62,8 +62,9 @@ def read_feedback(session: DbSession, staff: CurrentStaff, feedback_id: int) -> 
 
 
 @staff_router.get("/feedback/{feedback_id}/contact", response_model=ContactRead)
-def read_feedback_contact(session: DbSession, staff: RequireEditor, feedback_id: int) -> ContactRead:
-    """The citizen's contact details in full (editors of the queue; every read is audited)."""
+def read_feedback_contact(session: DbSession, staff: AuditedEditor, feedback_id: int) -> ContactRead:
+    """The citizen's contact details in full (editors of the queue; every read is audited; the request must carry
+    ``X-CSRF-Token``, so that a planted link or image cannot trigger it)."""
     return ContactRead(**feedback_service.reveal_contact(session, account=staff.account, actor=staff.actor,
                                               feedback_id=feedback_id))  # fmt: skip
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.orm import Session
 
 from cityservices.service_map.catalogue.models import Feedback, Guide, Item, Venue
@@ -75,3 +75,14 @@ def stale_guide_rows(session: Session, *, cutoff: dt.date, within: ColumnElement
         .order_by(Guide.last_verified.is_not(None), Guide.last_verified, Item.code)
     )
     return [tuple(row) for row in session.execute(query.limit(STALE_GUIDES_LIMIT)).all()]
+
+
+def mark_resolved(session: Session, feedback_id: int, *, note: str, by: str, at: dt.datetime) -> bool:
+    """Resolve an open entry as a compare-and-set (``… WHERE status = 'open'``): of two staff resolving the same
+    entry at once, exactly one changes it. False when it was not open any more."""
+    result = session.execute(
+        update(Feedback)
+        .where(Feedback.id == feedback_id, Feedback.status == "open")
+        .values(status="resolved", resolution_note=note, resolved_by=by, resolved_at=at)
+    )
+    return bool(getattr(result, "rowcount", 0))

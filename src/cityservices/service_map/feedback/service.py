@@ -146,9 +146,11 @@ def resolve_feedback(
     if len(note) > 2000:
         raise RuleViolation("处理说明最多 2000 个字符")
     row = get_feedback(session, account=account, feedback_id=feedback_id)
-    if row.status == "resolved":
-        raise Conflict("该反馈已处理")
-    row.status, row.resolution_note, row.resolved_by, row.resolved_at = "resolved", note, actor.name, utc_now()
+    if row.status == "resolved" or not feedback_repo.mark_resolved(
+        session, row.id, note=note, by=actor.name, at=utc_now()
+    ):
+        raise Conflict("该反馈已被处理")
+    session.refresh(row)
     record_audit(session, actor=actor, action="feedback.resolve", target_kind="feedback", target_key=str(row.id),
                  detail={"note_length": len(note)})  # fmt: skip
     session.flush()
