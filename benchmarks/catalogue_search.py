@@ -19,8 +19,9 @@ from pathlib import Path
 
 from cityservices.config import PROJECT_ROOT
 from cityservices.db import make_engine, make_session_factory, session_scope
+from cityservices.insurance.catalogue import CATALOGUE_DIR
 from cityservices.insurance.catalogue.evaluate import evaluate, read_cases
-from cityservices.insurance.catalogue.service import CATALOGUE_DIR, build_search_index, load_catalogue, search_catalogue
+from cityservices.insurance.catalogue.service import build_search_index, load_catalogue, search_catalogue
 from cityservices.platform.migrate import upgrade_to_head
 
 QUERY_FILES = [

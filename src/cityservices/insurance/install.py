@@ -68,8 +68,8 @@ def _stats(session: Session) -> dict[str, Any]:
 
 
 def _load_demo(settings: Settings, if_empty: bool) -> None:
+    from cityservices.insurance.catalogue import CATALOGUE_DIR
     from cityservices.insurance.catalogue.cli import load_into
-    from cityservices.insurance.catalogue.service import CATALOGUE_DIR
     from cityservices.insurance.flows import load_demo
 
     load_into(settings, CATALOGUE_DIR, if_empty=if_empty)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from cityservices.db import make_engine, make_session_factory, session_scope
-from cityservices.insurance.catalogue.service import CATALOGUE_DIR, load_catalogue
+from cityservices.insurance.catalogue import CATALOGUE_DIR
+from cityservices.insurance.catalogue.service import load_catalogue
 from cityservices.platform.migrate import upgrade_to_head
 from tests.conftest import _throwaway_pg_database
 

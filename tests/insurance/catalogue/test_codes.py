@@ -6,13 +6,13 @@ import csv
 
 import pytest
 
+from cityservices.insurance.catalogue import CATALOGUE_DIR
 from cityservices.insurance.catalogue.codes import (
     CodeError,
     consumable_class_prefix,
     parse_consumable_code,
     parse_drug_code,
 )
-from cityservices.insurance.catalogue.service import CATALOGUE_DIR
 
 
 def test_western_drug_code_segments() -> None:

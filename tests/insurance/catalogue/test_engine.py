@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from cityservices.insurance.catalogue import CATALOGUE_DIR
 from cityservices.insurance.catalogue.engine import CatalogueIndex, Doc, aliases_of, core_name
 from cityservices.insurance.catalogue.evaluate import evaluate, read_cases
 from cityservices.insurance.catalogue.records import read_catalogue
-from cityservices.insurance.catalogue.service import CATALOGUE_DIR
 
 QUERIES = Path(__file__).resolve().parents[2] / "data" / "insurance"
 

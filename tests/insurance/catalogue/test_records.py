@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from cityservices.insurance.catalogue import CATALOGUE_DIR
 from cityservices.insurance.catalogue.records import parse_period, pinyin_of, read_catalogue
-from cityservices.insurance.catalogue.service import CATALOGUE_DIR, link_rules
+from cityservices.insurance.catalogue.service import link_rules
 from tests.insurance.catalogue.conftest import catalogue_folder
 
 

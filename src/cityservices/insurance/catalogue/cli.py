@@ -13,18 +13,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cityservices.config import Settings, get_settings
-from cityservices.db import refresh_planner_statistics, session_scope
-from cityservices.insurance.catalogue.evaluate import evaluate, read_cases
-from cityservices.insurance.catalogue.service import (
-    CATALOGUE_DIR,
-    build_search_index,
-    catalogue_stats,
-    load_catalogue,
-    search_catalogue,
-)
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import make_runtime, relayed_events
+from cityservices.insurance.catalogue import CATALOGUE_DIR
 
+# The database layer, the catalogue's service and its search engine are imported by the commands that use them.
 console = Console(stderr=True)
 catalogue_app = typer.Typer(help="医保目录: 药品、中药饮片、支付规则、耗材", no_args_is_help=True)
 
@@ -35,6 +26,11 @@ def register(insurance: typer.Typer) -> None:
 
 def load_into(settings: Settings, folder: Path, *, if_empty: bool = False) -> dict[str, int] | None:
     """Validate every file of ``folder`` and replace the catalogue with it, showing progress."""
+    from cityservices.db import refresh_planner_statistics, session_scope
+    from cityservices.insurance.catalogue.service import catalogue_stats, load_catalogue
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime, relayed_events
+
     rt = make_runtime(settings)
     upgrade_to_head(rt.engine)
     if if_empty:
@@ -73,6 +69,11 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """查询医保药品目录。"""
+    from cityservices.db import session_scope
+    from cityservices.insurance.catalogue.service import build_search_index, search_catalogue
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     rt = make_runtime(get_settings())
     upgrade_to_head(rt.engine)
     with session_scope(rt.sessions) as session:
@@ -96,6 +97,12 @@ def eval_(
     path: Annotated[Path, typer.Argument(help="查询集 (查询<TAB>类别<TAB>期望)")],
 ) -> None:
     """评测目录搜索的准确率 (首位命中率、前五命中率，按查询类别)。"""
+    from cityservices.db import session_scope
+    from cityservices.insurance.catalogue.evaluate import evaluate, read_cases
+    from cityservices.insurance.catalogue.service import build_search_index
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     rt = make_runtime(get_settings())
     upgrade_to_head(rt.engine)
     with session_scope(rt.sessions) as session:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cityservices.insurance.catalogue.engine import CatalogueIndex, Doc
+if TYPE_CHECKING:  # annotations only: the search engine is built by whoever evaluates it
+    from cityservices.insurance.catalogue.engine import CatalogueIndex, Doc
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from cityservices.config import PROJECT_ROOT
 from cityservices.errors import NotFound, RequestInvalid, RuleViolation
 from cityservices.insurance.catalogue import repository as repo
 from cityservices.insurance.catalogue.codes import CodeError, parse_consumable_code, parse_drug_code
@@ -33,8 +32,6 @@ from cityservices.insurance.catalogue.schemas import (
 )
 from cityservices.insurance.install import CHANGED
 from cityservices.kit import events
-
-CATALOGUE_DIR = PROJECT_ROOT / "data" / "insurance" / "catalogue"
 
 EXAMPLE_LABEL = "示例参数，未经核实"
 RATIO = Decimal("0.0001")

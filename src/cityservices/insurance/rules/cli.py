@@ -13,13 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from cityservices.config import get_settings
-from cityservices.db import session_scope
 from cityservices.errors import RequestInvalid
-from cityservices.insurance.rules.service import BUNDLED_RULES, list_rules, load_rules, read_rule_file
-from cityservices.kit.audit import SYSTEM
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import make_runtime
 
+# The database layer and the rules' service are imported by the commands that use them.
 console = Console(stderr=True)
 rules_app = typer.Typer(help="医保规则表：载入与查看。", no_args_is_help=True)
 
@@ -27,6 +23,12 @@ rules_app = typer.Typer(help="医保规则表：载入与查看。", no_args_is_
 @rules_app.command("load")
 def load(path: Annotated[Path | None, typer.Argument(help="规则文件 (JSON)；缺省为随附的示例规则")] = None) -> None:
     """载入规则文件：逐行校验，同一规则表同一键的有效期不得重叠；有任何错误则不写入。"""
+    from cityservices.db import session_scope
+    from cityservices.insurance.rules.service import BUNDLED_RULES, load_rules, read_rule_file
+    from cityservices.kit.audit import SYSTEM
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     rule_file = read_rule_file(path or BUNDLED_RULES)
     rt = make_runtime(get_settings())
     upgrade_to_head(rt.engine)
@@ -45,6 +47,11 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """列出已载入的规则，含来源、有效期与是否核实 (未核实者为示例参数)。"""
+    from cityservices.db import session_scope
+    from cityservices.insurance.rules.service import list_rules
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     day = None
     if on is not None:
         try:

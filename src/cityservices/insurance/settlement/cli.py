@@ -13,15 +13,9 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from cityservices.config import get_settings
-from cityservices.db import session_scope
 from cityservices.errors import RequestInvalid
-from cityservices.insurance.rules.service import rule_book
-from cityservices.insurance.settlement import service
-from cityservices.insurance.settlement.schemas import EstimateRequest
-from cityservices.kit.calendar import now_in_china
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import make_runtime
 
+# The database layer, the rules and the settlement engine are imported by the commands that use them.
 console = Console(stderr=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="输出 JSON (与 /api/v1 相同)")]
 
@@ -39,6 +33,14 @@ def estimate(
     as_json: JsonOption = False,
 ) -> None:
     """估算某类参保人一次住院或门诊的报销与个人负担，并逐步说明 (引用所用的规则)。"""
+    from cityservices.db import session_scope
+    from cityservices.insurance.rules.service import rule_book
+    from cityservices.insurance.settlement import service
+    from cityservices.insurance.settlement.schemas import EstimateRequest
+    from cityservices.kit.calendar import now_in_china
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     try:
         data = EstimateRequest.model_validate(
             {
@@ -71,6 +73,11 @@ def reconcile(
     as_json: JsonOption = False,
 ) -> None:
     """某日各定点机构、各基金的结算总额 (已冲正的不计)。"""
+    from cityservices.db import session_scope
+    from cityservices.insurance.settlement import service
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
     try:
         when = dt.date.fromisoformat(day)
     except ValueError:

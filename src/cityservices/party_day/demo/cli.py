@@ -12,20 +12,19 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cityservices.config import Settings, get_settings
-from cityservices.db import session_scope
-from cityservices.kit.audit import Actor
-from cityservices.platform.migrate import upgrade_to_head
-from cityservices.platform.runtime import make_runtime
 
+# The database layer and the party-day services are imported by the commands that use them.
 party_app = typer.Typer(help="主题党日：组织、活动、组织生活日历与党费", no_args_is_help=True)
 console = Console(stderr=True)
-CLI_ACTOR = Actor(id=None, name="cli")
 
 
 def load_demo_party(settings: Settings, *, if_empty: bool) -> None:
     """Load the demo organisation (replacing earlier demo rows); with ``if_empty``, only into an empty tree."""
+    from cityservices.db import session_scope
     from cityservices.party_day.demo.repository import has_organisations
     from cityservices.party_day.demo.service import STEPS, load_party_demo
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
 
     rt = make_runtime(settings)
     upgrade_to_head(rt.engine)
@@ -56,8 +55,12 @@ def compliance(
     on: Annotated[str | None, typer.Option("--on", help="按此日期判断逾期 (YYYY-MM-DD，缺省今天)")] = None,
 ) -> None:
     """输出一个党组织所辖党支部的组织生活落实情况 (JSON)。"""
+    from cityservices.auth.models import StaffAccount
+    from cityservices.db import session_scope
     from cityservices.party_day.compliance.rules import BEIJING
     from cityservices.party_day.compliance.service import overview
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
 
     try:
         day = dt.date.fromisoformat(on) if on else dt.datetime.now(BEIJING).date()
@@ -65,8 +68,6 @@ def compliance(
         raise typer.BadParameter("日期格式应为 YYYY-MM-DD", param_hint="--on") from None
     rt = make_runtime(get_settings())
     upgrade_to_head(rt.engine)
-    from cityservices.auth.models import StaffAccount
-
     with session_scope(rt.sessions) as session:
         result = overview(session, account=StaffAccount(username="cli", role="admin"), code=code, year=day.year, on=day)
     sys.stdout.write(result.model_dump_json(indent=2) + "\n")
