@@ -75,3 +75,16 @@ def test_a_condition_word_inside_a_life_event_is_not_a_condition(demo_index: Sea
     analysis = demo_index.understander.analyze("家里老人没了要办什么")
     assert analysis.slots.conditions == []
     assert [e.event for e in analysis.events] == ["death"]
+
+
+def test_a_change_verb_next_to_an_attribute_means_change_and_the_attribute_is_still_searched(
+    demo_index: SearchIndex,
+) -> None:
+    # The compose rule of conditions.tsv: 改/换/加 … with 名字/地址/经营项目 … in either order, a few characters apart.
+    analyze = demo_index.understander.analyze
+    for query in ("饭店改了名字", "执照上的地址得改", "个体户要加个经营项目"):
+        assert analyze(query).slots.conditions == ["change"], query
+    analysis = analyze("想给孩子换个名字")
+    assert analysis.slots.conditions == ["change"]
+    assert "名字" in [c.surface for c in analysis.concepts]
+    assert analyze("名字好听").slots.conditions == []

@@ -79,7 +79,8 @@ class Understander:
         self.segmenter = segmenter
         self.vocabulary = vocabulary
         phrases = [make_phrase(p, "syn") for p in lexicon.synonyms]
-        phrases += [make_phrase(p, "cond") for p in lexicon.query_conditions]
+        self.conditions = {**lexicon.composed_conditions, **lexicon.query_conditions}
+        phrases += [make_phrase(p, "cond") for p in self.conditions]
         phrases += [Phrase(p.text, "place|" + p.payload) for p in place_phrases(divisions, lexicon)]
         phrases += [Phrase(p, "time") for p, (slot, _) in lexicon.slot_words.items() if slot == "time"]
         phrases += [make_phrase(p, "ood") for p in lexicon.out_of_domain]
@@ -110,10 +111,14 @@ class Understander:
     def _apply(self, hit: Hit, text: str, state: _State, triggers: list[Hit]) -> None:
         """Record one lexicon / slot hit in the analysis being built."""
         kind = hit.phrase.payload.split("|", 1)[0]
-        if kind == "cond" and self.lexicon.query_conditions[hit.phrase.entry] == "none":
+        if kind == "cond" and self.conditions[hit.phrase.entry] == "none":
             return  # 补贴 is not 补办: leave it to be searched as a word
         state.covered[hit.start : hit.end] = [True] * hit.length
         surface = text[hit.start : hit.end]
+        obj = self.lexicon.composed_objects.get(hit.phrase.entry, "")
+        if obj:  # 换个名字: the verb is the condition, the object (名字) is still searched as a word
+            start = hit.start if surface.startswith(obj) else hit.end - len(obj)
+            state.covered[start : start + len(obj)] = [False] * len(obj)
         if kind == "syn":
             state.concepts.append(self._synonym(hit, surface))
         elif kind == "cond" and not any(t.start <= hit.start and hit.end <= t.end for t in triggers):
@@ -140,7 +145,7 @@ class Understander:
         return Concept(hit.start, hit.end, surface, kind, terms, categories)
 
     def _condition(self, slots: Slots, key: str, surface: str) -> None:
-        condition = self.lexicon.query_conditions[key]
+        condition = self.conditions[key]
         if condition != "none" and condition not in slots.conditions:
             slots.conditions.append(condition)
         if condition != "none":
