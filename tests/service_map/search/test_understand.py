@@ -88,3 +88,12 @@ def test_a_change_verb_next_to_an_attribute_means_change_and_the_attribute_is_st
     assert analysis.slots.conditions == ["change"]
     assert "名字" in [c.surface for c in analysis.concepts]
     assert analyze("名字好听").slots.conditions == []
+
+
+def test_an_age_of_eighty_or_more_in_any_form_is_read_as_the_lexicon_age_phrase(demo_index: SearchIndex) -> None:
+    analyze = demo_index.understander.analyze
+    assert analyze("爷爷九十三岁了").rewritten.startswith("爷爷九十岁")
+    assert [r.reason for r in analyze("奶奶86岁").rewrites] == ["age"]
+    assert analyze("八十年代的老歌").rewrites == []
+    assert analyze("七十岁了还开车").rewrites == []
+    assert demo_index.search("我爷爷九十三岁了能领什么补贴").items[0].name == "高龄津贴申领"

@@ -10,7 +10,14 @@ from cityservices.service_map.search.lexicon import Hit, Lexicon, Phrase, Phrase
 from cityservices.service_map.search.phonetic import PinyinVocabulary, Rewrite
 from cityservices.service_map.search.records import DivisionRecord
 from cityservices.service_map.search.segment import Segmenter
-from cityservices.service_map.search.slots import Slots, add_applicant, add_time, place_phrases, place_slot
+from cityservices.service_map.search.slots import (
+    Slots,
+    add_applicant,
+    add_time,
+    place_phrases,
+    place_slot,
+    rewrite_ages,
+)
 
 KIND_ORDER = {"syn": 0, "cond": 1, "place": 2, "time": 3, "ood": 4, "filler": 5}
 
@@ -92,6 +99,8 @@ class Understander:
         rewritten, rewrites = self.vocabulary.rewrite_latin(text)
         rewritten, more = self.vocabulary.correct_homophones(rewritten, self._is_word)
         rewrites += more
+        rewritten, ages = rewrite_ages(rewritten, lambda surface: surface in self.lexicon.synonyms)
+        rewrites += [Rewrite(original, phrase, "age") for original, phrase in ages]
         triggers = self._events(rewritten)
         state = _State(Slots(), [], [], [False] * len(rewritten), False)
         for hit in longest_hits_by_kind(self.matcher.find(rewritten)):
