@@ -26,7 +26,8 @@ def test_every_file_loads_with_entries() -> None:
 
 def test_every_trigger_names_a_known_event_and_every_condition_has_a_label() -> None:
     lex = load_lexicon()
-    assert set(lex.event_triggers.values()) <= set(lex.events)
+    assert set(lex.event_triggers.values()) | set(lex.composed_triggers.values()) <= set(lex.events)
+    assert set(lex.composed_conditions.values()) <= set(lex.condition_labels)
     conditions = set(lex.query_conditions.values()) - {"none"}
     assert conditions <= set(lex.condition_labels)
     assert {q for q, _ in lex.compatibility} == conditions

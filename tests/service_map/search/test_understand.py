@@ -97,3 +97,11 @@ def test_an_age_of_eighty_or_more_in_any_form_is_read_as_the_lexicon_age_phrase(
     assert analyze("八十年代的老歌").rewrites == []
     assert analyze("七十岁了还开车").rewrites == []
     assert demo_index.search("我爷爷九十三岁了能领什么补贴").items[0].name == "高龄津贴申领"
+
+
+def test_a_kin_word_followed_by_a_death_euphemism_is_the_death_event(demo_index: SearchIndex) -> None:
+    # The compose rule of life_event_triggers.tsv: kin words × 走了 / 没了, a few characters apart.
+    analyze = demo_index.understander.analyze
+    for query in ("俺家姥爷走了要办啥", "婆婆前天没了", "我爹上个月走了"):
+        assert [e.event for e in analyze(query).events] == ["death"], query
+    assert analyze("社保卡里的钱没了").events == []

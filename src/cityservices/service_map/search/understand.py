@@ -93,7 +93,8 @@ class Understander:
         phrases += [make_phrase(p, "ood") for p in lexicon.out_of_domain]
         phrases += [Phrase(p, "filler") for p in lexicon.fillers if len(p) >= 2]
         self.matcher = PhraseMatcher(phrases)
-        self.events = PhraseMatcher([make_phrase(p, e) for p, e in lexicon.event_triggers.items()])
+        triggers = {**lexicon.composed_triggers, **lexicon.event_triggers}
+        self.events = PhraseMatcher([make_phrase(p, e) for p, e in triggers.items()])
 
     def analyze(self, text: str) -> Analysis:
         rewritten, rewrites = self.vocabulary.rewrite_latin(text)
