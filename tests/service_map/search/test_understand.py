@@ -105,3 +105,11 @@ def test_a_kin_word_followed_by_a_death_euphemism_is_the_death_event(demo_index:
     for query in ("俺家姥爷走了要办啥", "婆婆前天没了", "我爹上个月走了"):
         assert [e.event for e in analyze(query).events] == ["death"], query
     assert analyze("社保卡里的钱没了").events == []
+
+
+def test_a_document_named_after_a_death_is_to_be_cancelled(demo_index: SearchIndex) -> None:
+    analyze = demo_index.understander.analyze
+    assert analyze("老父亲过世了，他的驾照怎么办").slots.conditions == ["cancel"]
+    assert demo_index.search("我妈去世了社保卡怎么处理").items[0].name == "社会保障卡注销"
+    assert analyze("老人去世了丧葬补助金怎么领").slots.conditions == []  # a benefit, not a document
+    assert analyze("驾照怎么办").slots.conditions == []

@@ -115,6 +115,8 @@ class Understander:
             for h in triggers
             if not any(s <= h.start and h.end <= e and e - s > h.length for s, e in synonyms)
         ]
+        if any(e.event == DEATH for e in events) and not state.slots.conditions and _names_a_document(concepts):
+            state.slots.conditions.append("cancel")  # 残疾人去世了残疾证咋处理: a deceased's document is cancelled
         content = sum(c.length for c in concepts) + sum(end - start for start, end, _ in state.ood)
         return Analysis(text, rewritten, rewrites, state.slots, concepts, events, state.ood, state.list_intent, content)
 
@@ -186,6 +188,15 @@ class Understander:
 
     def _events(self, text: str) -> list[Hit]:
         return longest_hits(self.events.find(text))
+
+
+DEATH = "death"
+DOCUMENT_ENDINGS = ("证", "卡", "照")
+
+
+def _names_a_document(concepts: list[Concept]) -> bool:
+    """Whether the query names a certificate or card (a synonym whose official term ends in 证 / 卡 / 照)."""
+    return any(c.kind == "syn" and any(t.endswith(DOCUMENT_ENDINGS) for t in c.terms) for c in concepts)
 
 
 def longest_hits_by_kind(hits: list[Hit]) -> list[Hit]:
