@@ -113,3 +113,11 @@ def test_a_document_named_after_a_death_is_to_be_cancelled(demo_index: SearchInd
     assert demo_index.search("我妈去世了社保卡怎么处理").items[0].name == "社会保障卡注销"
     assert analyze("老人去世了丧葬补助金怎么领").slots.conditions == []  # a benefit, not a document
     assert analyze("驾照怎么办").slots.conditions == []
+
+
+def test_a_separable_word_with_a_particle_inside_means_the_word(demo_index: SearchIndex) -> None:
+    # separable.tsv: 转个学 is 转学, 退了休 is 退休, 挂个失 is the 挂失 condition; 上个户口 is no 上户.
+    assert demo_index.search("孩子想转个学").items[0].name == "义务教育阶段学生转学"
+    assert not demo_index.search("刚退了休要办啥").no_match
+    assert demo_index.understander.analyze("社保卡先挂个失").slots.conditions == ["report_loss"]
+    assert "上个户" not in demo_index.understander.synonyms

@@ -85,7 +85,8 @@ class Understander:
         self.lexicon = lexicon
         self.segmenter = segmenter
         self.vocabulary = vocabulary
-        phrases = [make_phrase(p, "syn") for p in lexicon.synonyms]
+        self.synonyms = {**lexicon.composed_synonyms, **lexicon.synonyms}
+        phrases = [make_phrase(p, "syn") for p in self.synonyms]
         self.conditions = {**lexicon.composed_conditions, **lexicon.query_conditions}
         phrases += [make_phrase(p, "cond") for p in self.conditions]
         phrases += [Phrase(p.text, "place|" + p.payload) for p in place_phrases(divisions, lexicon)]
@@ -100,7 +101,7 @@ class Understander:
         rewritten, rewrites = self.vocabulary.rewrite_latin(text)
         rewritten, more = self.vocabulary.correct_homophones(rewritten, self._is_word)
         rewrites += more
-        rewritten, ages = rewrite_ages(rewritten, lambda surface: surface in self.lexicon.synonyms)
+        rewritten, ages = rewrite_ages(rewritten, lambda surface: surface in self.synonyms)
         rewrites += [Rewrite(original, phrase, "age") for original, phrase in ages]
         triggers = self._events(rewritten)
         state = _State(Slots(), [], [], [False] * len(rewritten), False)
@@ -151,7 +152,7 @@ class Understander:
 
     def _synonym(self, hit: Hit, surface: str) -> Concept:
         key = hit.phrase.entry
-        terms = {e.term: e.weight for e in self.lexicon.synonyms.get(key, ())}
+        terms = {e.term: e.weight for e in self.synonyms.get(key, ())}
         categories = self.lexicon.categories.get(key, ())
         kind = "syn" if terms else "venue"  # 派出所, 车管所: where, not what
         return Concept(hit.start, hit.end, surface, kind, terms, categories)
