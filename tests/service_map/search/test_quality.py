@@ -37,16 +37,17 @@ def test_held_out_paraphrases_generalise(demo_index: SearchIndex, name: str) -> 
     assert metrics["no_match_recall"] >= 0.75, metrics
 
 
-def test_blind_set_in_domain_queries_never_get_an_empty_page(demo_index: SearchIndex) -> None:
+def test_blind_set_in_domain_queries_rarely_get_an_empty_page(demo_index: SearchIndex) -> None:
     # The blind set of issue 12 (docs/search-quality.md): every answerable query gets at least candidates,
     # and out-of-domain questions are still answered "no match". Its honest (k-fold) score is in the doc;
-    # this checks the full engine, whose lexicon has entries written from these queries.
+    # this checks the full engine, whose lexicon keeps the reviewed general entries written from these queries
+    # (the entries cut from single queries were removed, so a few queries with no known word stay empty).
     report = evaluate(read_cases(HELDOUT.parent / "heldout_blind.jsonl"), _rank(demo_index))  # type: ignore[arg-type]
     empty = [o.case.query for o in report.outcomes if o.case.expected and (o.no_match or not o.names)]
-    assert not empty
+    assert len(empty) <= 3, empty
     metrics = report.metrics()
     assert metrics["no_match_recall"] >= 11 / 12, metrics
-    assert metrics["top3"] >= 0.9, metrics
+    assert metrics["top3"] >= 0.82, metrics
 
 
 def test_every_blind_set_answer_is_a_core_catalogue_name() -> None:

@@ -75,3 +75,49 @@ def test_a_condition_word_inside_a_life_event_is_not_a_condition(demo_index: Sea
     analysis = demo_index.understander.analyze("家里老人没了要办什么")
     assert analysis.slots.conditions == []
     assert [e.event for e in analysis.events] == ["death"]
+
+
+def test_a_change_verb_next_to_an_attribute_means_change_and_the_attribute_is_still_searched(
+    demo_index: SearchIndex,
+) -> None:
+    # The compose rule of conditions.tsv: 改/换/加 … with 名字/地址/经营项目 … in either order, a few characters apart.
+    analyze = demo_index.understander.analyze
+    for query in ("饭店改了名字", "执照上的地址得改", "个体户要加个经营项目"):
+        assert analyze(query).slots.conditions == ["change"], query
+    analysis = analyze("想给孩子换个名字")
+    assert analysis.slots.conditions == ["change"]
+    assert "名字" in [c.surface for c in analysis.concepts]
+    assert analyze("名字好听").slots.conditions == []
+
+
+def test_an_age_of_eighty_or_more_in_any_form_is_read_as_the_lexicon_age_phrase(demo_index: SearchIndex) -> None:
+    analyze = demo_index.understander.analyze
+    assert analyze("爷爷九十三岁了").rewritten.startswith("爷爷九十岁")
+    assert [r.reason for r in analyze("奶奶86岁").rewrites] == ["age"]
+    assert analyze("八十年代的老歌").rewrites == []
+    assert analyze("七十岁了还开车").rewrites == []
+    assert demo_index.search("我爷爷九十三岁了能领什么补贴").items[0].name == "高龄津贴申领"
+
+
+def test_a_kin_word_followed_by_a_death_euphemism_is_the_death_event(demo_index: SearchIndex) -> None:
+    # The compose rule of life_event_triggers.tsv: kin words × 走了 / 没了, a few characters apart.
+    analyze = demo_index.understander.analyze
+    for query in ("俺家姥爷走了要办啥", "婆婆前天没了", "我爹上个月走了"):
+        assert [e.event for e in analyze(query).events] == ["death"], query
+    assert analyze("社保卡里的钱没了").events == []
+
+
+def test_a_document_named_after_a_death_is_to_be_cancelled(demo_index: SearchIndex) -> None:
+    analyze = demo_index.understander.analyze
+    assert analyze("老父亲过世了，他的驾照怎么办").slots.conditions == ["cancel"]
+    assert demo_index.search("我妈去世了社保卡怎么处理").items[0].name == "社会保障卡注销"
+    assert analyze("老人去世了丧葬补助金怎么领").slots.conditions == []  # a benefit, not a document
+    assert analyze("驾照怎么办").slots.conditions == []
+
+
+def test_a_separable_word_with_a_particle_inside_means_the_word(demo_index: SearchIndex) -> None:
+    # separable.tsv: 转个学 is 转学, 退了休 is 退休, 挂个失 is the 挂失 condition; 上个户口 is no 上户.
+    assert demo_index.search("孩子想转个学").items[0].name == "义务教育阶段学生转学"
+    assert not demo_index.search("刚退了休要办啥").no_match
+    assert demo_index.understander.analyze("社保卡先挂个失").slots.conditions == ["report_loss"]
+    assert "上个户" not in demo_index.understander.synonyms

@@ -10,7 +10,7 @@ from cityservices.service_map.search.records import ItemRecord
 from cityservices.service_map.search.schemas import ExplanationRead
 from cityservices.service_map.search.understand import Analysis
 
-REWRITE_REASONS = {"pinyin": "拼音", "initials": "拼音首字母", "homophone": "同音纠错"}
+REWRITE_REASONS = {"pinyin": "拼音", "initials": "拼音首字母", "homophone": "同音纠错", "age": "年龄"}
 CONCEPT_REASONS = {"syn": "同义词", "word": "字面匹配", "venue": "办事部门"}
 
 

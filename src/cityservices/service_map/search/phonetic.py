@@ -26,7 +26,7 @@ class Rewrite:
 
     original: str
     replacement: str
-    reason: str  # "pinyin" | "initials" | "homophone"
+    reason: str  # "pinyin" | "initials" | "homophone" | "age"
 
 
 class PinyinVocabulary:

@@ -4,6 +4,8 @@ applicant (个人 / 企业) and condition. Place and time words are taken out of
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,3 +93,36 @@ def add_applicant(slots: Slots, lexicon: Lexicon, text: str) -> None:
     found = {value for phrase, (slot, value) in lexicon.slot_words.items() if slot == "applicant" and phrase in text}
     if found:
         slots.applicant = "企业" if "企业" in found else "个人"
+
+
+# An age said with a number (八十五了, 九十二岁, 85岁): a number rule, not one lexicon entry per age.
+AGE = re.compile(
+    r"(?<![\d一二三四五六七八九十百])([一二三四五六七八九]?十[一二三四五六七八九]?|\d{2,3})(多)?(周岁|岁|了)"
+)
+DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+# The age phrases of the lexicon (synonyms.tsv) that an age is read as, highest first.
+AGE_PHRASES = ((100, "百岁"), (90, "九十岁"), (80, "八十多岁"))
+
+
+def age_value(number: str) -> int:
+    """85 from 八十五 / 85; 10 from 十."""
+    if number.isdigit():
+        return int(number)
+    tens, _, units = number.partition("十")
+    return DIGITS.get(tens, 1) * 10 + DIGITS.get(units, 0)
+
+
+def rewrite_ages(text: str, known: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
+    """Ages of 80 and more written in any form become the lexicon's age phrase (八十五了 → 八十多岁); a phrase
+    the lexicon already knows (八十岁) is left as written. Returns the text and the (original, phrase) pairs."""
+    changes: list[tuple[str, str]] = []
+
+    def replace(match: re.Match[str]) -> str:
+        surface, value = match.group(0), age_value(match.group(1))
+        phrase = next((p for floor, p in AGE_PHRASES if value >= floor), None)
+        if phrase is None or value > 120 or known(surface):
+            return surface
+        changes.append((surface, phrase))
+        return phrase
+
+    return AGE.sub(replace, text), changes

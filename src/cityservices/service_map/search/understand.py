@@ -10,7 +10,14 @@ from cityservices.service_map.search.lexicon import Hit, Lexicon, Phrase, Phrase
 from cityservices.service_map.search.phonetic import PinyinVocabulary, Rewrite
 from cityservices.service_map.search.records import DivisionRecord
 from cityservices.service_map.search.segment import Segmenter
-from cityservices.service_map.search.slots import Slots, add_applicant, add_time, place_phrases, place_slot
+from cityservices.service_map.search.slots import (
+    Slots,
+    add_applicant,
+    add_time,
+    place_phrases,
+    place_slot,
+    rewrite_ages,
+)
 
 KIND_ORDER = {"syn": 0, "cond": 1, "place": 2, "time": 3, "ood": 4, "filler": 5}
 
@@ -78,19 +85,24 @@ class Understander:
         self.lexicon = lexicon
         self.segmenter = segmenter
         self.vocabulary = vocabulary
-        phrases = [make_phrase(p, "syn") for p in lexicon.synonyms]
-        phrases += [make_phrase(p, "cond") for p in lexicon.query_conditions]
+        self.synonyms = {**lexicon.composed_synonyms, **lexicon.synonyms}
+        phrases = [make_phrase(p, "syn") for p in self.synonyms]
+        self.conditions = {**lexicon.composed_conditions, **lexicon.query_conditions}
+        phrases += [make_phrase(p, "cond") for p in self.conditions]
         phrases += [Phrase(p.text, "place|" + p.payload) for p in place_phrases(divisions, lexicon)]
         phrases += [Phrase(p, "time") for p, (slot, _) in lexicon.slot_words.items() if slot == "time"]
         phrases += [make_phrase(p, "ood") for p in lexicon.out_of_domain]
         phrases += [Phrase(p, "filler") for p in lexicon.fillers if len(p) >= 2]
         self.matcher = PhraseMatcher(phrases)
-        self.events = PhraseMatcher([make_phrase(p, e) for p, e in lexicon.event_triggers.items()])
+        triggers = {**lexicon.composed_triggers, **lexicon.event_triggers}
+        self.events = PhraseMatcher([make_phrase(p, e) for p, e in triggers.items()])
 
     def analyze(self, text: str) -> Analysis:
         rewritten, rewrites = self.vocabulary.rewrite_latin(text)
         rewritten, more = self.vocabulary.correct_homophones(rewritten, self._is_word)
         rewrites += more
+        rewritten, ages = rewrite_ages(rewritten, lambda surface: surface in self.synonyms)
+        rewrites += [Rewrite(original, phrase, "age") for original, phrase in ages]
         triggers = self._events(rewritten)
         state = _State(Slots(), [], [], [False] * len(rewritten), False)
         for hit in longest_hits_by_kind(self.matcher.find(rewritten)):
@@ -104,16 +116,22 @@ class Understander:
             for h in triggers
             if not any(s <= h.start and h.end <= e and e - s > h.length for s, e in synonyms)
         ]
+        if any(e.event == DEATH for e in events) and not state.slots.conditions and _names_a_document(concepts):
+            state.slots.conditions.append("cancel")  # 残疾人去世了残疾证咋处理: a deceased's document is cancelled
         content = sum(c.length for c in concepts) + sum(end - start for start, end, _ in state.ood)
         return Analysis(text, rewritten, rewrites, state.slots, concepts, events, state.ood, state.list_intent, content)
 
     def _apply(self, hit: Hit, text: str, state: _State, triggers: list[Hit]) -> None:
         """Record one lexicon / slot hit in the analysis being built."""
         kind = hit.phrase.payload.split("|", 1)[0]
-        if kind == "cond" and self.lexicon.query_conditions[hit.phrase.entry] == "none":
+        if kind == "cond" and self.conditions[hit.phrase.entry] == "none":
             return  # 补贴 is not 补办: leave it to be searched as a word
         state.covered[hit.start : hit.end] = [True] * hit.length
         surface = text[hit.start : hit.end]
+        obj = self.lexicon.composed_objects.get(hit.phrase.entry, "")
+        if obj:  # 换个名字: the verb is the condition, the object (名字) is still searched as a word
+            start = hit.start if surface.startswith(obj) else hit.end - len(obj)
+            state.covered[start : start + len(obj)] = [False] * len(obj)
         if kind == "syn":
             state.concepts.append(self._synonym(hit, surface))
         elif kind == "cond" and not any(t.start <= hit.start and hit.end <= t.end for t in triggers):
@@ -134,13 +152,13 @@ class Understander:
 
     def _synonym(self, hit: Hit, surface: str) -> Concept:
         key = hit.phrase.entry
-        terms = {e.term: e.weight for e in self.lexicon.synonyms.get(key, ())}
+        terms = {e.term: e.weight for e in self.synonyms.get(key, ())}
         categories = self.lexicon.categories.get(key, ())
         kind = "syn" if terms else "venue"  # 派出所, 车管所: where, not what
         return Concept(hit.start, hit.end, surface, kind, terms, categories)
 
     def _condition(self, slots: Slots, key: str, surface: str) -> None:
-        condition = self.lexicon.query_conditions[key]
+        condition = self.conditions[key]
         if condition != "none" and condition not in slots.conditions:
             slots.conditions.append(condition)
         if condition != "none":
@@ -171,6 +189,15 @@ class Understander:
 
     def _events(self, text: str) -> list[Hit]:
         return longest_hits(self.events.find(text))
+
+
+DEATH = "death"
+DOCUMENT_ENDINGS = ("证", "卡", "照")
+
+
+def _names_a_document(concepts: list[Concept]) -> bool:
+    """Whether the query names a certificate or card (a synonym whose official term ends in 证 / 卡 / 照)."""
+    return any(c.kind == "syn" and any(t.endswith(DOCUMENT_ENDINGS) for t in c.terms) for c in concepts)
 
 
 def longest_hits_by_kind(hits: list[Hit]) -> list[Hit]:
