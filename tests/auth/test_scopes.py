@@ -37,10 +37,10 @@ def test_an_account_gets_scopes_of_the_declared_kinds_and_shows_them(client: Tes
 
 def test_a_scope_kind_no_installed_domain_declares_is_refused(client: TestClient, db: Session) -> None:
     token = login(client, "admin")
-    refused = client.post("/api/staff/accounts", json={**NEW, "scopes": {"insurance_region": "370200"}},
+    refused = client.post("/api/staff/accounts", json={**NEW, "scopes": {"no_such_kind": "370200"}},
                           headers={"X-CSRF-Token": token})  # fmt: skip
     assert refused.status_code == 422
-    assert "insurance_region" in refused.json()["detail"]
+    assert "no_such_kind" in refused.json()["detail"]
     assert db.scalar(select(StaffAccount).where(StaffAccount.username == "scoped")) is None
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 from cityservices.config import Settings
 from cityservices.errors import Conflict
 from cityservices.service_map.editing import photos
-from tests.service_map.editing.helpers import SHINAN_VENUE, login
+from tests.service_map.editing.helpers import SHINAN_VENUE, current_version, login
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -32,8 +32,9 @@ def png_bomb(side: int) -> bytes:
 
 def _upload(client: TestClient, token: str, data: bytes, name: str = "p.png") -> object:
     files = {"file": (name, data, "application/octet-stream")}
+    version = current_version(client, f"/api/staff/venues/{SHINAN_VENUE}")
     return client.post(f"/api/staff/venues/{SHINAN_VENUE}/photos", files=files, data={"caption": "大厅"},
-                       headers={"X-CSRF-Token": token})  # fmt: skip
+                       headers={"X-CSRF-Token": token, "If-Match": f'"{version}"'})  # fmt: skip
 
 
 def _stored(settings: Settings) -> list[Path]:
@@ -90,7 +91,9 @@ def test_a_removed_photo_is_no_longer_served(client: TestClient) -> None:
     record = added.json()["record"]  # type: ignore[attr-defined]
     photo, index = record["photos"][-1], len(record["photos"]) - 1
     assert client.get(photo["url"]).status_code == 200
-    removed = client.delete(f"/api/staff/venues/{SHINAN_VENUE}/photos/{index}", headers={"X-CSRF-Token": token})
+    version = current_version(client, f"/api/staff/venues/{SHINAN_VENUE}")
+    removed = client.delete(f"/api/staff/venues/{SHINAN_VENUE}/photos/{index}",
+                            headers={"X-CSRF-Token": token, "If-Match": f'"{version}"'})  # fmt: skip
     assert removed.status_code == 200
     assert client.get(photo["url"]).status_code == 404
     assert client.get(photo["thumbnail_url"]).status_code == 404

@@ -47,3 +47,13 @@ def test_the_engine_searches_bundle_names() -> None:
     catalogue = Catalogue(items=items, bundles=[BundleRecord("D", "身后一件事", "死亡", ("B",))])
     index = SearchIndex(catalogue)
     assert index.lexical.score({"身后": 1.0})[1] > 0
+
+
+def test_an_index_over_no_document_or_only_empty_ones_matches_nothing() -> None:
+    from cityservices.service_map.search.retrieve import LexicalIndex
+
+    for documents in ([], [[], []]):
+        index = LexicalIndex(documents)
+        assert index.size == len(documents)
+        assert index.document_frequency("护照") == 0
+        assert index.score({"护照": 1.0}).tolist() == [0.0] * len(documents)

@@ -12,19 +12,20 @@ from cityservices.deps import CurrentStaff, DbSession, RequireEditor
 from cityservices.errors import error_responses
 from cityservices.party_day.activities import service
 from cityservices.party_day.activities.schemas import ActivityCreate, ActivityPage, ActivityRead, RequirementsRead
+from cityservices.party_day.organisation.schemas import BranchKindPath, OrgCodePath
 
 router = APIRouter(prefix="/api/v1/party", tags=["party"])
 
 
 @router.get("/requirements/{kind}", response_model=RequirementsRead, responses=error_responses())
-def read_requirements(staff: CurrentStaff, kind: str) -> RequirementsRead:
+def read_requirements(staff: CurrentStaff, kind: BranchKindPath) -> RequirementsRead:
     """The requirement template of a branch kind (示例参数，未经核实: the guideline's full text is not public)."""
     return service.requirements_for(kind)
 
 
 @router.post("/organisations/{code}/activities", response_model=ActivityRead, status_code=201,
              responses=error_responses(403, 404))  # fmt: skip
-def plan_activity(session: DbSession, staff: RequireEditor, code: str, data: ActivityCreate) -> ActivityRead:
+def plan_activity(session: DbSession, staff: RequireEditor, code: OrgCodePath, data: ActivityCreate) -> ActivityRead:
     """Plan a Party Day of the branch ``code``: a failed check of the template is a 422 naming the field."""
     return service.plan_activity(session, account=staff.account, actor=staff.actor, branch_code=code, data=data)
 

@@ -13,6 +13,7 @@ from cityservices.errors import error_responses
 from cityservices.party_day.compliance import service
 from cityservices.party_day.compliance.rules import BEIJING
 from cityservices.party_day.compliance.schemas import BranchCalendar, ComplianceOverview, MeetingCreate, MeetingRead
+from cityservices.party_day.organisation.schemas import OrgCodePath
 
 router = APIRouter(prefix="/api/v1/party", tags=["party"])
 
@@ -26,7 +27,7 @@ def _today() -> dt.date:
 
 @router.get("/organisations/{code}/calendar", response_model=BranchCalendar, responses=error_responses(403, 404))
 def branch_calendar(
-    session: DbSession, staff: CurrentStaff, code: str, year: Year = None, on: On = None
+    session: DbSession, staff: CurrentStaff, code: OrgCodePath, year: Year = None, on: On = None
 ) -> BranchCalendar:
     """A branch's year: each requirement's periods, held counts and state (done / due / overdue / upcoming)."""
     day = on or _today()
@@ -35,7 +36,7 @@ def branch_calendar(
 
 @router.get("/organisations/{code}/compliance", response_model=ComplianceOverview, responses=error_responses(403, 404))
 def compliance(
-    session: DbSession, staff: CurrentStaff, code: str, year: Year = None, on: On = None
+    session: DbSession, staff: CurrentStaff, code: OrgCodePath, year: Year = None, on: On = None
 ) -> ComplianceOverview:
     """A committee's subtree: branches with overdue items, by branch kind, district and requirement."""
     day = on or _today()
@@ -44,6 +45,6 @@ def compliance(
 
 @router.post("/organisations/{code}/meetings", response_model=MeetingRead, status_code=201,
              responses=error_responses(403, 404))  # fmt: skip
-def record_meeting(session: DbSession, staff: RequireEditor, code: str, data: MeetingCreate) -> MeetingRead:
+def record_meeting(session: DbSession, staff: RequireEditor, code: OrgCodePath, data: MeetingCreate) -> MeetingRead:
     """Record a branch committee meeting, group meeting, general meeting, Party lecture … held apart."""
     return service.record_meeting(session, account=staff.account, actor=staff.actor, branch_code=code, data=data)

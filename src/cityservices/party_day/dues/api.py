@@ -13,6 +13,7 @@ from cityservices.errors import error_responses
 from cityservices.party_day.compliance.rules import BEIJING
 from cityservices.party_day.dues import service
 from cityservices.party_day.dues.schemas import BranchDues, DuesAssess, DuesLedger, DuesMonthRead, DuesPay
+from cityservices.party_day.organisation.schemas import OrgCodePath
 
 router = APIRouter(prefix="/api/v1/party", tags=["party"])
 On = Annotated[dt.date | None, Query(description="按此日期计算欠缴（缺省: 今天，北京时间）")]
@@ -42,6 +43,6 @@ def dues_ledger(session: DbSession, staff: CurrentStaff, member_id: int, on: On 
 
 
 @router.get("/organisations/{code}/dues", response_model=BranchDues, responses=error_responses(403, 404))
-def branch_dues(session: DbSession, staff: CurrentStaff, code: str, on: On = None) -> BranchDues:
+def branch_dues(session: DbSession, staff: CurrentStaff, code: OrgCodePath, on: On = None) -> BranchDues:
     """A branch's arrears and the members flagged for six months unpaid."""
     return service.branch_dues(session, account=staff.account, actor=staff.actor, branch_code=code, on=on or _today())

@@ -20,6 +20,7 @@ from cityservices.party_day.organisation.schemas import (
     OrganisationPage,
     OrganisationRead,
     OrganisationSummary,
+    OrgCodePath,
 )
 
 router = APIRouter(prefix="/api/v1/party", tags=["party"])
@@ -57,14 +58,14 @@ def create_organisation(session: DbSession, staff: RequireEditor, data: Organisa
 
 
 @router.get("/organisations/{code}", response_model=OrganisationSummary, responses=error_responses(403, 404))
-def read_organisation(session: DbSession, staff: CurrentStaff, code: str) -> OrganisationSummary:
+def read_organisation(session: DbSession, staff: CurrentStaff, code: OrgCodePath) -> OrganisationSummary:
     """An organisation with its children and its subtree's counts (branches by kind, members by status)."""
     return service.summarise(session, account=staff.account, code=code)
 
 
 @router.get("/organisations/{code}/members", response_model=MemberPage, responses=error_responses(403, 404))
 def list_members(
-    session: DbSession, staff: CurrentStaff, code: str, limit: Limit = 200, offset: Offset = 0
+    session: DbSession, staff: CurrentStaff, code: OrgCodePath, limit: Limit = 200, offset: Offset = 0
 ) -> MemberPage:
     """A branch's members: ID and phone numbers masked; names masked unless the account runs the branch. Audited."""
     return members_service.list_members(session, account=staff.account, actor=staff.actor, branch_code=code,
@@ -73,7 +74,7 @@ def list_members(
 
 @router.post("/organisations/{code}/members", response_model=MemberRead, status_code=201,
              responses=error_responses(403, 404, 409))  # fmt: skip
-def create_member(session: DbSession, staff: RequireEditor, code: str, data: MemberCreate) -> MemberRead:
+def create_member(session: DbSession, staff: RequireEditor, code: OrgCodePath, data: MemberCreate) -> MemberRead:
     """Register a member of the branch ``code`` (ID number checked, status, roles and group consistent)."""
     return members_service.add_member(session, account=staff.account, actor=staff.actor, branch_code=code, data=data)
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
+
+ORG_CODE = r"^[A-Za-z0-9][A-Za-z0-9.\-]*$"
+# Path parameters: an organisation's code, a branch kind (unknown values are a 404 from the service).
+OrgCodePath = Annotated[str, Path(min_length=1, max_length=32, pattern=ORG_CODE, description="党组织编码")]
+BranchKindPath = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[a-z_]+$", description="支部类别")]
 
 
 class OrganisationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
+    code: str = Field(min_length=1, max_length=32, pattern=ORG_CODE)
     name: str = Field(min_length=1, max_length=100)
     level: str
     kind: str | None = None

@@ -42,13 +42,19 @@ class LexicalIndex:
 
     def __init__(self, documents: list[list[str]], *, k1: float = 1.2, b: float = 0.3) -> None:
         self.size = len(documents)
+        if not any(documents):  # an empty catalogue, or a field no document fills: nothing can match
+            self._data: FloatArray = np.zeros(0, dtype=np.float32)
+            self._indices: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+            self._indptr: IntArray = np.zeros(1, dtype=np.int64)
+            self.vocab: dict[str, int] = {}
+            return
         bm25 = bm25s.BM25(k1=k1, b=b)
         bm25.index([doc or [""] for doc in documents], show_progress=False)
         scores = bm25.scores
-        self._data: FloatArray = np.asarray(scores["data"], dtype=np.float32)
-        self._indices: npt.NDArray[np.int32] = np.asarray(scores["indices"], dtype=np.int32)
-        self._indptr: IntArray = np.asarray(scores["indptr"], dtype=np.int64)
-        self.vocab: dict[str, int] = dict(bm25.vocab_dict)
+        self._data = np.asarray(scores["data"], dtype=np.float32)
+        self._indices = np.asarray(scores["indices"], dtype=np.int32)
+        self._indptr = np.asarray(scores["indptr"], dtype=np.int64)
+        self.vocab = dict(bm25.vocab_dict)
 
     def document_frequency(self, token: str) -> int:
         tid = self.vocab.get(token)
