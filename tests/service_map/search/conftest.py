@@ -13,8 +13,9 @@ from cityservices.service_map.search.records import read_dataset_catalogue
 from tests.builders import unavailable
 
 DEMO = PROJECT_ROOT / "data" / "qingdao"
-# ../shared/eval next to the checkout; CITYSERVICES_EVAL_DIR points elsewhere (e.g. from a second worktree)
-EVAL_DIR = Path(os.environ.get("CITYSERVICES_EVAL_DIR", PROJECT_ROOT.parent / "shared" / "eval"))
+# The development query set is kept in the project (data/dev_queries.jsonl, provenance in data/PROVENANCE.md);
+# CITYSERVICES_EVAL_DIR points at another copy.
+EVAL_DIR = Path(os.environ.get("CITYSERVICES_EVAL_DIR", Path(__file__).parent / "data"))
 DEV_QUERIES = EVAL_DIR / "dev_queries.jsonl"
 HELDOUT = Path(__file__).parent / "data" / "heldout_paraphrases.jsonl"
 

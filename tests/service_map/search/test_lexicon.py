@@ -35,7 +35,7 @@ def test_every_trigger_names_a_known_event_and_every_condition_has_a_label() -> 
 
 def test_no_entry_is_a_copy_of_a_development_query() -> None:
     if not DEV_QUERIES.is_file():
-        pytest.skip("../shared/eval is not present")
+        pytest.skip("the development query set is not present")
     lex = load_lexicon()
     queries = {
         normalize_text(json.loads(line)["query"]).replace(" ", "") for line in DEV_QUERIES.open(encoding="utf-8")
@@ -127,7 +127,7 @@ def test_no_entry_is_cut_from_a_single_query_of_any_set() -> None:
     # it or lexicon_reviewed.tsv gives the reason it is a general fact. Checked for every entry of 4+ characters
     # and, whatever its length, for every entry entry_sources.tsv records as written from a query.
     if not DEV_QUERIES.is_file():
-        pytest.skip("../shared/eval is not present")
+        pytest.skip("the development query set is not present")
     from .conftest import DEMO
 
     if not (DEMO / "items.csv").is_file():
@@ -150,7 +150,7 @@ def test_every_reviewed_entry_is_in_the_lexicon_with_a_reason() -> None:
 def test_the_guard_catches_an_entry_cut_from_a_development_query() -> None:
     # The guard above is not vacuous: a phrase made from a development query's own words is caught.
     if not DEV_QUERIES.is_file():
-        pytest.skip("../shared/eval is not present")
+        pytest.skip("the development query set is not present")
     dev = _queries(DEV_QUERIES)
     phrase = make_phrase("在外地住院", "")
     assert sum(phrase.text in q for q in dev) == 1
@@ -171,6 +171,6 @@ def test_the_guard_rejects_an_entry_cut_from_one_query_of_any_set(entry: str, so
     # Phrases cut from one development query and from blind queries (removed in review) would be rejected if
     # added back; a 3-character one only when it is recorded as written from a query.
     if not DEV_QUERIES.is_file():
-        pytest.skip("../shared/eval is not present")
+        pytest.skip("the development query set is not present")
     found = _single_query_entries(_lexicon_entries() | {entry}, _all_queries(), _catalogue_text(), set(), sourced)
     assert entry in found

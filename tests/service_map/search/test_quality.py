@@ -21,7 +21,7 @@ def _rank(index: SearchIndex) -> object:
 
 def test_development_set_meets_the_targets(demo_index: SearchIndex) -> None:
     if not DEV_QUERIES.is_file():
-        unavailable("../shared/eval/dev_queries.jsonl is not present")
+        unavailable("the development query set (data/dev_queries.jsonl) is not present")
     metrics = evaluate(read_cases(DEV_QUERIES), _rank(demo_index)).metrics()  # type: ignore[arg-type]
     assert metrics["top1"] >= 0.92, metrics
     assert metrics["top3"] >= 0.98, metrics
