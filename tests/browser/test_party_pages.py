@@ -1,17 +1,50 @@
 """A branch secretary runs a Party Day on a 360 px phone: plan → sign-in (QR page and roster) → minutes →
-self-check, with no sideways scroll and Beijing times. Screenshots: test-artifacts/browser/party-*.png."""
+self-check, with no sideways scroll and Beijing times. The real server runs over a fresh SQLite file with the demo
+Party organisation (``cityservices party load-demo``) and an administrator. Screenshots:
+test-artifacts/browser/party-*.png."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, MOBILE, watch_console
-from tests.party_day.browser.conftest import PASSWORD
+from tests.browser.conftest import ARTIFACTS, MOBILE, Server, watch_console
 
 pytestmark = pytest.mark.browser
+
+PASSWORD = "party-browser-42"
+
+
+@pytest.fixture(scope="session")
+def party_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("party-browser-db")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITYSERVICES_")}
+    env |= {
+        "CITYSERVICES_DATABASE_URL": f"sqlite:///{folder / 'party.db'}",
+        "CITYSERVICES_COOKIE_SECURE": "false",
+        "CITYSERVICES_RATE_LIMIT_API_PER_MINUTE": "0",
+    }
+    run = [sys.executable, "-m", "cityservices"]
+    subprocess.run([*run, "party", "load-demo"], env=env, check=True, capture_output=True, text=True)
+    subprocess.run([*run, "create-admin", "secretary", "--password-stdin"], env=env, check=True, input=PASSWORD + "\n",
+                   capture_output=True, text=True)  # fmt: skip
+    return env
+
+
+@pytest.fixture(scope="session")
+def party_server(party_env: dict[str, str]) -> Iterator[Server]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    running = Server(party_env, Path(ARTIFACTS) / "server-party.log")
+    yield running
+    running.stop()
+
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 BRANCH = "DEMO-370202.C1.B3"  # a demo retired staff branch (离退休)
