@@ -63,6 +63,29 @@ def tel_href(number: object) -> str | None:
     return f"tel:{digits}" if any(c.isdigit() for c in digits) else None
 
 
+_REGION = re.compile(r"（([^（）]*(?:（[^（）]*）)?)）\s*$")
+_SOURCE_URL = re.compile(r"https?://[^\s（）()]+")
+
+
+def plain_source(source: object, what: str = "办事指南") -> str:
+    """Where a record's content comes from, in plain Chinese for citizens: no file names, repositories or
+    English notes (those stay in the API and on the staff pages)."""
+    text = str(source or "").strip()
+    if not text:
+        return ""
+    if text.startswith("演示数据"):
+        return "生成的演示数据，并非官方信息"
+    found = _REGION.search(text)
+    region = found.group(1).replace("（推断）", "") if found else ""
+    return f"参考{region}公开的{what}" if region else f"参考公开的{what}"
+
+
+def source_link(source: object) -> str | None:
+    """The public web page a source names, if it names one (not a code repository)."""
+    found = _SOURCE_URL.search(str(source or ""))
+    return safe_url(found.group(0)) if found else None
+
+
 def zh_date(value: dt.date | None) -> str:
     if value is None:
         return ""
@@ -125,6 +148,8 @@ def install(env: Environment) -> None:
     )
     env.filters.update(
         safe_url=safe_url,
+        plain_source=plain_source,
+        source_link=source_link,
         tel_href=tel_href,
         zh_date=zh_date,
         zh_weekday=zh_weekday,
