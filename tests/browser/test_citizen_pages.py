@@ -7,10 +7,16 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
+from cityservices.service_map.catalogue import repository as repo
+from cityservices.service_map.catalogue.models import Item, Venue
+from cityservices.service_map.catalogue.page_format import REAL_HOTLINES, is_demo
 from tests.browser.conftest import MOBILE, Server
 
 pytestmark = pytest.mark.browser
@@ -98,3 +104,61 @@ def test_citizen_pages_speak_plain_chinese(new_context: Any, server: Server) -> 
     if problems := operator_text(visible_text(page)):
         found["route"] = problems
     assert found == {}
+
+
+TEL_LINK = re.compile(r'href="tel:([0-9+]+)"')
+HREF = re.compile(r'href="(https?://[^"]+)"')
+DEMO_HOST = re.compile(r"^https?://[^/]*(?:\.example|\.invalid|\.test)(?:[:/]|$)")
+
+
+def fetch_all(server: Server, paths: list[str]) -> dict[str, str]:
+    def get(path: str) -> tuple[str, str]:
+        with urllib.request.urlopen(server.url(urllib.request.quote(path)), timeout=60) as answer:
+            return path, answer.read().decode("utf-8")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(get, paths))
+
+
+def undialable_and_dead_links(html: str, demo_numbers: set[str]) -> list[str]:
+    """``tel:`` links to a generated number and links to a reserved demo host found in ``html``."""
+    wrong = [f"tel:{n}" for n in TEL_LINK.findall(html) if n in demo_numbers]
+    return wrong + [url for url in HREF.findall(html) if DEMO_HOST.match(url)]
+
+
+def digits(number: str | None) -> str:
+    return re.sub(r"[^0-9+]", "", number or "")
+
+
+def test_generated_contact_details_are_neither_dialable_nor_clickable(server: Server, demo_env: dict[str, str]) -> None:
+    """Every venue page and every item page: no ``tel:`` link to a generated number (12345, the real hotline,
+    stays dialable), no link to a ``.example`` host; the generated ones are shown marked as demo."""
+    engine = create_engine(demo_env["CITYSERVICES_DATABASE_URL"])
+    with Session(engine) as session:
+        venues = session.scalars(select(Venue)).all()
+        demo_by_venue = {
+            v.id: {digits(p["number"]) for p in v.phones or [] if is_demo(v, "phones")} - REAL_HOTLINES for v in venues
+        }
+        codes = {row.id: row.code for row in session.execute(select(Item.id, Item.code))}
+        demo_by_item = {code: set[str]() for code in codes.values()}
+        for item_id, guide in repo.current_guides(session, None).items():
+            for field in ("consult_phone", "complaint_phone"):
+                if getattr(guide, field) and is_demo(guide, field):
+                    demo_by_item[codes[item_id]].add(digits(getattr(guide, field)))
+    engine.dispose()
+    assert sum(len(n) for n in demo_by_venue.values()) > 100
+    assert sum(len(n) for n in demo_by_item.values()) > 100
+
+    pages = fetch_all(server, [f"/venues/{vid}" for vid in demo_by_venue] + [f"/items/{c}" for c in demo_by_item])
+    wrong: dict[str, list[str]] = {}
+    for vid, numbers in demo_by_venue.items():
+        if found := undialable_and_dead_links(pages[f"/venues/{vid}"], numbers):
+            wrong[vid] = found
+    for code, numbers in demo_by_item.items():
+        if found := undialable_and_dead_links(pages[f"/items/{code}"], numbers):
+            wrong[code] = found
+    assert wrong == {}
+    venue_page = pages["/venues/V370202"]
+    assert "演示号码，请勿拨打" in venue_page
+    assert 'href="tel:12345"' in venue_page
+    assert "演示网址，不能打开" in pages["/items/QD-JJ-0002"]

@@ -57,6 +57,28 @@ def safe_url(value: object) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+DEMO_HOSTS = (".example", ".invalid", ".test", ".localhost", "example.com", "example.org", "example.net")
+REAL_HOTLINES = frozenset({"12345"})  # 政务服务便民热线: the same real number everywhere in China
+
+
+def link_href(value: object, record: Any = None, field: str = "") -> str | None:
+    """The URL a citizen may follow: a safe one that is neither generated (``field`` of ``record`` is demo)
+    nor on a reserved demo host (``*.example``); None otherwise, and the page shows it as plain demo text."""
+    url = safe_url(value)
+    if url is None or (record is not None and is_demo(record, field)):
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return None if host.endswith(DEMO_HOSTS) else url
+
+
+def dial_href(number: object, record: Any = None, field: str = "") -> str | None:
+    """A ``tel:`` link for a real number; None for a generated one (a stranger could answer it)."""
+    href = tel_href(number)
+    if href is None or href.removeprefix("tel:") in REAL_HOTLINES:
+        return href
+    return None if record is not None and is_demo(record, field) else href
+
+
 def tel_href(number: object) -> str | None:
     """A ``tel:`` link for a phone number (digits and a leading +), None if it has no digits."""
     digits = _TEL.sub("", str(number or ""))
@@ -140,6 +162,8 @@ def install(env: Environment) -> None:
     """Register the helpers on the shared Jinja2 environment."""
     env.globals.update(
         is_demo=is_demo,
+        link_href=link_href,
+        dial_href=dial_href,
         LEVEL_NAMES=LEVEL_NAMES,
         CHANNEL_ZH=CHANNEL_ZH,
         STATUS_ZH=STATUS_ZH,
