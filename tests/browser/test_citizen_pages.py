@@ -162,3 +162,26 @@ def test_generated_contact_details_are_neither_dialable_nor_clickable(server: Se
     assert "演示号码，请勿拨打" in venue_page
     assert 'href="tel:12345"' in venue_page
     assert "演示网址，不能打开" in pages["/items/QD-JJ-0002"]
+
+
+def test_search_results_carry_no_match_jargon_and_the_api_keeps_the_reason(new_context: Any, server: Server) -> None:
+    query = "刚出生"
+    reasons = [hit["explanations"] for hit in api(server, "/api/v1/search?q=" + urllib.request.quote(query))["items"]]
+    assert any(reasons)  # the API still says why each item matched
+    page = new_context(MOBILE).new_page()
+    page.goto(server.url("/search?q=" + urllib.request.quote(query)))
+    assert page.locator(".hit").count() >= 1
+    text = page.inner_text("main")
+    for jargon in ("匹配：", "→", "字面匹配", "同义词"):
+        assert jargon not in text
+
+
+def test_escape_closes_the_suggestions_and_keeps_the_query(new_context: Any, server: Server) -> None:
+    page = new_context(MOBILE).new_page()
+    page.goto(server.url("/"))
+    page.locator("#q").press_sequentially("社保卡丢了", delay=30)
+    page.locator("#q-suggest [role=option]").first.wait_for()
+    page.press("#q", "Escape")
+    assert page.locator("#q-suggest").is_hidden()
+    assert page.get_attribute("#q", "aria-expanded") == "false"
+    assert page.input_value("#q") == "社保卡丢了"
