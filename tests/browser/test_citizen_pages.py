@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -185,3 +187,76 @@ def test_escape_closes_the_suggestions_and_keeps_the_query(new_context: Any, ser
     assert page.locator("#q-suggest").is_hidden()
     assert page.get_attribute("#q", "aria-expanded") == "false"
     assert page.input_value("#q") == "社保卡丢了"
+
+
+STAFF_PASSWORD = "Layout-check-360-px"
+STAFF_PATHS = [
+    "/staff",
+    "/staff/venues",
+    "/staff/venues/V370202",
+    "/staff/venues/V370202/versions",
+    "/staff/items",
+    "/staff/items/QD-JJ-0002",
+    "/staff/guides",
+    "/staff/guides/QD-JJ-0002",
+    "/staff/bundles",
+    "/staff/bundles/B-BIRTH",
+    "/staff/feedback",
+    "/staff/accounts",
+    "/staff/audit",
+]
+# The document's width and, when it is wider than the viewport, the elements that stick out.
+WIDTH_JS = """(limit) => {
+  const width = document.documentElement.scrollWidth;
+  const wide = width <= limit ? [] : [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > limit + 0.5 && e.getClientRects().length)
+    .slice(-5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : '')
+      + ' ' + (e.textContent || '').trim().slice(0, 40));
+  return {width, wide};
+}"""
+
+
+@pytest.fixture(scope="module")
+def staff_account(demo_env: dict[str, str]) -> str:
+    subprocess.run(
+        [sys.executable, "-m", "cityservices", "create-admin", "layout360", "--password-stdin"],
+        env=demo_env, input=STAFF_PASSWORD + "\n", check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return "layout360"
+
+
+def too_wide(page: Any, where: str, found: dict[str, Any]) -> None:
+    measured = page.evaluate(WIDTH_JS, MOBILE["width"])
+    if measured["width"] > MOBILE["width"]:
+        found[where] = measured
+
+
+def test_no_page_scrolls_sideways_at_360_px(new_context: Any, server: Server, staff_account: str) -> None:
+    page = new_context(MOBILE).new_page()
+    found: dict[str, Any] = {}
+    for path in citizen_paths(server):
+        answer = page.goto(server.url(path))
+        assert answer is not None
+        assert answer.status < 400, path
+        too_wide(page, path, found)
+    page.goto(server.url("/items/QD-JJ-0002"))
+    page.click("[data-nearme-go]")
+    page.locator("[data-results] .venue-hit").first.wait_for()
+    too_wide(page, "near me", found)
+    page.locator("[data-results] .venue-hit a.hit-name").first.click()
+    page.click("[data-route-go]")
+    page.locator("[data-route-summary] .route-summary").wait_for()
+    too_wide(page, "route", found)
+
+    page.goto(server.url("/staff/login"))
+    too_wide(page, "/staff/login", found)
+    page.fill("input[name=username]", staff_account)
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    page.click("form[action='/staff/login'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff$"))
+    for path in STAFF_PATHS:
+        answer = page.goto(server.url(path))
+        assert answer is not None
+        assert answer.status < 400, path
+        too_wide(page, path, found)
+    assert found == {}, json.dumps(found, ensure_ascii=False, indent=1)
