@@ -6,6 +6,7 @@ is added. Each request starts from a valid one (the pages dataset's ids) and spo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +40,7 @@ NUMBER_BAD = ["abc", "1e999", "NaN", "-99999999999999999999", "99999999999999999
 TEXT_BAD = ["' OR 1=1 --", '"; DROP TABLE venues; --', "<script>alert(1)</script>", "x" * 5000, "\x00"]
 COORD_BAD = {"lat": ["91", "-90.5", "inf"], "lng": ["181", "-180.5", "-inf"]}
 PREFIXES = ("/api/v1/", "/api/hsds")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 EXCLUSIVE = {"bundle": "item", "item": "bundle"}  # nearest takes one of the two
 
 
@@ -140,6 +142,8 @@ def test_each_spoiled_parameter_gets_a_4xx_naming_it(
                 assert body["error"] == "invalid_request", where
                 fields = [d["field"] for d in body["detail"]]
                 assert any(f.split(".")[0] == parameter["name"] for f in fields), (where, fields)
+                english = [d["message"] for d in body["detail"] if not CJK.search(d["message"])]
+                assert english == [], where  # every message is Chinese
             elif response.status_code >= 400:
                 assert set(response.json()) == {"error", "detail"}, where
 

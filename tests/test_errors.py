@@ -13,13 +13,16 @@ import importlib
 import inspect
 import pkgutil
 from pathlib import Path
+from typing import Any, get_args
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic_core import ErrorType
 from sqlalchemy.engine import Engine
 
 import cityservices
+from cityservices import errors as errors_module
 from cityservices.app import create_app
 from cityservices.config import Settings
 from cityservices.deps import DbSession
@@ -31,6 +34,7 @@ from cityservices.errors import (
     RequestInvalid,
     RuleViolation,
     Unauthenticated,
+    zh_message,
 )
 from cityservices.service_map.venues.service import check_district
 
@@ -180,3 +184,46 @@ def test_kit_raises_semantic_errors_without_the_web_framework() -> None:
             if any(m.split(".")[0] in {"fastapi", "starlette"} for m in modules):
                 offenders.append(f"{path.relative_to(SRC).as_posix()}:{node.lineno}")
     assert offenders == []
+
+
+def test_every_translated_error_type_is_one_pydantic_knows() -> None:
+    known = set(get_args(ErrorType))
+    assert set(errors_module._ZH_BY_TYPE) - known == set()
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        ({"type": "string_too_long", "msg": "String should have at most 200 characters", "ctx": {"max_length": 200}},
+         "最多 200 个字符"),
+        ({"type": "missing", "msg": "Field required"}, "必须填写"),
+        ({"type": "less_than_equal", "msg": "Input should be less than or equal to 500", "ctx": {"le": 500}},
+         "不能大于 500"),
+        ({"type": "literal_error", "msg": "Input should be 'walk' or 'drive'",
+          "ctx": {"expected": "'walk' or 'drive'"}},
+         "应为以下之一：'walk'、'drive'"),
+        ({"type": "value_error", "msg": "Value error, 未知的区划代码", "ctx": {"error": "x"}}, "未知的区划代码"),
+        ({"type": "value_error", "msg": "Value error, bad thing"}, "取值无效"),
+        ({"type": "no_such_type_yet", "msg": "Something English"}, "取值无效"),
+        ({"type": "greater_than_equal", "msg": "Input should be greater than or equal to 1"}, "不能小于"),
+    ],
+)  # fmt: skip
+def test_validation_messages_are_translated_by_type(error: dict[str, Any], message: str) -> None:
+    assert zh_message(error) == message
+
+
+def test_an_over_long_search_gets_a_chinese_message_in_json_and_on_the_page(app: FastAPI) -> None:
+    client = TestClient(app)
+    long_query = "身份证" * 70  # 210 characters
+    answer = client.get("/api/v1/search", params={"q": long_query})
+    assert answer.status_code == 422
+    [entry] = answer.json()["detail"]
+    assert entry["field"] == "q"
+    assert "200" in entry["message"]
+    assert "should" not in entry["message"]
+    page = client.get("/search", params={"q": long_query})
+    assert page.status_code == 422
+    assert "最多 200 个字符" in page.text
+    assert "should" not in page.text
+    missing = client.get("/test-district")
+    assert "code: 必须填写" in missing.text

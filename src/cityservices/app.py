@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from cityservices import __version__
 from cityservices.config import Settings, get_settings
 from cityservices.deps import staff_session_is_live
-from cityservices.errors import AppError, RequestInvalid
+from cityservices.errors import AppError, RequestInvalid, zh_message
 from cityservices.kit.masking import install_log_masking
 from cityservices.platform.domains import load_domains
 from cityservices.platform.http_cache import HttpCacheMiddleware, ResponseCache
@@ -87,7 +87,7 @@ async def _app_error(request: Request, exc: AppError) -> Response:
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
     """FastAPI's own payload validation: the same answer as a ``RequestInvalid`` raised by a service."""
-    fields = [(".".join(str(p) for p in err["loc"][1:]), str(err["msg"])) for err in exc.errors()]
+    fields = [(".".join(str(p) for p in err["loc"][1:]), zh_message(err)) for err in exc.errors()]
     return _render(request, RequestInvalid.of(fields))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -80,6 +82,101 @@ class RequestInvalid(AppError):
 
     def page_text(self) -> str:
         return "请求参数有误: " + self.detail
+
+
+# pydantic's messages by error type, in Chinese ({name} is filled from the error's ``ctx``).
+_ZH_BY_TYPE: dict[str, str] = {
+    "missing": "必须填写",
+    "string_type": "应为文本",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "string_unicode": "应为文本",
+    "too_short": "至少 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "int_parsing_size": "数值超出范围",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字",
+    "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_max_digits": "最多 {max_digits} 位数字",
+    "decimal_max_places": "最多 {decimal_places} 位小数",
+    "decimal_whole_digits": "整数部分最多 {whole_digits} 位",
+    "multiple_of": "应为 {multiple_of} 的倍数",
+    "bool_type": "应为是或否 (true / false)",
+    "bool_parsing": "应为是或否 (true / false)",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "不能大于 {le}",
+    "literal_error": "应为以下之一：{expected}",
+    "enum": "应为以下之一：{expected}",
+    "date_type": "应为日期，如 2026-01-31",
+    "date_parsing": "应为日期，如 2026-01-31",
+    "date_from_datetime_parsing": "应为日期，如 2026-01-31",
+    "date_from_datetime_inexact": "应为日期，不带时间",
+    "date_past": "应为过去的日期",
+    "date_future": "应为将来的日期",
+    "datetime_type": "应为日期和时间，如 2026-01-31T09:00",
+    "datetime_parsing": "应为日期和时间，如 2026-01-31T09:00",
+    "datetime_from_date_parsing": "应为日期和时间，如 2026-01-31T09:00",
+    "datetime_object_invalid": "应为日期和时间，如 2026-01-31T09:00",
+    "timezone_aware": "应带时区",
+    "timezone_naive": "不应带时区",
+    "time_type": "应为时间，如 09:00",
+    "time_parsing": "应为时间，如 09:00",
+    "time_delta_type": "应为时长",
+    "time_delta_parsing": "应为时长",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "应为 JSON 文本",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "list_type": "应为列表",
+    "tuple_type": "应为列表",
+    "set_type": "应为列表",
+    "extra_forbidden": "不允许有这个字段",
+    "url_type": "应为网址",
+    "url_parsing": "应为有效的网址",
+    "url_scheme": "网址应以 {expected_schemes} 开头",
+    "uuid_type": "格式不正确",
+    "uuid_parsing": "格式不正确",
+    "bytes_type": "应为文本",
+    "bytes_too_short": "至少 {min_length} 个字节",
+    "bytes_too_long": "最多 {max_length} 个字节",
+    "none_required": "应为空",
+    "union_tag_invalid": "类型 {tag} 不是以下之一：{expected_tags}",
+    "union_tag_not_found": "缺少类型字段 {discriminator}",
+}
+_PREFIXES = ("Value error, ", "Assertion failed, ")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_FALLBACK = "取值无效"
+
+
+def zh_message(error: Mapping[str, Any]) -> str:
+    """A pydantic validation error's message in Chinese, chosen by its ``type`` (not by its English text).
+
+    A validator's own message (``value_error``) is kept when it is Chinese, as the project's validators
+    write them; any other English message becomes the generic "取值无效"."""
+    template = _ZH_BY_TYPE.get(str(error.get("type", "")))
+    if template is not None:
+        context = {key: _zh_value(value) for key, value in (error.get("ctx") or {}).items()}
+        try:
+            return template.format(**context)
+        except (KeyError, IndexError):
+            return template.split("{", 1)[0].rstrip("：: ") or _FALLBACK
+    message = str(error.get("msg", ""))
+    for prefix in _PREFIXES:
+        message = message.removeprefix(prefix)
+    return message if _CJK.search(message) else _FALLBACK
+
+
+def _zh_value(value: object) -> str:
+    return str(value).replace(" or ", "、").replace("', '", "'、'")
 
 
 class Unauthenticated(AppError):

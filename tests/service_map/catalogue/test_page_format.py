@@ -8,10 +8,14 @@ import pytest
 
 from cityservices.service_map.catalogue.models import Guide
 from cityservices.service_map.catalogue.page_format import (
+    dial_href,
     distance,
     duration,
     is_demo,
+    link_href,
+    plain_source,
     safe_url,
+    source_link,
     tel_href,
     visits,
     zh_moment,
@@ -82,3 +86,27 @@ def test_materials_several_items_ask_for_are_found_most_shared_first() -> None:
         ("户口簿", (2, 4)),
     ]
     assert materials_in_common([(1, _guide("a")), (2, _guide("b"))]) == []
+
+
+def test_generated_or_demo_host_links_are_not_followable() -> None:
+    real, demo = {"demo_fields": []}, {"demo_fields": ["website"]}
+    assert link_href("https://www.qingdao.gov.cn/", real, "website") == "https://www.qingdao.gov.cn/"
+    assert link_href("https://www.qingdao.gov.cn/", demo, "website") is None
+    assert link_href("https://zwfw.qingdao.example/banshi/1", real, "website") is None
+    assert link_href("javascript:alert(1)", real, "website") is None
+
+
+def test_generated_phones_are_not_dialable_but_the_hotline_is() -> None:
+    real, demo = {"demo_fields": []}, {"demo_fields": ["phones"]}
+    assert dial_href("0532-8000 0001", real, "phones") == "tel:053280000001"
+    assert dial_href("0532-8000 0001", demo, "phones") is None
+    assert dial_href("12345", demo, "phones") == "tel:12345"
+
+
+def test_sources_are_said_in_plain_chinese() -> None:
+    source = "service_guides.jsonl ← github:o/r a/b.jsp（山东省临沂市（推断））"
+    assert plain_source(source) == "参考山东省临沂市公开的办事指南"
+    assert plain_source("演示数据（生成）") == "生成的演示数据，并非官方信息"
+    assert plain_source("x.json ← https://a.cn/1 (a mirror)", "方案") == "参考公开的方案"
+    assert source_link("x.json ← https://a.cn/1 (a mirror)") == "https://a.cn/1"
+    assert source_link(source) is None

@@ -113,7 +113,8 @@ def test_venue_page_shows_attributes_hours_items_and_map_hooks(client: TestClien
     assert "&lt;script&gt;alert(1)&lt;/script&gt;香港中路" in text
     address = text[text.index("<dt>地址</dt>") : text.index("</dd>", text.index("<dt>地址</dt>"))]
     assert "演示数据" in address  # demo_fields: address, phones
-    assert 'href="tel:053280000001"' in text
+    assert 'href="tel:053280000001"' not in text  # a generated phone is not dialable
+    assert "演示号码，请勿拨打" in text
     assert 'aria-current="date"' in text
     assert "社会保障卡申领" in text
     assert "失业保险金申领" in text

@@ -57,10 +57,55 @@ def safe_url(value: object) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+DEMO_HOSTS = (".example", ".invalid", ".test", ".localhost", "example.com", "example.org", "example.net")
+REAL_HOTLINES = frozenset({"12345"})  # 政务服务便民热线: the same real number everywhere in China
+
+
+def link_href(value: object, record: Any = None, field: str = "") -> str | None:
+    """The URL a citizen may follow: a safe one that is neither generated (``field`` of ``record`` is demo)
+    nor on a reserved demo host (``*.example``); None otherwise, and the page shows it as plain demo text."""
+    url = safe_url(value)
+    if url is None or (record is not None and is_demo(record, field)):
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return None if host.endswith(DEMO_HOSTS) else url
+
+
+def dial_href(number: object, record: Any = None, field: str = "") -> str | None:
+    """A ``tel:`` link for a real number; None for a generated one (a stranger could answer it)."""
+    href = tel_href(number)
+    if href is None or href.removeprefix("tel:") in REAL_HOTLINES:
+        return href
+    return None if record is not None and is_demo(record, field) else href
+
+
 def tel_href(number: object) -> str | None:
     """A ``tel:`` link for a phone number (digits and a leading +), None if it has no digits."""
     digits = _TEL.sub("", str(number or ""))
     return f"tel:{digits}" if any(c.isdigit() for c in digits) else None
+
+
+_REGION = re.compile(r"（([^（）]*(?:（[^（）]*）)?)）\s*$")
+_SOURCE_URL = re.compile(r"https?://[^\s（）()]+")
+
+
+def plain_source(source: object, what: str = "办事指南") -> str:
+    """Where a record's content comes from, in plain Chinese for citizens: no file names, repositories or
+    English notes (those stay in the API and on the staff pages)."""
+    text = str(source or "").strip()
+    if not text:
+        return ""
+    if text.startswith("演示数据"):
+        return "生成的演示数据，并非官方信息"
+    found = _REGION.search(text)
+    region = found.group(1).replace("（推断）", "") if found else ""
+    return f"参考{region}公开的{what}" if region else f"参考公开的{what}"
+
+
+def source_link(source: object) -> str | None:
+    """The public web page a source names, if it names one (not a code repository)."""
+    found = _SOURCE_URL.search(str(source or ""))
+    return safe_url(found.group(0)) if found else None
 
 
 def zh_date(value: dt.date | None) -> str:
@@ -117,6 +162,8 @@ def install(env: Environment) -> None:
     """Register the helpers on the shared Jinja2 environment."""
     env.globals.update(
         is_demo=is_demo,
+        link_href=link_href,
+        dial_href=dial_href,
         LEVEL_NAMES=LEVEL_NAMES,
         CHANNEL_ZH=CHANNEL_ZH,
         STATUS_ZH=STATUS_ZH,
@@ -125,6 +172,8 @@ def install(env: Environment) -> None:
     )
     env.filters.update(
         safe_url=safe_url,
+        plain_source=plain_source,
+        source_link=source_link,
         tel_href=tel_href,
         zh_date=zh_date,
         zh_weekday=zh_weekday,

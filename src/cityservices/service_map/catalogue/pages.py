@@ -160,6 +160,12 @@ def item_page(
     return templates.TemplateResponse(request, "item.html", context)
 
 
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request, session: DbSession) -> HTMLResponse:
+    """Where the map's content comes from, in plain Chinese (the exact provenance is in the API)."""
+    return templates.TemplateResponse(request, "sources.html", {"bundles": repo.list_bundles(session)})
+
+
 @router.get("/bundles", response_class=HTMLResponse)
 def bundles_page(request: Request, session: DbSession) -> HTMLResponse:
     """Every one-thing bundle (一件事) by life event."""

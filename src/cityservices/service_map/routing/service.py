@@ -87,7 +87,7 @@ def plan_route(
 ) -> Route:
     """The fastest route over the road graph from ``origin`` to ``destination`` (WGS-84), or an estimate."""
     if graph is None:
-        return _estimate(origin, destination, mode, "未载入道路数据 (cityservices import-osm FILE)", None)
+        return _estimate(origin, destination, mode, "暂无道路数据，路程按直线距离估算", None)
     start, end = graph.snap(mode, *origin), graph.snap(mode, *destination)
     for label, snapped in (("起点", start), ("终点", end)):
         if snapped is None or snapped[1] > SNAP_MAX_M:

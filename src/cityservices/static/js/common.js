@@ -211,7 +211,8 @@
     } else if (e.key === "Enter" && this.active >= 0 && !this.list.hidden) {
       e.preventDefault();
       this.go(this.active);
-    } else if (e.key === "Escape") {
+    } else if (e.key === "Escape" && !this.list.hidden) {
+      e.preventDefault(); // a search field's own Esc would erase the query: close the suggestions only
       this.close();
     }
   };
