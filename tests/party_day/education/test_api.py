@@ -70,18 +70,23 @@ def test_a_member_ledger_is_scoped_and_audited(party_client: TestClient, db: Ses
     headers = {"X-CSRF-Token": token}
     member = _member(party_client, token, 62)
     url = f"{URL}/members/{member}/study"
-    negative = party_client.post(url, json={"studied_on": "2026-03-01", "minutes": -45, "note": "学习"}, headers=headers)
+    negative = party_client.post(
+        url, json={"studied_on": "2026-03-01", "minutes": -45, "note": "学习"}, headers=headers
+    )
     assert negative.status_code == 422
     assert negative.json()["detail"][0]["field"] == "minutes"
     assert _count(db, StudyRecord) == 0
-    added = party_client.post(url, json={"studied_on": "2026-03-01", "minutes": 90, "note": "集中学习"}, headers=headers)
+    added = party_client.post(
+        url, json={"studied_on": "2026-03-01", "minutes": 90, "note": "集中学习"}, headers=headers
+    )
     assert added.status_code == 201, added.text
     ledger = party_client.get(url, params={"year": 2026})
     assert ledger.headers["cache-control"] == "no-store"
     assert ledger.json()["total_hours"] == "2.0"
     assert ledger.json()["status"] == "示例参数，未经核实"
     actions = db.scalars(select(AuditEntry.action).where(AuditEntry.actor_name == "secretary")).all()
-    assert "party.education.study.add" in actions and "party.education.study.read" in actions
+    assert "party.education.study.add" in actions
+    assert "party.education.study.read" in actions
     party_client.post("/api/staff/logout", headers=headers)
     token = login(party_client, "district2")
     assert party_client.get(url).status_code == 403

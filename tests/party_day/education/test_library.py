@@ -87,7 +87,8 @@ def test_search_ranks_and_filters(session: Session) -> None:
     assert ids(branch_kind="village") == [history.id, oath.id, chapter.id]
     assert ids(q="不存在的词") == []
     page = service.search_resources(session, q="党章", kind=None, content=None, branch_kind=None, limit=1, offset=1)
-    assert page.total == 3 and [h.id for h in page.items] == [history.id]
+    assert page.total == 3
+    assert [h.id for h in page.items] == [history.id]
     for bad, field in (({"kind": "podcast"}, "kind"), ({"content": "文艺"}, "content"),
                        ({"branch_kind": "factory"}, "branch_kind")):  # fmt: skip
         with pytest.raises(RequestInvalid) as caught:
@@ -107,11 +108,14 @@ def test_the_ledger_totals_a_year_against_the_requirement(session: Session) -> N
     assert ledger.total_minutes == 32 * 45 + 5
     assert ledger.total_hours == "32.1"
     assert ledger.required_hours == 32
-    assert ledger.met and ledger.remaining_hours == "0.0"
+    assert ledger.met
+    assert ledger.remaining_hours == "0.0"
     assert ledger.status == "示例参数，未经核实"
     assert [r.resource_title for r in ledger.records] == [course.title, None]
     other = service.study_ledger(session, account=ADMIN, actor=ACTOR, member_id=secretary.id, year=2026)
-    assert other.required_hours == 56 and not other.met and other.remaining_hours == "56.0"
+    assert other.required_hours == 56
+    assert not other.met
+    assert other.remaining_hours == "56.0"
     assert _count(session, AuditEntry) > 0
 
 
