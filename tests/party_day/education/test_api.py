@@ -27,8 +27,14 @@ def test_the_library_search_and_plan_resources(party_client: TestClient, db: Ses
     assert party_client.get(f"{URL}/resources").status_code == 401
     token = login(party_client, "partyadmin")
     headers = {"X-CSRF-Token": token}
-    for body, field in (({**RESOURCE, "contents": ["文艺演出"]}, "contents"), ({**RESOURCE, "minutes": -10}, "minutes"),
-                        ({**RESOURCE, "branch_kinds": ["factory"]}, "branch_kinds")):  # fmt: skip
+    bad_bodies = (
+        ({**RESOURCE, "contents": ["文艺演出"]}, "contents"),
+        ({**RESOURCE, "minutes": -10}, "minutes"),
+        ({**RESOURCE, "branch_kinds": ["factory"]}, "branch_kinds"),
+        ({**RESOURCE, "description": "演示\x00"}, "description"),
+        ({**RESOURCE, "keywords": ["党" * 21]}, "keywords.0"),
+    )
+    for body, field in bad_bodies:
         bad = party_client.post(f"{URL}/resources", json=body, headers=headers)
         assert bad.status_code == 422
         assert bad.json()["detail"][0]["field"] == field

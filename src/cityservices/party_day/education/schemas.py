@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from cityservices.kit.text import PRINTABLE
+
+Keyword = Annotated[str, Field(max_length=20, pattern=PRINTABLE)]
 
 
 class ResourceCreate(BaseModel):
@@ -14,10 +17,10 @@ class ResourceCreate(BaseModel):
 
     title: str = Field(max_length=100, pattern=PRINTABLE)
     kind: str
-    description: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=500, pattern=PRINTABLE)
     contents: list[str] = Field(default_factory=list, max_length=5)
     branch_kinds: list[str] = Field(default_factory=list, max_length=7)  # empty: for every branch kind
-    keywords: list[str] = Field(default_factory=list, max_length=10)
+    keywords: list[Keyword] = Field(default_factory=list, max_length=10)
     minutes: int
     is_demo: bool = False
 
