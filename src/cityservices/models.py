@@ -15,6 +15,7 @@ from cityservices.party_day.activities import models as party_activity_models
 from cityservices.party_day.attendance import models as party_attendance_models
 from cityservices.party_day.compliance import models as party_compliance_models
 from cityservices.party_day.dues import models as party_dues_models
+from cityservices.party_day.education import models as party_education_models
 from cityservices.party_day.organisation import models as party_organisation_models
 from cityservices.party_day.records import models as party_record_models
 from cityservices.party_day.review import models as party_review_models
@@ -40,6 +41,7 @@ __all__ = [
     "party_attendance_models",
     "party_compliance_models",
     "party_dues_models",
+    "party_education_models",
     "party_organisation_models",
     "party_record_models",
     "party_review_models",

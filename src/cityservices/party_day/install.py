@@ -1,5 +1,6 @@
 """Thematic Party Days (主题党日) as an installed domain: the organisation tree and its members (scope kind
-``party_org``: an organisation subtree), the activity lifecycle, the compliance calendar and dues."""
+``party_org``: an organisation subtree), the activity lifecycle, the compliance calendar, dues and the education
+resource library."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.party_day.attendance import pages as attendance_pages
     from cityservices.party_day.compliance import api as compliance_api
     from cityservices.party_day.dues import api as dues_api
+    from cityservices.party_day.education import api as education_api
     from cityservices.party_day.organisation import api as organisation_api
     from cityservices.party_day.records import api as records_api
     from cityservices.party_day.review import api as review_api
@@ -38,6 +40,7 @@ def _routers() -> Sequence[APIRouter]:
         review_api.router,
         compliance_api.router,
         dues_api.router,
+        education_api.router,
         activities_pages.router,
         attendance_pages.router,
         review_pages.router,
@@ -52,12 +55,14 @@ def _organisations(session: Session) -> dict[str, str]:
 
 def _stats(session: Session) -> dict[str, Any]:
     from cityservices.party_day.activities.repository import count_activities
+    from cityservices.party_day.education.repository import count_resources
     from cityservices.party_day.organisation.repository import count_members, count_organisations
 
     return {
         "party_branches": count_organisations(session, level="branch"),
         "party_members": count_members(session),
         "party_activities": count_activities(session),
+        "party_resources": count_resources(session),
     }
 
 

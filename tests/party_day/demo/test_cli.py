@@ -17,6 +17,7 @@ def test_party_commands(fresh_db_url: str) -> None:
     assert stats["party_branches"] == 300
     assert stats["party_members"] >= 2000
     assert stats["party_activities"] >= 3000
+    assert stats["party_resources"] == 48
     skipped = run_cli(fresh_db_url, "party", "load-demo", "--if-empty")
     assert "跳过" in skipped.stderr
     compliance = run_cli(fresh_db_url, "party", "compliance", "DEMO-QD", "--on", "2026-12-07")

@@ -26,6 +26,16 @@ class ActivityCreate(BaseModel):
     is_demo: bool = False
 
 
+class PlanResource(BaseModel):
+    """A library resource attached to the plan (``education``)."""
+
+    id: int
+    title: str
+    kind: str
+    minutes: int
+    is_demo: bool
+
+
 class ActivityRead(BaseModel):
     id: int
     branch_code: str
@@ -43,6 +53,7 @@ class ActivityRead(BaseModel):
     invited_count: int
     status: str
     is_demo: bool
+    resources: list[PlanResource] = Field(default_factory=list)  # filled by the single read, not by lists
 
 
 class ActivityPage(BaseModel):

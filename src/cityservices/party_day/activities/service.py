@@ -15,7 +15,14 @@ from cityservices.kit.audit import Actor, record_audit
 from cityservices.party_day.activities import repository as repo
 from cityservices.party_day.activities.models import CONTENTS, METHODS, Activity, ActivityParticipant
 from cityservices.party_day.activities.requirements import Requirements, load_requirements
-from cityservices.party_day.activities.schemas import ActivityCreate, ActivityPage, ActivityRead, RequirementsRead
+from cityservices.party_day.activities.schemas import (
+    ActivityCreate,
+    ActivityPage,
+    ActivityRead,
+    PlanResource,
+    RequirementsRead,
+)
+from cityservices.party_day.education.repository import activity_resources
 from cityservices.party_day.organisation.models import BRANCH_KINDS, Organisation
 from cityservices.party_day.organisation.repository import org_filter, organisation_by_id
 from cityservices.party_day.organisation.service import find_in_scope
@@ -175,7 +182,10 @@ def activity_in_scope(session: Session, account: StaffAccount, activity_id: int)
 
 def read_activity(session: Session, *, account: StaffAccount, activity_id: int) -> ActivityRead:
     activity, branch = activity_in_scope(session, account, activity_id)
-    return activity_read(activity, branch.code, len(repo.participant_ids(session, activity.id)))
+    read = activity_read(activity, branch.code, len(repo.participant_ids(session, activity.id)))
+    read.resources = [PlanResource(id=r.id, title=r.title, kind=r.kind, minutes=r.minutes, is_demo=r.is_demo)
+                      for r in activity_resources(session, activity.id)]  # fmt: skip
+    return read
 
 
 def list_activities(

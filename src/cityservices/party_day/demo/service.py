@@ -14,13 +14,15 @@ from cityservices.party_day.attendance.models import Attendance
 from cityservices.party_day.compliance.models import Meeting
 from cityservices.party_day.demo import repository as repo
 from cityservices.party_day.demo.activities import HELD_MONTHS, DemoDay, dues_for, meetings_for, plan_values, run_day
+from cityservices.party_day.demo.education import demo_resources, study_for
 from cityservices.party_day.demo.tree import DemoTree, build_demo_tree
 from cityservices.party_day.dues.models import DuesMonth
+from cityservices.party_day.education.models import ActivityResource, StudyRecord
 from cityservices.party_day.organisation.models import LEVELS, Organisation, PartyMember
 from cityservices.party_day.records.models import Minutes
 from cityservices.party_day.review.models import CaseNomination, SelfCheck
 
-STEPS = ("组织树", "党员", "主题党日", "签到与记录", "三会一课", "党费")
+STEPS = ("组织树", "党员", "主题党日", "签到与记录", "三会一课", "党费", "学习资源")
 WEAK_SHARE = 0.15  # share of branches that sometimes skip their organisational life (for the calendar to find)
 WEAK_MISS = 0.15  # how often a weak branch misses a required meeting
 SELECTED_CASES = 12  # the best self-checked days, shown as the year's selected cases
@@ -81,7 +83,7 @@ def _days(
     return days
 
 
-def _write_days(session: Session, days: list[DemoDay]) -> None:
+def _write_days(session: Session, days: list[DemoDay]) -> list[Activity]:
     rows = [Activity(branch_id=d.branch_id, status=("reviewed" if d.scores else "held") if d.held else "planned",
                      **d.values) for d in days]  # fmt: skip
     session.add_all(rows)
@@ -107,6 +109,28 @@ def _write_days(session: Session, days: list[DemoDay]) -> None:
          "nominated_at": c["checked_at"]}
         for c in best
     ])  # fmt: skip
+    return rows
+
+
+def _education(session: Session, rng: random.Random, seed: int, activities: list[Activity],
+               members: dict[int, list[PartyMember]]) -> tuple[int, int]:  # fmt: skip
+    """The demo library, a resource of a matching content for half the Party Days, and study records."""
+    resources = demo_resources(seed)
+    session.add_all(resources)
+    session.flush()
+    by_content: dict[str, list[int]] = {}
+    for resource in resources:
+        for content in resource.contents:
+            by_content.setdefault(content, []).append(resource.id)
+    links = []
+    for activity in activities:
+        choices = [r for c in activity.contents for r in by_content.get(c, [])]
+        if choices and rng.random() < 0.5:
+            links.append({"activity_id": activity.id, "resource_id": rng.choice(choices)})
+    repo.insert_rows(session, ActivityResource, links)
+    study = [row for people in members.values() for p in people for row in study_for(rng, p.id, resources, 2026)]
+    repo.insert_rows(session, StudyRecord, study)
+    return len(resources), len(study)
 
 
 def load_party_demo(
@@ -125,7 +149,7 @@ def load_party_demo(
     weak = {b.id for b in branches if rng.random() < WEAK_SHARE}
     days = _days(rng, branches, members, weak)
     step(STEPS[3])
-    _write_days(session, days)
+    activities = _write_days(session, days)
     step(STEPS[4])
     with_groups = {o.parent_id for o in orgs.values() if o.level == "group"}
     linked: dict[int, set[int]] = {}
@@ -148,5 +172,8 @@ def load_party_demo(
         for person in members.get(branch.id, []):
             dues += dues_for(rng, person.id, branch.kind or "", person.joined_on, lapsed=rng.random() < 0.01)
     repo.insert_rows(session, DuesMonth, dues)
+    step(STEPS[6])
+    resources, study = _education(session, rng, seed, activities, members)
     return {"organisations": len(orgs), "branches": len(branches), "members": len(tree.members),
-            "activities": len(days), "meetings": len(meetings), "dues_months": len(dues)}  # fmt: skip
+            "activities": len(days), "meetings": len(meetings), "dues_months": len(dues), "resources": resources,
+            "study_records": study}  # fmt: skip
