@@ -143,11 +143,16 @@ def _crypt(private_hex: str, public_hex: str) -> sm2.CryptSM2:
     return engine
 
 
-def generate_sm2_keypair() -> Sm2KeyPair:
-    d = secrets.randbelow(N - 2) + 1
-    private_hex = f"{d:064x}"
+def keypair_from_private(private_hex: str) -> Sm2KeyPair:
+    d = int(private_hex, 16)
+    if not 0 < d < N - 1:
+        raise SignatureError("invalid_private_key", "private key out of range")
     public_hex = _crypt(private_hex, "00" * 64)._kg(d, f"{GX:064x}{GY:064x}")
-    return Sm2KeyPair(private_hex, str(public_hex).lower())
+    return Sm2KeyPair(f"{d:064x}", str(public_hex).lower())
+
+
+def generate_sm2_keypair() -> Sm2KeyPair:
+    return keypair_from_private(f"{secrets.randbelow(N - 2) + 1:064x}")
 
 
 def sm2_z(public_hex: str, user_id: bytes = DEFAULT_USER_ID) -> bytes:
