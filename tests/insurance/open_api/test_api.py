@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
@@ -229,3 +230,13 @@ def test_huge_body_is_refused(setup: dict[str, Any], db: Session) -> None:
     assert (response.status_code, response.json()["error"]) == (413, "body_too_large")
     assert WRITES == []
     assert _audit(db, caller.app_id) == [("open.employee.enrol", "body_too_large")]
+
+
+def test_every_open_route_is_in_the_api_docs(setup: dict[str, Any]) -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
+    paths = setup["client"].get("/api/openapi.json").json()["paths"]
+    open_paths = [path for path in paths if path.startswith("/api/open/") and path != "/api/open/v1/test-write"]
+    assert "/api/open/v1/employees/{psn_no}/status" in open_paths
+    for path in open_paths:
+        for method in paths[path]:
+            assert f"`{method.upper()} {path}`" in text, (method, path)
