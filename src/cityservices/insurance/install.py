@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from cityservices.config import Settings
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
-STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements")
+STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements", "/api/v1/insurance/open-apps")
 
 
 def _routers() -> Sequence[APIRouter]:
@@ -39,6 +39,7 @@ def _routers() -> Sequence[APIRouter]:
         members_api.router,
         settlement_pages.router,
         open_api.router,
+        open_api.staff_router,
     )
 
 

@@ -3,18 +3,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
-from cityservices.deps import DbSession
-from cityservices.errors import NotFound, error_responses
+from cityservices.auth.service import SignedIn
+from cityservices.deps import CurrentStaff, DbSession, RequireAdmin, RequireEditor
+from cityservices.errors import NotFound, RequestInvalid, error_responses
 from cityservices.insurance.members import service as members
 from cityservices.insurance.open_api import service as open_api
 from cityservices.insurance.open_api import signing as sg
 from cityservices.insurance.open_api.guard import OpenCall, answer, audit_call, signed
-from cityservices.insurance.open_api.schemas import EmployeeStatus, ServerKey
+from cityservices.insurance.open_api.schemas import (
+    AppCreate,
+    AppDecision,
+    AppRead,
+    EmployeeStatus,
+    KeyCreate,
+    KeyIssued,
+    ServerKey,
+)
+from cityservices.kit.audit import record_audit, utc_now
 from cityservices.kit.calendar import now_in_china
 from cityservices.platform.security import load_secret
 
@@ -55,3 +67,68 @@ def employee_status(
         psn_insu_stas=members.statuses_on(session, psn_no, today),
     )
     return answer(call, status.model_dump(mode="json"))
+
+
+# ---- staff: registering and approving apps, issuing and revoking keys ----------------------------------------
+
+staff_router = APIRouter(
+    prefix="/api/v1/insurance/open-apps", tags=["insurance"], responses=error_responses(401, 403, 404, 422)
+)
+AppId = Annotated[str, Path(pattern=r"^app[0-9a-f]{16}$", description="应用编号 app_id")]
+Serial = Annotated[str, Path(pattern=r"^[0-9]{4}$", description="密钥序列号")]
+
+
+def _audit_staff(session: Session, staff: SignedIn, action: str, app_id: str, **detail: object) -> None:
+    record_audit(session, actor=staff.actor, action=action, target_kind="open_app", target_key=app_id, detail=detail)
+
+
+@staff_router.post("", response_model=AppRead, status_code=201)
+def register_app(session: DbSession, staff: RequireEditor, data: AppCreate) -> AppRead:
+    """Register an enterprise's app; it is pending until an administrator approves it."""
+    row = open_api.register_app(session, emp_no=data.emp_no, name=data.name, operations=data.operations, now=utc_now())
+    _audit_staff(session, staff, "open.app.register", row.app_id, emp_no=row.emp_no, operations=row.operations)
+    return open_api.app_read(session, row)
+
+
+@staff_router.get("/{app_id}", response_model=AppRead)
+def read_app(session: DbSession, staff: CurrentStaff, app_id: AppId, response: Response) -> AppRead:
+    """The app with its keys (serials, validity, public keys; never a secret)."""
+    response.headers["Cache-Control"] = "no-store"
+    return open_api.app_read(session, open_api.app_or_404(session, app_id))
+
+
+@staff_router.post("/{app_id}/decision", response_model=AppRead)
+def decide(session: DbSession, staff: RequireAdmin, app_id: AppId, data: AppDecision) -> AppRead:
+    """Approve or reject an app (administrators)."""
+    row = open_api.decide_app(session, app_id, approve=data.approve, staff=staff.account.username, now=utc_now())
+    _audit_staff(session, staff, "open.app.decide", app_id, status=row.status)
+    return open_api.app_read(session, row)
+
+
+@staff_router.post("/{app_id}/keys", response_model=KeyIssued, status_code=201)
+def add_key(
+    request: Request, session: DbSession, staff: RequireEditor, app_id: AppId, data: KeyCreate, response: Response
+) -> KeyIssued:
+    """A new key; earlier keys stay valid for ``overlap_days``. An HMAC secret is in this answer only."""
+    response.headers["Cache-Control"] = "no-store"
+    now, overlap = utc_now(), dt.timedelta(days=data.overlap_days)
+    secret: str | None = None
+    if data.profile == sg.SM2_SM3:
+        if not data.public_key:
+            raise RequestInvalid("public_key", "SM2-SM3 密钥须上传公钥")
+        row = open_api.add_public_key(session, app_id, public_key=data.public_key, now=now, overlap=overlap)
+    else:
+        platform_secret = load_secret(request.app.state.runtime.settings)
+        row, secret = open_api.add_hmac_key(
+            session, app_id, profile=data.profile, platform_secret=platform_secret, now=now, overlap=overlap
+        )
+    _audit_staff(session, staff, "open.key.add", app_id, serial=row.serial, profile=row.profile)
+    return KeyIssued(**open_api.key_read(row).model_dump(), secret=secret)
+
+
+@staff_router.post("/{app_id}/keys/{serial}/revocation", response_model=AppRead)
+def revoke(session: DbSession, staff: RequireEditor, app_id: AppId, serial: Serial) -> AppRead:
+    """Revoke a key at once."""
+    open_api.revoke_key(session, app_id, serial, now=utc_now())
+    _audit_staff(session, staff, "open.key.revoke", app_id, serial=serial)
+    return open_api.app_read(session, open_api.app_or_404(session, app_id))

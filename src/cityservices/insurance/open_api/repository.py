@@ -8,11 +8,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cityservices.insurance.members.models import InsuranceEnterprise
 from cityservices.insurance.open_api.models import OpenApp, OpenAppKey, OpenIdempotency, OpenNonce
 
 
 def app(session: Session, app_id: str) -> OpenApp | None:
     return session.get(OpenApp, app_id)
+
+
+def enterprise_exists(session: Session, emp_no: str) -> bool:
+    return session.get(InsuranceEnterprise, emp_no) is not None
 
 
 def apps_of(session: Session, emp_no: str) -> list[OpenApp]:

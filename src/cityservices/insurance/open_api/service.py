@@ -24,6 +24,7 @@ from cityservices.insurance.open_api.models import (
     OpenAppKey,
     OpenIdempotency,
 )
+from cityservices.insurance.open_api.schemas import AppRead, KeyRead
 
 OPERATIONS: Final = frozenset({"employee.status.read", "employee.enrol", "employee.remove", "maternity.apply"})
 MAX_SKEW: Final = dt.timedelta(seconds=300)
@@ -51,6 +52,8 @@ def register_app(session: Session, *, emp_no: str, name: str, operations: list[s
         raise RequestInvalid("operations", f"未知的操作：{', '.join(unknown)}")
     if not name.strip():
         raise RequestInvalid("name", "应用名称不能为空")
+    if not repository.enterprise_exists(session, emp_no):
+        raise RequestInvalid("emp_no", f"没有单位 {emp_no}")
     row = OpenApp(
         app_id="app" + secrets.token_hex(8),
         emp_no=emp_no,
@@ -290,3 +293,30 @@ def store_answer(
     )
     if not repository.store_answer(session, row):
         raise OpenApiError(409, "idempotency_in_progress", "同一 Idempotency-Key 的请求正在处理")
+
+
+def app_read(session: Session, row: OpenApp) -> AppRead:
+    keys = [key_read(key) for key in repository.keys_of(session, row.app_id)]
+    return AppRead(
+        app_id=row.app_id,
+        emp_no=row.emp_no,
+        name=row.name,
+        status=row.status,
+        operations=list(row.operations),
+        created_at=row.created_at,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        keys=keys,
+    )
+
+
+def key_read(row: OpenAppKey) -> KeyRead:
+    public = "04" + row.public_key if row.public_key else None
+    return KeyRead(
+        serial=row.serial,
+        profile=row.profile,
+        public_key=public,
+        not_before=row.not_before,
+        not_after=row.not_after,
+        revoked_at=row.revoked_at,
+    )
