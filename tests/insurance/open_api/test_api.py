@@ -240,3 +240,9 @@ def test_every_open_route_is_in_the_api_docs(setup: dict[str, Any]) -> None:
     for path in open_paths:
         for method in paths[path]:
             assert f"`{method.upper()} {path}`" in text, (method, path)
+
+
+def test_openapi_document_names_the_signing_headers(setup: dict[str, Any]) -> None:
+    paths = setup["client"].get("/api/openapi.json").json()["paths"]
+    parameters = {p["name"] for p in paths["/api/open/v1/employees/{psn_no}/status"]["get"]["parameters"]}
+    assert {"X-Open-App-Id", "X-Open-Serial", "X-Open-Signature-Type", "X-Open-Signature"} <= parameters

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Header, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -58,11 +58,23 @@ def audit_call(session: Session, app_id: str, operation: str, outcome: str, subj
     )
 
 
-def signed(operation: str) -> Callable[[Request], Awaitable[OpenCall]]:
+def signed(operation: str) -> Callable[..., Awaitable[OpenCall]]:
     """The dependency of a route under ``/api/open/v1``: the call verified for ``operation``, or an error with
     its code (the refusal audited)."""
 
-    async def dependency(request: Request) -> OpenCall:
+    async def dependency(
+        request: Request,
+        _app_id: Annotated[str, Header(alias="X-Open-App-Id", description="应用编号")] = "",
+        _serial: Annotated[str, Header(alias="X-Open-Serial", description="密钥序列号")] = "",
+        _profile: Annotated[
+            str, Header(alias="X-Open-Signature-Type", description="HMAC-SM3 / HMAC-SHA256 / SM2-SM3")
+        ] = "",
+        _timestamp: Annotated[str, Header(alias="X-Open-Timestamp", description="Unix 秒，±300 秒")] = "",
+        _nonce: Annotated[str, Header(alias="X-Open-Nonce", description="8–64 位字母或数字，只用一次")] = "",
+        _signature: Annotated[str, Header(alias="X-Open-Signature", description="签名（base64）")] = "",
+        _idempotency: Annotated[str, Header(alias="Idempotency-Key", description="写操作的幂等键")] = "",
+    ) -> OpenCall:
+        # The headers are declared for the OpenAPI document; they are read (and checked) below.
         runtime = request.app.state.runtime
         secret = load_secret(runtime.settings)
         length = request.headers.get("content-length")

@@ -48,10 +48,6 @@ def add_nonce(session: Session, app_id: str, nonce: str, *, now: dt.datetime, ex
     return True
 
 
-def purge_nonces(session: Session, now: dt.datetime) -> int:
-    return session.execute(delete(OpenNonce).where(OpenNonce.expires_at < now)).rowcount or 0  # type: ignore[attr-defined]
-
-
 def idempotent_answer(session: Session, app_id: str, key: str, now: dt.datetime) -> OpenIdempotency | None:
     query = select(OpenIdempotency).where(
         OpenIdempotency.app_id == app_id, OpenIdempotency.key == key, OpenIdempotency.expires_at >= now
