@@ -58,6 +58,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('operations', sa.JSON(), nullable=False),
+    sa.Column('rate_limit_per_minute', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('decided_by', sa.String(length=64), nullable=True),
     sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),

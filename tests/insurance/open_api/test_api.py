@@ -246,3 +246,17 @@ def test_openapi_document_names_the_signing_headers(setup: dict[str, Any]) -> No
     paths = setup["client"].get("/api/openapi.json").json()["paths"]
     parameters = {p["name"] for p in paths["/api/open/v1/employees/{psn_no}/status"]["get"]["parameters"]}
     assert {"X-Open-App-Id", "X-Open-Serial", "X-Open-Signature-Type", "X-Open-Signature"} <= parameters
+
+
+def test_per_app_rate_limit(setup: dict[str, Any], connection: Connection, db: Session) -> None:
+    caller: Caller = setup["hmac"]
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        open_api.app_or_404(session, caller.app_id).rate_limit_per_minute = 1
+        session.commit()
+    path = "/api/open/v1/employees/P0001/status"
+    assert caller.get(path).status_code == 200
+    # two more calls: at least one falls in the same one-minute window as another
+    refused = [response for response in (caller.get(path), caller.get(path)) if response.status_code == 429]
+    assert refused
+    assert refused[0].json()["error"] == "rate_limited"
+    assert ("open.employee.status.read", "rate_limited") in _audit(db, caller.app_id)

@@ -8,6 +8,7 @@ Headers: ``X-Open-App-Id``, ``X-Open-Serial``, ``X-Open-Signature-Type``, ``X-Op
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -16,10 +17,13 @@ from typing import Annotated, Any
 from fastapi import Header, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from cityservices.db import session_scope
 from cityservices.insurance.open_api import service as open_api
+from cityservices.insurance.open_api.models import OpenApp
 from cityservices.kit.audit import Actor, record_audit, utc_now
+from cityservices.kit.ratelimit import RateLimiter
 from cityservices.platform.security import load_secret
 
 HEADERS = ("X-Open-App-Id", "X-Open-Serial", "X-Open-Signature-Type", "X-Open-Timestamp", "X-Open-Nonce")
@@ -75,51 +79,66 @@ def signed(operation: str) -> Callable[..., Awaitable[OpenCall]]:
         _idempotency: Annotated[str, Header(alias="Idempotency-Key", description="写操作的幂等键")] = "",
     ) -> OpenCall:
         # The headers are declared for the OpenAPI document; they are read (and checked) below.
-        runtime = request.app.state.runtime
-        secret = load_secret(runtime.settings)
         length = request.headers.get("content-length")
         too_large = length is not None and (not length.isdigit() or int(length) > MAX_BODY)
         body = b"" if too_large else await request.body()
-        values = {name: request.headers.get(name, "") for name in (*HEADERS, "X-Open-Signature")}
-        app_id = values["X-Open-App-Id"]
-        missing = [name for name, value in values.items() if not value]
-        now = utc_now()
-        with session_scope(runtime.sessions) as session:
-            if too_large or len(body) > MAX_BODY:
-                error = open_api.OpenApiError(413, "body_too_large", "请求体超过 1 MB")
-            elif missing:
-                error = open_api.OpenApiError(401, "missing_header", f"缺少请求头：{', '.join(missing)}")
-            else:
-                signed_request = open_api.SignedRequest(
-                    app_id=app_id,
-                    serial=values["X-Open-Serial"],
-                    profile=values["X-Open-Signature-Type"],
-                    timestamp=values["X-Open-Timestamp"],
-                    nonce=values["X-Open-Nonce"],
-                    signature=values["X-Open-Signature"],
-                    method=request.method,
-                    path_query=_path_query(request),
-                    body=body,
-                )
-                try:
-                    verified = open_api.verify(
-                        session, signed_request, operation=operation, platform_secret=secret, now=now
-                    )
-                except open_api.OpenApiError as exc:
-                    error = exc
-                else:
-                    return OpenCall(
-                        verified=verified,
-                        emp_no=verified.app.emp_no,
-                        path_query=signed_request.path_query,
-                        body=body,
-                        idempotency_key=request.headers.get("Idempotency-Key"),
-                        platform_secret=secret,
-                    )
-            audit_call(session, app_id or "-", operation, error.code)
-        raise error
+        check = functools.partial(_check, request, operation, body, too_large or len(body) > MAX_BODY)
+        return await run_in_threadpool(check)  # database work and SM2 arithmetic off the event loop
 
     return dependency
+
+
+def _check(request: Request, operation: str, body: bytes, too_large: bool) -> OpenCall:
+    runtime = request.app.state.runtime
+    secret = load_secret(runtime.settings)
+    values = {name: request.headers.get(name, "") for name in (*HEADERS, "X-Open-Signature")}
+    app_id = values["X-Open-App-Id"]
+    missing = [name for name, value in values.items() if not value]
+    now = utc_now()
+    with session_scope(runtime.sessions) as session:
+        if too_large:
+            error = open_api.OpenApiError(413, "body_too_large", "请求体超过 1 MB")
+        elif missing:
+            error = open_api.OpenApiError(401, "missing_header", f"缺少请求头：{', '.join(missing)}")
+        else:
+            signed_request = open_api.SignedRequest(
+                app_id=app_id,
+                serial=values["X-Open-Serial"],
+                profile=values["X-Open-Signature-Type"],
+                timestamp=values["X-Open-Timestamp"],
+                nonce=values["X-Open-Nonce"],
+                signature=values["X-Open-Signature"],
+                method=request.method,
+                path_query=_path_query(request),
+                body=body,
+            )
+            try:
+                verified = open_api.verify(
+                    session, signed_request, operation=operation, platform_secret=secret, now=now
+                )
+                _within_rate_limit(request, verified.app)
+            except open_api.OpenApiError as exc:
+                error = exc
+            else:
+                return OpenCall(
+                    verified=verified,
+                    emp_no=verified.app.emp_no,
+                    path_query=signed_request.path_query,
+                    body=body,
+                    idempotency_key=request.headers.get("Idempotency-Key"),
+                    platform_secret=secret,
+                )
+        audit_call(session, app_id or "-", operation, error.code)
+    raise error
+
+
+def _within_rate_limit(request: Request, app: OpenApp) -> None:
+    """Per-app calls a minute (counted only for correctly signed calls, so nobody else can use up an app's quota)."""
+    limiter: RateLimiter = request.app.state.security.limiter
+    decision = limiter.hit("open_app", app.app_id, limit=app.rate_limit_per_minute, window=60)
+    if not decision.allowed:
+        detail = f"本应用每分钟最多调用 {app.rate_limit_per_minute} 次，请 {decision.retry_after} 秒后重试"
+        raise open_api.OpenApiError(429, "rate_limited", detail)
 
 
 def answer(call: OpenCall, payload: Any, status: int = 200) -> Response:

@@ -31,6 +31,7 @@ MAX_SKEW: Final = dt.timedelta(seconds=300)
 NONCE_TTL: Final = dt.timedelta(seconds=2 * 300 + 60)  # outlives every timestamp the skew check accepts
 IDEMPOTENCY_TTL: Final = dt.timedelta(hours=24)
 DEFAULT_OVERLAP: Final = dt.timedelta(days=7)
+DEFAULT_RATE_LIMIT: Final = 600  # calls a minute per app
 
 
 class OpenApiError(AppError):
@@ -60,6 +61,7 @@ def register_app(session: Session, *, emp_no: str, name: str, operations: list[s
         name=name.strip(),
         status=APP_PENDING,
         operations=sorted(set(operations)),
+        rate_limit_per_minute=DEFAULT_RATE_LIMIT,
         created_at=now,
     )
     session.add(row)
