@@ -44,6 +44,7 @@ def test_app_lifecycle_over_http(insurance_client: TestClient, db: Session) -> N
     assert created.status_code == 201, created.text
     app_id = created.json()["app_id"]
     assert created.json()["status"] == "pending"
+    assert created.json()["rate_limit_per_minute"] == 600
     issued = insurance_client.post(f"{BASE}/{app_id}/keys", json={"profile": "HMAC-SM3"}, headers=csrf)
     assert issued.status_code == 201, issued.text
     assert issued.headers["cache-control"] == "no-store"

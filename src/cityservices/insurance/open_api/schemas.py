@@ -67,6 +67,7 @@ class AppRead(BaseModel):
     name: str
     status: str
     operations: list[str]
+    rate_limit_per_minute: int
     created_at: dt.datetime
     decided_by: str | None
     decided_at: dt.datetime | None

@@ -305,6 +305,7 @@ def app_read(session: Session, row: OpenApp) -> AppRead:
         name=row.name,
         status=row.status,
         operations=list(row.operations),
+        rate_limit_per_minute=row.rate_limit_per_minute,
         created_at=row.created_at,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
