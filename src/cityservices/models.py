@@ -6,6 +6,7 @@ from cityservices.auth import models as auth_models
 from cityservices.db import Base
 from cityservices.insurance.catalogue import models as insurance_catalogue_models
 from cityservices.insurance.members import models as insurance_members_models
+from cityservices.insurance.open_api import models as insurance_open_api_models
 from cityservices.insurance.rules import models as insurance_rules_models
 from cityservices.insurance.settlement import models as insurance_settlement_models
 from cityservices.kit.audit import models as audit_models
@@ -34,6 +35,7 @@ __all__ = [
     "hsds_models",
     "insurance_catalogue_models",
     "insurance_members_models",
+    "insurance_open_api_models",
     "insurance_rules_models",
     "insurance_settlement_models",
     "metadata",

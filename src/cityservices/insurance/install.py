@@ -1,6 +1,7 @@
 """Medical-insurance services (医保) as an installed domain: rules as data, members and enterprises, the settlement
 engine with its stored operations, the public estimator; routers, commands, the region scope, stats and demo data.
-Sub-domains still to land (catalogue, open_api, filings, archive, map, video) add theirs here."""
+The open platform for enterprises' HR systems (open_api, ``/api/open/v1``). Sub-domains still to land (filings,
+archive, map, video) add theirs here."""
 
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ if TYPE_CHECKING:
     from cityservices.config import Settings
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
-STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements")
+STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements", "/api/v1/insurance/open-apps")
 
 
 def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.catalogue import api as catalogue_api
     from cityservices.insurance.catalogue import pages as catalogue_pages
     from cityservices.insurance.members import api as members_api
+    from cityservices.insurance.open_api import api as open_api
     from cityservices.insurance.rules import api as rules_api
     from cityservices.insurance.settlement import api as settlement_api
     from cityservices.insurance.settlement import pages as settlement_pages
@@ -36,6 +38,8 @@ def _routers() -> Sequence[APIRouter]:
         settlement_api.staff_router,
         members_api.router,
         settlement_pages.router,
+        open_api.router,
+        open_api.staff_router,
     )
 
 

@@ -1,0 +1,1 @@
+"""The enterprise open platform: apps, signed requests, idempotent operations."""
