@@ -5,7 +5,7 @@ number (HMAC secret encrypted, or an SM2 public key) with a validity window for 
 seen per app until they expire (unique). open_idempotency: the stored answer under an Idempotency-Key.
 
 Revision ID: 9a77f1d4de6d
-Revises: 8b3f1c2d4e56
+Revises: 2a02da11824e
 Create Date: 2026-12-07 08:03:05.896137
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision: str = '9a77f1d4de6d'
-down_revision: str | None = '8b3f1c2d4e56'
+down_revision: str | None = '2a02da11824e'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
