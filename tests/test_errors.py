@@ -61,6 +61,9 @@ NOT_SEMANTIC = {
     "cityservices.insurance.settlement.claims.ClaimInvalid",
     "cityservices.insurance.rules.book.RuleMissing",
     "cityservices.insurance.rules.book.RuleOverlap",
+    # The signing primitives (pure functions over keys and bytes): a key or signature that cannot be used is
+    # turned by the open platform's service and guard into RequestInvalid or the platform's own error code.
+    "cityservices.insurance.open_api.signing.SignatureError",
 }
 
 
