@@ -64,6 +64,9 @@ NOT_SEMANTIC = {
     # The signing primitives (pure functions over keys and bytes): a key or signature that cannot be used is
     # turned by the open platform's service and guard into RequestInvalid or the platform's own error code.
     "cityservices.insurance.open_api.signing.SignatureError",
+    # The open platform's protocol error: its status and stable code (bad_signature, replayed_nonce …) are part of
+    # the published protocol HR systems act on (docs/open-platform.md), rendered by the same one handler.
+    "cityservices.insurance.open_api.service.OpenApiError",
 }
 
 
