@@ -9,12 +9,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
-class EngineError(Exception):
-    """An error of a pure, framework-free engine (a code parser, the settlement engine, the rule book, signing
-    primitives). Never rendered as it is: the service that called the engine turns it into a semantic error
-    (``RequestInvalid``, ``RuleViolation`` …) naming the field."""
-
-
 class AppError(Exception):
     """Base of every expected error."""
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cityservices.errors import EngineError
-
 # (segment, width, pattern, Chinese label)
 DRUG_X_SEGMENTS = (
     ("kind", 1, r"X", "药品类别"),
@@ -53,7 +51,7 @@ CONSUMABLE_CLASS_LENGTH = 20
 CONSUMABLE_GROUP_LENGTH = 15  # the classification part without the maker: "the same consumable class"
 
 
-class CodeError(EngineError, ValueError):
+class CodeError(ValueError):
     """A code that does not have the national structure; ``segment`` names the part that is wrong."""
 
     def __init__(self, code: str, segment: str, label: str, message: str) -> None:

@@ -26,8 +26,6 @@ from typing import Final
 from cryptography.hazmat.primitives import hashes
 from gmssl import sm2
 
-from cityservices.errors import EngineError
-
 HMAC_SM3: Final = "HMAC-SM3"
 HMAC_SHA256: Final = "HMAC-SHA256"
 SM2_SM3: Final = "SM2-SM3"
@@ -43,7 +41,7 @@ GX = int("32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7", 16)
 GY = int("BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0", 16)
 
 
-class SignatureError(EngineError, ValueError):
+class SignatureError(ValueError):
     """A signature, key or header that cannot be used; ``code`` is the open platform's error code."""
 
     def __init__(self, code: str, message: str) -> None:

@@ -14,13 +14,12 @@ from functools import cache
 from itertools import pairwise
 from typing import TypeVar
 
-from cityservices.errors import EngineError
 from cityservices.insurance.rules.schemas import RuleBase
 
 R = TypeVar("R", bound=RuleBase)
 
 
-class RuleOverlap(EngineError, ValueError):
+class RuleOverlap(ValueError):
     """Two rows of one table with the same key are valid on a common day."""
 
     def __init__(self, first: RuleBase, second: RuleBase) -> None:
@@ -28,7 +27,7 @@ class RuleOverlap(EngineError, ValueError):
         super().__init__(f"规则 {second.id} 与 {first.id} 的有效期重叠（{first.label}，键 {'/'.join(first.key)}）")
 
 
-class RuleMissing(EngineError, LookupError):
+class RuleMissing(LookupError):
     """No row of a table covers the key on the day asked."""
 
     def __init__(self, label: str, key: tuple[str, ...], day: dt.date) -> None:

@@ -10,14 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 
-from cityservices.errors import EngineError
 from cityservices.insurance.vocabulary import CHRGITM_LV_ZH, ChrgitmLv, ElsewhereKind, FundPayType, HospLevel
 from cityservices.kit.money import Money, Ratio
 
 ZERO = Money(0)
 
 
-class ClaimInvalid(EngineError, ValueError):
+class ClaimInvalid(ValueError):
     """A claim the engine cannot settle; ``field`` names the offending input."""
 
     def __init__(self, field_name: str, message: str) -> None:
