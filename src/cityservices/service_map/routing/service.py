@@ -22,7 +22,7 @@ from cityservices.service_map.routing.models import RoadGraphImport
 from cityservices.service_map.routing.osm import RoadNetwork, read_osm
 from cityservices.service_map.routing.profiles import WALK_SPEED_KMH
 from cityservices.service_map.routing.steps import RouteStep, build_steps
-from cityservices.service_map.where.travel import estimate_travel
+from cityservices.service_map.where.travel import Mode, estimate_travel
 
 SNAP_MAX_M = 1000.0
 ACCESS_SPEED_MPS = WALK_SPEED_KMH / 3.6
@@ -30,7 +30,7 @@ ACCESS_SPEED_MPS = WALK_SPEED_KMH / 3.6
 
 @dataclass
 class Route:
-    mode: RouteMode
+    mode: Mode
     estimate: bool
     method: str
     distance_m: float
@@ -83,9 +83,14 @@ def plan_route(
     origin: tuple[float, float],
     destination: tuple[float, float],
     destination_name: str,
-    mode: RouteMode,
+    mode: Mode,
 ) -> Route:
-    """The fastest route over the road graph from ``origin`` to ``destination`` (WGS-84), or an estimate."""
+    """The fastest route over the road graph from ``origin`` to ``destination`` (WGS-84), or an estimate.
+
+    Public transport has no loaded timetable or network, so a transit plan is always a labelled estimate.
+    """
+    if mode == "transit":
+        return _estimate(origin, destination, mode, "暂无公交、地铁线路数据，路程按直线距离估算", None)
     if graph is None:
         return _estimate(origin, destination, mode, "暂无道路数据，路程按直线距离估算", None)
     start, end = graph.snap(mode, *origin), graph.snap(mode, *destination)
@@ -128,7 +133,7 @@ def plan_route(
 
 
 def _estimate(
-    origin: tuple[float, float], destination: tuple[float, float], mode: RouteMode, why: str, import_id: int | None
+    origin: tuple[float, float], destination: tuple[float, float], mode: Mode, why: str, import_id: int | None
 ) -> Route:
     straight = haversine_m(*origin, *destination)
     travel = estimate_travel(straight, mode)

@@ -45,7 +45,7 @@ from cityservices.service_map.where.service import (
     describe_venue_hours,
     route_to_venue,
 )
-from cityservices.service_map.where.travel import Mode
+from cityservices.service_map.where.travel import ModeChoice
 from cityservices.service_map.where.venue_index import VenueIndex, VenueIndexCache
 
 router = APIRouter(prefix="/api/v1", tags=["where to go"])
@@ -103,7 +103,7 @@ def nearest(
     bundle: BundleParam = None,
     crs: CrsParam = "wgs84",
     time: TimeParam = None,
-    mode: Annotated[Mode, Query()] = "walk",
+    mode: Annotated[ModeChoice, Query(description="auto：按距离选择 (近处步行，远处公交/地铁或驾车)")] = "auto",
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
     district: DistrictParam = None,
     level: Annotated[Literal["city", "district", "street"] | None, Query()] = None,
@@ -160,14 +160,14 @@ def route(
     from_lat: LatParam,
     from_lng: LngParam,
     to: Annotated[str, Query(min_length=1, max_length=64, pattern=PRINTABLE, description="目的地场所 id")],
-    mode: Annotated[Literal["walk", "drive"], Query()] = "walk",
+    mode: Annotated[ModeChoice, Query(description="auto：按距离选择；公交/地铁为估算")] = "auto",
     crs: CrsParam = "wgs84",
 ) -> RouteRead:
     """The fastest road route to a venue with turn-by-turn steps, or a straight-line estimate labelled as such."""
     origin = _origin(from_lat, from_lng, crs, prefix="from_")
     graph = _state(request, "road_graph_cache", RoadGraphCache).get(session)
     venue, result = route_to_venue(session, graph, origin=origin, venue_id=to, mode=mode)
-    return route_read(result, origin=origin, destination=venue_read(venue, crs), crs=crs)
+    return route_read(result, origin=origin, destination=venue_read(venue, crs), crs=crs, requested=mode)
 
 
 @router.get("/venues/{venue_id}/hours", response_model=HoursRead, responses=error_responses(409))

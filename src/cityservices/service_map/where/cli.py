@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the database layer, geometry and routing are imported by th
 
     from cityservices.kit.geo import Crs
     from cityservices.platform.runtime import Runtime
-    from cityservices.service_map.where.travel import Mode
+    from cityservices.service_map.where.travel import ModeChoice
 
 console = Console(stderr=True)
 CrsOption = Annotated[str, typer.Option("--crs", help="坐标系: wgs84 | gcj02 | bd09 (输入与输出)")]
@@ -83,7 +83,7 @@ def nearest(
     bundle: Annotated[str | None, typer.Option("--bundle", help="一件事编码或名称")] = None,
     crs: CrsOption = "wgs84",
     time: TimeOption = None,
-    mode: Annotated[str, typer.Option("--mode", help="walk | drive | transit")] = "walk",
+    mode: Annotated[str, typer.Option("--mode", help="auto (按距离选择) | walk | drive | transit")] = "auto",
     limit: Annotated[int, typer.Option("--limit", min=1, max=50)] = 5,
     district: Annotated[str | None, typer.Option("--district", help="区(市)代码或名称")] = None,
     level: Annotated[str | None, typer.Option("--level", help="city | district | street")] = None,
@@ -103,13 +103,11 @@ def nearest(
         resolve_target,
     )
     from cityservices.service_map.where.schemas import present_nearest
-    from cityservices.service_map.where.travel import MODES
     from cityservices.service_map.where.venue_index import build_venue_index
 
     if (item is None) == (bundle is None):
         raise typer.BadParameter("请给出 --item 或 --bundle 之一", param_hint="--item")
-    if mode not in MODES:
-        raise typer.BadParameter(f"应为 {' | '.join(MODES)}", param_hint="--mode")
+    chosen_mode = _mode(mode)
     if level not in (None, "city", "district", "street"):
         raise typer.BadParameter("应为 city | district | street", param_hint="--level")
     out_crs = _crs(crs)
@@ -126,7 +124,7 @@ def nearest(
     query = NearestQuery(
         origin=origin,
         at=when,
-        mode=_mode(mode),
+        mode=chosen_mode,
         limit=limit,
         district=district,
         level=level,
@@ -153,19 +151,19 @@ def nearest(
         Console().print(result.note)
 
 
-def _mode(value: str) -> Mode:
-    from cityservices.service_map.where.travel import MODES
+def _mode(value: str) -> ModeChoice:
+    from cityservices.service_map.where.travel import MODE_CHOICES
 
-    for mode in MODES:
+    for mode in MODE_CHOICES:
         if mode == value:
             return mode
-    raise typer.BadParameter(f"应为 {' | '.join(MODES)}", param_hint="--mode")
+    raise typer.BadParameter(f"应为 {' | '.join(MODE_CHOICES)}", param_hint="--mode")
 
 
 def route(
     from_: Annotated[str, typer.Option("--from", help="出发地 纬度,经度")],
     to: Annotated[str, typer.Option("--to", help="目的地场所 id")],
-    mode: Annotated[str, typer.Option("--mode", help="walk | drive")] = "walk",
+    mode: Annotated[str, typer.Option("--mode", help="auto (按距离选择) | walk | drive | transit")] = "auto",
     crs: CrsOption = "wgs84",
     as_json: JsonOption = False,
 ) -> None:
@@ -175,22 +173,23 @@ def route(
     from cityservices.service_map.where.schemas import route_read, venue_read
     from cityservices.service_map.where.service import route_to_venue
 
-    if mode not in ("walk", "drive"):
-        raise typer.BadParameter("应为 walk | drive", param_hint="--mode")
+    chosen_mode = _mode(mode)
     out_crs = _crs(crs)
     origin = _point(from_, "--from", out_crs)
     rt = _runtime()
     with session_scope(rt.sessions) as session:
         graph = load_road_graph(session)
-        venue, plan = route_to_venue(
-            session, graph, origin=origin, venue_id=to, mode="walk" if mode == "walk" else "drive"
+        venue, plan = route_to_venue(session, graph, origin=origin, venue_id=to, mode=chosen_mode)
+        result = route_read(
+            plan, origin=origin, destination=venue_read(venue, out_crs), crs=out_crs, requested=chosen_mode
         )
-        result = route_read(plan, origin=origin, destination=venue_read(venue, out_crs), crs=out_crs)
     if as_json:
         _print_json(result)
         return
     label = "估算 (非实际路线)" if result.estimate else "道路网路线"
-    Console().print(f"{label}: {result.distance_m:.0f} 米，约 {result.duration_s / 60:.0f} 分钟")
+    Console().print(f"{result.label} · {label}: {result.distance_m:.0f} 米，约 {result.duration_s / 60:.0f} 分钟")
+    for other in result.alternatives:
+        Console().print(f"也可{other.label}：约 {other.duration_s / 60:.0f} 分钟 (估算)")
     for number, step in enumerate(result.steps, start=1):
         Console().print(f"{number}. {step.instruction}")
     if result.note:

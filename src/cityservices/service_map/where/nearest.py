@@ -22,7 +22,14 @@ from cityservices.kit.calendar import to_china_time
 from cityservices.kit.geo import FloatArray, unit_vectors
 from cityservices.service_map.catalogue.models import LEVEL_NAMES
 from cityservices.service_map.where.hours import OpenState, open_state
-from cityservices.service_map.where.travel import Mode, TravelEstimate, estimate_travel
+from cityservices.service_map.where.travel import (
+    ModeChoice,
+    TravelEstimate,
+    choose_mode,
+    estimate_travel,
+    is_sensible,
+    travel_alternatives,
+)
 from cityservices.service_map.where.venue_index import IntArray, ItemRef, VenueIndex
 
 EXPLAIN_LIMIT = 10
@@ -55,7 +62,7 @@ class Target:
 class NearestQuery:
     origin: tuple[float, float]  # WGS-84 (lat, lng)
     at: dt.datetime
-    mode: Mode = "walk"
+    mode: ModeChoice = "auto"  # "auto": chosen per venue by distance (travel.choose_mode)
     limit: int = 5
     district: str | None = None
     level: str | None = None
@@ -79,6 +86,7 @@ class NearestHit:
     arrival: dt.datetime
     state: OpenState
     missing_items: tuple[ItemRef, ...] = ()
+    alternatives: tuple[TravelEstimate, ...] = ()  # every mode, fastest first
 
 
 @dataclass(frozen=True)
@@ -150,7 +158,7 @@ def _consider(
 ) -> None:
     query = result.query
     reasons = _filter_reasons(index, query, position)
-    travel = estimate_travel(distance, query.mode)
+    travel = estimate_travel(distance, choose_mode(distance, query.mode))
     arrival = at + dt.timedelta(seconds=round(travel.duration_s))
     state = None
     if not reasons:
@@ -163,7 +171,8 @@ def _consider(
         return
     assert state is not None
     missing = _missing_items(index, target, position)
-    result.hits.append(NearestHit(position, distance, travel, arrival, state, missing))
+    alternatives = tuple(a for a in travel_alternatives(distance) if a.mode != travel.mode and is_sensible(a))
+    result.hits.append(NearestHit(position, distance, travel, arrival, state, missing, alternatives))
 
 
 def _filter_reasons(index: VenueIndex, query: NearestQuery, position: int) -> list[Reason]:

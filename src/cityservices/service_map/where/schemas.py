@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cityservices.kit.geo import Crs, from_wgs84
 from cityservices.service_map.catalogue.models import Venue
@@ -18,6 +18,14 @@ from cityservices.service_map.routing.steps import RouteStep
 from cityservices.service_map.where.hours import DayPlan, OpenState, format_intervals
 from cityservices.service_map.where.nearby import NearbyPlace
 from cityservices.service_map.where.nearest import NearestHit, NearestResult
+from cityservices.service_map.where.travel import (
+    WALK_SENSIBLE_MAX_S,
+    ModeChoice,
+    TravelEstimate,
+    is_sensible,
+    mode_label,
+    travel_alternatives,
+)
 from cityservices.service_map.where.venue_index import ItemRef, VenueIndex
 
 if TYPE_CHECKING:
@@ -52,8 +60,19 @@ class TargetRead(BaseModel):
     items: list[ItemRefRead]
 
 
+class AlternativeRead(BaseModel):
+    mode: str
+    label: str
+    distance_m: float
+    duration_s: float
+
+
 class TravelRead(BaseModel):
     mode: str
+    label: str = Field(description="方式的中文名称，如 步行、公交/地铁、驾车")
+    chosen_by: Literal["request", "distance"] = Field(description="request：按所选方式；distance：按距离自动选择")
+    sensible: bool = Field(description="false：步行超过一小时，不宜作为出行方案")
+    alternatives: list[AlternativeRead] = Field(description="其他可选方式的估算，最快的在前")
     estimate: bool
     method: str
     straight_line_m: float
@@ -141,6 +160,10 @@ class StepRead(BaseModel):
 class RouteRead(BaseModel):
     crs: Crs
     mode: str
+    label: str = Field(description="方式的中文名称")
+    chosen_by: Literal["request", "distance"]
+    sensible: bool = Field(description="false：步行超过一小时，不宜作为出行方案")
+    alternatives: list[AlternativeRead] = Field(description="其他方式按直线距离的估算，最快的在前")
     origin: PointRead
     destination: VenueRefRead
     estimate: bool
@@ -243,7 +266,7 @@ def present_nearest(index: VenueIndex, result: NearestResult, crs: Crs) -> Neare
             items=[item_ref(i) for i in result.target.items],
         ),
         candidates=result.candidates,
-        results=[_hit(index, rank, hit, crs) for rank, hit in enumerate(result.hits, start=1)],
+        results=[_hit(index, rank, hit, crs, q.mode) for rank, hit in enumerate(result.hits, start=1)],
         excluded=[
             ExclusionRead(
                 venue=venue_ref(index, e.position, crs),
@@ -258,7 +281,7 @@ def present_nearest(index: VenueIndex, result: NearestResult, crs: Crs) -> Neare
     )
 
 
-def _hit(index: VenueIndex, rank: int, hit: NearestHit, crs: Crs) -> NearestHitRead:
+def _hit(index: VenueIndex, rank: int, hit: NearestHit, crs: Crs, query_mode: ModeChoice) -> NearestHitRead:
     t = hit.travel
     return NearestHitRead(
         rank=rank,
@@ -266,6 +289,10 @@ def _hit(index: VenueIndex, rank: int, hit: NearestHit, crs: Crs) -> NearestHitR
         distance_m=round(hit.distance_m, 1),
         travel=TravelRead(
             mode=t.mode,
+            label=mode_label(t.mode),
+            chosen_by="distance" if query_mode == "auto" else "request",
+            sensible=is_sensible(t),
+            alternatives=[_alternative(a) for a in hit.alternatives],
             estimate=True,
             method=t.method,
             straight_line_m=round(t.straight_line_m, 1),
@@ -279,6 +306,15 @@ def _hit(index: VenueIndex, rank: int, hit: NearestHit, crs: Crs) -> NearestHitR
         has_parking=bool(index.venues.has_parking[hit.position]),
         accessible=bool(index.venues.accessible[hit.position]),
         missing_items=[item_ref(i) for i in hit.missing_items],
+    )
+
+
+def _alternative(estimate: TravelEstimate) -> AlternativeRead:
+    return AlternativeRead(
+        mode=estimate.mode,
+        label=mode_label(estimate.mode),
+        distance_m=round(estimate.distance_m, 1),
+        duration_s=round(estimate.duration_s, 1),
     )
 
 
@@ -297,7 +333,9 @@ def poi_read(place: NearbyPlace, crs: Crs) -> PoiRead:
     )
 
 
-def route_read(route: Route, *, origin: tuple[float, float], destination: VenueRefRead, crs: Crs) -> RouteRead:
+def route_read(
+    route: Route, *, origin: tuple[float, float], destination: VenueRefRead, crs: Crs, requested: ModeChoice
+) -> RouteRead:
     geometry = None
     if route.coordinates is not None:
         coords = [[round(c.lng, 7), round(c.lat, 7)] for c in (point(*xy, crs) for xy in route.coordinates)]
@@ -307,6 +345,14 @@ def route_read(route: Route, *, origin: tuple[float, float], destination: VenueR
     return RouteRead(
         crs=crs,
         mode=route.mode,
+        label=mode_label(route.mode),
+        chosen_by="distance" if requested == "auto" else "request",
+        sensible=route.mode != "walk" or route.duration_s <= WALK_SENSIBLE_MAX_S,
+        alternatives=[
+            _alternative(a)
+            for a in travel_alternatives(route.straight_line_m)
+            if a.mode != route.mode and is_sensible(a)
+        ],
         origin=point(*origin, crs),
         destination=destination,
         estimate=route.estimate,

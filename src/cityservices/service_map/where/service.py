@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from cityservices.errors import NotFound
 from cityservices.kit.calendar import UnknownCalendarYear, WorkCalendar, to_china_time
 from cityservices.kit.calendar.repository import load_calendar
+from cityservices.kit.geo import haversine_m
 from cityservices.service_map.catalogue.models import Venue
-from cityservices.service_map.routing.graph import RoadGraph, RouteMode
+from cityservices.service_map.routing.graph import RoadGraph
 from cityservices.service_map.routing.service import Route, plan_route
 from cityservices.service_map.where import repository as repo
 from cityservices.service_map.where.hours import (
@@ -26,6 +27,7 @@ from cityservices.service_map.where.hours import (
     open_state,
     plan_day,
 )
+from cityservices.service_map.where.travel import ModeChoice, choose_mode
 
 DUE_DATE_RULE = "受理当日不计入；期限按工作日计算：法定节假日不计，调休上班日计入；0 个工作日 (即办件) 为受理当日。"
 
@@ -61,13 +63,17 @@ def describe_venue_hours(session: Session, *, venue_id: str, at: dt.datetime, da
 
 
 def route_to_venue(
-    session: Session, graph: RoadGraph | None, *, origin: tuple[float, float], venue_id: str, mode: RouteMode
+    session: Session, graph: RoadGraph | None, *, origin: tuple[float, float], venue_id: str, mode: ModeChoice
 ) -> tuple[Venue, Route]:
-    """The route from ``origin`` (WGS-84) to a venue; NotFound for an unknown venue."""
+    """The route from ``origin`` (WGS-84) to a venue in the requested mode, or for "auto" the mode that suits the
+    distance (walking for short trips, public transport or driving beyond); NotFound for an unknown venue."""
     venue = repo.get_venue(session, venue_id)
     if venue is None:
         raise NotFound(f"未知的场所: {venue_id}")
-    route = plan_route(graph, origin=origin, destination=(venue.lat, venue.lng), destination_name=venue.name, mode=mode)
+    chosen = choose_mode(haversine_m(*origin, venue.lat, venue.lng), mode)
+    route = plan_route(
+        graph, origin=origin, destination=(venue.lat, venue.lng), destination_name=venue.name, mode=chosen
+    )
     return venue, route
 
 
