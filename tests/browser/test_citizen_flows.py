@@ -276,6 +276,22 @@ def test_a_road_route_is_drawn_with_its_steps(new_context: Any, road_server: Ser
     assert problems == []
 
 
+def test_a_far_trip_is_planned_by_car_or_transit_not_on_foot(new_context: Any, server: Server) -> None:
+    page = new_context(MOBILE).new_page()
+    problems = watch_console(page)
+    page.goto(server.url("/venues/V370202?from=36.7800,119.9500"))  # from Pingdu, about 80 km away
+    page.click("[data-route-go]")
+    page.locator("[data-route-summary] .route-summary").wait_for()
+    summary = page.inner_text("[data-route-summary]")
+    assert "建议驾车约" in summary
+    assert "步行" not in summary  # neither the plan nor an alternative is a walk of many hours
+    assert "也可公交/地铁约" in summary
+    page.select_option("#route-mode", "walk")
+    page.locator("[data-route-summary] .warn").wait_for()
+    assert "不建议步行" in page.inner_text("[data-route-summary]")
+    assert problems == []
+
+
 def test_first_page_load_transfers_under_the_budget(new_context: Any, server: Server, artifacts: Path) -> None:
     figures: dict[str, Any] = {}
     for name, path, viewport, action in (

@@ -3,7 +3,6 @@
 (function () {
   "use strict";
   var CS = window.CS;
-  var MODE_ZH = { walk: "步行", drive: "驾车" };
   var LIMIT = 8;
 
   function stateText(hit) {
@@ -20,7 +19,19 @@
     return href;
   }
 
-  function renderHit(hit, place, section, mode) {
+  function otherModes(travel) {
+    if (!travel.alternatives || !travel.alternatives.length) return null;
+    return CS.el("p", { className: "small muted hit-alternatives" }, [
+      "也可" +
+        travel.alternatives
+          .map(function (a) {
+            return a.label + "约 " + CS.duration(a.duration_s);
+          })
+          .join("，"),
+    ]);
+  }
+
+  function renderHit(hit, place, section) {
     var v = hit.venue;
     var state = stateText(hit);
     var li = CS.el("li", { className: "venue-hit" + (hit.open_on_arrival ? " is-open" : " is-closed") }, [
@@ -29,8 +40,15 @@
         CS.el("a", { className: "hit-name", href: venueHref(hit, place, section) }, [v.name]),
         CS.demoLabel(v, "name"),
         CS.el("p", { className: "hit-travel" }, [
-          MODE_ZH[mode] + "约 " + CS.duration(hit.travel.duration_s) + " · 直线 " + CS.distance(hit.distance_m),
+          (hit.travel.chosen_by === "distance" ? "建议" : "") +
+            hit.travel.label +
+            "约 " +
+            CS.duration(hit.travel.duration_s) +
+            " · 直线 " +
+            CS.distance(hit.distance_m),
         ]),
+        hit.travel.sensible ? null : CS.el("p", { className: "small warn" }, ["步行时间太长，建议换乘公交/地铁或驾车。"]),
+        otherModes(hit.travel),
         CS.el("p", { className: "hit-state" }, [CS.el("strong", {}, [state[0]]), state[1], CS.demoLabel(v, "hours")]),
         CS.el("p", { className: "hit-addr" }, [v.address, CS.demoLabel(v, "address")]),
         hit.missing_items && hit.missing_items.length
@@ -97,11 +115,11 @@
         list.textContent = "";
         var hits = body.results || [];
         hits.forEach(function (hit) {
-          list.appendChild(renderHit(hit, place, section, mode));
+          list.appendChild(renderHit(hit, place, section));
         });
         note.textContent = hits.length ? hits[0].travel.note : "";
         status.textContent = hits.length
-          ? place.label + "：找到 " + hits.length + " 个可办理的场所，按" + MODE_ZH[mode] + "时间由近到远排列。"
+          ? place.label + "：找到 " + hits.length + " 个可办理的场所，由近到远排列。"
           : "附近没有能办理的场所。" + (body.note || "");
         section.setAttribute("data-state", "done");
         showOnMap(section, body, place, hits);

@@ -4,7 +4,6 @@
   "use strict";
   var CS = window.CS;
   var POI_ZH = { parking: "停车场", petrol: "加油站", food: "餐饮" };
-  var MODE_ZH = { walk: "步行", drive: "驾车" };
 
   function poiDetail(p) {
     var d = p.details || {};
@@ -68,10 +67,25 @@
     container.textContent = "";
     steps.textContent = "";
     var summary = CS.el("p", { className: "route-summary" }, [
-      CS.el("strong", {}, [MODE_ZH[route.mode] + "约 " + CS.duration(route.duration_s)]),
+      CS.el("strong", {}, [(route.chosen_by === "distance" ? "建议" : "") + route.label + "约 " + CS.duration(route.duration_s)]),
       " · " + CS.distance(route.distance_m) + " · 从" + place.label + "出发",
     ]);
     container.appendChild(summary);
+    if (!route.sensible) {
+      container.appendChild(CS.el("p", { className: "warn" }, ["步行时间太长，不建议步行前往，请换乘公交/地铁或驾车。"]));
+    }
+    if (route.alternatives && route.alternatives.length) {
+      container.appendChild(
+        CS.el("p", { className: "small muted route-alternatives" }, [
+          "也可" +
+            route.alternatives
+              .map(function (a) {
+                return a.label + "约 " + CS.duration(a.duration_s) + " (估算)";
+              })
+              .join("，"),
+        ])
+      );
+    }
     if (route.estimate) {
       container.appendChild(
         CS.el("p", { className: "estimate-label", "data-estimate": "" }, [
