@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from cityservices.app import create_app
 from cityservices.config import Settings
 from cityservices.kit.geo import haversine_m, wgs84_to_gcj02
-from cityservices.service_map.where.basemap import ATTRIBUTION
-from cityservices.service_map.where.locate import normalise_address
+from cityservices.service_map.where.basemap import ATTRIBUTION, DivisionPlace
+from cityservices.service_map.where.locate import _committee_place, committees, district_seats, normalise_address
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,9 @@ def test_bad_crs_is_a_field_error(client: TestClient) -> None:
     ("params", "kind", "name"),
     [
         ({"q": "香港中路街道便民服务中心"}, "venue", "香港中路街道便民服务中心"),
-        ({"q": "我在香港中路停车场旁边"}, "poi", "香港中路停车场"),
+        ({"q": "我在香港中路停车场旁边"}, "street", "香港中路街道"),  # a generated place is never a start point
+        ({"q": "五四广场"}, "community", "五四广场社区"),
+        ({"q": "市南区团岛社区居委会"}, "community", "团岛社区"),
         ({"q": "山东省青岛市八大峡"}, "street", "八大峡街道"),
         ({"q": "市南区"}, "district", "市南区"),
         ({"district": "370202"}, "district", "市南区"),
@@ -81,13 +83,43 @@ def test_typed_places_are_located_as_precisely_as_known(
     assert name in body["label"]
 
 
-def test_the_district_of_a_street_is_inferred_and_a_district_without_boundary_uses_its_streets(
-    client: TestClient,
-) -> None:
+def test_the_district_of_a_street_is_inferred_and_a_district_starts_from_its_seat(client: TestClient) -> None:
     body = client.get("/api/v1/locate", params={"q": "八大峡"}).json()
     assert body["district_code"] == "370202"
     district = client.get("/api/v1/locate", params={"district": "370202"}).json()
-    assert (district["lat"], district["lng"]) == pytest.approx((36.075, 120.32), abs=0.01)  # between its streets
+    assert (district["lat"], district["lng"]) == pytest.approx(district_seats()["370202"], abs=1e-6)
+    assert "政府驻地" in district["label"]
+    assert district["candidates"] == []
+
+
+def test_a_community_is_placed_by_its_street_and_says_so(client: TestClient) -> None:
+    body = client.get("/api/v1/locate", params={"q": "团岛社区"}).json()
+    street = client.get("/api/v1/locate", params={"q": "八大峡"}).json()
+    assert street["kind"] == "street"
+    assert (body["kind"], body["district_code"]) == ("community", "370202")
+    assert (body["lat"], body["lng"]) == (street["lat"], street["lng"])
+    assert "八大峡街道" in body["label"]
+    assert "误差" in body["label"]
+
+
+def test_a_committee_name_held_by_several_streets_offers_the_others() -> None:
+    places = [
+        DivisionPlace("370212002", "中韩街道", "street", "370212", (36.11, 120.44)),
+        DivisionPlace("370285102", "夏格庄镇", "town", "370285", (36.66, 120.42)),
+    ]
+    found = _committee_place("我家在岭西村", places, None)
+    assert found is not None
+    assert (found.name, found.within) == ("岭西村", "中韩街道")
+    assert [(c.name, c.within, c.district_code) for c in found.candidates] == [("岭西村", "夏格庄镇", "370285")]
+    only_laixi = _committee_place("岭西村", places, "370285")
+    assert only_laixi is not None
+    assert (only_laixi.within, only_laixi.candidates) == ("夏格庄镇", ())
+
+
+def test_committee_names_are_shortened_as_people_say_them() -> None:
+    names = {c.name for c in committees()}
+    assert {"东女姑山社区", "岭西村", "江西路社区"} <= names
+    assert not any(n.endswith("委员会") or n.endswith("委会") for n in names)
 
 
 def test_unknown_places_are_404_with_advice(client: TestClient) -> None:

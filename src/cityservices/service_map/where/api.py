@@ -11,7 +11,7 @@ from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from cityservices.deps import DbSession
@@ -24,7 +24,7 @@ from cityservices.platform.http_cache import cacheable
 from cityservices.service_map.install import CHANGED
 from cityservices.service_map.routing.service import RoadGraphCache
 from cityservices.service_map.where.basemap import BaseMap, BaseMapCache
-from cityservices.service_map.where.locate import MAX_QUERY_CHARS, locate_place
+from cityservices.service_map.where.locate import MAX_QUERY_CHARS, Located, locate_place
 from cityservices.service_map.where.nearby import MAX_RADIUS_M, PoiCategory, find_nearby_places
 from cityservices.service_map.where.nearest import NearestQuery, find_nearest_venues, resolve_district, resolve_target
 from cityservices.service_map.where.schemas import (
@@ -209,15 +209,19 @@ DistrictName = Annotated[
 map_router = APIRouter(prefix="/api/v1", tags=["map"])
 
 
-class LocatedRead(BaseModel):
+class PlaceRead(BaseModel):
     crs: Crs
     lat: float
     lng: float
-    kind: str
+    kind: str = Field(description="venue | poi | community | street | district")
     name: str
-    label: str
+    label: str = Field(description="说明按什么位置计算及其误差")
     precision_m: int
     district_code: str | None
+
+
+class LocatedRead(PlaceRead):
+    candidates: list[PlaceRead] = Field(description="同名的其他地点 (可供选择)；没有时为空")
 
 
 def get_basemap(request: Request, session: Session) -> BaseMap:
@@ -255,8 +259,14 @@ def locate(
     """A point for a typed place or a chosen district, with its precision: the fallback when the browser
     may not share its location. Not a geocoder: only names the dataset knows are recognised (404 otherwise)."""
     found = locate_place(session, get_basemap(request, session), text=q, district=district)
-    lat, lng = from_wgs84(found.lat, found.lng, crs)
     return LocatedRead(
+        **_place_read(found, crs).model_dump(), candidates=[_place_read(c, crs) for c in found.candidates]
+    )
+
+
+def _place_read(found: Located, crs: Crs) -> PlaceRead:
+    lat, lng = from_wgs84(found.lat, found.lng, crs)
+    return PlaceRead(
         crs=crs,
         lat=round(lat, 7),
         lng=round(lng, 7),

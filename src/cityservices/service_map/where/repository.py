@@ -116,10 +116,12 @@ def list_venue_points(session: Session) -> list[NamedPoint]:
     return [NamedPoint(*r) for r in rows]
 
 
-def list_poi_points(session: Session) -> list[NamedPoint]:
-    """Every POI's name, address and point, by id (to locate a place named like a POI)."""
-    rows = session.execute(select(Poi.name, Poi.address, Poi.lat, Poi.lng).order_by(Poi.id)).all()
-    return [NamedPoint(*r) for r in rows]
+def list_sourced_poi_points(session: Session) -> list[NamedPoint]:
+    """The name, address and point of every POI whose name and position are sourced, by id (to locate a place
+    named like it); generated POIs (any demo field) are left out, so demo data is never a start point."""
+    rows = session.execute(select(Poi.name, Poi.address, Poi.lat, Poi.lng, Poi.demo_fields).order_by(Poi.id)).all()
+    generated = {"*", "name", "lat", "lng"}
+    return [NamedPoint(name, address, lat, lng) for name, address, lat, lng, demo in rows if not generated & set(demo)]
 
 
 def division_count_and_highest_code(session: Session) -> tuple[int, str]:
