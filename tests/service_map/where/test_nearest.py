@@ -177,3 +177,20 @@ def test_the_cached_index_is_rebuilt_after_a_change_event(session: Session) -> N
     assert cache.get(session) is first
     events.deliver(CHANGED, {"kind": "venue", "key": "V370202001"})
     assert cache.get(session) is not first
+
+
+def test_open_first_puts_a_farther_open_venue_before_nearer_closed_ones(session: Session) -> None:
+    dataset = make_where_dataset()
+    city_hall = next(v for v in dataset.venues if v.id == "V3702")
+    sunday_morning = {**city_hall.hours, "sun": [("09:00", "12:00")]}
+    dataset.venues[dataset.venues.index(city_hall)] = city_hall.model_copy(update={"hours": sunday_morning})
+    import_dataset(session, dataset, mode="replace")
+    index = build_venue_index(session)
+    target = resolve_target(index, item="QD-RS-0001")
+    sunday = dt.datetime.fromisoformat(SUNDAY)
+    plain = find_nearest_venues(index, target=target, query=query(at=sunday, limit=2))
+    assert ids(index, [h.position for h in plain.hits]) == ["V370202001", "V370202"]
+    assert not any(h.state.is_open for h in plain.hits)
+    first = find_nearest_venues(index, target=target, query=query(at=sunday, limit=2, open_first=True))
+    assert ids(index, [h.position for h in first.hits]) == ["V3702", "V370202001"]  # then the nearest closed
+    assert [h.state.is_open for h in first.hits] == [True, False]

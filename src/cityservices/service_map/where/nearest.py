@@ -67,6 +67,7 @@ class NearestQuery:
     district: str | None = None
     level: str | None = None
     open_now: bool = False  # open on arrival (query time + travel estimate)
+    open_first: bool = False  # rank venues open on arrival before closed ones (nearest first within each)
     parking: bool = False
     accessible: bool = False
     explain: bool = False
@@ -106,6 +107,9 @@ class NearestResult:
     note: str | None = None
 
 
+OPEN_FIRST_POOL = 3  # with open_first, the open venues are looked for among the 3 × limit nearest
+
+
 def resolve_target(index: VenueIndex, *, item: str | None = None, bundle: str | None = None) -> Target:
     """The Target named by an item (code, name or alias) or a bundle (code or name): exactly one of them."""
     if (item is None) == (bundle is None):
@@ -126,14 +130,17 @@ def find_nearest_venues(index: VenueIndex, *, target: Target, query: NearestQuer
     subset, key, note = _candidates(index, target)
     result = NearestResult(target, query, candidates=len(subset), note=note)
     at = to_china_time(query.at).replace(microsecond=0)
-    done, k = 0, max(FIRST_BATCH, 4 * query.limit)
-    while len(result.hits) < query.limit and done < len(subset):
+    wanted = query.limit * OPEN_FIRST_POOL if query.open_first else query.limit
+    done, k = 0, max(FIRST_BATCH, 4 * wanted)
+    while len(result.hits) < wanted and done < len(subset):
         positions, metres = index.nearest(origin_xyz, k, subset, key=key)
         for position, distance in zip(positions[done:].tolist(), metres[done:].tolist(), strict=True):
             _consider(index, result, target, position, distance, at)
-            if len(result.hits) >= query.limit:
+            if len(result.hits) >= wanted:
                 break
         done, k = len(positions), k * 4
+    if query.open_first:  # a stable sort: nearest first among the open, then among the closed
+        result.hits = sorted(result.hits, key=lambda hit: not hit.state.is_open)[: query.limit]
     if query.explain:
         _explain_unhandled(index, result, origin_xyz, subset)
     return result
