@@ -161,6 +161,54 @@ def test_geolocation_denied_falls_back_to_a_typed_place(new_context: Any, server
     assert problems == []
 
 
+def test_the_place_and_time_of_a_search_carry_to_near_me(new_context: Any, server: Server, artifacts: Path) -> None:
+    page = new_context(MOBILE, geolocation=False).new_page()
+    problems = watch_console(page)
+    search_from_home(page, server, "身份证丢了 崂山区 周六上午")
+    page.locator(".hit h3 a").first.click()
+    page.wait_for_url(re.compile(r"/items/QD-GA-0024\?.*district=370212.*when=sat-morning"))
+    assert page.locator("[data-day]").input_value() == "sat"
+    assert page.locator("[data-clock]").input_value() == "10:00"
+    assert page.locator("[data-only-district]").is_checked()
+    page.click("[data-nearme-go]")  # no position shared: only the district is known
+    page.click("[data-fallback-form] button[type=submit]")
+    hits = page.locator("[data-results] .venue-hit")
+    hits.first.wait_for()
+    status = page.inner_text("[data-nearme] [data-status]")
+    assert "政府驻地" in status
+    assert "周六 10:00" in status
+    first = hits.first.inner_text()
+    assert "崂山区政务服务中心" in first  # the one hall open on Saturday morning comes first
+    assert "开放" in first
+    assert "未开放" not in first
+    texts = [hits.nth(i).inner_text() for i in range(hits.count())]
+    assert all("崂山区" in t for t in texts)  # only the district the citizen named
+    assert "小时" not in first  # not a walk of hours
+    shot(page, artifacts, "14-near-me-saturday-mobile")
+    assert problems == []
+
+
+def test_a_committee_name_is_a_start_point_and_same_names_are_offered(new_context: Any, server: Server) -> None:
+    page = new_context(MOBILE, geolocation=False).new_page()
+    problems = watch_console(page)
+    page.goto(server.url("/items/QD-GA-0023"))
+    page.click("[data-nearme-go]")
+    page.fill("#nearme-addr", "五四广场")
+    page.click("[data-fallback-form] button[type=submit]")
+    page.locator("[data-results] .venue-hit").first.wait_for()
+    status = page.inner_text("[data-nearme] [data-status]")
+    assert "五四广场社区" in status
+    assert "香港中路街道" in status
+    page.fill("#nearme-addr", "岭西村")
+    page.click("[data-fallback-form] button[type=submit]")
+    choices = page.locator("[data-place-choices] button")
+    choices.first.wait_for()
+    assert choices.count() == 2
+    choices.nth(1).click()
+    expect(page.locator("[data-nearme] [data-status]")).to_contain_text("夏格庄镇")
+    assert problems == []
+
+
 def test_feedback_is_submitted_and_stored(
     new_context: Any, server: Server, demo_env: dict[str, str], artifacts: Path
 ) -> None:

@@ -29,7 +29,7 @@ FAR = (36.30, 120.60)  # about 32 km north-east of the venue
 
 @pytest.mark.parametrize(
     ("metres", "mode"),
-    [(300.0, "walk"), (1_000.0, "walk"), (3_000.0, "transit"), (20_000.0, "transit"), (40_000.0, "drive")],
+    [(300.0, "walk"), (1_000.0, "walk"), (3_000.0, "transit"), (12_000.0, "transit"), (40_000.0, "drive")],
 )
 def test_auto_chooses_the_mode_by_distance(metres: float, mode: str) -> None:
     assert choose_mode(metres) == mode

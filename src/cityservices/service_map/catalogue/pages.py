@@ -22,6 +22,7 @@ from cityservices.service_map.search.cache import get_search_index
 from cityservices.service_map.search.normalize import MAX_QUERY_CHARS, InvalidQuery
 from cityservices.service_map.venues import pages as pages_venues
 from cityservices.service_map.venues import repository as venue_repo
+from cityservices.service_map.where.visit_time import WHEN_PATTERN, visit_time_defaults, when_of_slot
 
 install(templates.env)
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -74,6 +75,7 @@ def search_page(
         "result": result,
         "error": error,
         "district": _district_slot(result),
+        "when": when_of_slot((result or {}).get("slots", {}).get("time")),
         "guide_demo": repo.guide_demo_fields(session, codes) if codes else {},
     }
     status = 422 if error else 200
@@ -115,6 +117,9 @@ def browse(
 
 Code = Annotated[str, Path(min_length=1, max_length=64)]
 DistrictParam = Annotated[str, Query(max_length=12, pattern=r"^\d*$", description="near me 的默认区(市)")]
+WhenParam = Annotated[
+    str, Query(max_length=24, pattern=WHEN_PATTERN, description="near me 的默认办理时间，如 sat-morning")
+]
 
 
 def due_date(session: Session, guide: Guide | None, today: dt.date) -> dt.date | None:
@@ -135,6 +140,7 @@ def item_page(
     code: Code,
     q: Annotated[str, Query(max_length=200, description="the search that led here")] = "",
     district: DistrictParam = "",
+    when: WhenParam = "",
 ) -> HTMLResponse:
     """An item with its current guide: materials, steps, time limits, fees, visits, channels; and "near me"."""
     item = repo.get_item(session, code)
@@ -155,6 +161,7 @@ def item_page(
         "q": q,
         "districts": repo.list_districts(session),
         "district": district,
+        "when": visit_time_defaults(when),
         "map": map_config(runtime.settings),
     }
     return templates.TemplateResponse(request, "item.html", context)
@@ -174,7 +181,12 @@ def bundles_page(request: Request, session: DbSession) -> HTMLResponse:
 
 @router.get("/bundles/{code}", response_class=HTMLResponse)
 def bundle_page(
-    request: Request, runtime: CurrentRuntime, session: DbSession, code: Code, district: DistrictParam = ""
+    request: Request,
+    runtime: CurrentRuntime,
+    session: DbSession,
+    code: Code,
+    district: DistrictParam = "",
+    when: WhenParam = "",
 ) -> HTMLResponse:
     """A bundle's items in order, each with its guide's essentials, and the materials they share."""
     bundle = repo.get_bundle(session, code)
@@ -194,6 +206,7 @@ def bundle_page(
         ),
         "districts": repo.list_districts(session),
         "district": district,
+        "when": visit_time_defaults(when),
         "map": map_config(runtime.settings),
     }
     return templates.TemplateResponse(request, "bundle.html", context)

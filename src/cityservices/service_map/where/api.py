@@ -220,6 +220,7 @@ class PlaceRead(BaseModel):
     label: str = Field(description="说明按什么位置计算及其误差")
     precision_m: int
     district_code: str | None
+    within: str | None = Field(description="社区、村所在的街道(镇)")
 
 
 class LocatedRead(PlaceRead):
@@ -277,4 +278,5 @@ def _place_read(found: Located, crs: Crs) -> PlaceRead:
         label=found.label,
         precision_m=found.precision_m,
         district_code=found.district_code,
+        within=found.within,
     )

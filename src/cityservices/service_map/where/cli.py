@@ -143,7 +143,7 @@ def nearest(
     for hit in result.results:
         state = "开放" if hit.open_on_arrival else "不开放"
         nxt = hit.state.next_opening.strftime("%m-%d %H:%M") if hit.state.next_opening else ""
-        minutes = f"{hit.travel.duration_s / 60:.0f} 分钟"
+        minutes = f"{hit.travel.label} {hit.travel.duration_s / 60:.0f} 分钟"
         table.add_row(str(hit.rank), hit.venue.name, f"{hit.distance_m:.0f} 米", minutes, state, nxt)
     Console().print(table)
     for exclusion in result.excluded or []:

@@ -22,7 +22,7 @@ MODE_CHOICES: tuple[ModeChoice, ...] = ("auto", *MODES)
 ESTIMATE_METHOD = "straight_line_estimate"
 WALK_AUTO_MAX_S = 20 * 60.0
 WALK_SENSIBLE_MAX_S = 60 * 60.0
-TRANSIT_AUTO_MAX_M = 25_000.0
+TRANSIT_AUTO_MAX_M = 15_000.0
 
 
 @dataclass(frozen=True)

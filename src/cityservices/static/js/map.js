@@ -248,7 +248,18 @@
       var url = "/api/v1/locate?q=" + encodeURIComponent(text || "");
       if (district) url += "&district=" + encodeURIComponent(district);
       return CS.getJSON(url).then(function (body) {
-        return { lat: body.lat, lng: body.lng, label: body.label, source: "typed", district: body.district_code };
+        return {
+          lat: body.lat,
+          lng: body.lng,
+          label: body.label,
+          source: "typed",
+          district: body.district_code,
+          kind: body.kind,
+          candidates: (body.candidates || []).map(function (c) {
+            return { lat: c.lat, lng: c.lng, label: c.label, name: c.name, kind: c.kind, district: c.district_code, within: c.within };
+          }),
+          name: body.name,
+        };
       });
     },
 

@@ -4,6 +4,49 @@
   "use strict";
   var CS = window.CS;
   var LIMIT = 8;
+  var WEEKDAYS = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+  var DAY_ZH = { today: "今天", tomorrow: "明天", day_after: "后天", mon: "周一", tue: "周二", wed: "周三", thu: "周四", fri: "周五", sat: "周六", sun: "周日" };
+
+  /* The chosen visit time as ISO 8601 in Beijing time, or null for "now". A weekday is the next one to come
+     (today if its time has not passed). */
+  function visitTime(section) {
+    var day = section.querySelector("[data-day]");
+    if (!day || day.value === "now") return null;
+    var clock = section.querySelector("[data-clock]").value || "10:00";
+    var beijing = new Date(Date.now() + 8 * 3600 * 1000); /* its UTC fields read as Beijing wall time */
+    var offset = { today: 0, tomorrow: 1, day_after: 2 }[day.value];
+    if (offset === undefined) {
+      offset = (WEEKDAYS[day.value] - beijing.getUTCDay() + 7) % 7;
+      var parts = clock.split(":");
+      var passed = beijing.getUTCHours() * 60 + beijing.getUTCMinutes() > +parts[0] * 60 + +parts[1];
+      if (offset === 0 && passed) offset = 7;
+    }
+    var date = new Date(Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth(), beijing.getUTCDate() + offset));
+    return { iso: date.toISOString().slice(0, 10) + "T" + clock + ":00+08:00", label: DAY_ZH[day.value] + " " + clock };
+  }
+
+  function districtFilter(section, place) {
+    var only = section.querySelector("[data-only-district]");
+    if (only && only.checked) return only.value;
+    return place.kind === "district" ? place.district : null;
+  }
+
+  function placeChoices(section, place) {
+    var box = section.querySelector("[data-place-choices]");
+    if (!box || place.candidates === undefined) return; /* a chosen candidate keeps the list */
+    box.textContent = "";
+    if (!place.candidates || !place.candidates.length) return;
+    box.appendChild(CS.el("p", { className: "small" }, ["同名的地方不止一处，您说的是哪一个？"]));
+    var list = CS.el("ul", { className: "place-choices" }, []);
+    [place].concat(place.candidates).forEach(function (c, i) {
+      var button = CS.el("button", { type: "button", className: "chip" + (i === 0 ? " is-current" : "") }, [c.name + (c.within ? " (" + c.within + ")" : "")]);
+      button.addEventListener("click", function () {
+        search(section, { lat: c.lat, lng: c.lng, label: c.label, source: "typed", district: c.district, kind: c.kind });
+      });
+      list.appendChild(CS.el("li", {}, [button]));
+    });
+    box.appendChild(list);
+  }
 
   function stateText(hit) {
     var st = hit.state;
@@ -102,9 +145,14 @@
     var mode = section.querySelector("[data-mode]").value;
     var kind = section.getAttribute("data-target-kind");
     var code = section.getAttribute("data-target-code");
+    var when = visitTime(section);
+    var district = districtFilter(section, place);
     var url =
-      "/api/v1/nearest?lat=" + place.lat + "&lng=" + place.lng + "&" + kind + "=" + encodeURIComponent(code) + "&mode=" + mode + "&limit=" + LIMIT;
+      "/api/v1/nearest?lat=" + place.lat + "&lng=" + place.lng + "&" + kind + "=" + encodeURIComponent(code) + "&mode=" + mode + "&limit=" + LIMIT + "&open_first=true";
+    if (when) url += "&time=" + encodeURIComponent(when.iso);
+    if (district) url += "&district=" + encodeURIComponent(district);
     status.textContent = "正在查找" + place.label + "附近的场所…";
+    placeChoices(section, place);
     try {
       sessionStorage.setItem("cs-origin", JSON.stringify(place));
     } catch (e) {
@@ -119,7 +167,12 @@
         });
         note.textContent = hits.length ? hits[0].travel.note : "";
         status.textContent = hits.length
-          ? place.label + "：找到 " + hits.length + " 个可办理的场所，由近到远排列。"
+          ? place.label +
+            "：找到 " +
+            hits.length +
+            " 个可办理的场所；" +
+            (when ? "按" + when.label + "出发" : "按现在出发") +
+            "，到达时开放的排在前面，再由近到远排列。"
           : "附近没有能办理的场所。" + (body.note || "");
         section.setAttribute("data-state", "done");
         showOnMap(section, body, place, hits);
@@ -138,8 +191,10 @@
         last = place;
         search(section, place);
       });
-      section.querySelector("[data-mode]").addEventListener("change", function () {
-        if (last) search(section, last);
+      Array.prototype.forEach.call(section.querySelectorAll("[data-mode], [data-day], [data-clock], [data-only-district]"), function (input) {
+        input.addEventListener("change", function () {
+          if (last) search(section, last);
+        });
       });
     });
   });
