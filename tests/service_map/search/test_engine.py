@@ -134,3 +134,24 @@ def test_the_understood_line_names_the_intent_and_slots_not_the_words(demo_index
     assert demo_index.search("失业了要办哪些").understood == "失业以后要办的事"
     assert demo_index.search("公司没年报被列进异常了").understood.startswith("可能是移出经营异常名录申请")
     assert demo_index.search("今天天气怎么样").understood == "今天天气怎么样"  # nothing understood
+
+
+def test_the_unrelated_tail_is_cut(demo_index: SearchIndex) -> None:
+    names = [i.name for i in demo_index.search("异地就医备案", limit=10).items]
+    assert names[:4] == ["异地长期居住人员备案", "异地转诊人员备案", "常驻异地工作人员备案", "临时外出就医人员备案"]
+    assert not {"诊所备案", "食品摊点备案", "公章刻制备案"} & set(names)  # they share only the word 备案
+    assert "住院费用零星报销" in names  # kept: it belongs to the life event recognised
+
+
+def test_a_synonym_is_not_credited_for_one_shared_word(demo_index: SearchIndex) -> None:
+    items = demo_index.search("生育津贴", limit=10).items
+    assert items[0].name == "生育津贴支付"
+    for hit in items:
+        if hit.name == "高龄津贴申领":
+            assert all(e.reason != "同义词" for e in hit.explanations)  # 津贴 alone is not 生育津贴支付
+
+
+def test_items_differing_only_in_punctuation_are_shown_once(demo_index: SearchIndex) -> None:
+    names = [i.name for i in demo_index.search("伤残待遇申领 伤残津贴", limit=10).items]
+    same = [n for n in names if n.startswith("伤残待遇申领")]
+    assert len(same) == 1

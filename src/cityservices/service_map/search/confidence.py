@@ -33,7 +33,10 @@ def concept_hits(concept: Concept, item_tokens: set[str], tokens_of: TokensOf, i
         tokens = tokens_of(term)
         words = [t for t in tokens if not t.startswith(BIGRAM)]
         grams = [t for t in tokens if t.startswith(BIGRAM)]
-        if any(w in item_tokens for w in words):
+        # A lexicon phrase's official term (生育津贴支付) is matched by most of its words, not by one shared
+        # word (津贴 of 高龄津贴); a leftover word of the query (公司地址) by any of its words.
+        needed = len(words) // 2 + 1 if concept.kind == "syn" else 1
+        if words and sum(w in item_tokens for w in words) >= needed:
             return term
         if grams and sum(g in item_tokens for g in grams) * 2 >= len(grams):
             return term

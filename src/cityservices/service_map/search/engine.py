@@ -7,6 +7,7 @@ and explanations.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,12 @@ UNSURE_MESSAGE = "没有完全听懂，下面是最接近的事项"
 DID_YOU_MEAN = "您是不是要办："
 DID_YOU_MEAN_OPTIONS = 3
 NAMED_MIN = 4  # characters of an official name typed in full
+# The shown list ends where the answers stop being about the query: after the first TAIL_KEEP, an item scoring
+# under TAIL_RATIO of the best is left out (诊所备案 after the four 异地就医 filings), unless it belongs to
+# the recognised life event.
+TAIL_KEEP = 3
+NAME_PUNCTUATION = re.compile(r"[\s，、,；;：:（）()“”\"'《》<>·.。]")
+TAIL_RATIO = 0.5
 DEFAULT_SUGGESTIONS = ("居民身份证到期换领", "社会保障卡申领", "租房提取住房公积金", "内地居民结婚登记", "出生登记")
 
 
@@ -172,7 +179,8 @@ class SearchIndex:
         items: list[SearchItemRead] = []
         clarification: ClarificationRead | None = None
         if not no_match:
-            items = [self._hit(analysis, s, bundle.name if bundle else None) for s in ranked[:limit]]
+            shown = self._distinct(without_tail(ranked))[:limit]
+            items = [self._hit(analysis, s, bundle.name if bundle else None) for s in shown]
             asked = bool(analysis.slots.conditions) or bundle is not None
             clarification = clarify(ranked, self.items, self.conditions, self.lexicon, asked)
             if unsure and bundle is None:
@@ -201,6 +209,18 @@ class SearchIndex:
             suggestions=self._suggestions(analysis, ranked) if no_match else [],
             confidence=confidence,
         )
+
+    def _distinct(self, ranked: list[Scored]) -> list[Scored]:
+        """One answer per item name: items whose names differ only in punctuation (two sources listing the same
+        item with "，" and "、") are shown once, the better-ranked one."""
+        seen: set[str] = set()
+        kept = []
+        for scored in ranked:
+            key = NAME_PUNCTUATION.sub("", self.items[scored.index].name)
+            if key not in seen:
+                seen.add(key)
+                kept.append(scored)
+        return kept
 
     def _in_domain(self, analysis: Analysis, ranked: list[Scored], confidence: float, event: EventMatch | None) -> bool:
         """Is an unsure query still about public services? No out-of-domain word outweighs it, and some of
@@ -366,6 +386,14 @@ class SearchIndex:
 
     def stats(self) -> dict[str, Any]:
         return {"items": len(self.items), "vocabulary": len(self.lexical.vocab), "build_seconds": self.build_seconds}
+
+
+def without_tail(ranked: list[Scored]) -> list[Scored]:
+    """The ranking without its unrelated tail (see TAIL_RATIO); the first TAIL_KEEP always stay."""
+    if len(ranked) <= TAIL_KEEP:
+        return ranked
+    floor = max(s.score for s in ranked) * TAIL_RATIO
+    return ranked[:TAIL_KEEP] + [s for s in ranked[TAIL_KEEP:] if s.score >= floor or "event" in s.parts]
 
 
 def build_search_index(session: Session, *, semantic: SemanticScorer | None = None) -> SearchIndex:
