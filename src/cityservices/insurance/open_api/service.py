@@ -29,7 +29,10 @@ from cityservices.insurance.open_api.models import (
 )
 from cityservices.insurance.open_api.schemas import AppRead, KeyRead
 
-OPERATIONS: Final = frozenset({"employee.status.read", "employee.enrol", "employee.remove", "maternity.apply"})
+OPERATIONS: Final = frozenset(
+    {"employee.status.read", "employee.enrol", "employee.remove", "maternity.apply"}
+    | {"certificate.issue"}  # 参保证明 (insurance/certificates)
+)
 MAX_SKEW: Final = dt.timedelta(seconds=300)
 NONCE_TTL: Final = dt.timedelta(seconds=2 * 300 + 60)  # outlives every timestamp the skew check accepts
 IDEMPOTENCY_TTL: Final = dt.timedelta(hours=24)

@@ -6,13 +6,14 @@ Canonical string (each line ends with ``\\n``)::
     /path?query
     timestamp            (Unix seconds)
     nonce
-    hex digest of the body (SM3, or SHA-256 for HMAC-SHA256; the digest of b"" for an empty body)
+    hex digest of the body (SM3, or SHA-256 for HMAC-SHA256 and RSA-SHA256; the digest of b"" for an empty body)
 
 Profiles: ``HMAC-SM3`` and ``HMAC-SHA256`` (a shared secret), ``SM2-SM3`` (SM2 with SM3 over the user-id
 pre-hash Z, default user id ``1234567812345678``, DER signature), ``RSA-SHA256`` (RSASSA-PKCS1-v1_5 with
-SHA-256 and a key of at least 2048 bits, as Alipay's RSA2 and WeChat Pay API v3 sign; body digest SHA-256). SM3 comes from ``cryptography``; the SM2
-curve arithmetic from ``gmssl``; Z, the message hash and the DER encoding are computed here, so that the
-user id and the signature format are ours to state and test.
+SHA-256 and a key of at least 2048 bits, as Alipay's RSA2 and WeChat Pay API v3 sign; not PSS).
+SM3 comes from ``cryptography``; the SM2 curve arithmetic from ``gmssl``; Z, the message hash and the DER
+encoding are computed here, so that the user id and the signature format are ours to state and test. RSA is
+``cryptography``'s.
 """
 
 from __future__ import annotations
