@@ -114,7 +114,7 @@ def _audit(session: Session, staff: CurrentStaff, action: str, cert_no: str, **d
         session,
         actor=staff.actor,
         action=action,
-        target_kind="insurance_certificate",
+        target_kind="certificate",
         target_key=cert_no,
         detail=detail,
     )

@@ -27,7 +27,7 @@ def verify_page(
         session,
         actor=SYSTEM,
         action="insurance.certificate.verify",
-        target_kind="insurance_certificate",
+        target_kind="certificate",
         target_key=result.cert_no,
         detail={"verdict": result.verdict},
     )

@@ -103,7 +103,7 @@ def _audit(session: Session, staff: CurrentStaff, action: str, application_no: s
         session,
         actor=staff.actor,
         action=action,
-        target_kind="maternity_application",
+        target_kind="maternity",
         target_key=application_no,
         detail=detail,
     )
