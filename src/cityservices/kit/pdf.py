@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.enums import WrapMode
 
 FONT_CANDIDATES = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # index 2: Simplified Chinese (SC)
@@ -74,6 +75,7 @@ class Document:
     notes: list[str] = field(default_factory=list)
     qr_png: bytes | None = None
     qr_caption: str = ""
+    closing: str = ""  # a sentence above the footer (e.g. 特此证明。)
     footer: str = ""
     watermark: str = ""  # large grey words across the page (e.g. a demo mark)
     keywords: str = ""
@@ -177,8 +179,8 @@ def _closing(pdf: FPDF, document: Document) -> None:
     text_w = pdf.w - pdf.l_margin - pdf.r_margin - (qr_size + 8 if document.qr_png else 0)
     pdf.set_font("cjk", "", 9.5)
     pdf.set_text_color(*MUTED)
-    for note in document.notes:
-        pdf.multi_cell(text_w, 5.5, note, new_x="LMARGIN", new_y="NEXT")
+    for note in document.notes:  # Chinese has no spaces to break at: wrap by character
+        pdf.multi_cell(text_w, 5.5, note, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
     if document.qr_png:
         x = pdf.w - pdf.r_margin - qr_size
         pdf.image(io.BytesIO(document.qr_png), x=x, y=top, w=qr_size, h=qr_size)
@@ -187,6 +189,11 @@ def _closing(pdf: FPDF, document: Document) -> None:
             pdf.set_font("cjk", "", 8.5)
             pdf.cell(qr_size + 12, 5, document.qr_caption, align="C")
         pdf.set_y(max(pdf.get_y(), top + qr_size + 8))
+    if document.closing:
+        pdf.ln(3)
+        pdf.set_font("cjk", "", 11)
+        pdf.set_text_color(*INK)
+        pdf.cell(0, 7, "　　" + document.closing, new_x="LMARGIN", new_y="NEXT")
     if document.footer:
         pdf.ln(4)
         pdf.set_font("cjk", "", 10.5)

@@ -59,8 +59,11 @@ def test_token_genuine_revoked_forged_altered(db: Session) -> None:
     row = _issue(db)
     token = certificates.token_of(row, SECRET)
     genuine = certificates.verify(db, token, platform_secret=SECRET)
-    assert genuine.verdict == "genuine" and genuine.psn_name == "测**" and genuine.cert_no == row.cert_no
-    assert genuine.certno is not None and genuine.certno.count("*") == 16
+    assert genuine.verdict == "genuine"
+    assert genuine.psn_name == "测**"
+    assert genuine.cert_no == row.cert_no
+    assert genuine.certno is not None
+    assert genuine.certno.count("*") == 16
     assert certificates.verify(db, token, platform_secret=b"another-platform").verdict == "not_genuine"
     flipped = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
     assert certificates.verify(db, flipped, platform_secret=SECRET).verdict == "not_genuine"
@@ -68,7 +71,8 @@ def test_token_genuine_revoked_forged_altered(db: Session) -> None:
     assert certificates.verify(db, other_number, platform_secret=SECRET).verdict == "not_genuine"
     for junk in ("", "x", "C20261207ZZZZZZZZ.abc", token + "A"):
         result = certificates.verify(db, junk, platform_secret=SECRET)
-        assert result.verdict == "not_genuine" and result.psn_name is None
+        assert result.verdict == "not_genuine"
+        assert result.psn_name is None
     row.facts = {**row.facts, "psn_name": "李四"}  # facts changed behind the certificate's back
     db.flush()
     assert certificates.verify(db, token, platform_secret=SECRET).verdict == "not_genuine"
@@ -78,7 +82,8 @@ def test_revoked_certificate_is_shown_as_revoked(db: Session) -> None:
     row = _issue(db)
     certificates.revoke(db, row.cert_no, psn_no="P0001", by="ins_admin", reason="信息有误，已重开", now=NOW)
     result = certificates.verify(db, certificates.token_of(row, SECRET), platform_secret=SECRET)
-    assert result.verdict == "revoked" and result.revoke_reason == "信息有误，已重开"
+    assert result.verdict == "revoked"
+    assert result.revoke_reason == "信息有误，已重开"
 
 
 def test_another_units_employee_is_not_found(db: Session) -> None:
@@ -98,7 +103,8 @@ def test_pdf_has_chinese_text_an_embedded_font_and_renders(db: Session, tmp_path
     row = _issue(db)
     url = "https://example.test" + certificates.VERIFY_PATH + certificates.token_of(row, SECRET)
     data = certificates.render_pdf(row, verify_url=url)
-    assert data.startswith(b"%PDF-") and b"/FontFile" in data  # the font is embedded (a subset)
+    assert data.startswith(b"%PDF-")
+    assert b"/FontFile" in data
     path = tmp_path / "certificate.pdf"
     path.write_bytes(data)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
@@ -141,19 +147,26 @@ def test_an_enterprise_issues_fetches_and_the_qr_page_verifies(setup: dict[str, 
     issued = caller.post("/api/open/v1/certificates", {"psn_no": "P0001"}, key="cert-1")
     assert issued.status_code == 201, issued.text
     body = issued.json()
-    assert body["psn_name"] == "测**" and "*" in body["certno"]
+    assert body["psn_name"] == "测**"
+    assert "*" in body["certno"]
     assert body["verify_url"].startswith("https://testserver/insurance/certificates/verify/")
     again = caller.post("/api/open/v1/certificates", {"psn_no": "P0001"}, key="cert-1")
     assert again.json()["cert_no"] == body["cert_no"]  # idempotent: the same certificate
     pdf = setup["rsa"].get(body["pdf_path"])
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
-    assert pdf.headers["content-type"] == "application/pdf" and pdf.headers["cache-control"] == "no-store"
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["cache-control"] == "no-store"
     assert pdf.headers["X-Open-Signature-Type"] == "RSA-SHA256"
     page = client.get(body["verify_url"].removeprefix("https://testserver"))
-    assert page.status_code == 200 and "真实有效" in page.text and "测**" in page.text
+    assert page.status_code == 200
+    assert "真实有效" in page.text
+    assert "测**" in page.text
     assert page.headers["cache-control"] == "no-store"
     forged = client.get("/insurance/certificates/verify/" + body["token"][:-3] + "abc")
-    assert forged.status_code == 200 and "无法核验" in forged.text and "测**" not in forged.text
+    assert forged.status_code == 200
+    assert "无法核验" in forged.text
+    assert "测**" not in forged.text
     assert "无法核验" in client.get("/insurance/certificates/verify/%3Cscript%3E").text
 
 
@@ -181,16 +194,19 @@ def test_staff_issue_fetch_and_revoke(setup: dict[str, Any]) -> None:
     assert issued.status_code == 201, issued.text
     body = issued.json()
     pdf = client.get(body["pdf_path"])
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
     verify_path = body["verify_url"].removeprefix("https://testserver")
     revoked = client.post(
         f"/api/v1/insurance/members/P0001/certificates/{body['cert_no']}/revocation",
         json={"reason": "单位申请作废"},
         headers=csrf,
     )
-    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    assert revoked.status_code == 200
+    assert revoked.json()["revoked_at"]
     page = client.get(verify_path)
-    assert "已作废" in page.text and "单位申请作废" in page.text
+    assert "已作废" in page.text
+    assert "单位申请作废" in page.text
     wrong_member = client.get(f"/api/v1/insurance/members/P0002/certificates/{body['cert_no']}/pdf")
     assert wrong_member.status_code == 404
 

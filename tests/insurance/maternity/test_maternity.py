@@ -73,13 +73,16 @@ def test_a_normal_birth_with_every_line_cited(db: Session) -> None:
     assert Decimal(row.average_base) == Decimal("7500.00")
     assert Decimal(row.amount) == Decimal("39500.00")  # 7500 / 30 × 158
     texts = [line["text"] for line in row.lines]
-    assert any("产假基本天数：98 天" in t for t in texts) and any("山东省延长产假：60 天" in t for t in texts)
+    assert any("产假基本天数：98 天" in t for t in texts)
+    assert any("山东省延长产假：60 天" in t for t in texts)
     assert any("270000.00 元 ÷ 36 人月 = 7500.00 元" in t for t in texts)
     cited = {line["rule_id"]: line["citation"] for line in row.lines if line["rule_id"]}
     assert set(cited) == {"maternity-normal", "maternity-shandong-extra"}
     assert "国务院令第619号" in cited["maternity-normal"]
     assert "示例参数，未经核实" in cited["maternity-shandong-extra"]
-    assert row.example_parameters and row.payee == "employer" and row.status == "submitted"
+    assert row.example_parameters
+    assert row.payee == "employer"
+    assert row.status == "submitted"
 
 
 @pytest.mark.parametrize(
@@ -175,8 +178,11 @@ def test_apply_over_the_open_api_idempotently(setup: dict[str, Any]) -> None:
     applied = caller.post(PATH, facts, key="mat-1")
     assert applied.status_code == 201, applied.text
     body = applied.json()
-    assert body["days"] == 173 and body["amount"] == "43250.00" and body["status"] == "submitted"
-    assert body["psn_name"] == "测**" and body["certno"].count("*") == 16
+    assert body["days"] == 173
+    assert body["amount"] == "43250.00"
+    assert body["status"] == "submitted"
+    assert body["psn_name"] == "测**"
+    assert body["certno"].count("*") == 16
     assert body["marking"] == "示例参数，未经核实"
     assert caller.post(PATH, facts, key="mat-1").json()["application_no"] == body["application_no"]
     other_body = caller.post(PATH, facts | {"birth_kind": "normal"}, key="mat-1")
@@ -184,14 +190,17 @@ def test_apply_over_the_open_api_idempotently(setup: dict[str, Any]) -> None:
     duplicate = caller.post(PATH, facts, key="mat-2")
     assert (duplicate.status_code, duplicate.json()["error"]) == (409, "duplicate_application")
     followed = setup["hmac"].get(f"{PATH}/{body['application_no']}")
-    assert followed.status_code == 200 and followed.json()["status_label"] == "已受理"
+    assert followed.status_code == 200
+    assert followed.json()["status_label"] == "已受理"
     with Session(bind=setup["connection"], join_transaction_mode="create_savepoint") as session:
         count = len(session.scalars(select(MaternityApplication)).all())
         outcomes = [
             d["outcome"]
             for d in session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "open.maternity.apply"))
         ]
-    assert count == 1 and outcomes.count("ok") == 1 and "duplicate_application" in outcomes
+    assert count == 1
+    assert outcomes.count("ok") == 1
+    assert "duplicate_application" in outcomes
 
 
 def test_open_api_refusals_write_nothing(setup: dict[str, Any]) -> None:
@@ -223,7 +232,8 @@ def test_staff_review_and_pay(setup: dict[str, Any]) -> None:
     refused_without_reason = client.post(f"{base}/{number}/review", json={"approve": False}, headers=csrf)
     assert refused_without_reason.status_code == 422
     reviewed = client.post(f"{base}/{number}/review", json={"approve": True}, headers=csrf)
-    assert reviewed.status_code == 200 and reviewed.json()["status"] == "reviewed"
+    assert reviewed.status_code == 200
+    assert reviewed.json()["status"] == "reviewed"
     paid = client.post(f"{base}/{number}/payment", json={"note": "凭证 0001"}, headers=csrf)
     assert paid.json()["status_label"] == "已支付"
     assert [h["status"] for h in client.get(f"{base}/{number}").json()["history"]] == ["submitted", "reviewed", "paid"]

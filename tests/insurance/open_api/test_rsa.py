@@ -70,7 +70,8 @@ def test_our_signature_verifies_with_openssl(openssl_key: Path, tmp_path: Path) 
     (tmp_path / "sig.bin").write_bytes(sg.rsa_sign(key, CANONICAL.encode()))
     command = ["openssl", "dgst", "-sha256", "-verify", str(tmp_path / "pub.pem"), "-signature"]
     ok = subprocess.run([*command, str(tmp_path / "sig.bin"), str(tmp_path / "canonical.txt")], capture_output=True)
-    assert ok.returncode == 0 and b"Verified OK" in ok.stdout
+    assert ok.returncode == 0
+    assert b"Verified OK" in ok.stdout
     (tmp_path / "canonical.txt").write_bytes(CANONICAL.encode() + b" ")
     bad = subprocess.run([*command, str(tmp_path / "sig.bin"), str(tmp_path / "canonical.txt")], capture_output=True)
     assert bad.returncode != 0
@@ -81,8 +82,16 @@ def test_a_pss_signature_is_not_accepted(openssl_key: Path, tmp_path: Path) -> N
     key = _load(openssl_key)
     (tmp_path / "canonical.txt").write_bytes(CANONICAL.encode())
     pss = subprocess.run(
-        ["openssl", "dgst", "-sha256", "-sign", str(openssl_key), "-sigopt", "rsa_padding_mode:pss"]
-        + [str(tmp_path / "canonical.txt")],
+        [
+            "openssl",
+            "dgst",
+            "-sha256",
+            "-sign",
+            str(openssl_key),
+            "-sigopt",
+            "rsa_padding_mode:pss",
+            str(tmp_path / "canonical.txt"),
+        ],
         check=True,
         capture_output=True,
     ).stdout
@@ -157,7 +166,8 @@ def test_a_signed_rsa_call_and_its_signed_answer(rsa_caller: dict[str, Any]) -> 
 def test_rsa_refusals(rsa_caller: dict[str, Any]) -> None:
     caller = rsa_caller["rsa"]
     forged = caller.get("/api/open/v1/employees/P0001/status", **{"X-Open-Signature": "AAAA"})
-    assert forged.status_code == 401 and forged.json()["error"] == "bad_signature"
+    assert forged.status_code == 401
+    assert forged.json()["error"] == "bad_signature"
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     impostor = type(caller)(caller.client, caller.app_id, caller.serial, caller.profile, rsa_key=other)
     assert impostor.get("/api/open/v1/employees/P0001/status").json()["error"] == "bad_signature"
@@ -179,7 +189,8 @@ def test_staff_upload_an_rsa_key(insurance_client: TestClient, db: Session) -> N
     pem = rsa_public_pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))
     added = insurance_client.post(path, json={"profile": "RSA-SHA256", "public_key": pem}, headers=csrf)
     assert added.status_code == 201, added.text
-    assert added.json()["profile"] == "RSA-SHA256" and added.json()["secret"] is None
+    assert added.json()["profile"] == "RSA-SHA256"
+    assert added.json()["secret"] is None
     short = rsa_public_pem(rsa.generate_private_key(public_exponent=65537, key_size=1024))
     refused = insurance_client.post(path, json={"profile": "RSA-SHA256", "public_key": short}, headers=csrf)
     assert refused.status_code == 422

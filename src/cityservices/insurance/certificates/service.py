@@ -49,6 +49,15 @@ def _mac(cert_no: str, digest: str, platform_secret: bytes) -> str:
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment (SQLite gives it back without its zone; it was written in UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def date_text(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def token_of(row: InsuranceCertificate, platform_secret: bytes) -> str:
     return f"{row.cert_no}.{_mac(row.cert_no, row.facts_digest, platform_secret)}"
 
@@ -141,12 +150,12 @@ def certificate_read(
         psn_name=mask_name(str(row.facts["psn_name"])) or "",
         certno=str(row.facts["certno_masked"]),
         emp_name=row.facts.get("emp_name"),
-        issued_at=row.issued_at,
+        issued_at=_utc(row.issued_at),
         periods=_periods(row),
         token=token,
         verify_url=base_url.rstrip("/") + VERIFY_PATH + token,
         pdf_path=pdf_path,
-        revoked_at=row.revoked_at,
+        revoked_at=_utc(row.revoked_at) if row.revoked_at else None,
     )
 
 
@@ -166,9 +175,9 @@ def verify(session: Session, token: str, *, platform_secret: bytes) -> Verificat
         psn_name=mask_name(str(row.facts["psn_name"])),
         certno=str(row.facts["certno_masked"]),
         emp_name=row.facts.get("emp_name"),
-        issued_at=row.issued_at,
+        issued_at=_utc(row.issued_at),
         periods=_periods(row),
-        revoked_at=row.revoked_at,
+        revoked_at=_utc(row.revoked_at) if row.revoked_at else None,
         revoke_reason=row.revoke_reason,
         demo=row.demo,
     )
@@ -181,7 +190,7 @@ def month_text(day: dt.date | None) -> str:
 def render_pdf(row: InsuranceCertificate, *, verify_url: str) -> bytes:
     """The certificate as an A4 PDF: the holder's name, masked ID number and unit, each insurance period, and a QR
     code to the verification page."""
-    issued = to_china_time(row.issued_at)
+    issued = to_china_time(_utc(row.issued_at))
     periods = _periods(row)
     table = pdf.Table(
         header=("险种", "起始年月", "截止年月", "参保状态"),
@@ -197,10 +206,10 @@ def render_pdf(row: InsuranceCertificate, *, verify_url: str) -> bytes:
         ("证明编号", row.cert_no),
     ]
     notes = [
-        f"一、本证明记载该参保人截至 {issued:%Y年%m月%d日} 的医疗保险参保记录。",
+        f"一、本证明记载该参保人截至{date_text(issued)}的医疗保险参保记录。",
         "二、为保护个人信息，公民身份号码已作部分遮蔽。",
-        "三、扫描右侧二维码可核验本证明是否由本平台出具、内容是否被改动、是否已作废；",
-        f"    核验地址：{verify_url}",
+        "三、扫描右侧二维码，或在浏览器中打开下面的核验地址，可核验本证明是否由本平台出具、内容是否被改动、是否已作废。",
+        f"核验地址：{verify_url}",
     ]
     if row.demo:
         notes.append("四、本证明所载人员与参保记录为演示数据，不具有证明效力。")
@@ -213,7 +222,8 @@ def render_pdf(row: InsuranceCertificate, *, verify_url: str) -> bytes:
         notes=notes,
         qr_png=qr.qr_png(verify_url),
         qr_caption="扫码核验真伪",
-        footer=f"出具单位：医疗保障经办服务（本平台）\n出具时间：{issued:%Y年%m月%d日 %H:%M}（北京时间）",
+        closing="特此证明。",
+        footer=f"出具单位：医疗保障经办服务（本平台）\n出具时间：{date_text(issued)} {issued:%H:%M}（北京时间）",
         watermark="演示数据" if row.demo else "",
         keywords=row.cert_no,
     )
