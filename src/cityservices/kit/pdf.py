@@ -1,15 +1,13 @@
 """Small PDF documents with Chinese text (fpdf2): a title, labelled facts, a table, notes and a QR code; the CJK
 font embedded as a subset. No domain knowledge: callers pass the words.
 
-The font is looked up in ``CITYSERVICES_PDF_FONT`` (a path), then in the Noto Sans CJK / Noto Serif CJK files
-that Debian's ``fonts-noto-cjk`` installs (SIL Open Font License 1.1), then WenQuanYi (``fonts-wqy-*``);
+The font is looked up in the Noto Sans CJK / Noto Serif CJK files that Debian's ``fonts-noto-cjk`` installs (SIL Open Font License 1.1), then WenQuanYi (``fonts-wqy-*``);
 ``fc-match`` is asked last. A document that cannot find one is refused rather than drawn with empty boxes.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -41,9 +39,6 @@ def _collection_index(path: str) -> int:
 
 def find_cjk_font(*, bold: bool = False) -> tuple[str, int]:
     """The path of a font with Chinese glyphs and its index inside a collection."""
-    configured = os.environ.get("CITYSERVICES_PDF_FONT")
-    if configured and Path(configured).is_file():
-        return configured, 0
     for path, index in (BOLD_CANDIDATES if bold else ()) + FONT_CANDIDATES:
         if Path(path).is_file():
             return path, index

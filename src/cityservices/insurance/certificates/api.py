@@ -38,8 +38,10 @@ staff_router = APIRouter(
 
 
 def _read(request: Request, row: InsuranceCertificate, pdf_path: str) -> CertificateRead:
-    secret = load_secret(request.app.state.runtime.settings)
-    return certificates.certificate_read(row, platform_secret=secret, base_url=str(request.base_url), pdf_path=pdf_path)
+    settings = request.app.state.runtime.settings
+    base_url = settings.public_origin or str(request.base_url)  # the configured origin, else where the call came
+    secret = load_secret(settings)
+    return certificates.certificate_read(row, platform_secret=secret, base_url=base_url, pdf_path=pdf_path)
 
 
 def _pdf(request: Request, row: InsuranceCertificate) -> bytes:
