@@ -1,8 +1,8 @@
 """Small PDF documents with Chinese text (fpdf2): a title, labelled facts, a table, notes and a QR code; the CJK
 font embedded as a subset. No domain knowledge: callers pass the words.
 
-The font is looked up in the Noto Sans CJK / Noto Serif CJK files that Debian's ``fonts-noto-cjk`` installs (SIL Open Font License 1.1), then WenQuanYi (``fonts-wqy-*``);
-``fc-match`` is asked last. A document that cannot find one is refused rather than drawn with empty boxes.
+The font is looked up in the Noto Sans CJK / Noto Serif CJK files that Debian's ``fonts-noto-cjk`` installs
+(SIL Open Font License 1.1), then WenQuanYi (``fonts-wqy-*``); ``fc-match`` is asked last. A document that cannot find one is refused rather than drawn with empty boxes.
 """
 
 from __future__ import annotations
