@@ -2,7 +2,8 @@
 font embedded as a subset. No domain knowledge: callers pass the words.
 
 The font is looked up in the Noto Sans CJK / Noto Serif CJK files that Debian's ``fonts-noto-cjk`` installs
-(SIL Open Font License 1.1), then WenQuanYi (``fonts-wqy-*``); ``fc-match`` is asked last. A document that cannot find one is refused rather than drawn with empty boxes.
+(SIL Open Font License 1.1), then WenQuanYi (``fonts-wqy-*``); ``fc-match`` is asked last. A document
+that cannot find one is refused rather than drawn with empty boxes.
 """
 
 from __future__ import annotations
