@@ -5,6 +5,7 @@ employees only), staff issue / fetch / revoke, the public verification page. SQL
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -216,3 +217,22 @@ def test_staff_outside_the_region_and_anonymous_callers_are_refused(setup: dict[
     assert client.post("/api/v1/insurance/members/P0001/certificates").status_code in (401, 403)
     csrf = {"X-CSRF-Token": login(client, "ins_viewer")}
     assert client.post("/api/v1/insurance/members/P0001/certificates", headers=csrf).status_code == 403
+
+
+@needs_poppler
+def test_the_pdfs_qr_code_is_the_verification_address(db: Session, tmp_path: Path) -> None:
+    from PIL import Image, ImageChops
+
+    from cityservices.kit import qr
+
+    row = _issue(db)
+    url = "https://example.test" + certificates.VERIFY_PATH + certificates.token_of(row, SECRET)
+    (tmp_path / "c.pdf").write_bytes(certificates.render_pdf(row, verify_url=url))
+    subprocess.run(["pdfimages", "-png", str(tmp_path / "c.pdf"), str(tmp_path / "img")], check=True)
+    images = sorted(tmp_path.glob("img-*.png"))
+    assert len(images) == 1
+    expected = Image.open(io.BytesIO(qr.qr_png(url))).convert("L")
+    with Image.open(images[0]) as embedded:
+        assert ImageChops.difference(embedded.convert("L"), expected).getbbox() is None  # pixel for pixel
+    other = Image.open(io.BytesIO(qr.qr_png(url + "x"))).convert("L")
+    assert other.size != expected.size or ImageChops.difference(other, expected).getbbox() is not None
