@@ -18,12 +18,20 @@ if TYPE_CHECKING:
     from cityservices.config import Settings
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
-STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements", "/api/v1/insurance/open-apps")
+STAFF_PREFIXES = (
+    "/api/v1/insurance/members",
+    "/api/v1/insurance/settlements",
+    "/api/v1/insurance/open-apps",
+    "/api/v1/insurance/maternity-applications",  # 生育津贴 review and payment
+)
 
 
 def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.catalogue import api as catalogue_api
     from cityservices.insurance.catalogue import pages as catalogue_pages
+    from cityservices.insurance.certificates import api as certificates_api
+    from cityservices.insurance.certificates import pages as certificates_pages
+    from cityservices.insurance.maternity import api as maternity_api
     from cityservices.insurance.members import api as members_api
     from cityservices.insurance.open_api import api as open_api
     from cityservices.insurance.rules import api as rules_api
@@ -40,6 +48,11 @@ def _routers() -> Sequence[APIRouter]:
         settlement_pages.router,
         open_api.router,
         open_api.staff_router,
+        certificates_api.open_router,
+        certificates_api.staff_router,
+        certificates_pages.router,
+        maternity_api.open_router,
+        maternity_api.staff_router,
     )
 
 

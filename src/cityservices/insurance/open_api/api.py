@@ -25,6 +25,7 @@ from cityservices.insurance.open_api.schemas import (
     KeyCreate,
     KeyIssued,
     ServerKey,
+    ServerRsaKey,
 )
 from cityservices.kit.audit import record_audit, utc_now
 from cityservices.kit.calendar import now_in_china
@@ -40,6 +41,13 @@ def server_key(request: Request) -> ServerKey:
     """The public key that signs answers to SM2-SM3 apps (HMAC apps' answers are signed with their own secret)."""
     keys = open_api.server_keys(load_secret(request.app.state.runtime.settings))
     return ServerKey(profile=sg.SM2_SM3, public_key="04" + keys.public_hex, user_id=sg.DEFAULT_USER_ID.decode())
+
+
+@router.get("/server-key/rsa", response_model=ServerRsaKey)
+def server_rsa_key(request: Request) -> ServerRsaKey:
+    """The public key that signs answers to RSA-SHA256 apps (RSASSA-PKCS1-v1_5, SHA-256)."""
+    pem = open_api.server_rsa_public_pem(load_secret(request.app.state.runtime.settings))
+    return ServerRsaKey(profile=sg.RSA_SHA256, public_key_pem=pem, padding="PKCS1-v1_5")
 
 
 @router.get("/employees/{psn_no}/status", response_model=EmployeeStatus)
@@ -117,6 +125,10 @@ def add_key(
         if not data.public_key:
             raise RequestInvalid("public_key", "SM2-SM3 密钥须上传公钥")
         row = open_api.add_public_key(session, app_id, public_key=data.public_key, now=now, overlap=overlap)
+    elif data.profile == sg.RSA_SHA256:
+        if not data.public_key:
+            raise RequestInvalid("public_key", "RSA-SHA256 密钥须上传公钥")
+        row = open_api.add_rsa_key(session, app_id, public_key=data.public_key, now=now, overlap=overlap)
     else:
         platform_secret = load_secret(request.app.state.runtime.settings)
         row, secret = open_api.add_hmac_key(

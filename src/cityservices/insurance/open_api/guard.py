@@ -71,7 +71,7 @@ def signed(operation: str) -> Callable[..., Awaitable[OpenCall]]:
         _app_id: Annotated[str, Header(alias="X-Open-App-Id", description="应用编号")] = "",
         _serial: Annotated[str, Header(alias="X-Open-Serial", description="密钥序列号")] = "",
         _profile: Annotated[
-            str, Header(alias="X-Open-Signature-Type", description="HMAC-SM3 / HMAC-SHA256 / SM2-SM3")
+            str, Header(alias="X-Open-Signature-Type", description="HMAC-SM3 / HMAC-SHA256 / SM2-SM3 / RSA-SHA256")
         ] = "",
         _timestamp: Annotated[str, Header(alias="X-Open-Timestamp", description="Unix 秒，±300 秒")] = "",
         _nonce: Annotated[str, Header(alias="X-Open-Nonce", description="8–64 位字母或数字，只用一次")] = "",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cityservices.db import Base
@@ -85,4 +85,13 @@ class OpenIdempotency(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-__all__ = ["OpenApp", "OpenAppKey", "OpenIdempotency", "OpenNonce"]
+class OpenAppRsaKey(Base):
+    """The uploaded RSA public key (SubjectPublicKeyInfo PEM) of an ``RSA-SHA256`` key row."""
+
+    __tablename__ = "open_app_rsa_keys"
+
+    key_id: Mapped[int] = mapped_column(ForeignKey("open_app_keys.id", ondelete="CASCADE"), primary_key=True)
+    public_pem: Mapped[str] = mapped_column(Text)
+
+
+__all__ = ["OpenApp", "OpenAppKey", "OpenAppRsaKey", "OpenIdempotency", "OpenNonce"]

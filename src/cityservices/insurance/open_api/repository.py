@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cityservices.insurance.members.models import InsuranceEnterprise
-from cityservices.insurance.open_api.models import OpenApp, OpenAppKey, OpenIdempotency, OpenNonce
+from cityservices.insurance.open_api.models import OpenApp, OpenAppKey, OpenAppRsaKey, OpenIdempotency, OpenNonce
 
 
 def app(session: Session, app_id: str) -> OpenApp | None:
@@ -70,3 +70,13 @@ def store_answer(session: Session, row: OpenIdempotency) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def rsa_public_pem(session: Session, key_id: int) -> str | None:
+    row = session.get(OpenAppRsaKey, key_id)
+    return row.public_pem if row is not None else None
+
+
+def add_rsa_public_key(session: Session, key_id: int, public_pem: str) -> None:
+    session.add(OpenAppRsaKey(key_id=key_id, public_pem=public_pem))
+    session.flush()

@@ -20,6 +20,14 @@ class EmployeeStatus(BaseModel):
     psn_insu_stas: dict[str, str]
 
 
+class ServerRsaKey(BaseModel):
+    """The platform's RSA public key (PEM) that signs answers to RSA-SHA256 apps."""
+
+    profile: str
+    public_key_pem: str
+    padding: str
+
+
 class ServerKey(BaseModel):
     """The platform's SM2 public key (``04 ‖ x ‖ y`` hex) that signs answers to SM2-SM3 apps."""
 
@@ -41,10 +49,11 @@ class AppDecision(BaseModel):
 
 
 class KeyCreate(BaseModel):
-    """``HMAC-SM3`` / ``HMAC-SHA256`` (the platform makes the secret) or ``SM2-SM3`` with ``public_key``."""
+    """``HMAC-SM3`` / ``HMAC-SHA256`` (the platform makes the secret), ``SM2-SM3`` with ``public_key`` (hex) or
+    ``RSA-SHA256`` with ``public_key`` (PEM)."""
 
-    profile: Literal["HMAC-SM3", "HMAC-SHA256", "SM2-SM3"]
-    public_key: str | None = Field(default=None, max_length=140)
+    profile: Literal["HMAC-SM3", "HMAC-SHA256", "SM2-SM3", "RSA-SHA256"]
+    public_key: str | None = Field(default=None, max_length=2000)
     overlap_days: int = Field(default=7, ge=0, le=90)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import secrets
 from dataclasses import dataclass
 from typing import Any, Final
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.orm import Session
 
@@ -26,7 +29,10 @@ from cityservices.insurance.open_api.models import (
 )
 from cityservices.insurance.open_api.schemas import AppRead, KeyRead
 
-OPERATIONS: Final = frozenset({"employee.status.read", "employee.enrol", "employee.remove", "maternity.apply"})
+OPERATIONS: Final = frozenset(
+    {"employee.status.read", "employee.enrol", "employee.remove", "maternity.apply"}
+    | {"certificate.issue"}  # 参保证明 (insurance/certificates)
+)
 MAX_SKEW: Final = dt.timedelta(seconds=300)
 NONCE_TTL: Final = dt.timedelta(seconds=2 * 300 + 60)  # outlives every timestamp the skew check accepts
 IDEMPOTENCY_TTL: Final = dt.timedelta(hours=24)
@@ -136,6 +142,24 @@ def add_public_key(
     return row
 
 
+def add_rsa_key(
+    session: Session, app_id: str, *, public_key: str, now: dt.datetime, overlap: dt.timedelta = DEFAULT_OVERLAP
+) -> OpenAppKey:
+    """An uploaded RSA public key (PEM, at least 2048 bits) for ``RSA-SHA256``; earlier keys stay valid for
+    ``overlap``."""
+    try:
+        pem = sg.parse_rsa_public_key(public_key)
+    except sg.SignatureError as exc:
+        raise RequestInvalid("public_key", str(exc)) from exc
+    app_or_404(session, app_id)
+    _rotate_out(session, app_id, now, overlap)
+    row = OpenAppKey(app_id=app_id, serial=_serial(session, app_id), profile=sg.RSA_SHA256, not_before=now)
+    session.add(row)
+    session.flush()
+    repository.add_rsa_public_key(session, row.id, pem)
+    return row
+
+
 def revoke_key(session: Session, app_id: str, serial: str, *, now: dt.datetime) -> OpenAppKey:
     row = repository.key(session, app_id, serial)
     if row is None:
@@ -210,7 +234,11 @@ def verify(
         request.nonce,
         sg.body_digest(request.profile, request.body),
     )
-    if not _signature_ok(key, canonical, request.signature, platform_secret):
+    if key.profile == sg.RSA_SHA256:
+        signature_ok = _rsa_signature_ok(repository.rsa_public_pem(session, key.id), canonical, request.signature)
+    else:
+        signature_ok = _signature_ok(key, canonical, request.signature, platform_secret)
+    if not signature_ok:
         raise OpenApiError(401, "bad_signature", "签名不正确")
     if operation not in app.operations:
         raise OpenApiError(403, "operation_not_granted", f"应用未获授权：{operation}")
@@ -230,6 +258,14 @@ def _signature_ok(key: OpenAppKey, canonical: str, signature: str, platform_secr
     return sg.hmac_verify(key.profile, hmac_secret(key, platform_secret), canonical, signature)
 
 
+def _rsa_signature_ok(public_pem: str | None, canonical: str, signature: str) -> bool:
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except ValueError:
+        return False
+    return public_pem is not None and sg.rsa_verify(public_pem, canonical.encode(), raw)
+
+
 # ---- signed responses ----------------------------------------------------------------------------------------
 
 
@@ -237,6 +273,17 @@ def server_keys(platform_secret: bytes) -> sg.Sm2KeyPair:
     """The platform's SM2 key pair, derived from its secret (the public half is published)."""
     d = int.from_bytes(sg.sm3(b"open-platform/server-sm2\0" + platform_secret), "big") % (sg.N - 2) + 1
     return sg.keypair_from_private(f"{d:064x}")
+
+
+@functools.lru_cache(maxsize=4)
+def server_rsa_key(platform_secret: bytes) -> rsa.RSAPrivateKey:
+    """The platform's RSA key (2048 bits) that signs answers to RSA-SHA256 apps, derived from its secret."""
+    return sg.rsa_private_from_seed(sg.sm3(b"open-platform/server-rsa\0" + platform_secret))
+
+
+def server_rsa_public_pem(platform_secret: bytes) -> str:
+    public = server_rsa_key(platform_secret).public_key()
+    return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 def sign_response(
@@ -249,6 +296,8 @@ def sign_response(
     canonical = sg.canonical_string(str(status), path_query, timestamp, nonce, sg.body_digest(profile, body))
     if profile == sg.SM2_SM3:
         signature = base64.b64encode(sg.sm2_sign(server_keys(platform_secret), canonical.encode())).decode()
+    elif profile == sg.RSA_SHA256:
+        signature = base64.b64encode(sg.rsa_sign(server_rsa_key(platform_secret), canonical.encode())).decode()
     else:
         signature = sg.hmac_sign(profile, hmac_secret(call.key, platform_secret), canonical)
     return {

@@ -6,12 +6,14 @@ Canonical string (each line ends with ``\\n``)::
     /path?query
     timestamp            (Unix seconds)
     nonce
-    hex digest of the body (SM3, or SHA-256 for HMAC-SHA256; the digest of b"" for an empty body)
+    hex digest of the body (SM3, or SHA-256 for HMAC-SHA256 and RSA-SHA256; the digest of b"" for an empty body)
 
 Profiles: ``HMAC-SM3`` and ``HMAC-SHA256`` (a shared secret), ``SM2-SM3`` (SM2 with SM3 over the user-id
-pre-hash Z, default user id ``1234567812345678``, DER signature). SM3 comes from ``cryptography``; the SM2
-curve arithmetic from ``gmssl``; Z, the message hash and the DER encoding are computed here, so that the
-user id and the signature format are ours to state and test.
+pre-hash Z, default user id ``1234567812345678``, DER signature), ``RSA-SHA256`` (RSASSA-PKCS1-v1_5 with
+SHA-256 and a key of at least 2048 bits, as Alipay's RSA2 and WeChat Pay API v3 sign; not PSS).
+SM3 comes from ``cryptography``; the SM2 curve arithmetic from ``gmssl``; Z, the message hash and the DER
+encoding are computed here, so that the user id and the signature format are ours to state and test. RSA is
+``cryptography``'s.
 """
 
 from __future__ import annotations
@@ -20,16 +22,21 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from gmssl import sm2
 
 HMAC_SM3: Final = "HMAC-SM3"
 HMAC_SHA256: Final = "HMAC-SHA256"
 SM2_SM3: Final = "SM2-SM3"
-PROFILES: Final = (HMAC_SM3, HMAC_SHA256, SM2_SM3)
+RSA_SHA256: Final = "RSA-SHA256"
+PROFILES: Final = (HMAC_SM3, HMAC_SHA256, SM2_SM3, RSA_SHA256)
+RSA_MIN_BITS: Final = 2048
 DEFAULT_USER_ID: Final = b"1234567812345678"
 
 # GB/T 32918.5 recommended curve (sm2p256v1)
@@ -56,7 +63,7 @@ def sm3(data: bytes) -> bytes:
 
 
 def body_digest(profile: str, body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest() if profile == HMAC_SHA256 else sm3(body).hex()
+    return hashlib.sha256(body).hexdigest() if profile in (HMAC_SHA256, RSA_SHA256) else sm3(body).hex()
 
 
 def canonical_string(method: str, path_query: str, timestamp: int, nonce: str, digest_hex: str) -> str:
@@ -223,3 +230,87 @@ def sm2_verify(public_hex: str, message: bytes, der: bytes, user_id: bytes = DEF
         return False
     e = sm2_message_hash(public_hex, message, user_id)
     return bool(_crypt("00", public_hex).verify(raw.hex(), e))
+
+
+# ---- RSA -----------------------------------------------------------------------------------------------------
+
+
+def parse_rsa_public_key(text: str) -> str:
+    """An uploaded RSA public key (PEM ``PUBLIC KEY`` or ``RSA PUBLIC KEY``) of at least 2048 bits, as
+    SubjectPublicKeyInfo PEM."""
+    bad = SignatureError("invalid_public_key", "public_key: 需为 PEM 格式、不少于 2048 位的 RSA 公钥")
+    try:
+        key = serialization.load_pem_public_key(text.strip().encode())
+    except (ValueError, TypeError) as exc:
+        raise bad from exc
+    if not isinstance(key, rsa.RSAPublicKey) or key.key_size < RSA_MIN_BITS:
+        raise bad
+    pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return pem.decode()
+
+
+def rsa_sign(private_key: rsa.RSAPrivateKey, message: bytes) -> bytes:
+    """RSASSA-PKCS1-v1_5 with SHA-256 (the signature bytes; headers carry them in base64)."""
+    return private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
+
+
+def rsa_verify(public_pem: str, message: bytes, signature: bytes) -> bool:
+    key = serialization.load_pem_public_key(public_pem.encode())
+    assert isinstance(key, rsa.RSAPublicKey)
+    try:
+        key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        return False
+    return True
+
+
+def rsa_private_from_seed(seed: bytes, bits: int = RSA_MIN_BITS) -> rsa.RSAPrivateKey:
+    """A deterministic RSA key from a secret seed (the platform's answer-signing key is derived from its secret,
+    like its SM2 key): primes drawn from SHAKE-256 of the seed, checked by trial division and Miller–Rabin."""
+    counter = 0
+
+    def draw(nbytes: int) -> int:
+        nonlocal counter
+        counter += 1
+        return int.from_bytes(hashlib.shake_256(seed + counter.to_bytes(4, "big")).digest(nbytes), "big")
+
+    def prime(half: int) -> int:
+        while True:
+            candidate = draw(half // 8) | (3 << (half - 2)) | 1  # top two bits set: p·q has exactly `bits` bits
+            if _probably_prime(candidate, draw) and (candidate - 1) % 65537:
+                return candidate
+
+    e = 65537
+    p = prime(bits // 2)
+    q = prime(bits // 2)
+    while q == p:
+        q = prime(bits // 2)
+    d = pow(e, -1, (p - 1) * (q - 1))
+    public = rsa.RSAPublicNumbers(e, p * q)
+    numbers = rsa.RSAPrivateNumbers(
+        p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q), public
+    )
+    return numbers.private_key()
+
+
+_SMALL_PRIMES: Final = [n for n in range(3, 2000, 2) if all(n % k for k in range(3, int(n**0.5) + 1, 2))]
+
+
+def _probably_prime(n: int, draw: Callable[[int], int]) -> bool:
+    if any(n % p == 0 for p in _SMALL_PRIMES):
+        return False
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for _ in range(40):
+        a = draw(len(f"{n:x}") // 2) % (n - 3) + 2
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = pow(x, 2, n)
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
