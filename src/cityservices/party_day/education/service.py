@@ -32,8 +32,7 @@ from cityservices.party_day.education.schemas import (
 )
 from cityservices.party_day.education.search import dump_key, load_key, query_words, score, search_key
 from cityservices.party_day.organisation.models import BRANCH_KINDS, PartyMember
-from cityservices.party_day.organisation.repository import member_by_id, organisation_by_id
-from cityservices.party_day.organisation.service import find_in_scope
+from cityservices.party_day.organisation.service import member_in_scope
 
 DATA = Path(__file__).parent / "data" / "study_requirement.json"
 MAX_MINUTES = 24 * 60  # a resource's length, and a day's study
@@ -159,16 +158,6 @@ def search_resources(
 # --- the study-hours ledger --------------------------------------------------------------------------------------
 
 
-def _member(session: Session, account: StaffAccount, member_id: int) -> PartyMember:
-    member = member_by_id(session, member_id)
-    if member is None:
-        raise NotFound(f"未找到党员: {member_id}")
-    branch = organisation_by_id(session, member.branch_id)
-    assert branch is not None
-    find_in_scope(session, account, branch.code)
-    return member
-
-
 def required_hours(member: PartyMember, req: StudyRequirement) -> int:
     return req.secretary_hours if set(member.roles) & set(req.secretary_roles) else req.member_hours
 
@@ -183,7 +172,7 @@ def record_study(
 ) -> StudyRead:
     """Record minutes of study of a member of a branch in the account's scope."""
     require_editor(account)
-    member = _member(session, account, member_id)
+    member = member_in_scope(session, account, member_id)
     _check_minutes("minutes", data.minutes)
     if data.studied_on > today:
         raise RequestInvalid("studied_on", "学习日期不能晚于今天")
@@ -210,7 +199,7 @@ def record_study(
 def study_ledger(session: Session, *, account: StaffAccount, actor: Actor, member_id: int, year: int) -> StudyLedger:
     """A member's study records of a year, the total in 学时 and the requirement (read audited)."""
     req = load_requirement()
-    member = _member(session, account, member_id)
+    member = member_in_scope(session, account, member_id)
     rows = repo.study_records(session, member.id, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
     titles = repo.resources_by_ids(session, sorted({r.resource_id for r in rows if r.resource_id is not None}))
     total = sum(r.minutes for r in rows)
