@@ -29,6 +29,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.party_day.dashboard import pages as dashboard_pages
     from cityservices.party_day.dues import api as dues_api
     from cityservices.party_day.education import api as education_api
+    from cityservices.party_day.notices import api as notices_api
     from cityservices.party_day.organisation import api as organisation_api
     from cityservices.party_day.records import api as records_api
     from cityservices.party_day.review import api as review_api
@@ -44,6 +45,7 @@ def _routers() -> Sequence[APIRouter]:
         dues_api.router,
         education_api.router,
         dashboard_api.router,
+        notices_api.router,
         activities_pages.router,
         attendance_pages.router,
         review_pages.router,

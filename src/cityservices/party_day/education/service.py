@@ -22,6 +22,8 @@ from cityservices.party_day.activities.service import activity_in_scope
 from cityservices.party_day.education import repository as repo
 from cityservices.party_day.education.models import RESOURCE_KINDS, Resource, StudyRecord
 from cityservices.party_day.education.schemas import (
+    BranchStudy,
+    MemberStudy,
     ResourceCreate,
     ResourceHit,
     ResourcePage,
@@ -243,3 +245,29 @@ def attach_resources(
 def plan_resources(session: Session, *, account: StaffAccount, activity_id: int) -> list[ResourceRead]:
     activity_in_scope(session, account, activity_id)
     return [resource_read(r) for r in repo.activity_resources(session, activity_id)]
+
+
+def branch_study(session: Session, *, account: StaffAccount, actor: Actor, branch_code: str, year: int) -> BranchStudy:
+    """Each member of a branch: study hours of the year against the requirement (names as the scope allows; the
+    member list read is audited)."""
+    from cityservices.party_day.organisation import members as members_service
+
+    if not EARLIEST_YEAR <= year <= 2100:
+        raise RequestInvalid("year", f"年份应在 {EARLIEST_YEAR}–2100 之间")
+    req = load_requirement()
+    roster = members_service.list_members(session, account=account, actor=actor, branch_code=branch_code,
+                                          limit=10_000, offset=0)  # fmt: skip
+    ids = [m.id for m in roster.items]
+    minutes = repo.study_minutes_of_members(session, ids, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    secretary_roles = set(req.secretary_roles)
+    rows = []
+    for member in roster.items:
+        need = req.secretary_hours if set(member.roles) & secretary_roles else req.member_hours
+        done = minutes.get(member.id, 0)
+        rows.append(MemberStudy(member_id=member.id, name=member.name, required_hours=need,
+                                total_hours=hours(done, req.minutes_per_hour),
+                                met=done >= need * req.minutes_per_hour))  # fmt: skip
+    rows.sort(key=lambda r: (r.met, float(r.total_hours), r.member_id))  # furthest behind first
+    return BranchStudy(branch_code=branch_code, year=year, members=rows, met=sum(r.met for r in rows),
+                       total_hours=hours(sum(minutes.values()), req.minutes_per_hour), source=req.source,
+                       status=req.status)  # fmt: skip
