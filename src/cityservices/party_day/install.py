@@ -29,6 +29,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.party_day.dashboard import pages as dashboard_pages
     from cityservices.party_day.dues import api as dues_api
     from cityservices.party_day.education import api as education_api
+    from cityservices.party_day.education import pages as education_pages
     from cityservices.party_day.notices import api as notices_api
     from cityservices.party_day.organisation import api as organisation_api
     from cityservices.party_day.records import api as records_api
@@ -50,6 +51,7 @@ def _routers() -> Sequence[APIRouter]:
         attendance_pages.router,
         review_pages.router,
         dashboard_pages.router,
+        education_pages.router,
     )
 
 
