@@ -62,10 +62,10 @@ def _context(staff: Any, **values: Any) -> dict[str, Any]:
 def home(request: Request, session: DbSession, staff: CurrentStaff,
          branch: Annotated[str | None, Query(max_length=32, pattern=ORG_CODE)] = None) -> HTMLResponse:  # fmt: skip
     """The secretary's start page: the branch's reminders, then the activities in scope."""
-    page = service.list_activities(session, account=staff.account, branch_code=None, start=None, end=None,
-                                   limit=30, offset=0)  # fmt: skip
     branches = _branches(session, staff)
     code = branch or (branches[0].code if len(branches) == 1 else None)
+    page = service.list_activities(session, account=staff.account, branch_code=code, start=None, end=None,
+                                   limit=30, offset=0)  # fmt: skip
     reminders = None
     if code:
         reminders = notices.branch_notices(session, account=staff.account, actor=staff.actor, branch_code=code,

@@ -92,6 +92,7 @@ class MemberStudy(BaseModel):
     required_hours: int
     total_hours: str
     met: bool
+    is_demo: bool = False
 
 
 class BranchStudy(BaseModel):

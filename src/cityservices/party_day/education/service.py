@@ -266,7 +266,7 @@ def branch_study(session: Session, *, account: StaffAccount, actor: Actor, branc
         done = minutes.get(member.id, 0)
         rows.append(MemberStudy(member_id=member.id, name=member.name, required_hours=need,
                                 total_hours=hours(done, req.minutes_per_hour),
-                                met=done >= need * req.minutes_per_hour))  # fmt: skip
+                                met=done >= need * req.minutes_per_hour, is_demo=member.is_demo))  # fmt: skip
     rows.sort(key=lambda r: (r.met, float(r.total_hours), r.member_id))  # furthest behind first
     return BranchStudy(branch_code=branch_code, year=year, members=rows, met=sum(r.met for r in rows),
                        total_hours=hours(sum(minutes.values()), req.minutes_per_hour), source=req.source,
