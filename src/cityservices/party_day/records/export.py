@@ -207,6 +207,8 @@ def write_day(pdf: RecordPdf, record: DayRecord) -> None:
     for comment in r.comments:
         pdf.field(f"上级点评（{comment.organisation_code}，{beijing(comment.at)}）", comment.text)
     if record.photos:
+        if pdf.get_y() > pdf.h - 100:  # the heading stays with the first photo
+            pdf.add_page()
         pdf.section("六、活动照片")
         for path in record.photos:
             if pdf.get_y() > pdf.h - 90:
