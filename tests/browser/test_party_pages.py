@@ -102,3 +102,87 @@ def test_secretary_flow_on_a_phone(party_server: Any, new_context: Any) -> None:
     assert missing == []
     # the refused plan is answered 422 on purpose; nothing else may fail (CSP, scripts, resources)
     assert [p for p in problems[before:] if "422" not in p] == []
+
+
+def _sign_in(page: Any, server: Any) -> None:
+    page.goto(server.url("/staff/login"))
+    page.fill("input[name=username]", "secretary")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _shot(page: Any, name: str) -> None:
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_committee_dashboard_and_records_on_a_phone(party_server: Any, new_context: Any, tmp_path: Path) -> None:
+    """The city's dashboard (SVG charts drawn on the server), the branch's reminders, a held day's photos and its
+    printable record, the library and the study pages, all at 360 px."""
+    from io import BytesIO
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    page = new_context(MOBILE, geolocation=False).new_page()
+    problems = watch_console(page)
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    _sign_in(page, party_server)
+    before = len(problems)
+    page.goto(party_server.url("/party/manage/dashboard"))
+    assert "组织生活看板" in page.inner_text("h1")
+    charts = page.locator("svg.chart")
+    assert charts.count() >= 9  # requirements, then four per grouping (districts, branch kinds)
+    for i in range(charts.count()):
+        assert charts.nth(i).bounding_box()["width"] <= MOBILE["width"]
+    assert "市南区" in page.content()
+    assert "离退休干部职工党支部" in page.content()
+    _shot(page, "party-dashboard-mobile.png")
+    page.click('ul.rows a:has-text("市南区")')  # a district's own dashboard, one level down
+    page.wait_for_load_state()
+    assert "市南区" in page.inner_text("h1")
+    page.goto(party_server.url(f"/party/manage?branch={BRANCH}"))
+    assert page.locator(".notices li").count() >= 1
+    _shot(page, "party-reminders-mobile.png")
+    held = page.request.get(party_server.url(f"/api/v1/party/activities?branch={BRANCH}&limit=50")).json()
+    day = next(a for a in held["items"] if a["status"] in ("held", "reviewed"))
+    page.goto(party_server.url(f"/party/manage/activities/{day['id']}"))
+    photo = tmp_path / "现场.jpg"
+    Image.new("RGB", (1200, 900), (190, 30, 30)).save(photo, "JPEG")
+    page.set_input_files("#photo", str(photo))
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_load_state()
+    image = page.locator(".photos img").first
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    _shot(page, "party-minutes-photos-mobile.png")
+    record = page.request.get(party_server.url(f"/api/v1/party/activities/{day['id']}/record.pdf"))
+    assert record.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() or "" for p in PdfReader(BytesIO(record.body())).pages)
+    assert day["theme"] in text
+    assert "演示数据" in text
+    assert "活动照片" in text
+    (ARTIFACTS / "party-record.pdf").write_bytes(record.body())
+    page.goto(party_server.url("/party/manage/library"))
+    page.fill("#q", "lianjie")  # pinyin of 廉洁
+    page.click("button:has-text('检索')")
+    page.wait_for_url("**/party/manage/library?q=lianjie*")
+    titles = page.locator("ul.rows li a").all_inner_texts()
+    assert titles
+    assert all("廉洁" in t for t in titles)
+    _shot(page, "party-library-mobile.png")
+    page.goto(party_server.url(f"/party/manage/branches/{BRANCH}/study"))
+    assert "党员学时统计" in page.inner_text("h1")
+    _shot(page, "party-study-overview-mobile.png")
+    page.locator("ul.rows li a").first.click()
+    page.wait_for_load_state()
+    page.fill("#minutes", "90")
+    page.fill("#note", "自学党章第一章")
+    page.click("button:has-text('保存')")
+    page.wait_for_load_state()
+    assert "自学党章第一章" in page.content()
+    _shot(page, "party-study-mobile.png")
+    assert missing == []
+    assert problems[before:] == []

@@ -25,8 +25,12 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.party_day.attendance import api as attendance_api
     from cityservices.party_day.attendance import pages as attendance_pages
     from cityservices.party_day.compliance import api as compliance_api
+    from cityservices.party_day.dashboard import api as dashboard_api
+    from cityservices.party_day.dashboard import pages as dashboard_pages
     from cityservices.party_day.dues import api as dues_api
     from cityservices.party_day.education import api as education_api
+    from cityservices.party_day.education import pages as education_pages
+    from cityservices.party_day.notices import api as notices_api
     from cityservices.party_day.organisation import api as organisation_api
     from cityservices.party_day.records import api as records_api
     from cityservices.party_day.review import api as review_api
@@ -41,9 +45,13 @@ def _routers() -> Sequence[APIRouter]:
         compliance_api.router,
         dues_api.router,
         education_api.router,
+        dashboard_api.router,
+        notices_api.router,
         activities_pages.router,
         attendance_pages.router,
         review_pages.router,
+        dashboard_pages.router,
+        education_pages.router,
     )
 
 

@@ -8,12 +8,12 @@ import io
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from cityservices.auth.web import render_staff_page, see_other
-from cityservices.deps import CurrentStaff, DbSession, RequireEditor
+from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor
 from cityservices.errors import AppError, RequestInvalid
 from cityservices.party_day.activities import service
 from cityservices.party_day.activities.models import CONTENTS, METHODS, STANDARDS, STATUSES
@@ -21,8 +21,11 @@ from cityservices.party_day.activities.requirements import load_requirements
 from cityservices.party_day.activities.schemas import ActivityCreate
 from cityservices.party_day.attendance import service as attendance
 from cityservices.party_day.compliance.rules import BEIJING
+from cityservices.party_day.notices import service as notices
 from cityservices.party_day.organisation import members as members_service
 from cityservices.party_day.organisation import service as organisation
+from cityservices.party_day.organisation.schemas import ORG_CODE
+from cityservices.party_day.records import photos
 from cityservices.party_day.records import service as records
 from cityservices.party_day.records.schemas import MinutesCreate
 from cityservices.party_day.review import service as review
@@ -56,10 +59,19 @@ def _context(staff: Any, **values: Any) -> dict[str, Any]:
 
 
 @router.get("", response_class=HTMLResponse)
-def home(request: Request, session: DbSession, staff: CurrentStaff) -> HTMLResponse:
-    page = service.list_activities(session, account=staff.account, branch_code=None, start=None, end=None,
+def home(request: Request, session: DbSession, staff: CurrentStaff,
+         branch: Annotated[str | None, Query(max_length=32, pattern=ORG_CODE)] = None) -> HTMLResponse:  # fmt: skip
+    """The secretary's start page: the branch's reminders, then the activities in scope."""
+    branches = _branches(session, staff)
+    code = branch or (branches[0].code if len(branches) == 1 else None)
+    page = service.list_activities(session, account=staff.account, branch_code=code, start=None, end=None,
                                    limit=30, offset=0)  # fmt: skip
-    return render_staff_page(request, "party_day/home.html", _context(staff, page=page))
+    reminders = None
+    if code:
+        reminders = notices.branch_notices(session, account=staff.account, actor=staff.actor, branch_code=code,
+                                           now=dt.datetime.now(dt.UTC))  # fmt: skip
+    context = _context(staff, page=page, branches=branches, reminders=reminders, branch=code)
+    return render_staff_page(request, "party_day/home.html", context)
 
 
 def _branches(session: DbSession, staff: Any) -> list[Any]:
@@ -136,9 +148,14 @@ def _activity_page(request: Request, session: DbSession, staff: Any, activity_id
         qr, sign_in_url = _qr(request, token.token)
     minutes = records.find_minutes(session, activity_id)
     checked = review.read_review(session, account=staff.account, activity_id=activity_id)
+    now = dt.datetime.now(dt.UTC)
+    ends = activity.ends_at if activity.ends_at.tzinfo else activity.ends_at.replace(tzinfo=dt.UTC)
+    make_up_until = ends + dt.timedelta(days=load_requirements().make_up_days)
     context = _context(staff, activity=activity, members=people, present_ids=present, window=window, qr=qr,
-                       sign_in_url=sign_in_url, minutes=minutes, review=checked, error=error,
-                       notice=notice)  # fmt: skip
+                       sign_in_url=sign_in_url, minutes=minutes, review=checked, error=error, notice=notice,
+                       states={row.member_id: row for row in summary.items}, ended=now >= ends,
+                       make_up_open=ends <= now <= make_up_until, make_up_until=make_up_until,
+                       photos=photos.photo_names(session, activity_id), max_photos=photos.MAX_PHOTOS)  # fmt: skip
     return render_staff_page(request, "party_day/activity.html", context, status=status)
 
 
@@ -197,3 +214,54 @@ def self_check_submit(
         session.rollback()
         return _activity_page(request, session, staff, activity_id, error=explain(error), status=error.status_code)
     return see_other(f"/party/manage/activities/{activity_id}")
+
+
+def _redirect_or_error(request: Request, session: DbSession, staff: Any, activity_id: int, action: Any) -> Response:
+    try:
+        action()
+    except AppError as error:
+        session.rollback()
+        return _activity_page(request, session, staff, activity_id, error=explain(error), status=error.status_code)
+    return see_other(f"/party/manage/activities/{activity_id}")
+
+
+@router.post("/activities/{activity_id}/leave", response_class=HTMLResponse)
+def leave_submit(
+    request: Request,
+    session: DbSession,
+    staff: RequireEditor,
+    activity_id: int,
+    member_id: Annotated[int, Form()],
+    reason: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The organiser records a participant's leave request (decided below by someone whose scope covers it)."""
+    return _redirect_or_error(request, session, staff, activity_id, lambda: attendance.request_leave(
+        session, account=staff.account, actor=staff.actor, activity_id=activity_id, member_id=member_id,
+        reason=reason, now=dt.datetime.now(dt.UTC)))  # fmt: skip
+
+
+@router.post("/activities/{activity_id}/leave/{attendance_id}", response_class=HTMLResponse)
+def leave_decision(request: Request, session: DbSession, staff: RequireEditor, activity_id: int, attendance_id: int,
+                   decision: Annotated[str, Form(pattern="^(approve|refuse)$")]) -> Response:  # fmt: skip
+    return _redirect_or_error(request, session, staff, activity_id, lambda: attendance.decide_leave(
+        session, account=staff.account, actor=staff.actor, attendance_id=attendance_id,
+        approve=decision == "approve", now=dt.datetime.now(dt.UTC)))  # fmt: skip
+
+
+@router.post("/activities/{activity_id}/make-up", response_class=HTMLResponse)
+def make_up_submit(request: Request, session: DbSession, staff: RequireEditor, activity_id: int,
+                   member_id: Annotated[int, Form()]) -> Response:  # fmt: skip
+    """Make-up study (补学) of a participant who missed the day, within the window after it."""
+    return _redirect_or_error(request, session, staff, activity_id, lambda: attendance.record_make_up(
+        session, account=staff.account, actor=staff.actor, activity_id=activity_id, member_id=member_id,
+        now=dt.datetime.now(dt.UTC)))  # fmt: skip
+
+
+@router.post("/activities/{activity_id}/photos", response_class=HTMLResponse)
+def photo_submit(request: Request, session: DbSession, staff: RequireEditor, runtime: CurrentRuntime,
+                 activity_id: int, file: Annotated[UploadFile, File()]) -> Response:  # fmt: skip
+    """A photo for the minutes (the same checks and limits as the API)."""
+    data = file.file.read(runtime.settings.max_upload_bytes + 1)
+    return _redirect_or_error(request, session, staff, activity_id, lambda: photos.add_photo(
+        session, account=staff.account, actor=staff.actor, activity_id=activity_id, data=data,
+        settings=runtime.settings))  # fmt: skip

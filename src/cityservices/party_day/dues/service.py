@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
 from cityservices.auth.scopes import require_editor
-from cityservices.errors import Conflict, NotFound, RequestInvalid
+from cityservices.errors import Conflict, RequestInvalid
 from cityservices.kit.audit import Actor, record_audit
 from cityservices.party_day.dues import repository as repo
 from cityservices.party_day.dues.models import DuesMonth
@@ -23,9 +23,7 @@ from cityservices.party_day.dues.rules import (
     to_fen,
 )
 from cityservices.party_day.dues.schemas import BranchDues, DuesAssess, DuesLedger, DuesMonthRead, DuesPay
-from cityservices.party_day.organisation.models import PartyMember
-from cityservices.party_day.organisation.repository import member_by_id, organisation_by_id
-from cityservices.party_day.organisation.service import find_in_scope
+from cityservices.party_day.organisation.service import find_in_scope, member_in_scope
 
 
 def yuan(fen: int) -> str:
@@ -40,16 +38,6 @@ def _fen(field: str, text: str, label: str) -> int:
     if value < 0:
         raise RequestInvalid(field, f"{label}不能为负数")
     return value
-
-
-def _member(session: Session, account: StaffAccount, member_id: int) -> PartyMember:
-    member = member_by_id(session, member_id)
-    if member is None:
-        raise NotFound(f"未找到党员: {member_id}")
-    branch = organisation_by_id(session, member.branch_id)
-    assert branch is not None
-    find_in_scope(session, account, branch.code)
-    return member
 
 
 def amount_due(rules: DuesRules, data: DuesAssess) -> tuple[int | None, int]:
@@ -90,7 +78,7 @@ def month_read(row: DuesMonth) -> DuesMonthRead:
 def assess(session: Session, *, account: StaffAccount, actor: Actor, member_id: int, data: DuesAssess) -> DuesMonthRead:
     """Set a member's dues for a month (from the month of admission as a probationary member)."""
     require_editor(account)
-    member = _member(session, account, member_id)
+    member = member_in_scope(session, account, member_id)
     if data.month < f"{member.joined_on.year}-{member.joined_on.month:02d}":
         raise RequestInvalid("month", "党员自支部党员大会接收为预备党员之月起交纳党费")
     base, due = amount_due(load_rules(), data)
@@ -109,7 +97,7 @@ def pay(session: Session, *, account: StaffAccount, actor: Actor, member_id: int
     """Record a member's payment for a month: in person, by transfer or online; never deducted from pay."""
     require_editor(account)
     rules = load_rules()
-    member = _member(session, account, member_id)
+    member = member_in_scope(session, account, member_id)
     if data.method not in rules.payment_methods:
         hint = (
             "不得从工资中代扣党费，须由党员本人交纳"
@@ -156,7 +144,7 @@ def unpaid_run(rows: list[DuesMonth], on: dt.date) -> int:
 
 def ledger(session: Session, *, account: StaffAccount, actor: Actor, member_id: int, on: dt.date) -> DuesLedger:
     rules = load_rules()
-    member = _member(session, account, member_id)
+    member = member_in_scope(session, account, member_id)
     rows = list(repo.ledger_of(session, member.id))
     current = f"{on.year}-{on.month:02d}"
     arrears = sum(max(r.due_fen - r.paid_fen, 0) for r in rows if r.month < current)

@@ -15,6 +15,7 @@ from cityservices.party_day.compliance.rules import BEIJING
 from cityservices.party_day.education import service
 from cityservices.party_day.education.schemas import (
     ActivityResources,
+    BranchStudy,
     ResourceCreate,
     ResourcePage,
     ResourceRead,
@@ -22,6 +23,7 @@ from cityservices.party_day.education.schemas import (
     StudyLedger,
     StudyRead,
 )
+from cityservices.party_day.organisation.schemas import OrgCodePath
 
 router = APIRouter(prefix="/api/v1/party/education", tags=["party"])
 
@@ -91,3 +93,16 @@ def attach_resources(
             responses=error_responses(403, 404))  # fmt: skip
 def plan_resources(session: DbSession, staff: CurrentStaff, activity_id: int) -> list[ResourceRead]:
     return service.plan_resources(session, account=staff.account, activity_id=activity_id)
+
+
+@router.get("/branches/{code}/study", response_model=BranchStudy, responses=error_responses(403, 404))
+def branch_study(
+    session: DbSession,
+    staff: CurrentStaff,
+    code: OrgCodePath,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="年度（缺省: 今年，北京时间）")] = None,
+) -> BranchStudy:
+    """Each member of a branch: study hours of the year against the requirement, furthest behind first (names
+    masked above the branch). Audited."""
+    return service.branch_study(session, account=staff.account, actor=staff.actor, branch_code=code,
+                                year=year or _today().year)  # fmt: skip

@@ -59,3 +59,17 @@ def replace_activity_resources(session: Session, activity_id: int, resource_ids:
     session.execute(delete(ActivityResource).where(ActivityResource.activity_id == activity_id))
     session.add_all(ActivityResource(activity_id=activity_id, resource_id=r) for r in resource_ids)
     session.flush()
+
+
+def study_minutes_of_members(
+    session: Session, member_ids: Sequence[int], start: dt.date, end: dt.date
+) -> dict[int, int]:
+    """Minutes of study per member in [start, end) (members without records are absent)."""
+    if not member_ids:
+        return {}
+    rows = session.execute(
+        select(StudyRecord.member_id, func.sum(StudyRecord.minutes))
+        .where(StudyRecord.member_id.in_(member_ids), StudyRecord.studied_on >= start, StudyRecord.studied_on < end)
+        .group_by(StudyRecord.member_id)
+    ).all()
+    return {int(m): int(s or 0) for m, s in rows}

@@ -84,3 +84,24 @@ class StudyLedger(BaseModel):
     met: bool
     source: str
     status: str
+
+
+class MemberStudy(BaseModel):
+    member_id: int
+    name: str  # masked above the branch, as in member lists
+    required_hours: int
+    total_hours: str
+    met: bool
+    is_demo: bool = False
+
+
+class BranchStudy(BaseModel):
+    """A branch's members' study hours of a year against the requirement (示例参数，未经核实)."""
+
+    branch_code: str
+    year: int
+    members: list[MemberStudy]
+    met: int
+    total_hours: str
+    source: str
+    status: str

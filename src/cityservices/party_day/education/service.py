@@ -22,6 +22,8 @@ from cityservices.party_day.activities.service import activity_in_scope
 from cityservices.party_day.education import repository as repo
 from cityservices.party_day.education.models import RESOURCE_KINDS, Resource, StudyRecord
 from cityservices.party_day.education.schemas import (
+    BranchStudy,
+    MemberStudy,
     ResourceCreate,
     ResourceHit,
     ResourcePage,
@@ -32,8 +34,7 @@ from cityservices.party_day.education.schemas import (
 )
 from cityservices.party_day.education.search import dump_key, load_key, query_words, score, search_key
 from cityservices.party_day.organisation.models import BRANCH_KINDS, PartyMember
-from cityservices.party_day.organisation.repository import member_by_id, organisation_by_id
-from cityservices.party_day.organisation.service import find_in_scope
+from cityservices.party_day.organisation.service import member_in_scope
 
 DATA = Path(__file__).parent / "data" / "study_requirement.json"
 MAX_MINUTES = 24 * 60  # a resource's length, and a day's study
@@ -159,16 +160,6 @@ def search_resources(
 # --- the study-hours ledger --------------------------------------------------------------------------------------
 
 
-def _member(session: Session, account: StaffAccount, member_id: int) -> PartyMember:
-    member = member_by_id(session, member_id)
-    if member is None:
-        raise NotFound(f"未找到党员: {member_id}")
-    branch = organisation_by_id(session, member.branch_id)
-    assert branch is not None
-    find_in_scope(session, account, branch.code)
-    return member
-
-
 def required_hours(member: PartyMember, req: StudyRequirement) -> int:
     return req.secretary_hours if set(member.roles) & set(req.secretary_roles) else req.member_hours
 
@@ -183,7 +174,7 @@ def record_study(
 ) -> StudyRead:
     """Record minutes of study of a member of a branch in the account's scope."""
     require_editor(account)
-    member = _member(session, account, member_id)
+    member = member_in_scope(session, account, member_id)
     _check_minutes("minutes", data.minutes)
     if data.studied_on > today:
         raise RequestInvalid("studied_on", "学习日期不能晚于今天")
@@ -210,7 +201,7 @@ def record_study(
 def study_ledger(session: Session, *, account: StaffAccount, actor: Actor, member_id: int, year: int) -> StudyLedger:
     """A member's study records of a year, the total in 学时 and the requirement (read audited)."""
     req = load_requirement()
-    member = _member(session, account, member_id)
+    member = member_in_scope(session, account, member_id)
     rows = repo.study_records(session, member.id, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
     titles = repo.resources_by_ids(session, sorted({r.resource_id for r in rows if r.resource_id is not None}))
     total = sum(r.minutes for r in rows)
@@ -254,3 +245,29 @@ def attach_resources(
 def plan_resources(session: Session, *, account: StaffAccount, activity_id: int) -> list[ResourceRead]:
     activity_in_scope(session, account, activity_id)
     return [resource_read(r) for r in repo.activity_resources(session, activity_id)]
+
+
+def branch_study(session: Session, *, account: StaffAccount, actor: Actor, branch_code: str, year: int) -> BranchStudy:
+    """Each member of a branch: study hours of the year against the requirement (names as the scope allows; the
+    member list read is audited)."""
+    from cityservices.party_day.organisation import members as members_service
+
+    if not EARLIEST_YEAR <= year <= 2100:
+        raise RequestInvalid("year", f"年份应在 {EARLIEST_YEAR}–2100 之间")
+    req = load_requirement()
+    roster = members_service.list_members(session, account=account, actor=actor, branch_code=branch_code,
+                                          limit=10_000, offset=0)  # fmt: skip
+    ids = [m.id for m in roster.items]
+    minutes = repo.study_minutes_of_members(session, ids, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    secretary_roles = set(req.secretary_roles)
+    rows = []
+    for member in roster.items:
+        need = req.secretary_hours if set(member.roles) & secretary_roles else req.member_hours
+        done = minutes.get(member.id, 0)
+        rows.append(MemberStudy(member_id=member.id, name=member.name, required_hours=need,
+                                total_hours=hours(done, req.minutes_per_hour),
+                                met=done >= need * req.minutes_per_hour, is_demo=member.is_demo))  # fmt: skip
+    rows.sort(key=lambda r: (r.met, float(r.total_hours), r.member_id))  # furthest behind first
+    return BranchStudy(branch_code=branch_code, year=year, members=rows, met=sum(r.met for r in rows),
+                       total_hours=hours(sum(minutes.values()), req.minutes_per_hour), source=req.source,
+                       status=req.status)  # fmt: skip

@@ -22,6 +22,7 @@ from cityservices.party_day.organisation.models import (
     LEVELS,
     PARENT_LEVELS,
     Organisation,
+    PartyMember,
 )
 from cityservices.party_day.organisation.schemas import (
     OrganisationCreate,
@@ -148,3 +149,14 @@ def summarise(session: Session, *, account: StaffAccount, code: str) -> Organisa
 def sees_names(session: Session, account: StaffAccount) -> bool:
     root = repo.scope_root(session, account)
     return root is not None and root.level in NAME_LEVELS
+
+
+def member_in_scope(session: Session, account: StaffAccount, member_id: int) -> PartyMember:
+    """The member ``member_id`` when the account's scope covers their branch (404 unknown, 403 outside)."""
+    member = repo.member_by_id(session, member_id)
+    if member is None:
+        raise NotFound(f"未找到党员: {member_id}")
+    branch = repo.organisation_by_id(session, member.branch_id)
+    assert branch is not None
+    find_in_scope(session, account, branch.code)
+    return member

@@ -42,3 +42,8 @@ class MinutesRead(BaseModel):
     follow_up: list[str]
     attachments: list[str]
     recorded_at: dt.datetime
+
+
+class PhotoList(BaseModel):
+    activity_id: int
+    photos: list[str]  # stored names; read one at /api/v1/party/activities/{id}/photos/{name}
