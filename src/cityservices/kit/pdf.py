@@ -18,6 +18,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 
+from cityservices.errors import AppError
+
 FONT_CANDIDATES = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # index 2: Simplified Chinese (SC)
     ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
@@ -27,8 +29,11 @@ FONT_CANDIDATES = (
 BOLD_CANDIDATES = (("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),)
 
 
-class FontMissing(RuntimeError):
-    """No font with Chinese glyphs on this machine (install ``fonts-noto-cjk``)."""
+class FontMissing(AppError):
+    """No font with Chinese glyphs on this machine (install ``fonts-noto-cjk``): 503, nothing is printed."""
+
+    status_code = 503
+    code = "font_missing"
 
 
 def _collection_index(path: str) -> int:

@@ -1,6 +1,6 @@
 """The printable record of a Party Day (PDF: plan, procedure, attendance, minutes, self-check, photos) and the
 export of a branch's year (one PDF of every Party Day with the compliance calendar, and a ZIP of that PDF with CSV
-tables). Set in the vendored CJK font (``fonts/``, provenance beside it) with ``fpdf2``.
+tables). Set with ``fpdf2`` in the machine's CJK font (``kit.pdf.find_cjk_font``).
 
 Names follow the reader's scope as everywhere else (full names only to the people who run the branch; masked
 above), ID and phone numbers never appear; building a record is audited once, and so are the member lists it
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from cityservices.auth.models import StaffAccount
 from cityservices.errors import RequestInvalid
 from cityservices.kit.audit import Actor, record_audit
+from cityservices.kit.pdf import find_cjk_font
 from cityservices.kit.text import spreadsheet_safe
 from cityservices.party_day.activities import service as activities
 from cityservices.party_day.activities.models import STANDARDS, STATUSES
@@ -42,8 +43,6 @@ from cityservices.party_day.records.service import find_minutes
 from cityservices.party_day.review import service as review
 from cityservices.party_day.review.schemas import ReviewRead
 
-FONT = Path(__file__).parent / "fonts" / "DroidSansFallbackFull.ttf"  # CJK
-LATIN_FONT = Path(__file__).parent / "fonts" / "DejaVuSans.ttf"  # letters and digits, which FONT lacks
 MAX_ACTIVITIES = 100  # a branch holds about twelve Party Days a year
 STATE_NAMES = {"done": "已完成", "due": "本期应办", "overdue": "逾期", "upcoming": "未到期"}
 
@@ -73,9 +72,8 @@ class RecordPdf(FPDF):
     def __init__(self, heading: str, *, demo: bool) -> None:
         super().__init__(format="A4")
         self.heading, self.demo = heading, demo
-        self.add_font("cjk", "", str(FONT))
-        self.add_font("latin", "", str(LATIN_FONT))
-        self.set_fallback_fonts(["latin"], exact_match=False)
+        path, index = find_cjk_font()
+        self.add_font("cjk", "", path, collection_font_number=index)
         self.set_font("cjk", size=11)
         self.set_auto_page_break(auto=True, margin=16)
         self.set_creator("cityservices")
