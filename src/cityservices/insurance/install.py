@@ -26,6 +26,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.catalogue import pages as catalogue_pages
     from cityservices.insurance.members import api as members_api
     from cityservices.insurance.open_api import api as open_api
+    from cityservices.insurance.open_api import enrolment_api
     from cityservices.insurance.rules import api as rules_api
     from cityservices.insurance.settlement import api as settlement_api
     from cityservices.insurance.settlement import pages as settlement_pages
@@ -40,6 +41,7 @@ def _routers() -> Sequence[APIRouter]:
         settlement_pages.router,
         open_api.router,
         open_api.staff_router,
+        enrolment_api.router,
     )
 
 

@@ -1,11 +1,13 @@
-"""Every query on enterprises."""
+"""Every query on enterprises and their enrolment jobs."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from cityservices.insurance.enterprises.models import InsuranceEnterprise
+from cityservices.insurance.enterprises.models import JOB_QUEUED, EnrolmentJob, EnrolmentResult, InsuranceEnterprise
 
 
 def get_enterprise(session: Session, emp_no: str) -> InsuranceEnterprise | None:
@@ -27,3 +29,42 @@ def count(session: Session) -> int:
 
 def delete_demo(session: Session) -> None:
     session.execute(delete(InsuranceEnterprise).where(InsuranceEnterprise.demo.is_(True)))
+
+
+# ---- enrolment jobs ------------------------------------------------------------------------------------------
+
+
+def add_job(session: Session, row: EnrolmentJob) -> None:
+    session.add(row)
+    session.flush()
+
+
+def job(session: Session, job_id: str, *, emp_no: str | None = None, kind: str | None = None) -> EnrolmentJob | None:
+    """A job; with ``emp_no`` / ``kind`` only when it belongs to that enterprise and is of that kind."""
+    query = select(EnrolmentJob).where(EnrolmentJob.job_id == job_id)
+    if emp_no is not None:
+        query = query.where(EnrolmentJob.emp_no == emp_no)
+    if kind is not None:
+        query = query.where(EnrolmentJob.kind == kind)
+    return session.scalars(query).first()
+
+
+def queued_job_ids(session: Session) -> list[str]:
+    query = select(EnrolmentJob.job_id).where(EnrolmentJob.status == JOB_QUEUED).order_by(EnrolmentJob.created_at)
+    return list(session.scalars(query))
+
+
+def add_results(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(EnrolmentResult), rows)
+
+
+def results(session: Session, job_id: str, *, offset: int, limit: int) -> list[EnrolmentResult]:
+    query = (
+        select(EnrolmentResult)
+        .where(EnrolmentResult.job_id == job_id)
+        .order_by(EnrolmentResult.row_no)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -182,3 +182,14 @@ def relations_of(session: Session, psn_no: str) -> list[tuple[InsuranceRelation,
         .order_by(InsuranceRelation.insutype)
     )
     return [(relation, name) for relation, name in session.execute(query).all()]
+
+
+def members_with_certnos(session: Session, certnos: list[str]) -> dict[str, InsuranceMember]:
+    """The members holding these ID numbers (queried in chunks)."""
+    found: dict[str, InsuranceMember] = {}
+    for start in range(0, len(certnos), 500):
+        chunk = certnos[start : start + 500]
+        found.update(
+            (m.certno, m) for m in session.scalars(select(InsuranceMember).where(InsuranceMember.certno.in_(chunk)))
+        )
+    return found

@@ -283,3 +283,12 @@ def coverage_fhir(session: Session, psn_no: str, *, on: dt.date, region: str | N
     bundle = Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
     result: dict[str, object] = bundle.model_dump(mode="json", exclude_none=True)
     return result
+
+
+def members_by_certno(session: Session, certnos: list[str]) -> dict[str, InsuranceMember]:
+    """ID number → member, for the ID numbers that are registered."""
+    return repository.members_with_certnos(session, certnos)
+
+
+def relation(session: Session, psn_no: str, insutype: str) -> InsuranceRelation | None:
+    return repository.get_relation(session, psn_no, insutype)
