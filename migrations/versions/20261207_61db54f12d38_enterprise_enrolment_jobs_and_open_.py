@@ -93,6 +93,7 @@ def upgrade() -> None:
     op.create_table('open_webhooks',
     sa.Column('app_id', sa.String(length=32), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('serial', sa.String(length=40), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['app_id'], ['open_apps.app_id'], name=op.f('fk_open_webhooks_app_id_open_apps'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('app_id', name=op.f('pk_open_webhooks'))

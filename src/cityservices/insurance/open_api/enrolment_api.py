@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated, Any, Final, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -45,12 +45,14 @@ from cityservices.kit.calendar import now_in_china
 
 router = APIRouter(prefix="/api/open/v1", tags=["open-platform"], responses=error_responses(401, 403, 404, 409, 422))
 ENROL, REMOVE = enrolment.OPERATION["enrol"], enrolment.OPERATION["remove"]
-JOB_PATH: Final = {"enrol": "enrolment-jobs", "remove": "removal-jobs"}
 JobId = Annotated[str, Path(pattern=r"^job[0-9a-f]{24}$", description="任务编号 job_id")]
 DeliveryId = Annotated[str, Path(pattern=r"^whd[0-9a-f]{24}$", description="回调编号 delivery_id")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 M = TypeVar("M", bound=BaseModel)
+EnrolCall = Annotated[OpenCall, Depends(signed(ENROL))]
+RemoveCall = Annotated[OpenCall, Depends(signed(REMOVE))]
+Format = Annotated[str, Query(pattern=r"^(json|csv)$", description="json 或 csv")]
 
 
 def _body(model: type[BaseModel]) -> dict[str, Any]:
@@ -114,14 +116,14 @@ def _check_and_apply(
 
 
 @router.post("/employees/enrolments", response_model=RowOutcome, status_code=201, openapi_extra=_body(EnrolRow))
-def enrol_one(session: DbSession, call: Annotated[OpenCall, Depends(signed(ENROL))]) -> Response:
+def enrol_one(session: DbSession, call: EnrolCall) -> Response:
     """增员 of one employee, answered at once: 201 with the member number, or 422 with every error of the row
     (``dry_run``: 200 and nothing written)."""
     return _single(session, call, "enrol", EnrolRow)
 
 
 @router.post("/employees/removals", response_model=RowOutcome, status_code=201, openapi_extra=_body(RemoveRow))
-def remove_one(session: DbSession, call: Annotated[OpenCall, Depends(signed(REMOVE))]) -> Response:
+def remove_one(session: DbSession, call: RemoveCall) -> Response:
     """减员 of one employee from ``end_month`` on, answered at once (``dry_run``: checked, nothing written)."""
     return _single(session, call, "remove", RemoveRow)
 
@@ -257,62 +259,62 @@ def _csv_answer(call: OpenCall, rows: list[dict[str, Any]]) -> Response:
     return Response(content=body, status_code=200, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def _register_job_routes(kind: Kind, operation: str) -> None:
-    base = f"/{JOB_PATH[kind]}"
-    label = "增员" if kind == "enrol" else "减员"
-
-    def submit(
-        request: Request,
-        session: DbSession,
-        background: BackgroundTasks,
-        call: Annotated[OpenCall, Depends(signed(operation))],
-    ) -> Response:
-        return _submit(request, session, call, background, kind)
-
-    def status(session: DbSession, job_id: JobId, call: Annotated[OpenCall, Depends(signed(operation))]) -> Response:
-        return _job_status(session, call, job_id, kind)
-
-    def results(
-        session: DbSession,
-        job_id: JobId,
-        call: Annotated[OpenCall, Depends(signed(operation))],
-        offset: Offset = 0,
-        limit: Limit = 1000,
-        format: Annotated[str, Query(pattern=r"^(json|csv)$", description="json 或 csv")] = "json",
-    ) -> Response:
-        return _job_results(session, call, job_id, kind, offset, limit, format)
-
-    submit.__doc__ = (
-        f"A batch of {label} rows (``columns`` + up to 10,000 ``rows``): 202 with the queued job, run in the "
-        "background; ``dry_run`` checks every row and answers each row's outcome, writing nothing."
-    )
-    status.__doc__ = f"The {label} job's status and progress (another enterprise's job is not found)."
-    results.__doc__ = f"The {label} job's per-row results, a page at a time, as JSON or CSV (masked)."
-    _body_doc = _body(BatchCreate)
-    router.add_api_route(
-        base,
-        submit,
-        methods=["POST"],
-        status_code=202,
-        response_model=JobRead,
-        openapi_extra=_body_doc,
-        name=f"submit_{kind}_job",
-    )
-    router.add_api_route(f"{base}/{{job_id}}", status, methods=["GET"], response_model=JobRead, name=f"{kind}_job")
-    router.add_api_route(
-        f"{base}/{{job_id}}/results", results, methods=["GET"], response_model=ResultsPage, name=f"{kind}_job_results"
-    )
+BATCH_BODY = _body(BatchCreate)
 
 
-_register_job_routes("enrol", ENROL)
-_register_job_routes("remove", REMOVE)
+@router.post("/enrolment-jobs", status_code=202, response_model=JobRead, openapi_extra=BATCH_BODY)
+def submit_enrolment_job(
+    request: Request, session: DbSession, background: BackgroundTasks, call: EnrolCall
+) -> Response:
+    """A batch of 增员 rows (``columns`` + up to 10,000 ``rows``): 202 with the queued job, run in the background;
+    ``dry_run`` checks every row and answers each row's outcome, writing nothing."""
+    return _submit(request, session, call, background, "enrol")
+
+
+@router.get("/enrolment-jobs/{job_id}", response_model=JobRead)
+def enrolment_job(session: DbSession, job_id: JobId, call: EnrolCall) -> Response:
+    """The 增员 job's status and progress (another enterprise's job is not found)."""
+    return _job_status(session, call, job_id, "enrol")
+
+
+@router.get("/enrolment-jobs/{job_id}/results", response_model=ResultsPage)
+def enrolment_job_results(
+    session: DbSession, job_id: JobId, call: EnrolCall, offset: Offset = 0, limit: Limit = 1000, format: Format = "json"
+) -> Response:
+    """The 增员 job's per-row results, a page at a time, as JSON or CSV (ID numbers masked)."""
+    return _job_results(session, call, job_id, "enrol", offset, limit, format)
+
+
+@router.post("/removal-jobs", status_code=202, response_model=JobRead, openapi_extra=BATCH_BODY)
+def submit_removal_job(request: Request, session: DbSession, background: BackgroundTasks, call: RemoveCall) -> Response:
+    """A batch of 减员 rows, like ``POST /enrolment-jobs``."""
+    return _submit(request, session, call, background, "remove")
+
+
+@router.get("/removal-jobs/{job_id}", response_model=JobRead)
+def removal_job(session: DbSession, job_id: JobId, call: RemoveCall) -> Response:
+    """The 减员 job's status and progress."""
+    return _job_status(session, call, job_id, "remove")
+
+
+@router.get("/removal-jobs/{job_id}/results", response_model=ResultsPage)
+def removal_job_results(
+    session: DbSession,
+    job_id: JobId,
+    call: RemoveCall,
+    offset: Offset = 0,
+    limit: Limit = 1000,
+    format: Format = "json",
+) -> Response:
+    """The 减员 job's per-row results, as JSON or CSV."""
+    return _job_results(session, call, job_id, "remove", offset, limit, format)
 
 
 # ---- webhook -------------------------------------------------------------------------------------------------
 
 
 @router.put("/webhook", response_model=WebhookRead, openapi_extra=_body(WebhookSet))
-def set_webhook(session: DbSession, call: Annotated[OpenCall, Depends(signed(ENROL))]) -> Response:
+def set_webhook(session: DbSession, call: EnrolCall) -> Response:
     """Set the URL where the app receives signed events (a finished job)."""
     data = _parse(WebhookSet, call)
     if isinstance(data, str):
@@ -320,7 +322,9 @@ def set_webhook(session: DbSession, call: Annotated[OpenCall, Depends(signed(ENR
 
     def write() -> tuple[int, dict[str, Any]]:
         try:
-            row = webhooks.set_webhook(session, call.verified.app.app_id, data.url, now=utc_now())
+            row = webhooks.set_webhook(
+                session, call.verified.app.app_id, data.url, serial=call.verified.key.serial, now=utc_now()
+            )
         except RequestInvalid:
             audit_call(session, call.verified.app.app_id, "webhook.set", "bad_webhook_url")
             return 422, {"error": "bad_webhook_url", "detail": "回调地址须为 https，或测试用的本机 http 地址"}
@@ -346,9 +350,7 @@ def delivery_read(row: Any, attempts: list[Any]) -> DeliveryRead:
 
 
 @router.get("/webhook-deliveries", response_model=DeliveryPage)
-def delivery_log(
-    session: DbSession, call: Annotated[OpenCall, Depends(signed(ENROL))], offset: Offset = 0, limit: Limit = 50
-) -> Response:
+def delivery_log(session: DbSession, call: EnrolCall, offset: Offset = 0, limit: Limit = 50) -> Response:
     """The app's webhook deliveries, newest first, each with every attempt (time, status code or error)."""
     app_id = call.verified.app.app_id
     audit_call(session, app_id, "webhook.log", "ok")
@@ -363,7 +365,7 @@ def redeliver(
     session: DbSession,
     delivery_id: DeliveryId,
     background: BackgroundTasks,
-    call: Annotated[OpenCall, Depends(signed(ENROL))],
+    call: EnrolCall,
 ) -> Response:
     """Send a delivery again now (one attempt, in the background; see the delivery log for its outcome)."""
     app_id = call.verified.app.app_id

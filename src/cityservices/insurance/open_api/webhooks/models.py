@@ -17,12 +17,13 @@ DELIVERY_FAILED = "failed"
 
 
 class OpenWebhook(Base):
-    """The URL an app receives its events at (one per app)."""
+    """The URL an app receives its events at (one per app), signed with the key (``serial``) the app set it with."""
 
     __tablename__ = "open_webhooks"
 
     app_id: Mapped[str] = mapped_column(ForeignKey("open_apps.app_id", ondelete="CASCADE"), primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
+    serial: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -61,14 +61,16 @@ def check_url(url: str) -> str:
     raise RequestInvalid("url", "回调地址须为 https，或测试用的本机 http 地址")
 
 
-def set_webhook(session: Session, app_id: str, url: str, *, now: dt.datetime) -> OpenWebhook:
+def set_webhook(session: Session, app_id: str, url: str, *, serial: str, now: dt.datetime) -> OpenWebhook:
+    """The app's endpoint; its webhooks are signed with the profile of the key ``serial`` (the one that signed
+    this call), or with its newest valid key once that one has expired."""
     checked = check_url(url)
     row = repository.webhook(session, app_id)
     if row is None:
-        row = OpenWebhook(app_id=app_id, url=checked, updated_at=now)
+        row = OpenWebhook(app_id=app_id, url=checked, serial=serial, updated_at=now)
         repository.add(session, row)
     else:
-        row.url, row.updated_at = checked, now
+        row.url, row.serial, row.updated_at = checked, serial, now
     return row
 
 
@@ -123,7 +125,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def _signing_key(session: Session, app_id: str, now: dt.datetime) -> OpenAppKey | None:
-    """The app's newest key valid now."""
+    """The key the app set its endpoint with, while valid; else its newest key valid now."""
     valid = [
         key
         for key in apps.keys_of(session, app_id)
@@ -131,7 +133,9 @@ def _signing_key(session: Session, app_id: str, now: dt.datetime) -> OpenAppKey 
         and _aware(key.not_before) <= now
         and (key.not_after is None or _aware(key.not_after) > now)
     ]
-    return valid[-1] if valid else None
+    hook = repository.webhook(session, app_id)
+    chosen = [key for key in valid if hook is not None and key.serial == hook.serial]
+    return (chosen or valid[-1:] or [None])[0]
 
 
 def signed_headers(
