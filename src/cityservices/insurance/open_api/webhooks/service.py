@@ -135,7 +135,9 @@ def _signing_key(session: Session, app_id: str, now: dt.datetime) -> OpenAppKey 
     ]
     hook = repository.webhook(session, app_id)
     chosen = [key for key in valid if hook is not None and key.serial == hook.serial]
-    return (chosen or valid[-1:] or [None])[0]
+    if chosen:
+        return chosen[0]
+    return valid[-1] if valid else None
 
 
 def signed_headers(
