@@ -18,7 +18,7 @@ from typing import Final, Literal
 
 from sqlalchemy.orm import Session
 
-from cityservices.errors import AppError
+from cityservices.errors import AppError, RuleViolation
 from cityservices.insurance.members import service as members
 from cityservices.insurance.members.models import InsuranceMember
 from cityservices.insurance.members.schemas import ContributionCreate, MemberCreate, RelationCreate, check_certno
@@ -44,10 +44,9 @@ _AMOUNT = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
 _NAME = re.compile(r"^[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z·. ]{0,48}[\u3400-\u9fffA-Za-z]$|^[\u3400-\u9fff]$")
 
 
-class BatchInvalid(AppError):
-    """A batch that cannot be read as rows (wrong columns, too many rows, a row of the wrong length)."""
-
-    status_code = 422
+class BatchInvalid(RuleViolation):
+    """A batch that cannot be read as rows (wrong columns, too many rows, a row of the wrong length, duplicates);
+    ``code`` is the open platform's error code for it."""
 
     def __init__(self, code: str, detail: str) -> None:
         super().__init__(detail)
