@@ -264,8 +264,13 @@ def test_webhook_retries_then_manual_redelivery(setup: dict[str, Any], receiver:
 
 def test_removal_batch_and_sm2_app(setup: dict[str, Any]) -> None:
     hmac_client: OpenClient = setup["e1"]
-    job = hmac_client.submit_batch("enrol", COLUMNS, [row(400), row(401)])
-    hmac_client.wait_for_job("enrol", job["job_id"], timeout=60)
+    maternity = [certno(401), "测试乙", "510", MONTH, "6000.00"]  # the same person in a second insurance type
+    job = hmac_client.submit_batch("enrol", COLUMNS, [row(400), row(401), maternity])
+    enrolled = hmac_client.wait_for_job("enrol", job["job_id"], timeout=60)
+    assert (enrolled["succeeded"], enrolled["failed"]) == (3, 0)
+    psn_nos = [r["psn_no"] for r in hmac_client.results("enrol", job["job_id"])]
+    assert psn_nos[1] == psn_nos[2]
+    assert hmac_client.employee_status(psn_nos[1])["psn_insu_stas"] == {"310": "1", "510": "1"}
     sm2_client: OpenClient = setup["sm2"]
     removal_columns = ["end_month", "certno", "psn_name", "insutype"]  # any column order
     rows = [[MONTH, certno(400), "测试乙", "310"], [MONTH, certno(999), "测试乙", "310"]]

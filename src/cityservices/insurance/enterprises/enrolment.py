@@ -209,7 +209,8 @@ def _enrol(session: Session, check: RowCheck, emp_no: str, admdvs: str, book: Ru
     values = check.values
     month = _month(values["start_month"])
     assert month is not None
-    member = check.member
+    # registered by an earlier row of the batch (the same person in another insurance type)?
+    member = check.member or members.members_by_certno(session, [values["certno"]]).get(values["certno"])
     if member is None:
         data = MemberCreate(
             psn_no="P" + secrets.token_hex(7).upper(),
@@ -220,9 +221,11 @@ def _enrol(session: Session, check: RowCheck, emp_no: str, admdvs: str, book: Ru
             insuplc_admdvs=admdvs,
         )
         member = members.register_member(session, data, actor=actor)
-    member.emp_no = emp_no
+        relation = None  # a new member has no relations yet
+    else:
+        member.emp_no = emp_no
+        relation = members.relation(session, member.psn_no, values["insutype"])
     insutype = values["insutype"]
-    relation = members.relation(session, member.psn_no, insutype)
     if relation is None:
         relation_data = RelationCreate(psn_no=member.psn_no, insutype=insutype, crt_insu_date=month, emp_no=emp_no)
         members.enrol(session, relation_data)

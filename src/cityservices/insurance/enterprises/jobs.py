@@ -66,10 +66,6 @@ def results(session: Session, job_id: str, *, offset: int, limit: int) -> list[E
     return repository.results(session, job_id, offset=offset, limit=limit)
 
 
-def queued_job_ids(session: Session) -> list[str]:
-    return repository.queued_job_ids(session)
-
-
 def run_job(
     sessions: sessionmaker[Session],
     job_id: str,

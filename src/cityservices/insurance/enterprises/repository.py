@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from cityservices.insurance.enterprises.models import JOB_QUEUED, EnrolmentJob, EnrolmentResult, InsuranceEnterprise
+from cityservices.insurance.enterprises.models import EnrolmentJob, EnrolmentResult, InsuranceEnterprise
 
 
 def get_enterprise(session: Session, emp_no: str) -> InsuranceEnterprise | None:
@@ -47,11 +47,6 @@ def job(session: Session, job_id: str, *, emp_no: str | None = None, kind: str |
     if kind is not None:
         query = query.where(EnrolmentJob.kind == kind)
     return session.scalars(query).first()
-
-
-def queued_job_ids(session: Session) -> list[str]:
-    query = select(EnrolmentJob.job_id).where(EnrolmentJob.status == JOB_QUEUED).order_by(EnrolmentJob.created_at)
-    return list(session.scalars(query))
 
 
 def add_results(session: Session, rows: list[dict[str, Any]]) -> None:
