@@ -7,8 +7,10 @@ from cityservices.db import Base
 from cityservices.insurance.catalogue import models as insurance_catalogue_models
 from cityservices.insurance.certificates import models as insurance_certificate_models
 from cityservices.insurance.maternity import models as insurance_maternity_models
+from cityservices.insurance.enterprises import models as insurance_enterprises_models
 from cityservices.insurance.members import models as insurance_members_models
 from cityservices.insurance.open_api import models as insurance_open_api_models
+from cityservices.insurance.open_api.webhooks import models as insurance_webhook_models
 from cityservices.insurance.rules import models as insurance_rules_models
 from cityservices.insurance.settlement import models as insurance_settlement_models
 from cityservices.kit.audit import models as audit_models
@@ -38,10 +40,12 @@ __all__ = [
     "insurance_catalogue_models",
     "insurance_certificate_models",
     "insurance_maternity_models",
+    "insurance_enterprises_models",
     "insurance_members_models",
     "insurance_open_api_models",
     "insurance_rules_models",
     "insurance_settlement_models",
+    "insurance_webhook_models",
     "metadata",
     "party_activity_models",
     "party_attendance_models",

@@ -7,8 +7,10 @@ import datetime as dt
 from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
+from cityservices.insurance.enterprises import service as enterprises
+from cityservices.insurance.enterprises.schemas import EnterpriseCreate
 from cityservices.insurance.members import service as members
-from cityservices.insurance.members.schemas import EnterpriseCreate, MemberCreate, RelationCreate
+from cityservices.insurance.members.schemas import MemberCreate, RelationCreate
 from cityservices.kit.audit import SYSTEM
 
 
@@ -24,7 +26,7 @@ def credit_code(serial: int) -> str:
 
 def enterprise(session: Session, emp_no: str = "E0001", serial: int = 1) -> str:
     data = EnterpriseCreate(emp_no=emp_no, emp_name="演示单位甲", uscc=credit_code(serial), admdvs="370202")
-    members.register_enterprise(session, data, actor=SYSTEM)
+    enterprises.register_enterprise(session, data, actor=SYSTEM)
     return emp_no
 
 

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
 from cityservices.insurance.demo import generate
+from cityservices.insurance.enterprises.models import InsuranceEnterprise
 from cityservices.insurance.flows import collect_stats
 from cityservices.insurance.members.models import (
     InsuranceAccount,
     InsuranceAccountMovement,
     InsuranceAnnualCounter,
-    InsuranceEnterprise,
     InsuranceMember,
 )
 from cityservices.insurance.settlement.models import InsuranceSettlement

@@ -14,13 +14,13 @@ from typing import Final
 from sqlalchemy.orm import Session
 from stdnum.cn import ric, uscc
 
+from cityservices.insurance.enterprises.models import InsuranceEnterprise
 from cityservices.insurance.members import repository as members_repo
 from cityservices.insurance.members import service as members
 from cityservices.insurance.members.models import (
     InsuranceAccount,
     InsuranceAccountMovement,
     InsuranceContribution,
-    InsuranceEnterprise,
     InsuranceMember,
     InsuranceRelation,
     InsuranceRelationStatus,

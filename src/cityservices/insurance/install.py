@@ -34,6 +34,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.maternity import api as maternity_api
     from cityservices.insurance.members import api as members_api
     from cityservices.insurance.open_api import api as open_api
+    from cityservices.insurance.open_api import enrolment_api
     from cityservices.insurance.rules import api as rules_api
     from cityservices.insurance.settlement import api as settlement_api
     from cityservices.insurance.settlement import pages as settlement_pages
@@ -53,6 +54,7 @@ def _routers() -> Sequence[APIRouter]:
         certificates_pages.router,
         maternity_api.open_router,
         maternity_api.staff_router,
+        enrolment_api.router,
     )
 
 

@@ -10,8 +10,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
+from cityservices.insurance.enterprises.schemas import EnterpriseCreate
 from cityservices.insurance.members import service as members
-from cityservices.insurance.members.schemas import ContributionCreate, EnterpriseCreate, MemberCreate
+from cityservices.insurance.members.schemas import ContributionCreate, MemberCreate
 from cityservices.kit.money import Money
 from tests.insurance.builders import certno, credit_code, enterprise, member
 from tests.insurance.settlement.engine_data import bundled_book

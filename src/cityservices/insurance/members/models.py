@@ -1,4 +1,4 @@
-"""Tables of enterprises (units), members (insured persons), insurance relations with their status history by
+"""Tables of members (insured persons), insurance relations with their status history by
 month, monthly contributions (base and amounts), personal accounts with every movement, and annual counters.
 
 Column names follow the national platform's vocabulary (``psn_no``, ``emp_no``, ``insutype``, ``psn_insu_stas``,
@@ -25,18 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cityservices.db import Base
 
 AMOUNT = Numeric(14, 2)
-
-
-class InsuranceEnterprise(Base):
-    """A unit (单位) that enrols employees; ``uscc`` is its unified social credit code (GB 32100, checked)."""
-
-    __tablename__ = "insurance_enterprises"
-
-    emp_no: Mapped[str] = mapped_column(String(30), primary_key=True)
-    emp_name: Mapped[str] = mapped_column(String(200))
-    uscc: Mapped[str] = mapped_column(String(18), unique=True)
-    admdvs: Mapped[str] = mapped_column(String(6))
-    demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class InsuranceMember(Base):
@@ -134,3 +122,14 @@ class InsuranceAnnualCounter(Base):
     layer_paid: Mapped[Decimal] = mapped_column(AMOUNT)
     cvlserv_paid: Mapped[Decimal] = mapped_column(AMOUNT)
     maf_paid: Mapped[Decimal] = mapped_column(AMOUNT)
+
+
+__all__ = [
+    "InsuranceAccount",
+    "InsuranceAccountMovement",
+    "InsuranceAnnualCounter",
+    "InsuranceContribution",
+    "InsuranceMember",
+    "InsuranceRelation",
+    "InsuranceRelationStatus",
+]

@@ -1,4 +1,4 @@
-"""Every query on enterprises, members, relations, contributions, accounts and annual counters."""
+"""Every query on members, relations, contributions, accounts and annual counters."""
 
 from __future__ import annotations
 
@@ -9,26 +9,18 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from cityservices.insurance.enterprises.models import InsuranceEnterprise
 from cityservices.insurance.members.models import (
     InsuranceAccount,
     InsuranceAccountMovement,
     InsuranceAnnualCounter,
     InsuranceContribution,
-    InsuranceEnterprise,
     InsuranceMember,
     InsuranceRelation,
     InsuranceRelationStatus,
 )
 
 ZERO = Decimal("0.00")
-
-
-def get_enterprise(session: Session, emp_no: str) -> InsuranceEnterprise | None:
-    return session.get(InsuranceEnterprise, emp_no)
-
-
-def enterprise_with_uscc(session: Session, code: str) -> InsuranceEnterprise | None:
-    return session.scalars(select(InsuranceEnterprise).where(InsuranceEnterprise.uscc == code)).first()
 
 
 def get_member(session: Session, psn_no: str, *, region: str | None = None) -> InsuranceMember | None:
@@ -159,7 +151,7 @@ def demo_member_numbers(session: Session) -> list[str]:
 
 
 def delete_demo(session: Session) -> None:
-    """Every demo member and enterprise with everything hanging off them."""
+    """Every demo member with everything hanging off them."""
     demo = select(InsuranceMember.psn_no).where(InsuranceMember.demo.is_(True))
     for model in (InsuranceAccountMovement, InsuranceAnnualCounter, InsuranceContribution, InsuranceAccount):
         session.execute(delete(model).where(model.psn_no.in_(demo)))
@@ -167,7 +159,6 @@ def delete_demo(session: Session) -> None:
     session.execute(delete(InsuranceRelationStatus).where(InsuranceRelationStatus.relation_id.in_(relations)))
     session.execute(delete(InsuranceRelation).where(InsuranceRelation.psn_no.in_(demo)))
     session.execute(delete(InsuranceMember).where(InsuranceMember.demo.is_(True)))
-    session.execute(delete(InsuranceEnterprise).where(InsuranceEnterprise.demo.is_(True)))
 
 
 def set_balances(session: Session, balances: dict[str, Decimal]) -> None:
@@ -191,3 +182,14 @@ def relations_of(session: Session, psn_no: str) -> list[tuple[InsuranceRelation,
         .order_by(InsuranceRelation.insutype)
     )
     return [(relation, name) for relation, name in session.execute(query).all()]
+
+
+def members_with_certnos(session: Session, certnos: list[str]) -> dict[str, InsuranceMember]:
+    """The members holding these ID numbers (queried in chunks)."""
+    found: dict[str, InsuranceMember] = {}
+    for start in range(0, len(certnos), 500):
+        chunk = certnos[start : start + 500]
+        found.update(
+            (m.certno, m) for m in session.scalars(select(InsuranceMember).where(InsuranceMember.certno.in_(chunk)))
+        )
+    return found

@@ -1,17 +1,16 @@
-"""Validated input and the read shapes of enterprises, members, relations, contributions and counters."""
+"""Validated input and the read shapes of members, relations, contributions and counters."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from cityservices.insurance.enterprises.schemas import ADMDVS
 from cityservices.insurance.rules.schemas import MoneyField
 from cityservices.insurance.vocabulary import PSN_TYPE_ZH, Insutype
-
-ADMDVS = r"^\d{6}$"
 
 
 def check_certno(value: str) -> str:
@@ -21,29 +20,6 @@ def check_certno(value: str) -> str:
         return str(ric.validate(text))
     except StdnumError as exc:
         raise ValueError(f"身份证号码无效（{type(exc).__name__}）：须为 18 位且校验位正确") from None
-
-
-def check_uscc(value: str) -> str:
-    """A GB 32100 unified social credit code: 18 characters with a valid check character."""
-    text = value.strip().upper()
-    try:
-        return str(uscc.validate(text))
-    except StdnumError as exc:
-        raise ValueError(f"统一社会信用代码无效（{type(exc).__name__}）：须为 18 位且校验码正确") from None
-
-
-class EnterpriseCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    emp_no: str = Field(pattern=r"^[A-Za-z0-9]{4,30}$")
-    emp_name: str = Field(min_length=2, max_length=200)
-    uscc: str
-    admdvs: str = Field(pattern=ADMDVS)
-    demo: bool = False
-
-    @field_validator("uscc")
-    @classmethod
-    def _uscc(cls, value: str) -> str:
-        return check_uscc(value)
 
 
 class MemberCreate(BaseModel):

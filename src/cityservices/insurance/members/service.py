@@ -1,4 +1,4 @@
-"""Enterprises, members, enrolment with monthly status, contributions, personal accounts and annual counters.
+"""Members, enrolment with monthly status, contributions, personal accounts and annual counters.
 
 Rules, never commits. Bad input raises ``RequestInvalid`` naming the field, duplicates ``Conflict``; nothing is
 written before every check has passed.
@@ -13,13 +13,13 @@ from typing import Final, Literal
 from sqlalchemy.orm import Session
 
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
+from cityservices.insurance.enterprises import service as enterprises
 from cityservices.insurance.members import repository
 from cityservices.insurance.members.models import (
     InsuranceAccount,
     InsuranceAccountMovement,
     InsuranceAnnualCounter,
     InsuranceContribution,
-    InsuranceEnterprise,
     InsuranceMember,
     InsuranceRelation,
     InsuranceRelationStatus,
@@ -27,7 +27,6 @@ from cityservices.insurance.members.models import (
 from cityservices.insurance.members.schemas import (
     ContributionCreate,
     CountersRead,
-    EnterpriseCreate,
     MemberCreate,
     MemberRead,
     RelationCreate,
@@ -52,21 +51,8 @@ COUNTER_FIELDS: Final = (
 )
 
 
-def register_enterprise(session: Session, data: EnterpriseCreate, *, actor: Actor) -> InsuranceEnterprise:
-    if repository.get_enterprise(session, data.emp_no) is not None:
-        raise Conflict(f"单位编号 {data.emp_no} 已存在")
-    if repository.enterprise_with_uscc(session, data.uscc) is not None:
-        raise Conflict("该统一社会信用代码已登记")
-    row = InsuranceEnterprise(**data.model_dump())
-    repository.add(session, row)
-    record_audit(
-        session, actor=actor, action="insurance.enterprise.create", target_kind="enterprise", target_key=data.emp_no
-    )
-    return row
-
-
 def register_member(session: Session, data: MemberCreate, *, actor: Actor) -> InsuranceMember:
-    if data.emp_no is not None and repository.get_enterprise(session, data.emp_no) is None:
+    if data.emp_no is not None and not enterprises.exists(session, data.emp_no):
         raise RequestInvalid("emp_no", f"单位 {data.emp_no} 不存在")
     if repository.get_member(session, data.psn_no) is not None:
         raise Conflict(f"人员编号 {data.psn_no} 已存在")
@@ -270,6 +256,7 @@ def contribution_amounts(book: RuleBook, month: dt.date, base: Money) -> tuple[M
 
 def delete_demo(session: Session) -> None:
     repository.delete_demo(session)
+    enterprises.delete_demo(session)
 
 
 def coverage_fhir(session: Session, psn_no: str, *, on: dt.date, region: str | None = None) -> dict[str, object]:
@@ -296,3 +283,12 @@ def coverage_fhir(session: Session, psn_no: str, *, on: dt.date, region: str | N
     bundle = Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
     result: dict[str, object] = bundle.model_dump(mode="json", exclude_none=True)
     return result
+
+
+def members_by_certno(session: Session, certnos: list[str]) -> dict[str, InsuranceMember]:
+    """ID number → member, for the ID numbers that are registered."""
+    return repository.members_with_certnos(session, certnos)
+
+
+def relation(session: Session, psn_no: str, insutype: str) -> InsuranceRelation | None:
+    return repository.get_relation(session, psn_no, insutype)

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cityservices.insurance.members.models import InsuranceEnterprise
+from cityservices.insurance.enterprises.models import InsuranceEnterprise
 from cityservices.insurance.open_api.models import OpenApp, OpenAppKey, OpenAppRsaKey, OpenIdempotency, OpenNonce
 
 
