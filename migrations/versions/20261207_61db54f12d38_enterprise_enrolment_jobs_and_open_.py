@@ -5,7 +5,7 @@ are cleared once run). enterprise_enrolment_results: one masked outcome per row.
 open_webhook_deliveries / open_webhook_attempts: every event sent and every try (the delivery log).
 
 Revision ID: 61db54f12d38
-Revises: 9a77f1d4de6d
+Revises: 1e78cc5b7350
 Create Date: 2026-12-07 09:36:27.827605
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision: str = '61db54f12d38'
-down_revision: str | None = '9a77f1d4de6d'
+down_revision: str | None = '1e78cc5b7350'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

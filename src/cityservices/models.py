@@ -6,8 +6,8 @@ from cityservices.auth import models as auth_models
 from cityservices.db import Base
 from cityservices.insurance.catalogue import models as insurance_catalogue_models
 from cityservices.insurance.certificates import models as insurance_certificate_models
-from cityservices.insurance.maternity import models as insurance_maternity_models
 from cityservices.insurance.enterprises import models as insurance_enterprises_models
+from cityservices.insurance.maternity import models as insurance_maternity_models
 from cityservices.insurance.members import models as insurance_members_models
 from cityservices.insurance.open_api import models as insurance_open_api_models
 from cityservices.insurance.open_api.webhooks import models as insurance_webhook_models
@@ -39,8 +39,8 @@ __all__ = [
     "hsds_models",
     "insurance_catalogue_models",
     "insurance_certificate_models",
-    "insurance_maternity_models",
     "insurance_enterprises_models",
+    "insurance_maternity_models",
     "insurance_members_models",
     "insurance_open_api_models",
     "insurance_rules_models",

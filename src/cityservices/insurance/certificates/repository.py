@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from cityservices.insurance.certificates.models import InsuranceCertificate
-from cityservices.insurance.members.models import InsuranceEnterprise
+from cityservices.insurance.enterprises.models import InsuranceEnterprise
 
 
 def certificate(session: Session, cert_no: str) -> InsuranceCertificate | None:
