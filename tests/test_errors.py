@@ -34,13 +34,14 @@ from cityservices.errors import (
     RequestInvalid,
     RuleViolation,
     Unauthenticated,
+    Unavailable,
     zh_message,
 )
 from cityservices.service_map.venues.service import check_district
 
 SRC = Path(cityservices.__file__).resolve().parent
 UNKNOWN_DISTRICT = "990000"
-SEMANTIC = (NotFound, Forbidden, Conflict, RuleViolation, RequestInvalid, Unauthenticated)
+SEMANTIC = (NotFound, Forbidden, Conflict, RuleViolation, RequestInvalid, Unauthenticated, Unavailable)
 
 # Exception classes that need not be semantic errors, each with the reason it never reaches a client as such.
 NOT_SEMANTIC = {

@@ -50,6 +50,14 @@ class Busy(AppError):
     code = "busy"
 
 
+class Unavailable(AppError):
+    """Something the server needs for this answer is not installed or not running (a font for a PDF): 503,
+    nothing was done; the operator is told what is missing."""
+
+    status_code = 503
+    code = "unavailable"
+
+
 class RuleViolation(AppError):
     status_code = 422
     code = "rule_violation"

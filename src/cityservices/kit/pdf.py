@@ -18,7 +18,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 
-from cityservices.errors import AppError
+from cityservices.errors import Unavailable
 
 FONT_CANDIDATES = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # index 2: Simplified Chinese (SC)
@@ -29,10 +29,9 @@ FONT_CANDIDATES = (
 BOLD_CANDIDATES = (("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),)
 
 
-class FontMissing(AppError):
+class FontMissing(Unavailable):
     """No font with Chinese glyphs on this machine (install ``fonts-noto-cjk``): 503, nothing is printed."""
 
-    status_code = 503
     code = "font_missing"
 
 
