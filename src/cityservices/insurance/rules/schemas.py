@@ -203,6 +203,33 @@ class MaternityDaysRule(RuleBase):
     days: int = Field(ge=1, le=365)
 
 
+class MaternityFeeRule(RuleBase):
+    """生育医疗费用: what one maternity case (prenatal visit, delivery stay, family-planning operation) is paid.
+
+    Employees are paid by the maternity fund (510100; maternity and employee basic insurance are run together
+    since 国办发〔2019〕10号); residents by the resident basic fund (390100). The fund pays ``ratio`` of the
+    policy-scope fees above ``deductible``, at most ``case_cap`` per settlement; it does not count against the
+    basic insurance's annual counters."""
+
+    key_fields = ("insutype", "med_type", "hosp_lv")
+    label = "生育医疗费用支付标准"
+    table: Literal["maternity_fee"]
+    insutype: Literal["310", "390"]
+    med_type: Literal["51", "52", "53"]
+    hosp_lv: HospLevel
+    fund_pay_type: Literal["510100", "390100"]
+    deductible: MoneyField = Field(default_factory=lambda: Money(0))
+    ratio: RatioField
+    case_cap: MoneyField
+
+    @model_validator(mode="after")
+    def _fund_matches_insurance(self) -> MaternityFeeRule:
+        expected = "510100" if self.insutype == "310" else "390100"
+        if self.fund_pay_type != expected:
+            raise ValueError(f"insutype {self.insutype} 的生育医疗费用由 {expected} 支付")
+        return self
+
+
 RuleRow = Annotated[
     DeductibleRule
     | PoolRatioRule
@@ -212,7 +239,8 @@ RuleRow = Annotated[
     | ContributionRateRule
     | ContributionBaseRule
     | ElsewhereReductionRule
-    | MaternityDaysRule,
+    | MaternityDaysRule
+    | MaternityFeeRule,
     Field(discriminator="table"),
 ]
 RULE_CLASSES: tuple[type[RuleBase], ...] = (
@@ -225,6 +253,7 @@ RULE_CLASSES: tuple[type[RuleBase], ...] = (
     ContributionBaseRule,
     ElsewhereReductionRule,
     MaternityDaysRule,
+    MaternityFeeRule,
 )
 TABLE_LABELS: dict[str, str] = {
     cls.model_fields["table"].annotation.__args__[0]: cls.label  # type: ignore[union-attr]

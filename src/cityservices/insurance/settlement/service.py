@@ -17,7 +17,7 @@ from cityservices.insurance.members import service as members
 from cityservices.insurance.rules.book import RuleBook
 from cityservices.insurance.settlement import repository
 from cityservices.insurance.settlement.claims import Claim, ClaimInvalid, ClaimLine, Counters, MemberFacts, Settlement
-from cityservices.insurance.settlement.engine import settle_claim
+from cityservices.insurance.settlement.engine import settle_claim, settled_insutype
 from cityservices.insurance.settlement.models import InsuranceSettlement
 from cityservices.insurance.settlement.schemas import (
     ClaimRequest,
@@ -95,7 +95,7 @@ def settle(
             psn_no=facts.psn_no,
             fixmedins_code=claim_request.fixmedins_code,
             med_type=claim_request.med_type,
-            insutype=facts.insutype,
+            insutype=settled_insutype(claim_request.med_type, facts.insutype),
             setl_date=claim_request.setl_date,
             setl_time=utc_now(),
             status="settled",
