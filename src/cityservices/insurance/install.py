@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from cityservices.config import Settings
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
-STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements", "/api/v1/insurance/open-apps")
+STAFF_PREFIXES = (
+    "/api/v1/insurance/members",
+    "/api/v1/insurance/settlements",
+    "/api/v1/insurance/open-apps",
+    "/api/v1/insurance/rule-rows",
+)
 
 
 def _routers() -> Sequence[APIRouter]:
@@ -34,6 +39,7 @@ def _routers() -> Sequence[APIRouter]:
         catalogue_api.router,
         catalogue_pages.router,
         rules_api.router,
+        rules_api.staff_router,
         settlement_api.router,
         settlement_api.staff_router,
         members_api.router,

@@ -55,7 +55,8 @@ def test_lines_are_stored_and_a_year_is_settled_again(session: Session) -> None:
     ]
     assert Money(lines[2].fulamt_ownpay_amt) == Money("300")
     stored = session.get(InsuranceSettlement, first.setl_id)
-    assert stored is not None and (stored.hosp_lv, stored.use_account, stored.elsewhere) == ("3", True, None)
+    assert stored is not None
+    assert (stored.hosp_lv, stored.use_account, stored.elsewhere) == ("3", True, None)
 
     same = resettle_year(session, 2026, book=bundled_book(), actor=SYSTEM)
     assert (same.settlements, same.resettled, same.without_lines) == (2, 2, 0)  # the reversed one is left out

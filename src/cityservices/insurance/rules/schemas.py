@@ -286,6 +286,45 @@ class RuleRead(BaseModel):
     values: dict[str, Any]
 
 
+class RuleEditRead(RuleRead):
+    """A rule row for editing: ``row_version`` (also the ``ETag``) to send back as ``If-Match`` / ``base_version``,
+    and the whole row as the rule file has it (``body``)."""
+
+    row_version: int
+    body: dict[str, Any]
+
+
+class RuleEdit(BaseModel):
+    """A change to one row: the fields to change (as in the rule file) and the version it is based on."""
+
+    model_config = ConfigDict(extra="forbid")
+    base_version: int | None = Field(default=None, ge=1, le=1_000_000, description="所依据的版本号（或 If-Match）")
+    values: dict[str, Any] = Field(description='要修改的字段，如 {"amount": "900", "valid_to": "2027-01-01"}')
+
+
+class RuleAdd(BaseModel):
+    """A new row, as one row of the rule file."""
+
+    model_config = ConfigDict(extra="forbid")
+    row: dict[str, Any]
+
+
+class RuleChangeRead(BaseModel):
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class RuleVersionRead(BaseModel):
+    version: int
+    action: str = Field(description="load 载入文件 | edit 工作人员修改 | add 工作人员新增")
+    changed_at: dt.datetime
+    changed_by: str
+    changes: list[RuleChangeRead]
+    body: dict[str, Any]
+
+
 def rule_values(row: RuleBase) -> dict[str, Any]:
     """The row's key and values, without the common fields (as JSON-ready strings)."""
     common = set(RuleBase.model_fields) | {"table"}
