@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from cityservices.insurance.catalogue.schemas import (
     ConsumableRead,
     DrugCodeRead,
     EntryRead,
+    GroupRead,
     PreSelfPayRead,
     RestrictionRead,
     SameConsumableRead,
@@ -138,6 +139,15 @@ def catalogue_stats(session: Session) -> dict[str, int]:
 class SearchIndex:
     engine: CatalogueIndex
     entries: dict[str, EntryRead]  # key → the entry without its pre-self-pay ratio
+    same_name: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (type, name) → keys
+
+    @classmethod
+    def of(cls, engine: CatalogueIndex, entries: dict[str, EntryRead]) -> SearchIndex:
+        """The index with the entries of each generic name (one per dosage form) gathered in catalogue order."""
+        names: dict[tuple[str, str], list[str]] = {}
+        for key, entry in entries.items():
+            names.setdefault((entry.entry_type, entry.name), []).append(key)
+        return cls(engine, entries, {name: tuple(keys) for name, keys in names.items()})
 
 
 def build_search_index(session: Session) -> SearchIndex:
@@ -222,7 +232,7 @@ def build_search_index(session: Session) -> SearchIndex:
             agreement_end=None,
             preselfpay=None,
         )
-    return SearchIndex(CatalogueIndex(docs), entries)
+    return SearchIndex.of(CatalogueIndex(docs), entries)
 
 
 def _preselfpay(entry: EntryRead, psn_type: str | None, lookup: PreSelfPayLookup) -> PreSelfPayRead | None:
@@ -269,7 +279,32 @@ def search_catalogue(
             notes=found.notes,
         ),
         results=[_hit(index, hit, psn_type, lookup) for hit in hits],
+        groups=_groups(index, hits, psn_type, lookup),
     )
+
+
+def _groups(index: SearchIndex, hits: list[Hit], psn_type: str | None, lookup: PreSelfPayLookup) -> list[GroupRead]:
+    """One answer per generic name, in the order of its best hit, with every dosage form the catalogue lists for
+    it (also forms the search did not rank), each with its own class, ratio and restrictions."""
+    groups: dict[tuple[str, str], GroupRead] = {}
+    for hit in hits:
+        entry = index.entries[hit.doc.key]
+        name = (entry.entry_type, entry.name)
+        if name in groups:
+            continue
+        forms = [index.entries[key] for key in index.same_name.get(name, (entry.key,))]
+        groups[name] = GroupRead(
+            name=entry.name,
+            entry_type=entry.entry_type,
+            kind=entry.kind,
+            category_name=entry.category_name,
+            classes=[c for c in ("甲", "乙") if any(form.insurance_class == c for form in forms)],
+            dosage_forms=[form.dosage_form for form in forms],
+            score=round(hit.score, 2),
+            reason=hit.reason,
+            forms=[form.model_copy(update={"preselfpay": _preselfpay(form, psn_type, lookup)}) for form in forms],
+        )
+    return list(groups.values())
 
 
 def _hit(index: SearchIndex, hit: Hit, psn_type: str | None, lookup: PreSelfPayLookup) -> SearchHitRead:
