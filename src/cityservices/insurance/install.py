@@ -83,6 +83,10 @@ def _load_demo(settings: Settings, if_empty: bool) -> None:
     from cityservices.insurance.flows import load_demo
 
     load_into(settings, CATALOGUE_DIR, if_empty=if_empty)
+    from cityservices.insurance.catalogue import DEMO_CONSUMABLES
+    from cityservices.insurance.catalogue.cli import load_consumables_into
+
+    load_consumables_into(settings, DEMO_CONSUMABLES, if_empty=True)  # invented rows: no public list exists
     load_demo(settings, if_empty=if_empty)
 
 

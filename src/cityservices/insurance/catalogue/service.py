@@ -16,7 +16,7 @@ from cityservices.insurance.catalogue import repository as repo
 from cityservices.insurance.catalogue.codes import CodeError, parse_consumable_code, parse_drug_code
 from cityservices.insurance.catalogue.engine import CatalogueIndex, Doc, Hit
 from cityservices.insurance.catalogue.models import INSURANCE_CLASSES
-from cityservices.insurance.catalogue.records import CatalogueData, RowIssue, read_catalogue
+from cityservices.insurance.catalogue.records import CatalogueData, RowIssue, read_catalogue, read_consumables
 from cityservices.insurance.catalogue.schemas import (
     ConsumableCodeRead,
     ConsumableRead,
@@ -126,6 +126,20 @@ def load_catalogue(session: Session, folder: Path, step: repo.Step = lambda _wha
     repo.insert_catalogue(session, data, linked, step)
     events.publish_after_commit(session, CHANGED, {"kind": "catalogue", "key": "load"})
     return repo.counts(session) | {"rules_linked": sum(1 for x in linked if x is not None)}
+
+
+def load_consumables(session: Session, path: Path) -> int:
+    """Replace the consumables with a supplied file (the catalogue's ``consumables.csv`` format); every row is
+    checked first, any issue raises :class:`CatalogueInvalid` and nothing is written."""
+    data = CatalogueData()
+    if not path.is_file():
+        raise CatalogueInvalid([RowIssue(path.name, 0, "file", f"找不到文件 {path}")])
+    read_consumables(path, data)
+    if data.issues:
+        raise CatalogueInvalid(data.issues)
+    repo.replace_consumables(session, data)
+    events.publish_after_commit(session, CHANGED, {"kind": "catalogue", "key": "consumables"})
+    return len(data.consumables)
 
 
 def catalogue_stats(session: Session) -> dict[str, int]:
