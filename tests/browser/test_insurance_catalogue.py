@@ -41,4 +41,11 @@ def test_drug_lookup_on_a_phone(new_context: Any, server: Server, artifacts: Pat
     assert "限定支付范围" in hit.locator("[data-restriction]").inner_text()
     _no_sideways_scroll(page)
     page.screenshot(path=str(artifacts / "insurance-02-negotiated-mobile.png"), full_page=True)
+
+    page.goto(server.url("/insurance/catalogue?q=" + "二甲双胍"))  # one card per generic name, its forms under it
+    card = page.locator('[data-drug-results] .hit[data-group="二甲双胍"]')
+    assert card.locator(".form").count() == 2
+    assert card.locator("[data-form]").all_inner_texts() == ["口服常释剂型", "缓释控释剂型"]
+    _no_sideways_scroll(page)
+    page.screenshot(path=str(artifacts / "insurance-03-forms-mobile.png"), full_page=True)
     assert problems == []

@@ -23,6 +23,7 @@ STAFF_PREFIXES = (
     "/api/v1/insurance/settlements",
     "/api/v1/insurance/open-apps",
     "/api/v1/insurance/maternity-applications",  # 生育津贴 review and payment
+    "/api/v1/insurance/rule-rows",
 )
 
 
@@ -43,6 +44,7 @@ def _routers() -> Sequence[APIRouter]:
         catalogue_api.router,
         catalogue_pages.router,
         rules_api.router,
+        rules_api.staff_router,
         settlement_api.router,
         settlement_api.staff_router,
         members_api.router,
@@ -92,6 +94,10 @@ def _load_demo(settings: Settings, if_empty: bool) -> None:
     from cityservices.insurance.flows import load_demo
 
     load_into(settings, CATALOGUE_DIR, if_empty=if_empty)
+    from cityservices.insurance.catalogue import DEMO_CONSUMABLES
+    from cityservices.insurance.catalogue.cli import load_consumables_into
+
+    load_consumables_into(settings, DEMO_CONSUMABLES, if_empty=True)  # invented rows: no public list exists
     load_demo(settings, if_empty=if_empty)
 
 

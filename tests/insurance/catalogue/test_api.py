@@ -99,3 +99,16 @@ def test_lookup_page_in_plain_chinese(client: TestClient) -> None:
     empty = client.get("/insurance/catalogue", params={"q": "qqqqzzzz"})
     assert "没有找到" in empty.text
     assert "降压药" in client.get("/insurance/catalogue").text
+
+
+def test_search_groups_dosage_forms_over_http_and_on_the_page(client: TestClient) -> None:
+    answer = client.get(f"{BASE}/search", params={"q": "二甲双胍"}).json()
+    first = answer["groups"][0]
+    assert (first["name"], first["dosage_forms"]) == ("二甲双胍", ["口服常释剂型", "缓释控释剂型"])
+    assert [form["insurance_class"] for form in first["forms"]] == ["甲", "乙"]
+    html = client.get("/insurance/catalogue", params={"q": "二甲双胍"}).text
+    card = html.split('data-group="二甲双胍"')[1].split('data-group="')[0]
+    assert "共 2 种剂型" in card
+    assert card.count('class="form"') == 2
+    assert "口服常释剂型" in card
+    assert "缓释控释剂型" in card

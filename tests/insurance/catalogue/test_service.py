@@ -113,3 +113,29 @@ def test_a_bad_file_writes_nothing(fresh_db_url: str, tmp_path: Path) -> None:
     with session_scope(factory) as session:
         assert catalogue_stats(session)["herbal_pieces"] == 892
     engine.dispose()
+
+
+def test_one_answer_per_generic_name_with_its_dosage_forms(engine: Engine) -> None:
+    with session_scope(make_session_factory(engine)) as session:
+        index = build_search_index(session)
+    answer = search_catalogue(index, "二甲双胍", psn_type="1201")
+    names = [group.name for group in answer.groups]
+    assert len(names) == len(set(names))  # each generic name once
+    first = answer.groups[0]
+    # the catalogue lists 二甲双胍 as 口服常释剂型 (甲) and 缓释控释剂型 (乙): one answer, both forms
+    assert (first.name, first.dosage_forms, first.classes) == (
+        "二甲双胍",
+        ["口服常释剂型", "缓释控释剂型"],
+        ["甲", "乙"],
+    )
+    by_form = {form.dosage_form: form for form in first.forms}
+    assert by_form["口服常释剂型"].insurance_class == "甲"
+    assert by_form["缓释控释剂型"].insurance_class == "乙"
+    ratio = by_form["缓释控释剂型"].preselfpay
+    assert ratio is not None
+    assert not ratio.verified  # an example parameter
+    assert sum(1 for hit in answer.results if hit.entry.name == "二甲双胍") >= 1
+    ranked_forms = {hit.entry.key for hit in answer.results if hit.entry.name == "二甲双胍"}
+    assert ranked_forms <= {form.key for form in first.forms}
+    herbal = search_catalogue(index, "黄芪")
+    assert all(len(group.forms) >= 1 for group in herbal.groups)

@@ -99,7 +99,7 @@ def _cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_loads_lists_and_refuses_bad_files(fresh_db_url: str, tmp_path: Path) -> None:
     loaded = _cli(fresh_db_url, "load")
     assert loaded.returncode == 0, loaded.stderr
-    assert "新增 63 条" in loaded.stderr
+    assert "新增 81 条" in loaded.stderr
     listed = _cli(fresh_db_url, "list", "--table", "annual_cap", "--on", "2026-01-01", "--json")
     assert listed.returncode == 0, listed.stderr
     assert {r["id"] for r in json.loads(listed.stdout)} >= {"cap-310100", "cap-330100"}

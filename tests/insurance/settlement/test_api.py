@@ -112,11 +112,11 @@ def test_settle_reverse_and_reconcile_over_http(insurance_client: TestClient, db
     assert (counters["admissions"], counters["hifp_paid"]) == (0, "0.00")
     bad = insurance_client.post(
         "/api/v1/insurance/settlements",
-        json=CLAIM | {"med_type": "52"},
+        json=CLAIM | {"setl_date": "2024-03-10"},  # no rule rows were in force in 2024
         headers=headers | {"X-Request-Id": "req-00000002"},
     )
     assert bad.status_code == 422
-    assert bad.json()["detail"][0]["field"] == "med_type"
+    assert bad.json()["detail"][0]["field"] == "rules"
 
 
 def test_viewers_cannot_settle(insurance_client: TestClient, db: Session) -> None:

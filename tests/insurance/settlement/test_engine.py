@@ -121,7 +121,7 @@ def test_settle_then_reverse_restores_the_counters() -> None:
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"med_type": "52"}, "med_type"),
+        ({"med_type": "99"}, "med_type"),
         ({"lines": ()}, "lines"),
         ({"setl_date": dt.date(2027, 1, 5)}, "counters.year"),
         ({"setl_date": dt.date(2024, 1, 5)}, "rules"),

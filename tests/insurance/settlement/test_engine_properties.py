@@ -10,10 +10,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cityservices.insurance.rules.schemas import AnnualCapRule
+from cityservices.insurance.rules.schemas import AnnualCapRule, MaternityFeeRule
 from cityservices.insurance.settlement.claims import Claim, ClaimLine, Counters, MemberFacts, Settlement
-from cityservices.insurance.settlement.engine import FUNDS, reverse_counters, settle_claim
-from cityservices.kit.money import Money, Ratio
+from cityservices.insurance.settlement.engine import FUNDS, MATERNITY_MED_TYPES, reverse_counters, settle_claim
+from cityservices.kit.money import Money, Ratio, money_min
 from tests.insurance.settlement.engine_data import DAY, small_caps_book
 
 BOOK = small_caps_book()
@@ -39,7 +39,7 @@ lines = st.builds(
 claims = st.builds(
     Claim,
     setl_date=st.just(DAY),
-    med_type=st.sampled_from(["11", "13", "14", "21", "24"]),
+    med_type=st.sampled_from(["11", "13", "14", "21", "24", "51", "52", "53"]),
     hosp_lv=st.sampled_from(["1", "2", "3"]),
     lines=st.lists(lines, min_size=1, max_size=30).map(tuple),
     use_account=st.booleans(),
@@ -79,6 +79,8 @@ def check_parts(result: Settlement) -> None:
     assert result.act_pay_dedc <= ADMISSION_DEDUCTIBLE_MAX
     assert result.hifp_pay <= result.inscp_scp_amt - result.act_pay_dedc
     assert sum(d.fund_payamt.amount for d in result.setldetail) == result.fund_pay_sumamt.amount
+    for detail in result.setldetail:
+        assert detail.fund_payamt <= detail.crt_payb_lmt_amt
     for line in result.lines:
         assert line.det_item_fee_sumamt == (
             line.fulamt_ownpay_amt + line.overlmt_selfpay + line.preselfpay_amt + line.inscp_scp_amt
@@ -130,3 +132,18 @@ def test_sequences_of_settlements_and_reversals(member: MemberFacts, steps: list
         balance = balance + taken.acct_pay
     assert counters == start
     assert balance == member.account_balance
+
+
+@settings(max_examples=150, deadline=None)
+@given(claims.filter(lambda c: c.med_type in MATERNITY_MED_TYPES), members, st.integers(0, 5), money)
+def test_maternity_stays_within_the_case_limit_and_leaves_the_counters(
+    claim: Claim, member: MemberFacts, admissions: int, paid: Money
+) -> None:
+    counters = Counters(year=2026, admissions=admissions, hifp_paid=money_min(paid, cap(FUNDS[member.insutype][0])))
+    result = settle_claim(claim, member, counters, BOOK)
+    check_parts(result)
+    rule = BOOK.get(MaternityFeeRule, (member.insutype, claim.med_type, claim.hosp_lv), DAY)
+    assert result.fund_pay_sumamt <= rule.case_cap
+    assert result.act_pay_dedc <= rule.deductible
+    assert [d.fund_pay_type for d in result.setldetail] == [rule.fund_pay_type]
+    assert counters.apply(result.delta) == counters

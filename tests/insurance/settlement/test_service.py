@@ -129,8 +129,10 @@ def test_daily_reconciliation(session: Session, funded_member: str) -> None:
 
 def test_bad_requests_write_nothing(session: Session, funded_member: str) -> None:
     with pytest.raises(RequestInvalid) as caught:
-        service.settle(session, request(med_type="52"), request_id="req-0001", book=bundled_book(), actor=SYSTEM)
-    assert caught.value.field == "med_type"
+        service.settle(  # no rule rows were in force in 2024
+            session, request(setl_date="2024-03-10"), request_id="req-0001", book=bundled_book(), actor=SYSTEM
+        )
+    assert caught.value.field == "rules"
     with pytest.raises(RequestInvalid) as caught:
         service.settle(session, request(), request_id="short", book=bundled_book(), actor=SYSTEM)
     assert caught.value.field == "request_id"
@@ -142,3 +144,19 @@ def test_bad_requests_write_nothing(session: Session, funded_member: str) -> Non
         service.pre_settle(session, request("P4040"), book=bundled_book())
     assert service.count_settlements(session) == 0
     assert members.read_counters(session, funded_member, 2026).admissions == 0
+
+
+def test_a_maternity_stay_is_booked_to_the_maternity_fund_and_leaves_the_counters(
+    session: Session, funded_member: str
+) -> None:
+    before = members.read_counters(session, funded_member, 2026)
+    read = service.settle(
+        session, request(med_type="52", use_account=False), request_id="mat-00001", book=bundled_book(), actor=SYSTEM
+    )
+    assert [d.fund_pay_type for d in read.setldetail] == ["510100"]
+    # policy scope: 1000 (甲类) + 400 − 10 % pre-self-pay (乙类) = 1360, all paid (mat-310-inp-l3: 100 %, limit 4,500)
+    assert read.hifp_pay == read.fund_pay_sumamt == "1360.00"
+    assert read.psn_part_amt == "340.00"  # 300 outside the catalogue + 40
+    assert members.read_counters(session, funded_member, 2026) == before
+    stored = service.reconcile(session, DAY).institutions[0]
+    assert stored.funds == {"510100": "1360.00"}

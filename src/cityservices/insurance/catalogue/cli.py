@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cityservices.config import Settings, get_settings
-from cityservices.insurance.catalogue import CATALOGUE_DIR
+from cityservices.insurance.catalogue import CATALOGUE_DIR, DEMO_CONSUMABLES
 
 # The database layer, the catalogue's service and its search engine are imported by the commands that use them.
 console = Console(stderr=True)
@@ -60,6 +60,31 @@ def load(
     """载入国家医保药品目录 (药品、中药饮片、支付规则及产品代码、可选的耗材)。先校验每一行；有错误则不写入任何数据。"""
     counts = load_into(get_settings(), folder)
     console.print("已载入: " + json.dumps(counts, ensure_ascii=False))
+
+
+def load_consumables_into(settings: Settings, path: Path, *, if_empty: bool = False) -> int | None:
+    """Validate a consumables file and replace the stored consumables with it."""
+    from cityservices.db import session_scope
+    from cityservices.insurance.catalogue.service import catalogue_stats, load_consumables
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime, relayed_events
+
+    rt = make_runtime(settings)
+    upgrade_to_head(rt.engine)
+    with relayed_events(rt.settings), session_scope(rt.sessions) as session:
+        if if_empty and catalogue_stats(session)["consumables"] > 0:
+            return None
+        return load_consumables(session, path)
+
+
+@catalogue_app.command("load-consumables")
+def load_consumables(
+    path: Annotated[Path, typer.Argument(help="耗材文件 (默认随附的演示文件，编码均为虚构)")] = DEMO_CONSUMABLES,
+) -> None:
+    """载入医用耗材 (替换已有耗材)。先校验每一行；有错误则不写入任何数据。"""
+    count = load_consumables_into(get_settings(), path)
+    note = "（演示数据，编码和生产企业均为虚构）" if path.resolve() == DEMO_CONSUMABLES.resolve() else ""
+    console.print(f"已载入耗材 {count} 条{note}")
 
 
 @catalogue_app.command("search")

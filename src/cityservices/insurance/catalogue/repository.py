@@ -74,6 +74,16 @@ def insert_catalogue(session: Session, data: CatalogueData, rule_drug: Sequence[
     for chunk in _chunks(product_rows):
         session.execute(insert(DrugProduct), chunk)
     step("产品代码", len(product_rows))
+    insert_consumables(session, data)
+    step("耗材", len(data.consumables))
+
+
+def replace_consumables(session: Session, data: CatalogueData) -> None:
+    session.execute(delete(Consumable))
+    insert_consumables(session, data)
+
+
+def insert_consumables(session: Session, data: CatalogueData) -> None:
     consumable_rows = []
     for c in data.consumables:
         parsed = parse_consumable_code(c.code)
@@ -88,7 +98,6 @@ def insert_catalogue(session: Session, data: CatalogueData, rule_drug: Sequence[
         )
     for chunk in _chunks(consumable_rows):
         session.execute(insert(Consumable), chunk)
-    step("耗材", len(consumable_rows))
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -66,10 +66,25 @@ class UnderstoodRead(BaseModel):
     notes: list[str]
 
 
+class GroupRead(BaseModel):
+    """One generic name with every dosage form the catalogue lists for it (each its own entry: class, ratio …)."""
+
+    name: str = Field(description="通用名 (中药饮片为饮片名)")
+    entry_type: Literal["drug", "herbal_piece"]
+    kind: str
+    category_name: str
+    classes: list[str] = Field(description="各剂型的甲 / 乙类别 (去重)")
+    dosage_forms: list[str] = Field(description="目录中该通用名的剂型，按目录顺序")
+    score: float = Field(description="该通用名最佳命中的得分")
+    reason: str
+    forms: list[EntryRead]
+
+
 class SearchRead(BaseModel):
     query: str
     understood: UnderstoodRead
-    results: list[SearchHitRead]
+    results: list[SearchHitRead] = Field(description="逐条目的命中 (同一通用名的不同剂型各占一条)")
+    groups: list[GroupRead] = Field(description="按通用名合并的答案：每个通用名一条，列出其全部剂型")
 
 
 class DrugCodeRead(BaseModel):

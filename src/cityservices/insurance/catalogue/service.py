@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,12 +16,13 @@ from cityservices.insurance.catalogue import repository as repo
 from cityservices.insurance.catalogue.codes import CodeError, parse_consumable_code, parse_drug_code
 from cityservices.insurance.catalogue.engine import CatalogueIndex, Doc, Hit
 from cityservices.insurance.catalogue.models import INSURANCE_CLASSES
-from cityservices.insurance.catalogue.records import CatalogueData, RowIssue, read_catalogue
+from cityservices.insurance.catalogue.records import CatalogueData, RowIssue, read_catalogue, read_consumables
 from cityservices.insurance.catalogue.schemas import (
     ConsumableCodeRead,
     ConsumableRead,
     DrugCodeRead,
     EntryRead,
+    GroupRead,
     PreSelfPayRead,
     RestrictionRead,
     SameConsumableRead,
@@ -127,6 +128,20 @@ def load_catalogue(session: Session, folder: Path, step: repo.Step = lambda _wha
     return repo.counts(session) | {"rules_linked": sum(1 for x in linked if x is not None)}
 
 
+def load_consumables(session: Session, path: Path) -> int:
+    """Replace the consumables with a supplied file (the catalogue's ``consumables.csv`` format); every row is
+    checked first, any issue raises :class:`CatalogueInvalid` and nothing is written."""
+    data = CatalogueData()
+    if not path.is_file():
+        raise CatalogueInvalid([RowIssue(path.name, 0, "file", f"找不到文件 {path}")])
+    read_consumables(path, data)
+    if data.issues:
+        raise CatalogueInvalid(data.issues)
+    repo.replace_consumables(session, data)
+    events.publish_after_commit(session, CHANGED, {"kind": "catalogue", "key": "consumables"})
+    return len(data.consumables)
+
+
 def catalogue_stats(session: Session) -> dict[str, int]:
     return repo.counts(session)
 
@@ -138,6 +153,15 @@ def catalogue_stats(session: Session) -> dict[str, int]:
 class SearchIndex:
     engine: CatalogueIndex
     entries: dict[str, EntryRead]  # key → the entry without its pre-self-pay ratio
+    same_name: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # (type, name) → keys
+
+    @classmethod
+    def of(cls, engine: CatalogueIndex, entries: dict[str, EntryRead]) -> SearchIndex:
+        """The index with the entries of each generic name (one per dosage form) gathered in catalogue order."""
+        names: dict[tuple[str, str], list[str]] = {}
+        for key, entry in entries.items():
+            names.setdefault((entry.entry_type, entry.name), []).append(key)
+        return cls(engine, entries, {name: tuple(keys) for name, keys in names.items()})
 
 
 def build_search_index(session: Session) -> SearchIndex:
@@ -222,7 +246,7 @@ def build_search_index(session: Session) -> SearchIndex:
             agreement_end=None,
             preselfpay=None,
         )
-    return SearchIndex(CatalogueIndex(docs), entries)
+    return SearchIndex.of(CatalogueIndex(docs), entries)
 
 
 def _preselfpay(entry: EntryRead, psn_type: str | None, lookup: PreSelfPayLookup) -> PreSelfPayRead | None:
@@ -269,7 +293,32 @@ def search_catalogue(
             notes=found.notes,
         ),
         results=[_hit(index, hit, psn_type, lookup) for hit in hits],
+        groups=_groups(index, hits, psn_type, lookup),
     )
+
+
+def _groups(index: SearchIndex, hits: list[Hit], psn_type: str | None, lookup: PreSelfPayLookup) -> list[GroupRead]:
+    """One answer per generic name, in the order of its best hit, with every dosage form the catalogue lists for
+    it (also forms the search did not rank), each with its own class, ratio and restrictions."""
+    groups: dict[tuple[str, str], GroupRead] = {}
+    for hit in hits:
+        entry = index.entries[hit.doc.key]
+        name = (entry.entry_type, entry.name)
+        if name in groups:
+            continue
+        forms = [index.entries[key] for key in index.same_name.get(name, (entry.key,))]
+        groups[name] = GroupRead(
+            name=entry.name,
+            entry_type=entry.entry_type,
+            kind=entry.kind,
+            category_name=entry.category_name,
+            classes=[c for c in ("甲", "乙") if any(form.insurance_class == c for form in forms)],
+            dosage_forms=[form.dosage_form for form in forms],
+            score=round(hit.score, 2),
+            reason=hit.reason,
+            forms=[form.model_copy(update={"preselfpay": _preselfpay(form, psn_type, lookup)}) for form in forms],
+        )
+    return list(groups.values())
 
 
 def _hit(index: SearchIndex, hit: Hit, psn_type: str | None, lookup: PreSelfPayLookup) -> SearchHitRead:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cityservices.db import Base
@@ -47,3 +47,20 @@ class InsuranceRule(Base):
     source: Mapped[str] = mapped_column(String(500))
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     rule_set_id: Mapped[int] = mapped_column(ForeignKey("insurance_rule_sets.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # +1 on every change (If-Match)
+
+
+class InsuranceRuleVersion(Base):
+    """A rule row as it stood after each change (load, staff edit, staff addition), with what changed."""
+
+    __tablename__ = "insurance_rule_versions"
+    __table_args__ = (UniqueConstraint("rule_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))  # load | edit | add
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_by: Mapped[str] = mapped_column(String(100))

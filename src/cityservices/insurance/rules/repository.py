@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cityservices.insurance.rules.models import InsuranceRule, InsuranceRuleSet
+from cityservices.insurance.rules.models import InsuranceRule, InsuranceRuleSet, InsuranceRuleVersion
 
 
 def stored_rules(session: Session, *, table: str | None = None) -> Sequence[InsuranceRule]:
@@ -31,16 +31,48 @@ def add_rule_set(session: Session, **values: Any) -> InsuranceRuleSet:
 
 def add_rule(session: Session, **values: Any) -> None:
     session.add(InsuranceRule(**values))
+    session.flush()
 
 
 def count_rules(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(InsuranceRule)) or 0)
 
 
-def update_rule(session: Session, rule_id: str, **values: Any) -> None:
+def update_rule(session: Session, rule_id: str, **values: Any) -> InsuranceRule:
     row = session.scalars(select(InsuranceRule).where(InsuranceRule.rule_id == rule_id)).one()
     for name, value in values.items():
         setattr(row, name, value)
+    row.version = (row.version or 1) + 1
+    return row
+
+
+def rule_for_update(session: Session, rule_id: str) -> InsuranceRule | None:
+    """The row, locked until the transaction ends (two staff saving at once: the second sees the first's version)."""
+    query = select(InsuranceRule).where(InsuranceRule.rule_id == rule_id).with_for_update()
+    return session.scalars(query).first()
+
+
+def rule_with_version(session: Session, rule_id: str) -> tuple[InsuranceRule, str] | None:
+    query = (
+        select(InsuranceRule, InsuranceRuleSet.version)
+        .join(InsuranceRuleSet, InsuranceRuleSet.id == InsuranceRule.rule_set_id)
+        .where(InsuranceRule.rule_id == rule_id)
+    )
+    found = session.execute(query).first()
+    return (found[0], found[1]) if found else None
+
+
+def count_rule_sets(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(InsuranceRuleSet)) or 0)
+
+
+def add_version(session: Session, **values: Any) -> None:
+    session.add(InsuranceRuleVersion(**values))
+
+
+def versions(session: Session, rule_id: str) -> Sequence[InsuranceRuleVersion]:
+    query = select(InsuranceRuleVersion).where(InsuranceRuleVersion.rule_id == rule_id)
+    return session.scalars(query.order_by(InsuranceRuleVersion.version)).all()
 
 
 def stored_rules_with_versions(session: Session, *, table: str | None = None) -> list[tuple[InsuranceRule, str]]:

@@ -203,6 +203,33 @@ class MaternityDaysRule(RuleBase):
     days: int = Field(ge=1, le=365)
 
 
+class MaternityFeeRule(RuleBase):
+    """生育医疗费用: what one maternity case (prenatal visit, delivery stay, family-planning operation) is paid.
+
+    Employees are paid by the maternity fund (510100; maternity and employee basic insurance are run together
+    since 国办发〔2019〕10号); residents by the resident basic fund (390100). The fund pays ``ratio`` of the
+    policy-scope fees above ``deductible``, at most ``case_cap`` per settlement; it does not count against the
+    basic insurance's annual counters."""
+
+    key_fields = ("insutype", "med_type", "hosp_lv")
+    label = "生育医疗费用支付标准"
+    table: Literal["maternity_fee"]
+    insutype: Literal["310", "390"]
+    med_type: Literal["51", "52", "53"]
+    hosp_lv: HospLevel
+    fund_pay_type: Literal["510100", "390100"]
+    deductible: MoneyField = Field(default_factory=lambda: Money(0))
+    ratio: RatioField
+    case_cap: MoneyField
+
+    @model_validator(mode="after")
+    def _fund_matches_insurance(self) -> MaternityFeeRule:
+        expected = "510100" if self.insutype == "310" else "390100"
+        if self.fund_pay_type != expected:
+            raise ValueError(f"insutype {self.insutype} 的生育医疗费用由 {expected} 支付")
+        return self
+
+
 RuleRow = Annotated[
     DeductibleRule
     | PoolRatioRule
@@ -212,7 +239,8 @@ RuleRow = Annotated[
     | ContributionRateRule
     | ContributionBaseRule
     | ElsewhereReductionRule
-    | MaternityDaysRule,
+    | MaternityDaysRule
+    | MaternityFeeRule,
     Field(discriminator="table"),
 ]
 RULE_CLASSES: tuple[type[RuleBase], ...] = (
@@ -225,6 +253,7 @@ RULE_CLASSES: tuple[type[RuleBase], ...] = (
     ContributionBaseRule,
     ElsewhereReductionRule,
     MaternityDaysRule,
+    MaternityFeeRule,
 )
 TABLE_LABELS: dict[str, str] = {
     cls.model_fields["table"].annotation.__args__[0]: cls.label  # type: ignore[union-attr]
@@ -255,6 +284,45 @@ class RuleRead(BaseModel):
     marking: str
     source: str
     values: dict[str, Any]
+
+
+class RuleEditRead(RuleRead):
+    """A rule row for editing: ``row_version`` (also the ``ETag``) to send back as ``If-Match`` / ``base_version``,
+    and the whole row as the rule file has it (``body``)."""
+
+    row_version: int
+    body: dict[str, Any]
+
+
+class RuleEdit(BaseModel):
+    """A change to one row: the fields to change (as in the rule file) and the version it is based on."""
+
+    model_config = ConfigDict(extra="forbid")
+    base_version: int | None = Field(default=None, ge=1, le=1_000_000, description="所依据的版本号（或 If-Match）")
+    values: dict[str, Any] = Field(description='要修改的字段，如 {"amount": "900", "valid_to": "2027-01-01"}')
+
+
+class RuleAdd(BaseModel):
+    """A new row, as one row of the rule file."""
+
+    model_config = ConfigDict(extra="forbid")
+    row: dict[str, Any]
+
+
+class RuleChangeRead(BaseModel):
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class RuleVersionRead(BaseModel):
+    version: int
+    action: str = Field(description="load 载入文件 | edit 工作人员修改 | add 工作人员新增")
+    changed_at: dt.datetime
+    changed_by: str
+    changes: list[RuleChangeRead]
+    body: dict[str, Any]
 
 
 def rule_values(row: RuleBase) -> dict[str, Any]:

@@ -96,6 +96,92 @@ def reconcile(
         )
 
 
+def resettle(
+    year: Annotated[int, typer.Option("--year", min=2000, max=2100, help="结算年度，如 2026")],
+    show: Annotated[int, typer.Option("--show", min=0, max=10000, help="列出差额最大的前 N 位参保人")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """按现行规则重新结算某年度全部有效结算 (不改动已有结算)，逐人报告基金支付与个人负担的差额。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from cityservices.db import session_scope
+    from cityservices.insurance.rules.service import rule_book
+    from cityservices.insurance.settlement.resettle import resettle_year
+    from cityservices.kit.audit import SYSTEM
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
+    rt = make_runtime(get_settings())
+    upgrade_to_head(rt.engine)
+    columns = (TextColumn("重新结算"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with session_scope(rt.sessions) as session, Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("resettle", total=None)
+        report = resettle_year(
+            session,
+            year,
+            book=rule_book(session),
+            actor=SYSTEM,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    changed = sorted(report.changed_members, key=lambda m: abs(m.fund_difference.amount), reverse=True)
+    if as_json:
+        body = {
+            "year": report.year,
+            "rules_version": report.rules_version,
+            "settlements": report.settlements,
+            "resettled": report.resettled,
+            "without_lines": report.without_lines,
+            "members": len(report.members),
+            "fund_before": str(report.fund_before),
+            "fund_after": str(report.fund_after),
+            "changed_members": [
+                {
+                    "psn_no": m.psn_no,
+                    "settlements": m.settlements,
+                    "changed": m.changed,
+                    "fund_before": str(m.fund_before),
+                    "fund_after": str(m.fund_after),
+                    "psn_before": str(m.psn_before),
+                    "psn_after": str(m.psn_after),
+                    "errors": m.errors,
+                }
+                for m in changed
+            ],
+        }
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+        return
+    from rich.table import Table
+
+    out = Console()
+    out.print(
+        f"{report.year} 年度：{report.settlements} 笔有效结算，{len(report.members)} 位参保人；按规则版本 "
+        f"{report.rules_version} 重新结算 {report.resettled} 笔"
+        f"（{report.without_lines} 笔没有保存费用明细，按原结果计）",
+        highlight=False,
+    )
+    out.print(
+        f"基金支付：原 ¥{report.fund_before}，重算 ¥{report.fund_after}；有差额的参保人 {len(changed)} 位",
+        highlight=False,
+    )
+    if changed and show:
+        table = Table("人员编号", "笔数", "有差额", "基金原支付", "基金重算", "个人原负担", "个人重算", "错误")
+        for m in changed[:show]:
+            table.add_row(
+                m.psn_no,
+                str(m.settlements),
+                str(m.changed),
+                str(m.fund_before),
+                str(m.fund_after),
+                str(m.psn_before),
+                str(m.psn_after),
+                "；".join(m.errors)[:80],
+            )
+        out.print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.command("estimate")(estimate)
     app.command("reconcile")(reconcile)
+    settlement_app = typer.Typer(help="结算：按现行规则重新结算。", no_args_is_help=True)
+    settlement_app.command("resettle")(resettle)
+    app.add_typer(settlement_app, name="settlement")

@@ -17,6 +17,7 @@ from cityservices.insurance.rules.schemas import (
     DeductibleRule,
     ElsewhereReductionRule,
     LayerRatioRule,
+    MaternityFeeRule,
     PoolRatioRule,
     PreSelfPayRule,
     RuleBase,
@@ -46,7 +47,8 @@ from cityservices.insurance.vocabulary import (
 from cityservices.kit.money import Money, Ratio, money_max, money_min
 
 FUNDS: dict[str, tuple[FundPayType, FundPayType]] = {"310": ("310100", "330100"), "390": ("390100", "390200")}
-SETTLED_MED_TYPES = frozenset({"11", "13", "14", "21", "24"})
+MATERNITY_MED_TYPES = frozenset({"51", "52", "53"})
+SETTLED_MED_TYPES = frozenset({"11", "13", "14", "21", "24"}) | MATERNITY_MED_TYPES
 NO_RATIO = Ratio(0)
 
 
@@ -74,6 +76,8 @@ def settle_claim(claim: Claim, member: MemberFacts, counters: Counters, book: Ru
     _check(claim, member, counters)
     run = _Run(book, claim)
     try:
+        if claim.med_type in MATERNITY_MED_TYPES:
+            return _settle_maternity(run, member, counters)
         return _settle(run, member, counters)
     except RuleMissing as exc:
         raise ClaimInvalid("rules", str(exc)) from None
@@ -240,17 +244,7 @@ def _settle(run: _Run, member: MemberFacts, counters: Counters) -> Settlement:
         run, member, counters, details, eligible=eligible, ratio=ratio, hifp=hifp, hifp_raw=hifp_raw, inscp=inscp
     )
     fund_sum = hifp + layer + cvl + maf
-    psn_part = medfee - fund_sum
-    acct = ZERO
-    if claim.use_account and member.insutype == "310":
-        acct = money_min(member.account_balance, psn_part)
-    cash = psn_part - acct
-    balance = member.account_balance - acct
-    run.say(
-        "member",
-        f"基金合计支付 {fund_sum.yuan()}；个人负担 {psn_part.yuan()}：个人账户支付 {acct.yuan()}，"
-        f"现金支付 {cash.yuan()}；账户余额 {balance.yuan()}",
-    )
+    psn_part, acct, cash, balance = _member_share(run, member, medfee, fund_sum)
     delta = replace(delta, hifp_paid=hifp, layer_paid=layer, cvlserv_paid=cvl, maf_paid=maf)
     return Settlement(
         medfee_sumamt=medfee,
@@ -276,6 +270,93 @@ def _settle(run: _Run, member: MemberFacts, counters: Counters) -> Settlement:
         delta=delta,
         rules_version=run.book.version,
         example_parameters=any(not row.verified for row in run.used.values()),
+        rule_ids=tuple(run.used),
+    )
+
+
+def settled_insutype(med_type: str, insutype: str) -> str:
+    """The insurance a settlement is booked under: maternity cases of employees are the maternity fund's (510)."""
+    return "510" if med_type in MATERNITY_MED_TYPES and insutype == "310" else insutype
+
+
+def _member_share(run: _Run, member: MemberFacts, medfee: Money, fund_sum: Money) -> tuple[Money, Money, Money, Money]:
+    """The member's part, paid from the personal account (employees, when asked) and then in cash."""
+    psn_part = medfee - fund_sum
+    acct = ZERO
+    if run.claim.use_account and member.insutype == "310":
+        acct = money_min(member.account_balance, psn_part)
+    cash = psn_part - acct
+    balance = member.account_balance - acct
+    run.say(
+        "member",
+        f"基金合计支付 {fund_sum.yuan()}；个人负担 {psn_part.yuan()}：个人账户支付 {acct.yuan()}，"
+        f"现金支付 {cash.yuan()}；账户余额 {balance.yuan()}",
+    )
+    return psn_part, acct, cash, balance
+
+
+def _settle_maternity(run: _Run, member: MemberFacts, counters: Counters) -> Settlement:
+    """生育门诊 / 生育住院 / 计划生育手术: lines split as usual, then one fund pays its ratio of the policy-scope
+    fees above the case deductible, up to the per-case limit; the basic insurance's annual counters are untouched."""
+    claim = run.claim
+    run.say("claim", f"{MED_TYPE_ZH[claim.med_type]}，{HOSP_LV_ZH[claim.hosp_lv]}医院，共 {len(claim.lines)} 项费用")
+    lines = tuple(_classify(run, member, line) for line in claim.lines)
+    medfee = Money.sum(r.det_item_fee_sumamt for r in lines)
+    fulamt = Money.sum(r.fulamt_ownpay_amt for r in lines)
+    overlmt = Money.sum(r.overlmt_selfpay for r in lines)
+    pre = Money.sum(r.preselfpay_amt for r in lines)
+    inscp = Money.sum(r.inscp_scp_amt for r in lines)
+    run.say(
+        "scope",
+        f"费用合计 {medfee.yuan()}：全自费 {fulamt.yuan()}，超限价自费 {overlmt.yuan()}，"
+        f"乙类先行自付 {pre.yuan()}，符合政策范围 {inscp.yuan()}",
+    )
+    row = run.rule(MaternityFeeRule, (member.insutype, claim.med_type, claim.hosp_lv))
+    assert isinstance(row, MaternityFeeRule)
+    dedc = money_min(inscp, row.deductible)
+    if row.deductible:
+        run.say(
+            "deductible",
+            f"起付线：{MED_TYPE_ZH[claim.med_type]}起付标准 {row.deductible.yuan()}，本次由个人负担 {dedc.yuan()}",
+            row,
+        )
+    eligible = inscp - dedc
+    raw = eligible * row.ratio
+    fund = money_min(raw, row.case_cap)
+    note = f"，超过每次最高支付 {row.case_cap.yuan()}" if fund < raw else ""
+    fund_name = "生育基金" if row.fund_pay_type == "510100" else "城乡居民基本医疗保险基金"
+    run.say(
+        "maternity",
+        f"{fund_name}：({inscp.yuan()} − 起付线 {dedc.yuan()}) × {row.ratio.percent()} = {raw.yuan()}{note}，"
+        f"支付 {fund.yuan()}；生育医疗费用不计入基本医疗保险年度累计",
+        row,
+    )
+    details = (FundDetail(row.fund_pay_type, eligible, row.case_cap, fund, run.trace[-1].text),)
+    psn_part, acct, cash, balance = _member_share(run, member, medfee, fund)
+    return Settlement(
+        medfee_sumamt=medfee,
+        fulamt_ownpay_amt=fulamt,
+        overlmt_selfpay=overlmt,
+        preselfpay_amt=pre,
+        inscp_scp_amt=inscp,
+        act_pay_dedc=dedc,
+        hifp_pay=fund,
+        pool_prop_selfpay=row.ratio,
+        cvlserv_pay=ZERO,
+        hifmi_pay=ZERO,
+        hifob_pay=ZERO,
+        maf_pay=ZERO,
+        fund_pay_sumamt=fund,
+        psn_part_amt=psn_part,
+        acct_pay=acct,
+        psn_cash_pay=cash,
+        balc=balance,
+        lines=lines,
+        setldetail=details,
+        steps=tuple(run.trace),
+        delta=Counters(year=counters.year),
+        rules_version=run.book.version,
+        example_parameters=any(not used.verified for used in run.used.values()),
         rule_ids=tuple(run.used),
     )
 

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Numeric, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cityservices.db import Base
@@ -40,6 +40,10 @@ class InsuranceSettlement(Base):
     reversal_request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     reversed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The claim header the engine used (with the lines below, enough to settle the claim again).
+    hosp_lv: Mapped[str | None] = mapped_column(String(1))
+    use_account: Mapped[bool | None] = mapped_column(Boolean)
+    elsewhere: Mapped[str | None] = mapped_column(String(10))
 
 
 class InsuranceSettlementFund(Base):
@@ -49,3 +53,25 @@ class InsuranceSettlementFund(Base):
     setl_id: Mapped[str] = mapped_column(ForeignKey("insurance_settlements.setl_id", ondelete="CASCADE"), index=True)
     fund_pay_type: Mapped[str] = mapped_column(String(6))
     fund_payamt: Mapped[Decimal] = mapped_column(AMOUNT)
+
+
+class InsuranceSettlementLine(Base):
+    """One claim line of a settlement as sent (code, class, price, quantity, limit, own ratio) and how it split."""
+
+    __tablename__ = "insurance_settlement_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    setl_id: Mapped[str] = mapped_column(ForeignKey("insurance_settlements.setl_id", ondelete="CASCADE"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(50))
+    name: Mapped[str] = mapped_column(String(200))
+    chrgitm_lv: Mapped[str] = mapped_column(String(2))
+    unit_price: Mapped[Decimal] = mapped_column(AMOUNT)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    price_limit: Mapped[Decimal | None] = mapped_column(AMOUNT)
+    selfpay_prop: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    det_item_fee_sumamt: Mapped[Decimal] = mapped_column(AMOUNT)
+    fulamt_ownpay_amt: Mapped[Decimal] = mapped_column(AMOUNT)
+    overlmt_selfpay: Mapped[Decimal] = mapped_column(AMOUNT)
+    preselfpay_amt: Mapped[Decimal] = mapped_column(AMOUNT)
+    inscp_scp_amt: Mapped[Decimal] = mapped_column(AMOUNT)

@@ -9,7 +9,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from cityservices.insurance.settlement.models import InsuranceSettlement, InsuranceSettlementFund
+from cityservices.insurance.settlement.models import (
+    InsuranceSettlement,
+    InsuranceSettlementFund,
+    InsuranceSettlementLine,
+)
 
 
 def by_request_id(session: Session, request_id: str) -> InsuranceSettlement | None:
@@ -27,13 +31,50 @@ def by_reversal_request_id(session: Session, request_id: str) -> InsuranceSettle
     return session.scalars(query).first()
 
 
-def add_settlement(session: Session, row: InsuranceSettlement, funds: list[tuple[str, Decimal]]) -> None:
+def add_settlement(
+    session: Session,
+    row: InsuranceSettlement,
+    funds: list[tuple[str, Decimal]],
+    lines: list[dict[str, Any]] | None = None,
+) -> None:
     session.add(row)
     session.flush()
     session.add_all(
         InsuranceSettlementFund(setl_id=row.setl_id, fund_pay_type=fund, fund_payamt=amount) for fund, amount in funds
     )
+    session.add_all(InsuranceSettlementLine(setl_id=row.setl_id, **values) for values in lines or ())
     session.flush()
+
+
+def settled_in_year(session: Session, year: int) -> list[InsuranceSettlement]:
+    """The year's settlements still in force, per member in the order they were settled."""
+    s = InsuranceSettlement
+    query = (
+        select(s)
+        .where(s.setl_date >= dt.date(year, 1, 1), s.setl_date < dt.date(year + 1, 1, 1), s.status == "settled")
+        .order_by(s.psn_no, s.setl_time, s.setl_id)
+    )
+    return list(session.scalars(query).all())
+
+
+def lines_in_year(session: Session, year: int) -> dict[str, list[InsuranceSettlementLine]]:
+    """The stored claim lines of the year's settlements, by settlement, in line order."""
+    s, line = InsuranceSettlement, InsuranceSettlementLine
+    query = (
+        select(line)
+        .join(s, s.setl_id == line.setl_id)
+        .where(s.setl_date >= dt.date(year, 1, 1), s.setl_date < dt.date(year + 1, 1, 1), s.status == "settled")
+        .order_by(line.setl_id, line.line_no)
+    )
+    found: dict[str, list[InsuranceSettlementLine]] = {}
+    for row in session.scalars(query).all():
+        found.setdefault(row.setl_id, []).append(row)
+    return found
+
+
+def lines_of(session: Session, setl_id: str) -> list[InsuranceSettlementLine]:
+    query = select(InsuranceSettlementLine).where(InsuranceSettlementLine.setl_id == setl_id)
+    return list(session.scalars(query.order_by(InsuranceSettlementLine.line_no)).all())
 
 
 def institution_totals(session: Session, day: dt.date) -> list[dict[str, Any]]:
@@ -86,6 +127,7 @@ def count_settlements(session: Session) -> int:
 def delete_demo(session: Session) -> None:
     demo = select(InsuranceSettlement.setl_id).where(InsuranceSettlement.demo.is_(True))
     session.execute(delete(InsuranceSettlementFund).where(InsuranceSettlementFund.setl_id.in_(demo)))
+    session.execute(delete(InsuranceSettlementLine).where(InsuranceSettlementLine.setl_id.in_(demo)))
     session.execute(delete(InsuranceSettlement).where(InsuranceSettlement.demo.is_(True)))
 
 

@@ -17,7 +17,7 @@ from cityservices.insurance.members import service as members
 from cityservices.insurance.rules.book import RuleBook
 from cityservices.insurance.settlement import repository
 from cityservices.insurance.settlement.claims import Claim, ClaimInvalid, ClaimLine, Counters, MemberFacts, Settlement
-from cityservices.insurance.settlement.engine import settle_claim
+from cityservices.insurance.settlement.engine import settle_claim, settled_insutype
 from cityservices.insurance.settlement.models import InsuranceSettlement
 from cityservices.insurance.settlement.schemas import (
     ClaimRequest,
@@ -95,7 +95,7 @@ def settle(
             psn_no=facts.psn_no,
             fixmedins_code=claim_request.fixmedins_code,
             med_type=claim_request.med_type,
-            insutype=facts.insutype,
+            insutype=settled_insutype(claim_request.med_type, facts.insutype),
             setl_date=claim_request.setl_date,
             setl_time=utc_now(),
             status="settled",
@@ -108,13 +108,39 @@ def settle(
             delta=_delta_json(result.delta),
             rules_version=result.rules_version,
             demo=demo,
+            hosp_lv=claim_request.hosp_lv,
+            use_account=claim_request.use_account,
+            elsewhere=claim_request.elsewhere,
         ),
         [(d.fund_pay_type, d.fund_payamt.amount) for d in result.setldetail],
+        _line_rows(claim_request, result),
     )
     record_audit(
         session, actor=actor, action="insurance.settlement.settle", target_kind="settlement", target_key=setl_id
     )
     return read.model_copy(update={"setl_id": setl_id, "status": "settled"})
+
+
+def _line_rows(claim_request: ClaimRequest, result: Settlement) -> list[dict[str, object]]:
+    """The claim lines as sent, each with how the engine split it."""
+    return [
+        {
+            "line_no": number,
+            "code": sent.code,
+            "name": sent.name,
+            "chrgitm_lv": sent.chrgitm_lv,
+            "unit_price": sent.unit_price.amount,
+            "quantity": sent.quantity,
+            "price_limit": sent.price_limit.amount if sent.price_limit is not None else None,
+            "selfpay_prop": sent.selfpay_prop.value if sent.selfpay_prop is not None else None,
+            "det_item_fee_sumamt": split.det_item_fee_sumamt.amount,
+            "fulamt_ownpay_amt": split.fulamt_ownpay_amt.amount,
+            "overlmt_selfpay": split.overlmt_selfpay.amount,
+            "preselfpay_amt": split.preselfpay_amt.amount,
+            "inscp_scp_amt": split.inscp_scp_amt.amount,
+        }
+        for number, (sent, split) in enumerate(zip(claim_request.lines, result.lines, strict=True), start=1)
+    ]
 
 
 def _delta_json(delta: Counters) -> dict[str, object]:
