@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from cityservices.auth import repository as repo
 from cityservices.auth.colleagues import reset_colleague_second_factor, set_role
-from cityservices.auth.reauth import reauthenticate
+from cityservices.auth.reauth import ReauthFailure, reauthenticate
 from cityservices.auth.schemas import (
     AccountCreate,
     AuditPage,
@@ -96,15 +96,20 @@ def me_password(request: Request, session: DbSession, staff: CurrentStaff, runti
     return Response(status_code=204)
 
 
-@router.post("/me/reauth", response_model=ReauthRead)
-def me_reauth(session: DbSession, staff: CurrentStaff, runtime: CurrentRuntime, body: ReauthRequest) -> ReauthRead:
+@router.post(
+    "/me/reauth", response_model=ReauthRead, responses={422: {"description": "密码或动态验证码不正确，或已锁定"}}
+)
+def me_reauth(session: DbSession, staff: CurrentStaff, runtime: CurrentRuntime, body: ReauthRequest) -> Response:
     """Give the password again (and a second-factor code, when enrolled): for ``reauth_window_minutes`` the session
     may create accounts, change roles and scopes, reset a colleague's second factor and read personal data in
     full. Counted like a sign-in; a wrong password is a 422."""
     settings = runtime.settings
     at = reauthenticate(session, signed_in=staff, password=body.password, otp=body.otp, settings=settings,
                         counters=runtime.sessions)  # fmt: skip
-    return ReauthRead(reauthenticated_at=at, valid_until=at + dt.timedelta(minutes=settings.reauth_window_minutes))
+    if isinstance(at, ReauthFailure):  # answered, not raised: the failure's audit row is kept
+        return JSONResponse(at.error().body(), status_code=422)
+    read = ReauthRead(reauthenticated_at=at, valid_until=at + dt.timedelta(minutes=settings.reauth_window_minutes))
+    return JSONResponse(read.model_dump(mode="json"))
 
 
 @router.post("/me/totp", response_model=TotpRead)

@@ -11,6 +11,7 @@ session cannot guess the password either.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +20,7 @@ from cityservices.auth.passwords import verify_password
 from cityservices.auth.service import LOCKED_MESSAGE, SignedIn, as_utc, count_attempt
 from cityservices.auth.totp import check_second_factor
 from cityservices.config import Settings
-from cityservices.errors import Forbidden, RequestInvalid, RuleViolation
+from cityservices.errors import Forbidden, RequestInvalid
 from cityservices.kit.audit import record_audit, utc_now
 
 REAUTH_MESSAGE = "此操作需要再次确认身份：请重新输入密码 (已启用动态验证码的还需输入验证码)"
@@ -46,6 +47,17 @@ def require_recent_reauth(signed_in: SignedIn, settings: Settings) -> None:
         raise ReauthRequired(REAUTH_MESSAGE)
 
 
+@dataclass(frozen=True)
+class ReauthFailure:
+    """A refused re-authentication: the form field at fault and what to tell the staff member."""
+
+    field: str
+    message: str
+
+    def error(self) -> RequestInvalid:
+        return RequestInvalid(self.field, self.message)
+
+
 def reauthenticate(
     session: Session,
     *,
@@ -54,21 +66,22 @@ def reauthenticate(
     otp: str | None,
     settings: Settings,
     counters: sessionmaker[Session],
-) -> dt.datetime:
+) -> dt.datetime | ReauthFailure:
     """Check the signed-in account's password (and second factor, when enrolled) again and restart the session's
     window; the new moment is returned. Counted like a sign-in from the session's address before the password
-    is checked; a failure is a 422 naming the field."""
+    is checked. A failure is returned, not raised, so that the caller keeps its audit row (commits) and answers
+    422 naming the field."""
     account = signed_in.account
     ip = signed_in.actor.ip
     now = utc_now()
     if not count_attempt(counters, username=account.username, client=ip or "-", now=now, settings=settings):
-        raise RuleViolation(LOCKED_MESSAGE)
+        return _failed(session, signed_in, "password", LOCKED_MESSAGE)
     if not verify_password(account.password_hash, password):
-        record_audit(session, actor=signed_in.actor, action="account.reauth.failure", target_kind="account",
-                     target_key=account.username)  # fmt: skip
-        raise RequestInvalid("password", "密码不正确")
+        return _failed(session, signed_in, "password", "密码不正确")
     if account.totp_enabled and not check_second_factor(account, otp or ""):
-        raise RequestInvalid("otp", "动态验证码不正确或已使用过" if otp else "请填写动态验证码 (或一个恢复码)")
+        return _failed(
+            session, signed_in, "otp", "动态验证码不正确或已使用过" if otp else "请填写动态验证码 (或一个恢复码)"
+        )
     row = repo.get_session_row(session, signed_in.session_id)
     if row is None:  # the session ended meanwhile
         raise Forbidden("登录已结束，请重新登录")
@@ -77,3 +90,9 @@ def reauthenticate(
     record_audit(session, actor=signed_in.actor, action="account.reauth", target_kind="account",
                  target_key=account.username)  # fmt: skip
     return now
+
+
+def _failed(session: Session, signed_in: SignedIn, field: str, message: str) -> ReauthFailure:
+    record_audit(session, actor=signed_in.actor, action="account.reauth.failure", target_kind="account",
+                 target_key=signed_in.account.username, detail={"field": field})  # fmt: skip
+    return ReauthFailure(field, message)

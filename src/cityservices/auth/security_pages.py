@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from cityservices.auth.reauth import is_recent, reauthenticate
+from cityservices.auth.reauth import ReauthFailure, is_recent, reauthenticate
 from cityservices.auth.service import SignedIn
 from cityservices.auth.totp import ISSUER, confirm_enrolment, start_enrolment
 from cityservices.auth.web import render_staff_page, safe_next, see_other
@@ -91,12 +91,10 @@ def reauth(
     next: Annotated[str, Form(max_length=500)] = "/staff",
 ) -> Response:
     """Password (and code) again, then back to the page the action was started from."""
-    try:
-        reauthenticate(session, signed_in=staff, password=password, otp=otp.strip() or None,
-                       settings=runtime.settings, counters=runtime.sessions)  # fmt: skip
-    except AppError as exc:
-        session.rollback()
-        context = {"staff": staff, "next": safe_next(next), "error": _message(exc), "recent": False}
+    done = reauthenticate(session, signed_in=staff, password=password, otp=otp.strip() or None,
+                          settings=runtime.settings, counters=runtime.sessions)  # fmt: skip
+    if isinstance(done, ReauthFailure):
+        context = {"staff": staff, "next": safe_next(next), "error": done.message, "recent": False}
         return render_staff_page(request, "auth/reauth.html", context, status=422)
     return see_other(safe_next(next))
 
