@@ -40,7 +40,8 @@ _entries: weakref.WeakKeyDictionary[Engine, _Entry] = weakref.WeakKeyDictionary(
 _lock = threading.Lock()
 
 
-def _new_cache() -> RebuiltOnChange[SearchIndex]:
+def new_search_index_cache() -> RebuiltOnChange[SearchIndex]:
+    """A cache of one database's index: patched for single-record edits, rebuilt in the background for bulk ones."""
     return RebuiltOnChange(
         build_search_index, name="search", topics=(CHANGED,), ttl_s=TTL_SECONDS, patch=patch_search_index
     )
@@ -51,7 +52,7 @@ def get_search_index(engine: Engine, sessions: sessionmaker[Session]) -> SearchI
     with _lock:
         entry = _entries.get(engine)
         if entry is None:
-            entry = _entries[engine] = _Entry(_new_cache())
+            entry = _entries[engine] = _Entry(new_search_index_cache())
     now = time.monotonic()
     with sessions() as session:
         if now - entry.checked_at >= CHECK_SECONDS:
