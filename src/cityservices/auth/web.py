@@ -15,7 +15,7 @@ from cityservices.auth.schemas import StaffRead
 from cityservices.auth.scopes import ROLE_NAMES
 from cityservices.auth.service import SignedIn
 from cityservices.config import Settings
-from cityservices.deps import CurrentRuntime, RequireAdmin
+from cityservices.deps import CurrentRuntime, RequireAdmin, RequireEditor
 from cityservices.errors import Unauthenticated
 from cityservices.kit.masking import mask_phone
 from cityservices.platform.security import SESSION_COOKIE
@@ -63,8 +63,17 @@ def get_recent_admin(staff: RequireAdmin, runtime: CurrentRuntime) -> SignedIn:
     return staff
 
 
-# Admin routes that grant power or reveal personal data: a recent re-authentication too (403 reauth_required).
+def get_recent_editor(staff: RequireEditor, runtime: CurrentRuntime) -> SignedIn:
+    """An editor (or admin) whose session gave its credentials within ``reauth_window_minutes``: for staff pages
+    that show personal data in full (the API's audited reads check it in ``deps``)."""
+    require_recent_reauth(staff, runtime.settings)
+    return staff
+
+
+# Routes that grant power or reveal personal data: a recent re-authentication too (403 reauth_required; pages are
+# sent to /staff/reauth and back).
 RecentAdmin = Annotated[SignedIn, Depends(get_recent_admin)]
+RecentEditor = Annotated[SignedIn, Depends(get_recent_editor)]
 
 
 def install_sign_in_redirects(app: FastAPI) -> None:
