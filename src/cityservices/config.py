@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, ge=1)
     login_max_failures_account: int = Field(default=100, ge=1)
     admin_totp_required: bool = False
+    reauth_window_minutes: int = Field(default=10, ge=1, le=240)  # sensitive actions: credentials given this recently
     rate_limit_login_per_minute: int = Field(default=10, ge=0)
     rate_limit_api_per_minute: int = Field(default=1200, ge=0)
     rate_limit_shared: bool = True

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.types import Scope
 
+from cityservices.auth.reauth import require_recent_reauth
 from cityservices.auth.scopes import require_admin, require_editor
 from cityservices.auth.service import SignedIn, resolve_session
 from cityservices.db import session_scope
@@ -112,11 +113,13 @@ def _require_csrf_header(request: Request) -> None:
 
 def get_audited_editor(staff: Annotated[SignedIn, Depends(get_editor)], request: Request) -> SignedIn:
     _require_csrf_header(request)
+    require_recent_reauth(staff, get_runtime(request).settings)  # personal data in full: credentials given lately
     return staff
 
 
 def get_audited_admin(staff: Annotated[SignedIn, Depends(get_admin)], request: Request) -> SignedIn:
     _require_csrf_header(request)
+    require_recent_reauth(staff, get_runtime(request).settings)
     return staff
 
 
@@ -124,7 +127,7 @@ def get_audited_admin(staff: Annotated[SignedIn, Depends(get_admin)], request: R
 CurrentStaff = Annotated[SignedIn, Depends(get_signed_in)]
 RequireEditor = Annotated[SignedIn, Depends(get_editor)]
 RequireAdmin = Annotated[SignedIn, Depends(get_admin)]
-# Audited GET reads of personal data: editors / admins, and the X-CSRF-Token header.
+# Audited GET reads of personal data: editors / admins, the X-CSRF-Token header, a recent re-authentication.
 AuditedEditor = Annotated[SignedIn, Depends(get_audited_editor)]
 AuditedAdmin = Annotated[SignedIn, Depends(get_audited_admin)]
 

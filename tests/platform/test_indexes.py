@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cityservices.kit import events
-from cityservices.platform.indexes import RebuiltOnChange
+from cityservices.platform.indexes import RECORD_SCOPE, Patched, RebuiltOnChange, RecordChange, record_change
 
 TOPIC = "test.indexed"
 
@@ -72,3 +72,87 @@ def test_a_background_build_begun_before_a_change_is_thrown_away(engine: Engine)
         assert fresh >= 2
         _wait_for(lambda: not cache._refreshing)
         assert cache.get(session) >= fresh
+
+
+# ----- indexes that patch single-record changes -------------------------------------------------------------------
+
+
+class Patches:
+    """A patch function over an int "index" recording what it was asked; ``refuse`` / ``approximate`` keys."""
+
+    def __init__(self) -> None:
+        self.seen: list[RecordChange] = []
+        self.refuse: set[str] = set()
+        self.approximate: set[str] = set()
+
+    def __call__(self, value: int, session: Session, change: RecordChange) -> Patched[int] | None:
+        session.execute(text("SELECT 1"))  # patches read with the caller's session
+        self.seen.append(change)
+        if change.key in self.refuse:
+            return None
+        return Patched(value + 1000, exact=change.key not in self.approximate)
+
+
+def _record(key: str) -> dict[str, object]:
+    return {"kind": "venue", "key": key, "version": 2, "scope": RECORD_SCOPE}
+
+
+def test_a_single_record_change_is_patched_before_the_next_answer_without_a_rebuild(engine: Engine) -> None:
+    builds, patches = Builds(), Patches()
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=3600, patch=patches)
+    with Session(engine) as session:
+        assert cache.get(session) == 1
+        events.deliver(TOPIC, _record("V1"))
+        assert patches.seen == []  # nothing is read when the event arrives (it may come from a relay thread)
+        assert cache.get(session) == 1001  # the next answer has the change
+        assert cache.get(session) == 1001
+    assert builds.count == 1
+    assert patches.seen == [RecordChange("venue", "V1")]
+
+
+def test_a_bulk_change_rebuilds_in_the_background_while_the_old_generation_answers(engine: Engine) -> None:
+    builds, patches = Builds(), Patches()
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=3600, patch=patches)
+    with Session(engine) as session:
+        assert cache.get(session) == 1
+        builds.release.clear()  # the background build waits until released
+        events.deliver(TOPIC, {"kind": "import", "key": "replace"})
+        assert cache.get(session) == 1  # the old generation answers, the caller does not wait
+        assert cache.refreshing
+        events.deliver(TOPIC, _record("V2"))  # an edit while the new generation is built
+        assert cache.get(session) == 1001  # patched onto the old generation at once
+        builds.release.set()
+        _wait_for(lambda: not cache.refreshing)
+        assert cache.get(session) == 1002  # the new generation, with the edit patched on again
+    assert builds.count == 2
+    assert patches.seen == [RecordChange("venue", "V2")] * 2
+
+
+def test_an_approximate_patch_answers_at_once_then_is_rebuilt_in_the_background(engine: Engine) -> None:
+    builds, patches = Builds(), Patches()
+    patches.approximate.add("V3")
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=3600, patch=patches)
+    with Session(engine) as session:
+        assert cache.get(session) == 1
+        builds.release.clear()
+        events.deliver(TOPIC, _record("V3"))
+        assert cache.get(session) == 1001
+        builds.release.set()
+        _wait_for(lambda: cache.get(session) == 2)
+
+
+def test_a_refused_patch_rebuilds_before_answering(engine: Engine) -> None:
+    builds, patches = Builds(), Patches()
+    patches.refuse.add("V4")
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=3600, patch=patches)
+    with Session(engine) as session:
+        assert cache.get(session) == 1
+        events.deliver(TOPIC, _record("V4"))
+        assert cache.get(session) == 2  # never answered from the copy that lacks the change
+
+
+def test_only_payloads_naming_one_record_are_single_record_changes() -> None:
+    assert record_change(_record("V1")) == RecordChange("venue", "V1")
+    assert record_change({"kind": "venue", "key": "V1", "version": 2}) is None  # not declared as one record
+    assert record_change({"kind": "*", "reason": "resync"}) is None
+    assert record_change({"kind": "holiday_schedule", "key": 2027, "scope": RECORD_SCOPE}) is None

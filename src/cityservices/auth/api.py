@@ -4,12 +4,15 @@ methods also need the ``X-CSRF-Token`` header."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from cityservices.auth import repository as repo
+from cityservices.auth.colleagues import reset_colleague_second_factor, set_role
+from cityservices.auth.reauth import ReauthFailure, reauthenticate
 from cityservices.auth.schemas import (
     AccountCreate,
     AuditPage,
@@ -19,7 +22,10 @@ from cityservices.auth.schemas import (
     LoginRequest,
     PasswordChange,
     PhoneRead,
+    ReauthRead,
+    ReauthRequest,
     RecoveryCodesRead,
+    RoleWrite,
     ScopesWrite,
     StaffRead,
     TotpConfirm,
@@ -37,7 +43,7 @@ from cityservices.auth.service import (
     unlock_account,
 )
 from cityservices.auth.totp import confirm_enrolment, start_enrolment
-from cityservices.auth.web import set_session_cookie, staff_read
+from cityservices.auth.web import RecentAdmin, set_session_cookie, staff_read
 from cityservices.deps import AuditedAdmin, CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
 from cityservices.errors import NotFound
 from cityservices.kit.audit.repository import list_audit
@@ -90,6 +96,22 @@ def me_password(request: Request, session: DbSession, staff: CurrentStaff, runti
     return Response(status_code=204)
 
 
+@router.post(
+    "/me/reauth", response_model=ReauthRead, responses={422: {"description": "密码或动态验证码不正确，或已锁定"}}
+)
+def me_reauth(session: DbSession, staff: CurrentStaff, runtime: CurrentRuntime, body: ReauthRequest) -> Response:
+    """Give the password again (and a second-factor code, when enrolled): for ``reauth_window_minutes`` the session
+    may create accounts, change roles and scopes, reset a colleague's second factor and read personal data in
+    full. Counted like a sign-in; a wrong password is a 422."""
+    settings = runtime.settings
+    at = reauthenticate(session, signed_in=staff, password=body.password, otp=body.otp, settings=settings,
+                        counters=runtime.sessions)  # fmt: skip
+    if isinstance(at, ReauthFailure):  # answered, not raised: the failure's audit row is kept
+        return JSONResponse(at.error().body(), status_code=422)
+    read = ReauthRead(reauthenticated_at=at, valid_until=at + dt.timedelta(minutes=settings.reauth_window_minutes))
+    return JSONResponse(read.model_dump(mode="json"))
+
+
 @router.post("/me/totp", response_model=TotpRead)
 def me_totp_start(session: DbSession, staff: CurrentStaff, body: TotpStart) -> TotpRead:
     """Start the second factor (password again): the secret and ``otpauth://`` URI for an authenticator app."""
@@ -124,19 +146,35 @@ def list_accounts(session: DbSession, staff: RequireAdmin) -> list[StaffRead]:
 
 
 @router.post("/accounts", response_model=StaffRead, status_code=201)
-def add_account(session: DbSession, staff: RequireAdmin, kinds: ScopeKinds, body: AccountCreate) -> StaffRead:
-    """Create an account; each scope's kind must be declared by an installed domain, its value must exist."""
+def add_account(session: DbSession, staff: RecentAdmin, kinds: ScopeKinds, body: AccountCreate) -> StaffRead:
+    """Create an account (after a recent re-authentication); each scope's kind must be declared by an installed
+    domain, its value must exist."""
     account = create_account(session, **body.model_dump(), scope_kinds=kinds, actor=staff.actor)
     return staff_read(account)
 
 
 @router.put("/accounts/{account_id}/scopes", response_model=StaffRead)
 def change_scopes(
-    session: DbSession, staff: RequireAdmin, kinds: ScopeKinds, account_id: int, body: ScopesWrite
+    session: DbSession, staff: RecentAdmin, kinds: ScopeKinds, account_id: int, body: ScopesWrite
 ) -> StaffRead:
-    """Replace an account's scopes (checked like at creation); an empty object removes every limit."""
+    """Replace an account's scopes (checked like at creation; after a recent re-authentication); an empty object
+    removes every limit."""
     account = set_scopes(session, account_id=account_id, scopes=body.scopes, scope_kinds=kinds, actor=staff.actor)
     return staff_read(account)
+
+
+@router.put("/accounts/{account_id}/role", response_model=StaffRead)
+def change_role(session: DbSession, staff: RecentAdmin, account_id: int, body: RoleWrite) -> StaffRead:
+    """Give an account another role (after a recent re-authentication; audited); the last active administrator
+    keeps theirs."""
+    return staff_read(set_role(session, account_id=account_id, role=body.role, by=staff))
+
+
+@router.post("/accounts/{account_id}/totp/reset", response_model=StaffRead)
+def reset_totp(session: DbSession, staff: RecentAdmin, account_id: int) -> StaffRead:
+    """Switch off a colleague's second factor (a lost phone; after a recent re-authentication; audited): their
+    sessions end, they sign in with the password alone and enrol again. Never one's own."""
+    return staff_read(reset_colleague_second_factor(session, account_id=account_id, by=staff))
 
 
 @router.post("/accounts/{account_id}/active", response_model=StaffRead)
@@ -156,6 +194,6 @@ def unlock(session: DbSession, staff: RequireAdmin, account_id: int) -> StaffRea
 
 @router.get("/accounts/{account_id}/phone", response_model=PhoneRead)
 def read_phone(session: DbSession, staff: AuditedAdmin, account_id: int) -> PhoneRead:
-    """A staff member's phone number in full (admins; every read is audited; the request must carry
-    ``X-CSRF-Token``, so that a planted link or image cannot trigger it)."""
+    """A staff member's phone number in full (admins, after a recent re-authentication; every read is audited; the
+    request must carry ``X-CSRF-Token``, so that a planted link or image cannot trigger it)."""
     return PhoneRead(id=account_id, phone=reveal_phone(session, account_id=account_id, actor=staff.actor))

@@ -1,4 +1,5 @@
-"""Commands ``create-admin`` and ``unlock-account`` (registered on the main CLI by ``register``)."""
+"""Commands ``create-admin``, ``unlock-account`` and ``reset-second-factor`` (registered on the main CLI by
+``register``)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,30 @@ def unlock(username: Annotated[str, typer.Argument(help="被锁定的用户名")
     console.print(f"已解除 {username} 的登录锁定 (清除 {removed} 条计数)")
 
 
+def reset_second_factor(username: Annotated[str, typer.Argument(help="用户名")]) -> None:
+    """关闭账户的动态验证码 (手机丢失且无其他管理员时在服务器上使用；结束其全部会话；记入审计日志)。"""
+    from cityservices.auth import repository as repo
+    from cityservices.auth.totp import reset_second_factor as reset
+    from cityservices.db import session_scope
+    from cityservices.kit.audit import Actor, record_audit
+    from cityservices.platform.migrate import upgrade_to_head
+    from cityservices.platform.runtime import make_runtime
+
+    runtime = make_runtime(get_settings())
+    upgrade_to_head(runtime.engine)
+    with session_scope(runtime.sessions) as session:
+        account = repo.get_account_by_username(session, username.strip())
+        if account is None:
+            console.print(f"[red]未找到该账户[/red]: {username}")
+            raise typer.Exit(2)
+        reset(account)
+        repo.delete_sessions_of(session, account.id)
+        record_audit(session, actor=Actor(id=None, name="cli"), action="account.totp.reset", target_kind="account",
+                     target_key=account.username)  # fmt: skip
+    console.print(f"已关闭 {username} 的动态验证码；该账户可凭密码登录后重新启用")
+
+
 def register(app: typer.Typer) -> None:
     app.command("create-admin")(create_admin)
     app.command("unlock-account")(unlock)
+    app.command("reset-second-factor")(reset_second_factor)

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 def _routers() -> Sequence[APIRouter]:
     """Sign-in, accounts and the audit log. Installed before the other domains (``auth`` comes first in the
     ``domains`` setting), so that these fixed paths win over a domain's ``/staff/{kinds}``."""
-    from cityservices.auth import api, pages
+    from cityservices.auth import api, pages, security_pages
 
-    return (api.router, pages.router)
+    return (api.router, pages.router, security_pages.router)
 
 
 def _install_app(app: FastAPI, settings: Settings) -> None:

@@ -65,6 +65,9 @@ class StaffSession(Base):
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     ip: Mapped[str | None] = mapped_column(String(45))
+    # When the account last gave its password (and second factor) in this session: at sign-in, then at each
+    # re-authentication. Sensitive actions need it to be recent (``reauth_window_minutes``).
+    reauthenticated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LoginAttempt(Base):

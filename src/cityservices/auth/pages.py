@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from cityservices.auth import repository as repo
+from cityservices.auth.colleagues import reset_colleague_second_factor, set_role
 from cityservices.auth.service import (
     SignedIn,
     create_account,
@@ -20,7 +21,7 @@ from cityservices.auth.service import (
     set_active,
     sign_in,
 )
-from cityservices.auth.web import render_staff_page, safe_next, see_other, set_session_cookie
+from cityservices.auth.web import RecentAdmin, render_staff_page, safe_next, see_other, set_session_cookie
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireAdmin, ScopeKinds, client_ip
 from cityservices.errors import AppError
 from cityservices.kit.audit.repository import list_audit
@@ -115,7 +116,7 @@ async def scope_fields(request: Request) -> dict[str, str]:
 def accounts_create(
     request: Request,
     session: DbSession,
-    staff: RequireAdmin,
+    staff: RecentAdmin,
     kinds: ScopeKinds,
     scopes: Annotated[dict[str, str], Depends(scope_fields)],
     username: Annotated[str, Form(max_length=64)],
@@ -135,7 +136,7 @@ def accounts_create(
 
 @router.post("/accounts/{account_id}/phone", response_class=HTMLResponse)
 def accounts_phone(
-    request: Request, session: DbSession, staff: RequireAdmin, kinds: ScopeKinds, account_id: int
+    request: Request, session: DbSession, staff: RecentAdmin, kinds: ScopeKinds, account_id: int
 ) -> HTMLResponse:
     phone = reveal_phone(session, account_id=account_id, actor=staff.actor)
     return _accounts(request, session, staff, kinds, error=None, phone=(account_id, phone))
@@ -146,4 +147,33 @@ def accounts_active(
     session: DbSession, staff: RequireAdmin, account_id: int, active: Annotated[bool, Form()]
 ) -> Response:
     set_active(session, account_id=account_id, active=active, actor=staff.actor)
+    return see_other("/staff/accounts")
+
+
+@router.post("/accounts/{account_id}/role", response_class=HTMLResponse)
+def accounts_role(
+    request: Request,
+    session: DbSession,
+    staff: RecentAdmin,
+    kinds: ScopeKinds,
+    account_id: int,
+    role: Annotated[Literal["admin", "editor", "viewer"], Form()],
+) -> Response:
+    try:
+        set_role(session, account_id=account_id, role=role, by=staff)
+    except AppError as exc:
+        session.rollback()
+        return _accounts(request, session, staff, kinds, error=exc.detail, phone=None)
+    return see_other("/staff/accounts")
+
+
+@router.post("/accounts/{account_id}/totp/reset", response_class=HTMLResponse)
+def accounts_totp_reset(
+    request: Request, session: DbSession, staff: RecentAdmin, kinds: ScopeKinds, account_id: int
+) -> Response:
+    try:
+        reset_colleague_second_factor(session, account_id=account_id, by=staff)
+    except AppError as exc:
+        session.rollback()
+        return _accounts(request, session, staff, kinds, error=exc.detail, phone=None)
     return see_other("/staff/accounts")

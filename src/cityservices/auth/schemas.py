@@ -78,6 +78,20 @@ class ScopesWrite(BaseModel):
     scopes: Scopes
 
 
+class RoleWrite(BaseModel):
+    role: Literal["admin", "editor", "viewer"]
+
+
+class ReauthRequest(BaseModel):
+    password: str = Field(max_length=256)
+    otp: str | None = Field(default=None, max_length=20, description="动态验证码或恢复码 (账户启用了第二因素时)")
+
+
+class ReauthRead(BaseModel):
+    reauthenticated_at: dt.datetime
+    valid_until: dt.datetime
+
+
 class PhoneRead(BaseModel):
     id: int
     phone: str | None

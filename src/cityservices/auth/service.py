@@ -16,7 +16,7 @@ from cityservices.auth import repository as repo
 from cityservices.auth.models import ROLES, LoginAttempt, StaffAccount, StaffAccountScope, StaffSession
 from cityservices.auth.passwords import hash_password, needs_rehash, rehash_password, verify_password
 from cityservices.auth.scopes import check_scopes
-from cityservices.auth.totp import check_second_factor
+from cityservices.auth.totp import check_second_factor, second_factor_matches
 from cityservices.config import Settings
 from cityservices.db import session_scope
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
@@ -26,7 +26,7 @@ from cityservices.platform.domains import ScopeKind
 
 log = logging.getLogger(__name__)
 USERNAME_MAX = 64
-LOCKED_MESSAGE = "登录失败次数过多，账户已暂时锁定，请稍后再试"
+LOCKED_MESSAGE = "登录失败次数过多，账户已暂时锁定，请稍后再试；已启用动态验证码的，可同时填写密码和动态验证码登录"
 FAILED_MESSAGE = "用户名或密码错误"
 OTP_REQUIRED_MESSAGE = "请填写动态验证码 (或一个恢复码)"
 OTP_FAILED_MESSAGE = "动态验证码不正确或已使用过"
@@ -50,6 +50,7 @@ class SignedIn:
     account: StaffAccount
     session_id: str
     actor: Actor
+    reauthenticated_at: dt.datetime | None = None  # credentials last given (auth/reauth.py)
 
 
 def create_account(
@@ -111,9 +112,8 @@ def authenticate(
     now = utc_now()
     actor = Actor(id=None, name=username or "-", ip=ip)
     if not count_attempt(counters, username=username, client=ip or "-", now=now, settings=settings):
-        session.add(LoginAttempt(username=username, at=now, succeeded=False, ip=ip))
-        record_audit(session, actor=actor, action="login.locked", target_kind="account", target_key=username)
-        return LoginResult(None, LOCKED_MESSAGE)
+        return _authenticate_locked(session, username=username, password=password, otp=otp, ip=ip,
+                                    settings=settings, counters=counters)  # fmt: skip
     account = repo.get_account_by_username(session, username)
     valid = verify_password(account.password_hash if account else None, password)
     ok = account is not None and account.is_active and valid
@@ -133,6 +133,65 @@ def authenticate(
     record_audit(session, actor=Actor(account.id, account.username, ip), action="login.success",
                  target_kind="account", target_key=account.username)  # fmt: skip
     return LoginResult(account)
+
+
+def _authenticate_locked(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    otp: str | None,
+    ip: str | None,
+    settings: Settings,
+    counters: sessionmaker[Session],
+) -> LoginResult:
+    """A sign-in of a locked user name. An account with a second factor still gets in with its password and a
+    valid code: the code is checked first (no password hash is computed for anyone without it), and second-factor
+    guesses are counted on their own, per (account, address) and account-wide, so they cannot be brute-forced
+    either. Everyone else is refused as locked."""
+    now = utc_now()
+    actor = Actor(id=None, name=username or "-", ip=ip)
+    account = repo.get_account_by_username(session, username) if otp else None
+    second_factor_ok = (
+        otp is not None
+        and account is not None
+        and account.is_active
+        and account.totp_enabled
+        and count_second_factor_attempt(counters, username=username, client=ip or "-", now=now, settings=settings)
+        and second_factor_matches(account, otp)
+    )
+    if second_factor_ok and account and otp and verify_password(account.password_hash, password):
+        check_second_factor(account, otp)  # used up now that both factors are right
+        session.add(LoginAttempt(username=username, at=now, succeeded=True, ip=ip))
+        repo.forgive_attempt(session, username=username, client=ip or "-")
+        record_audit(session, actor=Actor(account.id, account.username, ip), action="login.success",
+                     target_kind="account", target_key=account.username, detail={"while_locked": True})  # fmt: skip
+        return LoginResult(account)
+    session.add(LoginAttempt(username=username, at=now, succeeded=False, ip=ip))
+    record_audit(session, actor=actor, action="login.locked", target_kind="account", target_key=username)
+    return LoginResult(None, LOCKED_MESSAGE)
+
+
+def second_factor_client(client: str) -> str:
+    """The throttle key of second-factor attempts from ``client`` while locked ("" + prefix: account-wide)."""
+    digest = hashlib.sha256(client.encode()).hexdigest()[:32] if client else ""
+    return f"2fa:{digest}"
+
+
+def count_second_factor_attempt(
+    counters: sessionmaker[Session], *, username: str, client: str, now: dt.datetime, settings: Settings
+) -> bool:
+    """Count a second-factor attempt of a locked user name; False when over the limits (per address, and the
+    account-wide backstop), the same limits as passwords."""
+    window_start = now - dt.timedelta(minutes=settings.login_lockout_minutes)
+    with session_scope(counters) as counting:
+        from_client = repo.count_attempt(counting, username=username, client=second_factor_client(client),
+                                         window_start=window_start, now=now)  # fmt: skip
+        if from_client > settings.login_max_failures:
+            return False
+        overall = repo.count_attempt(counting, username=username, client=second_factor_client(""),
+                                     window_start=window_start, now=now)  # fmt: skip
+    return overall <= settings.login_max_failures_account
 
 
 def count_attempt(
@@ -205,7 +264,7 @@ def start_session(
     token = secrets.token_urlsafe(32)
     expires = now + dt.timedelta(hours=settings.session_max_hours)
     session.add(StaffSession(id=_digest(token), account_id=account.id, created_at=now, last_seen_at=now,
-                             expires_at=expires, ip=ip))  # fmt: skip
+                             expires_at=expires, ip=ip, reauthenticated_at=now))  # fmt: skip
     return token
 
 
@@ -227,7 +286,7 @@ def resolve_session(session: Session, *, token: str, ip: str | None, settings: S
         return None
     if now - as_utc(row.last_seen_at) > dt.timedelta(minutes=1):
         row.last_seen_at = now
-    return SignedIn(account, row.id, Actor(account.id, account.username, ip))
+    return SignedIn(account, row.id, Actor(account.id, account.username, ip), row.reauthenticated_at)
 
 
 def end_session(session: Session, *, signed_in: SignedIn) -> None:

@@ -77,6 +77,23 @@ def check_second_factor(account: StaffAccount, code: str) -> bool:
     return False
 
 
+def second_factor_matches(account: StaffAccount, code: str) -> bool:
+    """Whether ``code`` is a fresh TOTP code or an unused recovery code of an enrolled account, without using it
+    up (``check_second_factor`` does that once the password has been checked too)."""
+    if not account.totp_enabled or account.totp_secret is None or not code:
+        return False
+    if _matching_step(account.totp_secret, code, after=account.totp_last_step) is not None:
+        return True
+    digest = _digest(code)
+    return any(hmac.compare_digest(d, digest) for d in account.recovery_codes)
+
+
+def reset_second_factor(account: StaffAccount) -> None:
+    """Switch the second factor off: secret, last step and recovery codes are forgotten (enrol again)."""
+    account.totp_enabled, account.totp_secret, account.totp_last_step = False, None, None
+    account.recovery_codes = []
+
+
 def _matching_step(secret: str, code: str, *, after: int | None) -> int | None:
     """The time step (current ±1) whose code is ``code`` and that is later than ``after`` (no replay)."""
     code = code.strip().replace(" ", "")

@@ -165,7 +165,7 @@ def test_a_change_is_announced_after_commit_and_visible_at_once(client: TestClie
         unsubscribe()
     # The fixture's import shares this test's session, so its own announcement comes with the first commit.
     edits = [payload for payload in seen if payload.get("kind") != "import"]
-    assert edits == [{"kind": "venue", "key": SHINAN_VENUE, "version": 2}]
+    assert edits == [{"kind": "venue", "key": SHINAN_VENUE, "version": 2, "scope": "record"}]
     public = client.get("/api/v1/venues").json()["items"]
     assert "改名后的中心" in {v["name"] for v in public}
 

@@ -1,7 +1,8 @@
 """Saving staff edits: validation as on import, access limits, a version snapshot and an audit row per change.
 
 Everything happens in the caller's transaction (one per request); after it commits, ``service_map.changed``
-is published so that in-memory indexes (search, nearest venues) pick up the change at once.
+is published, naming the one record changed, so that in-memory indexes (search, nearest venues) pick up the change
+at once (the search index by patching that record's entries, ``platform.indexes``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from cityservices.auth.models import StaffAccount
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
 from cityservices.kit import events
 from cityservices.kit.audit import Actor, record_audit, utc_now
+from cityservices.platform.indexes import RECORD_SCOPE
 from cityservices.service_map.editing import repository as repo
 from cityservices.service_map.editing.diff import Change, changed_fields, describe_changes
 from cityservices.service_map.editing.models import RecordVersion
@@ -92,7 +94,8 @@ def save_record(
     version = _add_version(session, kind, key, latest + 1, action, new, changed, restored_from, actor)
     detail = {"version": version, "changed_fields": changed, "restored_from": restored_from}
     record_audit(session, actor=actor, action=f"{kind}.{action}", target_kind=kind, target_key=key, detail=detail)
-    events.publish_after_commit(session, CHANGED, {"kind": kind, "key": key, "version": version})
+    # One record: the in-memory indexes patch that record's entries instead of rebuilding (platform.indexes).
+    events.publish_after_commit(session, CHANGED, {"kind": kind, "key": key, "version": version, "scope": RECORD_SCOPE})
     log.info("%s %s %s -> version %s by %s (%s)", kind, key, action, version, actor.name, ", ".join(changed))
     return SaveResult(kind, key, version, changed, new)
 

@@ -1,9 +1,12 @@
 """The in-process cache of the built index: one per database engine (so per app / runtime).
 
-Each process holds its own index (ARCHITECTURE §1). It is dropped on a ``service_map.changed`` event
-(``kit.events``: staff edits, relayed between processes when Redis is configured), and a cheap
-fingerprint of the catalogue (row counts, highest ids, total name length) is re-read at most every
-``CHECK_SECONDS`` to catch changes nobody announced (an import from the command line).
+Each process holds its own index (ARCHITECTURE §1), kept by ``platform.indexes.RebuiltOnChange`` on the
+``service_map.changed`` topic (``kit.events``: staff edits and imports, relayed between processes). A staff edit
+of one record is patched into the index before the next search answers (``search.patch``); a bulk change (an
+import) is rebuilt in the background while the current index goes on answering. A cheap fingerprint of the
+catalogue (row counts, highest ids, total name length) is re-read at most every ``CHECK_SECONDS`` to catch
+changes nobody announced (an import from a command line whose event did not reach this process); a difference
+starts a background rebuild too.
 """
 
 from __future__ import annotations
@@ -12,64 +15,63 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from cityservices.kit import events
-from cityservices.platform.metrics import observe_index_build
+from cityservices.platform.indexes import RebuiltOnChange
 from cityservices.service_map.install import CHANGED
 from cityservices.service_map.search.engine import SearchIndex, build_search_index
+from cityservices.service_map.search.patch import patch_search_index
 from cityservices.service_map.search.repository import Fingerprint, catalogue_fingerprint
 
 CHECK_SECONDS = 30.0
+TTL_SECONDS = 24 * 3600.0  # changes arrive as events; the fingerprint check covers the rest
 
 
 @dataclass
 class _Entry:
-    index: SearchIndex
-    fingerprint: Fingerprint
-    checked_at: float
+    cache: RebuiltOnChange[SearchIndex]
+    fingerprint: Fingerprint | None = None
+    checked_at: float = 0.0
 
 
 _entries: weakref.WeakKeyDictionary[Engine, _Entry] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
+def new_search_index_cache() -> RebuiltOnChange[SearchIndex]:
+    """A cache of one database's index: patched for single-record edits, rebuilt in the background for bulk ones."""
+    return RebuiltOnChange(
+        build_search_index, name="search", topics=(CHANGED,), ttl_s=TTL_SECONDS, patch=patch_search_index
+    )
+
+
 def get_search_index(engine: Engine, sessions: sessionmaker[Session]) -> SearchIndex:
-    """The cached index of this database, built on first use and rebuilt when the catalogue changed."""
-    now = time.monotonic()
-    entry = _entries.get(engine)
-    if entry is not None and now - entry.checked_at < CHECK_SECONDS:
-        return entry.index
+    """The cached index of this database: built on first use, patched or rebuilt when the catalogue changed."""
     with _lock:
         entry = _entries.get(engine)
-        if entry is not None and now - entry.checked_at < CHECK_SECONDS:
-            return entry.index
-        with sessions() as session:
+        if entry is None:
+            entry = _entries[engine] = _Entry(new_search_index_cache())
+    now = time.monotonic()
+    with sessions() as session:
+        if now - entry.checked_at >= CHECK_SECONDS:
             fingerprint = catalogue_fingerprint(session)
-            if entry is not None and entry.fingerprint == fingerprint:
-                entry.checked_at = now
-                return entry.index
-            began = time.perf_counter()
-            index = build_search_index(session)
-            observe_index_build("search", time.perf_counter() - began)
-        _entries[engine] = _Entry(index, fingerprint, now)
-        return index
+            if entry.fingerprint is not None and fingerprint != entry.fingerprint:
+                entry.cache.mark_stale()
+            entry.fingerprint, entry.checked_at = fingerprint, now
+        return entry.cache.get(session)
+
+
+def search_index_cache(engine: Engine) -> RebuiltOnChange[SearchIndex] | None:
+    """The cache of ``engine``'s index, if one was made (for tests and diagnostics)."""
+    entry = _entries.get(engine)
+    return entry.cache if entry is not None else None
 
 
 def invalidate_search_index(engine: Engine | None = None) -> None:
     """Forget the cached index of ``engine`` (of every engine when None): the next search rebuilds it."""
     with _lock:
-        if engine is None:
-            _entries.clear()
-        else:
-            _entries.pop(engine, None)
-
-
-def _on_service_map_changed(_topic: str, _payload: dict[str, Any]) -> None:
-    invalidate_search_index()
-
-
-events.subscribe(CHANGED, _on_service_map_changed)
+        entries = list(_entries.values()) if engine is None else [e for e in [_entries.get(engine)] if e]
+    for entry in entries:
+        entry.cache.clear()

@@ -69,10 +69,12 @@ class FieldedIndex:
         by_bundle = bundle_names(bundles)
         texts = [item_fields(item, by_bundle) for item in items]
         self.fields: list[tuple[float, LexicalIndex]] = []
+        self.field_names: list[str] = []
         for field, weight in weights.items():
             documents = [tokens_of(fields.get(field, "")) if field in fields else [] for fields in texts]
             if weight > 0 and any(documents):
                 self.fields.append((weight, LexicalIndex(documents)))
+                self.field_names.append(field)
 
     def document_frequency(self, token: str) -> int:
         return self.names.document_frequency(token)

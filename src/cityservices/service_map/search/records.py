@@ -100,6 +100,27 @@ def guide_fields(conditions: str, materials: list[Any], result: str) -> tuple[tu
     return (("conditions", conditions or ""), ("materials", names), ("result", result or ""))
 
 
+def read_item_record(session: Session, code: str) -> ItemRecord | None:
+    """One item as ``read_catalogue`` reads it (with department name and current guide), or None when absent:
+    what a patch of the index for a single edited item or guide needs."""
+    item = repo.get_item_by_code(session, code)
+    if item is None:
+        return None
+    department = catalogue_repo.department_names(session, [item.department_code]).get(item.department_code, "")
+    guide = catalogue_repo.current_guides(session, [item.id]).get(item.id)
+    return ItemRecord(
+        code=item.code,
+        name=item.name,
+        category=item.category,
+        department=department,
+        applicant_type=item.applicant_type,
+        aliases=tuple(str(a) for a in item.aliases),
+        is_core=item.is_core,
+        guide=guide_summary(guide) if guide is not None else None,
+        fields=guide_fields(guide.acceptance_conditions, guide.materials, guide.result_certificate) if guide else (),
+    )
+
+
 def read_catalogue(session: Session) -> Catalogue:
     """Items (with department name and current guide), bundles with ordered items, divisions."""
     departments = catalogue_repo.department_names(session)

@@ -17,6 +17,10 @@ def list_items(session: Session) -> Sequence[Item]:
     return session.scalars(select(Item).order_by(Item.id)).all()
 
 
+def get_item_by_code(session: Session, code: str) -> Item | None:
+    return session.scalars(select(Item).where(Item.code == code)).first()
+
+
 def list_bundle_members(session: Session) -> Sequence[BundleItem]:
     """Every bundle membership, by bundle and position."""
     return session.scalars(select(BundleItem).order_by(BundleItem.bundle_id, BundleItem.position)).all()

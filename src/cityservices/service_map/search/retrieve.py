@@ -42,6 +42,8 @@ class LexicalIndex:
 
     def __init__(self, documents: list[list[str]], *, k1: float = 1.2, b: float = 0.3) -> None:
         self.size = len(documents)
+        self.k1, self.b = k1, b
+        self.average_length = float(np.mean([len(doc or [""]) for doc in documents])) if documents else 0.0
         if not any(documents):  # an empty catalogue, or a field no document fills: nothing can match
             self._data: FloatArray = np.zeros(0, dtype=np.float32)
             self._indices: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
@@ -55,6 +57,51 @@ class LexicalIndex:
         self._indices = np.asarray(scores["indices"], dtype=np.int32)
         self._indptr = np.asarray(scores["indptr"], dtype=np.int64)
         self.vocab = dict(bm25.vocab_dict)
+
+    def with_document(self, position: int, tokens: list[str]) -> LexicalIndex:
+        """A copy with document ``position`` indexed as ``tokens`` instead (this index is left as it was, so that
+        searches running on it are undisturbed). The rows of the tokens whose document frequency changes are
+        rescaled to the new IDF (Lucene's, as bm25s builds); the average document length stays the one of the
+        last full build, so scores may differ very slightly from a rebuild until the next one."""
+        tokens = tokens or [""]
+        counts = np.diff(self._indptr)
+        token_of = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        keep = self._indices != position
+        old_tokens = np.unique(token_of[~keep])
+        frequency = counts.astype(np.float64)
+        frequency[old_tokens] -= 1
+        vocab = dict(self.vocab)
+        terms, tf = np.unique(np.asarray(tokens, dtype=object), return_counts=True)
+        new_ids = []
+        for term in terms:
+            tid = vocab.get(str(term))
+            if tid is None:
+                tid = vocab[str(term)] = len(vocab)
+            new_ids.append(tid)
+        ids = np.asarray(new_ids, dtype=np.int64)
+        frequency = np.concatenate([frequency, np.zeros(len(vocab) - len(counts))])
+        before = self._idf(counts.astype(np.float64))
+        frequency[ids] += 1
+        after = self._idf(frequency)
+        rows = token_of[keep]
+        ratio = np.divide(after[: len(counts)], before, out=np.ones_like(before), where=before > 0)
+        data = self._data[keep] * ratio[rows].astype(np.float32)
+        length = len(tokens)
+        norm = self.k1 * ((1 - self.b) + self.b * length / (self.average_length or length))
+        scores = (after[ids] * (tf / (norm + tf))).astype(np.float32)
+        all_rows = np.concatenate([rows, ids])
+        order = np.argsort(all_rows, kind="stable")
+        patched = object.__new__(LexicalIndex)
+        patched.size, patched.k1, patched.b, patched.average_length = self.size, self.k1, self.b, self.average_length
+        patched._data = np.concatenate([data, scores])[order]
+        patched._indices = np.concatenate([self._indices[keep], np.full(len(ids), position, dtype=np.int32)])[order]
+        patched._indptr = np.concatenate([[0], np.cumsum(np.bincount(all_rows, minlength=len(vocab)))]).astype(np.int64)
+        patched.vocab = vocab
+        return patched
+
+    def _idf(self, frequency: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        result: npt.NDArray[np.float64] = np.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5))
+        return result
 
     def document_frequency(self, token: str) -> int:
         tid = self.vocab.get(token)
