@@ -5,7 +5,7 @@ factor when enrolled). Creating accounts, changing roles and scopes, resetting a
 reading personal data in full are allowed only shortly after it.
 
 Revision ID: 5e1d0c3b7a92
-Revises: 9a77f1d4de6d
+Revises: 5e1d7c3a9b20
 Create Date: 2026-12-07 09:40:00.000000
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5e1d0c3b7a92"
-down_revision: str | None = "9a77f1d4de6d"
+down_revision: str | None = "5e1d7c3a9b20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,7 @@ personal-account use, treatment elsewhere). insurance_rules gains a version numb
 and insurance_rule_versions keeps every row as it stood after each change, with the changed fields.
 
 Revision ID: 5e1d7c3a9b20
-Revises: 9a77f1d4de6d
+Revises: 61db54f12d38
 Create Date: 2026-12-07 09:40:00.000000
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 
 
 revision: str = '5e1d7c3a9b20'
-down_revision: str | None = '9a77f1d4de6d'
+down_revision: str | None = '61db54f12d38'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
