@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from cityservices.auth.web import render_staff_page, see_other
+from cityservices.auth.web import RecentEditor, render_staff_page, see_other
 from cityservices.deps import CurrentStaff, DbSession, RequireEditor
 from cityservices.errors import AppError
 from cityservices.service_map.feedback import service as feedback_service
@@ -38,7 +38,7 @@ def feedback_page(request: Request, session: DbSession, staff: CurrentStaff, fee
 
 
 @router.post("/feedback/{feedback_id}/contact", response_class=HTMLResponse)
-def feedback_contact(request: Request, session: DbSession, staff: RequireEditor, feedback_id: int) -> HTMLResponse:
+def feedback_contact(request: Request, session: DbSession, staff: RecentEditor, feedback_id: int) -> HTMLResponse:
     """Show the contact details in full (a POST: the read is audited)."""
     contact = feedback_service.reveal_contact(
         session, account=staff.account, actor=staff.actor, feedback_id=feedback_id
