@@ -21,17 +21,21 @@ from cityservices.insurance.catalogue.schemas import (
     SearchRead,
 )
 from cityservices.insurance.catalogue.service import (
+    PreSelfPayLookup,
     SearchIndex,
     build_search_index,
     catalogue_stats,
     consumable_code_detail,
     drug_code_detail,
     entry_detail,
+    rules_preselfpay,
     same_consumable_class,
     same_drug,
     search_catalogue,
 )
 from cityservices.insurance.install import CHANGED
+from cityservices.insurance.rules.service import rule_book
+from cityservices.kit.calendar import now_in_china
 from cityservices.kit.text import PRINTABLE
 from cityservices.platform.http_cache import cacheable
 from cityservices.platform.indexes import RebuiltOnChange
@@ -69,19 +73,26 @@ def search_index(request: Request, session: Session) -> SearchIndex:
     return catalogue_index_cache(request.app).get(session)
 
 
+def preselfpay_lookup(session: Session) -> PreSelfPayLookup:
+    """The pre-self-pay ratios of today's rule rows (Beijing date)."""
+    return rules_preselfpay(rule_book(session), now_in_china().date())
+
+
 @router.get("/search", response_model=SearchRead, responses=error_responses(422))
 @cacheable(CHANGED)
 def search(request: Request, session: DbSession, q: Q, limit: Limit = 10, psn_type: PsnType = None) -> SearchRead:
     """Drugs and herbal pieces by generic or brand name, pinyin, initials, dosage-form words and everyday names
     (降压药); each with 甲/乙, the pre-self-pay ratio for ``psn_type``, restrictions and the agreement period."""
-    return search_catalogue(search_index(request, session), q, limit=limit, psn_type=psn_type)
+    return search_catalogue(
+        search_index(request, session), q, limit=limit, psn_type=psn_type, lookup=preselfpay_lookup(session)
+    )
 
 
 @router.get("/entries/{key}", response_model=EntryRead, responses=error_responses(404, 422))
 @cacheable(CHANGED)
 def entry(request: Request, session: DbSession, key: EntryKey, psn_type: PsnType = None) -> EntryRead:
     """One catalogue entry (a drug row such as XY-0003-1, or a herbal piece YP-0001)."""
-    return entry_detail(search_index(request, session), key, psn_type)
+    return entry_detail(search_index(request, session), key, psn_type, preselfpay_lookup(session))
 
 
 @router.get("/drug-codes/{code}", response_model=DrugCodeRead, responses=error_responses(422))

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from cityservices.deps import DbSession
 from cityservices.errors import RequestInvalid
-from cityservices.insurance.catalogue.api import MAX_QUERY, search_index
+from cityservices.insurance.catalogue.api import MAX_QUERY, preselfpay_lookup, search_index
 from cityservices.insurance.catalogue.service import search_catalogue
 from cityservices.platform.templating import templates
 
@@ -33,7 +33,8 @@ def lookup_page(
     member = psn_type if psn_type in dict(MEMBER_TYPES) else ""
     if q.strip():
         try:
-            answer = search_catalogue(search_index(request, session), q, limit=LIMIT, psn_type=member or None)
+            index, lookup = search_index(request, session), preselfpay_lookup(session)
+            answer = search_catalogue(index, q, limit=LIMIT, psn_type=member or None, lookup=lookup)
             result = answer.model_dump()
         except RequestInvalid as exc:
             error = exc.fields[0][1]

@@ -3,6 +3,7 @@ the search index, searching with the pre-self-pay ratio of the asking member, an
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ from cityservices.insurance.catalogue.schemas import (
     UnderstoodRead,
 )
 from cityservices.insurance.install import CHANGED
+from cityservices.insurance.rules.book import RuleBook
+from cityservices.insurance.rules.schemas import PreSelfPayRule
+from cityservices.insurance.vocabulary import psn_group
 from cityservices.kit import events
 
 EXAMPLE_LABEL = "示例参数，未经核实"
@@ -69,6 +73,24 @@ def example_preselfpay(psn_type: str | None) -> PreSelfPay:
     """The example parameter used until the rules tables give a verified ratio: 10 % for every member type.
     Local Qingdao ratios were not found in a verifiable source (docs/insurance-catalogue.md)."""
     return PreSelfPay(Decimal("0.1000"), verified=False, label=EXAMPLE_LABEL)
+
+
+def rules_preselfpay(book: RuleBook, day: dt.date) -> PreSelfPayLookup:
+    """The 乙类 pre-self-pay ratio for a member type from the rule book's ``preselfpay`` rows on ``day``: the
+    employees' row (310) for employees and retirees, the residents' row (390) for residents, the employees' row
+    when no type is given. A row not marked verified is labelled as an example parameter; no row at all falls
+    back to ``example_preselfpay``."""
+
+    def lookup(psn_type: str | None) -> PreSelfPay:
+        resident = psn_type is not None and psn_group(psn_type) == "resident"
+        row = book.find(PreSelfPayRule, ("390" if resident else "310", "02"), day)
+        if row is None:
+            return example_preselfpay(psn_type)
+        scheme = "城乡居民医保" if resident else "职工医保"
+        label = f"{scheme}乙类先行自付比例" + ("" if row.verified else f"（{EXAMPLE_LABEL}）")
+        return PreSelfPay(row.ratio.value, verified=row.verified, label=label)
+
+    return lookup
 
 
 # Loading --------------------------------------------------------------------------------------------------------
