@@ -5,6 +5,7 @@ from __future__ import annotations
 from cityservices.auth import models as auth_models
 from cityservices.db import Base
 from cityservices.insurance.catalogue import models as insurance_catalogue_models
+from cityservices.insurance.filings import models as insurance_filings_models
 from cityservices.insurance.members import models as insurance_members_models
 from cityservices.insurance.open_api import models as insurance_open_api_models
 from cityservices.insurance.rules import models as insurance_rules_models
@@ -34,6 +35,7 @@ __all__ = [
     "editing_models",
     "hsds_models",
     "insurance_catalogue_models",
+    "insurance_filings_models",
     "insurance_members_models",
     "insurance_open_api_models",
     "insurance_rules_models",

@@ -19,11 +19,16 @@ if TYPE_CHECKING:
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
 STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements", "/api/v1/insurance/open-apps")
+STAFF_PREFIXES += ("/api/v1/insurance/filings", "/staff/insurance")
 
 
 def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.catalogue import api as catalogue_api
     from cityservices.insurance.catalogue import pages as catalogue_pages
+    from cityservices.insurance.filings import api as filings_api
+    from cityservices.insurance.filings import pages as filings_pages
+    from cityservices.insurance.map import api as map_api
+    from cityservices.insurance.map import pages as map_pages
     from cityservices.insurance.members import api as members_api
     from cityservices.insurance.open_api import api as open_api
     from cityservices.insurance.rules import api as rules_api
@@ -40,6 +45,11 @@ def _routers() -> Sequence[APIRouter]:
         settlement_pages.router,
         open_api.router,
         open_api.staff_router,
+        filings_api.router,
+        filings_api.staff_router,
+        filings_pages.router,
+        map_api.router,
+        map_pages.router,
     )
 
 

@@ -1,0 +1,54 @@
+"""insurance filings (异地就医备案)
+
+insurance_filings: one row per filing of a member for treatment in another region: category, treatment place,
+validity, admission date when filed before discharge, documents given, status (active / cancelled / replaced).
+
+Revision ID: 4f1c9e2a7b35
+Revises: 9a77f1d4de6d
+Create Date: 2026-12-07 09:40:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "4f1c9e2a7b35"
+down_revision: str | None = "9a77f1d4de6d"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "insurance_filings",
+        sa.Column("filing_id", sa.String(length=32), nullable=False),
+        sa.Column("psn_no", sa.String(length=30), nullable=False),
+        sa.Column("category", sa.String(length=30), nullable=False),
+        sa.Column("mdtrtarea_admvs", sa.String(length=6), nullable=False),
+        sa.Column("begin_date", sa.Date(), nullable=False),
+        sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("admission_date", sa.Date(), nullable=True),
+        sa.Column("documents", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("cancelled_on", sa.Date(), nullable=True),
+        sa.Column("replaced_by", sa.String(length=32), nullable=True),
+        sa.Column("dcla_souc", sa.String(length=2), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("demo", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["psn_no"], ["insurance_members.psn_no"], name=op.f("fk_insurance_filings_psn_no_insurance_members")
+        ),
+        sa.PrimaryKeyConstraint("filing_id", name=op.f("pk_insurance_filings")),
+    )
+    with op.batch_alter_table("insurance_filings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_insurance_filings_psn_no"), ["psn_no"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("insurance_filings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_insurance_filings_psn_no"))
+    op.drop_table("insurance_filings")
