@@ -1,5 +1,5 @@
 """The member's phone page (``/insurance/filing``): the four categories with documents, validity and rules, and
-the ratio preview for a member type; and the staff-assisted filing page (``/staff/insurance/filing``) where a
+the ratio preview for a member type; and the staff-assisted filing page (``/staff/insurance/filings/assist``) where a
 signed-in editor previews for the member and files on the member's behalf (masked, audited)."""
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _staff_context(
     return context
 
 
-@router.get("/staff/insurance/filing", response_class=HTMLResponse)
+@router.get("/staff/insurance/filings/assist", response_class=HTMLResponse)
 def staff_filing_page(
     request: Request,
     session: DbSession,
@@ -114,7 +114,7 @@ def staff_filing_page(
     return render_staff_page(request, "insurance/filings/staff_filing.html", _staff_context(session, staff, psn_no))
 
 
-@router.post("/staff/insurance/filing", response_class=HTMLResponse)
+@router.post("/staff/insurance/filings/assist", response_class=HTMLResponse)
 def staff_file(
     request: Request,
     session: DbSession,

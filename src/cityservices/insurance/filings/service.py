@@ -207,7 +207,7 @@ def _check_may_end(row: InsuranceFiling, today: dt.date) -> Category:
     if row.status != "active":
         raise Conflict(f"备案 {row.filing_id} 已{'取消' if row.status == 'cancelled' else '变更'}")
     earliest = add_months(row.begin_date, category.min_stay_months)
-    if today < earliest:
+    if category.min_stay_months and today < earliest:
         raise RuleViolation(
             f"{category.name}备案满 {category.min_stay_months} 个月后才能变更或取消，最早 {earliest}"
             + ("" if category.verified else f"（{EXAMPLE_MARK}）")
