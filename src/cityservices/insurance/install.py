@@ -18,8 +18,13 @@ if TYPE_CHECKING:
     from cityservices.config import Settings
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
-STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements", "/api/v1/insurance/open-apps")
-STAFF_PREFIXES += ("/api/v1/insurance/filings", "/staff/insurance")
+STAFF_PREFIXES: tuple[str, ...] = (
+    "/api/v1/insurance/members",
+    "/api/v1/insurance/settlements",
+    "/api/v1/insurance/open-apps",
+    "/api/v1/insurance/filings",
+    "/staff/insurance",
+)
 
 
 def _routers() -> Sequence[APIRouter]:

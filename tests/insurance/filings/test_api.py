@@ -74,7 +74,8 @@ def test_file_preview_change_cancel_and_settle(insurance_client: TestClient, db:
     filing_id = created.json()["filing_id"]
     listed = insurance_client.get("/api/v1/insurance/filings/members/P0001")
     assert [f["filing_id"] for f in listed.json()] == [filing_id]
-    assert "etag" not in listed.headers and "max-age" not in listed.headers.get("cache-control", "")
+    assert "etag" not in listed.headers
+    assert "max-age" not in listed.headers.get("cache-control", "")
     assert list_audit(db, action="insurance.filing.read")[0][0].target_key == "P0001"
 
     bad = insurance_client.post("/api/v1/insurance/filings", json=_filing(mdtrtarea_admvs="12345"), headers=headers)
@@ -136,7 +137,8 @@ def test_the_member_page_and_the_staff_assisted_page(insurance_client: TestClien
     token = login(insurance_client, "ins_admin")
     staff_page = insurance_client.get("/staff/insurance/filings/assist", params={"psn_no": "P0001"})
     assert staff_page.status_code == 200
-    assert "测**" in staff_page.text and certno(1) not in staff_page.text
+    assert "测**" in staff_page.text
+    assert certno(1) not in staff_page.text
     form = {
         "csrf_token": token,
         "psn_no": "P0001",
@@ -145,7 +147,8 @@ def test_the_member_page_and_the_staff_assisted_page(insurance_client: TestClien
         "begin_date": now_in_china().date().isoformat(),
     }
     refused = insurance_client.post("/staff/insurance/filings/assist", data=form)
-    assert refused.status_code == 422 and "居住证明" in refused.text
+    assert refused.status_code == 422
+    assert "居住证明" in refused.text
     done = insurance_client.post("/staff/insurance/filings/assist", data=form | {"documents": ["residence_proof"]})
     assert done.status_code == 200, done.text[-1500:]
     assert "已备案：异地长期居住，就医地 海南省" in done.text

@@ -49,8 +49,10 @@ def test_the_rule_data_is_complete_and_sourced() -> None:
     for category in rules.categories:
         assert "医保发〔2022〕22号" in category.source
         assert category.marking == ("" if category.verified else "示例参数，未经核实")
-    assert rules.emergency.verified and rules.before_discharge.verified
-    assert not rules.unfiled.verified and not rules.unfiled.direct_settlement
+    assert rules.emergency.verified
+    assert rules.before_discharge.verified
+    assert not rules.unfiled.verified
+    assert not rules.unfiled.direct_settlement
     assert [c.code for c in service.categories() if c.validity_months is None] == [
         "long_term_residence",
         "work_elsewhere",
@@ -141,7 +143,7 @@ def test_minimum_stay_before_cancel_or_change(db: Session, book: RuleBook) -> No
         today=dt.date(2026, 9, 15),
     )
     assert (changed.mdtrtarea_name, changed.end_date) == ("上海市", trip.end_date)
-    old = [f for f in service.member_filings(db, "P0001", actor=SYSTEM) if f.filing_id == trip.filing_id][0]
+    old = next(f for f in service.member_filings(db, "P0001", actor=SYSTEM) if f.filing_id == trip.filing_id)
     assert (old.status, old.replaced_by, old.cancelled_on) == ("replaced", changed.filing_id, dt.date(2026, 9, 20))
     with pytest.raises(AppError):
         service.change_filing(
@@ -189,9 +191,11 @@ def test_settlement_at_the_place_of_treatment(db: Session, book: RuleBook) -> No
     _file(db, category="temporary", mdtrtarea_admvs="110000")
     filed = _settle(db, book, "110105", _claim(), "req-filed-0001")
     assert (filed.filing_status, filed.category, filed.direct_settlement) == ("filed", "temporary", True)
-    assert filed.settlement.setl_id and filed.settlement.status == "settled"
+    assert filed.settlement.setl_id
+    assert filed.settlement.status == "settled"
     assert filed.settlement.trace[0].step == "filing"
-    assert "临时外出就医" in filed.settlement.trace[0].text and "北京市" in filed.settlement.trace[0].text
+    assert "临时外出就医" in filed.settlement.trace[0].text
+    assert "北京市" in filed.settlement.trace[0].text
     assert any(step.step == "elsewhere" for step in filed.settlement.trace)
     assert members.current_counters(db, "P0001", 2026).admissions == 1
 
