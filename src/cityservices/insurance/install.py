@@ -89,10 +89,13 @@ def _stats(session: Session) -> dict[str, Any]:
 def _load_demo(settings: Settings, if_empty: bool) -> None:
     from cityservices.insurance.catalogue import CATALOGUE_DIR
     from cityservices.insurance.catalogue.cli import load_into
+    from cityservices.insurance.filings.demo import delete_demo_filings, load_demo_filings
     from cityservices.insurance.flows import load_demo
 
     load_into(settings, CATALOGUE_DIR, if_empty=if_empty)
+    delete_demo_filings(settings, if_empty=if_empty)  # they refer to the demo members regenerated next
     load_demo(settings, if_empty=if_empty)
+    load_demo_filings(settings, if_empty=if_empty)
 
 
 def _regions(session: Session) -> dict[str, str]:

@@ -212,3 +212,19 @@ def test_settlement_at_the_place_of_treatment(db: Session, book: RuleBook) -> No
 
     with pytest.raises(RuleViolation):
         _settle(db, book, "370211", _claim(), "req-local-0001")
+
+
+def test_demo_filings_follow_the_rules_and_are_removable(db: Session, book: RuleBook) -> None:
+    from cityservices.insurance.filings.demo import generate_filings
+    from cityservices.insurance.filings.repository import delete_demo
+
+    for i in range(1, 21):
+        member(db, f"DP{i * 7:07d}", serial=100 + i)
+    assert generate_filings(db, today=TODAY, count=25) == 20
+    filings = [f for i in range(1, 21) for f in service.member_filings(db, f"DP{i * 7:07d}", actor=SYSTEM)]
+    assert {f.category for f in filings} == set(CATEGORY_CODES)
+    assert all(f.demo for f in filings)
+    assert any(f.admission_date for f in filings)
+    assert any(f.status == "cancelled" for f in filings)
+    delete_demo(db)
+    assert service.count_filings(db) == 0
