@@ -109,6 +109,24 @@ def test_file_preview_change_cancel_and_settle(insurance_client: TestClient, db:
     assert unfiled.json()["filing_status"] == "unfiled"
     assert "未办理异地就医备案" in unfiled.json()["settlement"]["trace"][0]["text"]
 
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    uploaded = insurance_client.post(
+        f"/api/v1/insurance/filings/{filing_id}/documents",
+        data={"kind": "personal_commitment"},
+        files={"file": ("承诺书.png", png, "image/png")},
+        headers=headers,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    wrong = insurance_client.post(
+        f"/api/v1/insurance/filings/{filing_id}/documents",
+        data={"kind": "personal_commitment"},
+        files={"file": ("承诺书.png", b"plain text", "image/png")},
+        headers=headers,
+    )
+    assert wrong.status_code == 422
+    documents = insurance_client.get(f"/api/v1/insurance/filings/{filing_id}/documents")
+    assert [d["content_type"] for d in documents.json()] == ["image/png"]
+
     changed = insurance_client.post(
         f"/api/v1/insurance/filings/{filing_id}/change",
         json={"mdtrtarea_admvs": "500000", "begin_date": (today + dt.timedelta(days=1)).isoformat()},

@@ -228,3 +228,37 @@ def test_demo_filings_follow_the_rules_and_are_removable(db: Session, book: Rule
     assert any(f.status == "cancelled" for f in filings)
     delete_demo(db)
     assert service.count_filings(db) == 0
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "text"),
+    [
+        ("residence_proof", PNG, "只收"),
+        ("personal_commitment", b"", "空的"),
+        ("personal_commitment", b"MZ\x90\x00 not a document", "PDF、JPG 或 PNG"),
+        ("personal_commitment", b"%PDF-" + b"x" * 2000, "不能超过"),
+    ],
+)
+def test_bad_documents_are_refused(db: Session, book: RuleBook, kind: str, content: bytes, text: str) -> None:
+    import io
+
+    filing = _file(db, category="temporary", mdtrtarea_admvs="110000")
+    with pytest.raises(RequestInvalid) as caught:
+        service.add_document(db, filing.filing_id, kind=kind, upload=io.BytesIO(content), max_bytes=1024, actor=SYSTEM)
+    assert text in caught.value.detail
+    assert service.filing_documents(db, filing.filing_id, actor=SYSTEM) == []
+
+
+def test_a_document_is_stored_with_its_digest(db: Session, book: RuleBook) -> None:
+    import hashlib
+    import io
+
+    filing = _file(db, category="temporary", mdtrtarea_admvs="110000")
+    read = service.add_document(
+        db, filing.filing_id, kind="personal_commitment", upload=io.BytesIO(PNG), max_bytes=1024, actor=SYSTEM
+    )
+    assert (read.content_type, read.size, read.sha256) == ("image/png", len(PNG), hashlib.sha256(PNG).hexdigest())
+    assert [d.kind_name for d in service.filing_documents(db, filing.filing_id, actor=SYSTEM)] == ["个人承诺书"]

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter, File, Form, Header, Path, UploadFile
 from pydantic import BaseModel, Field
 
-from cityservices.deps import CurrentStaff, DbSession, RequireEditor
+from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor
 from cityservices.errors import RequestInvalid, error_responses
 from cityservices.insurance.filings import service
 from cityservices.insurance.filings.schemas import (
     CategoryRead,
+    DocumentRead,
     ElsewhereSettlementRead,
     ElsewhereSettleRequest,
     FilingChange,
@@ -121,3 +122,32 @@ def settle_elsewhere(
         actor=staff.actor,
         region=region_of(staff.account),
     )
+
+
+@staff_router.post(
+    "/{filing_id}/documents", response_model=DocumentRead, status_code=201, responses=error_responses(422)
+)
+def upload_document(
+    session: DbSession,
+    staff: RequireEditor,
+    runtime: CurrentRuntime,
+    filing_id: FilingId,
+    kind: Annotated[str, Form(min_length=1, max_length=40, pattern=r"^[a-z_]+$", description="材料种类")],
+    file: Annotated[UploadFile, File(description="PDF、JPG 或 PNG")],
+) -> DocumentRead:
+    """Attach a document (a kind the category accepts; PDF, JPEG or PNG by content; size-limited)."""
+    return service.add_document(
+        session,
+        filing_id,
+        kind=kind,
+        upload=file.file,
+        max_bytes=runtime.settings.max_upload_bytes,
+        actor=staff.actor,
+        region=region_of(staff.account),
+    )
+
+
+@staff_router.get("/{filing_id}/documents", response_model=list[DocumentRead])
+def list_documents(session: DbSession, staff: CurrentStaff, filing_id: FilingId) -> list[DocumentRead]:
+    """The documents of a filing (kind, type, size, digest; the read is audited)."""
+    return service.filing_documents(session, filing_id, actor=staff.actor, region=region_of(staff.account))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from cityservices.insurance.filings.models import InsuranceFiling
+from cityservices.insurance.filings.models import InsuranceFiling, InsuranceFilingDocument
 
 
 def add(session: Session, row: InsuranceFiling) -> None:
@@ -49,4 +49,24 @@ def count(session: Session) -> int:
 
 
 def delete_demo(session: Session) -> None:
+    delete_demo_documents(session)
     session.execute(delete(InsuranceFiling).where(InsuranceFiling.demo.is_(True)))
+
+
+def add_document(session: Session, row: InsuranceFilingDocument) -> None:
+    session.add(row)
+    session.flush()
+
+
+def documents_of(session: Session, filing_id: str) -> Sequence[InsuranceFilingDocument]:
+    query = (
+        select(InsuranceFilingDocument)
+        .where(InsuranceFilingDocument.filing_id == filing_id)
+        .order_by(InsuranceFilingDocument.id)
+    )
+    return session.execute(query).scalars().all()
+
+
+def delete_demo_documents(session: Session) -> None:
+    demo_ids = select(InsuranceFiling.filing_id).where(InsuranceFiling.demo.is_(True))
+    session.execute(delete(InsuranceFilingDocument).where(InsuranceFilingDocument.filing_id.in_(demo_ids)))

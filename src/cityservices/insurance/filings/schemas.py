@@ -119,3 +119,14 @@ class ElsewhereSettlementRead(BaseModel):
     mdtrtarea_admvs: str
     mdtrtarea_name: str
     settlement: SettlementRead
+
+
+class DocumentRead(BaseModel):
+    id: int
+    filing_id: str
+    kind: str
+    kind_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
