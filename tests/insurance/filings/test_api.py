@@ -167,6 +167,8 @@ def test_the_member_page_and_the_staff_assisted_page(insurance_client: TestClien
     refused = insurance_client.post("/staff/insurance/filings/assist", data=form)
     assert refused.status_code == 422
     assert "居住证明" in refused.text
+    bad_date = insurance_client.post("/staff/insurance/filings/assist", data=form | {"begin_date": "2026-02-30"})
+    assert "填写有误：开始日期" in bad_date.text
     done = insurance_client.post("/staff/insurance/filings/assist", data=form | {"documents": ["residence_proof"]})
     assert done.status_code == 200, done.text[-1500:]
     assert "已备案：异地长期居住，就医地 海南省" in done.text

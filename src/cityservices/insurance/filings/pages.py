@@ -25,6 +25,14 @@ from cityservices.platform.templating import templates
 
 router = APIRouter(tags=["insurance pages"], include_in_schema=False)
 LEVELS = {"3": "三级", "2": "二级", "1": "一级"}
+FIELD_ZH = {
+    "psn_no": "人员编号",
+    "category": "备案类别",
+    "mdtrtarea_admvs": "就医地",
+    "begin_date": "开始日期",
+    "admission_date": "入院日期",
+    "documents": "已交材料",
+}
 
 
 def _percent(ratio: str) -> str:
@@ -144,8 +152,8 @@ def staff_file(
                 session, data, actor=staff.actor, today=now_in_china().date(), region=region_of(staff.account)
             )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        error = f"填写有误：{'、'.join(str(p) for p in first['loc'])}"
+        field = str(exc.errors()[0]["loc"][0])
+        error = f"填写有误：{FIELD_ZH.get(field, '请检查填写内容')}"
     except AppError as exc:
         error = exc.detail
     context = _staff_context(session, staff, psn_no if psn_no.isalnum() else "", error=error, done=done)
