@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from cityservices.errors import AppError, Conflict, RequestInvalid, RuleViolation
-from cityservices.insurance.filings import service
+from cityservices.insurance.filings import documents, service
 from cityservices.insurance.filings.rules import CATEGORY_CODES, filing_rules, region_prefix
 from cityservices.insurance.filings.schemas import ElsewhereSettleRequest, FilingChange, FilingCreate
 from cityservices.insurance.members import service as members
@@ -247,9 +247,11 @@ def test_bad_documents_are_refused(db: Session, book: RuleBook, kind: str, conte
 
     filing = _file(db, category="temporary", mdtrtarea_admvs="110000")
     with pytest.raises(RequestInvalid) as caught:
-        service.add_document(db, filing.filing_id, kind=kind, upload=io.BytesIO(content), max_bytes=1024, actor=SYSTEM)
+        documents.add_document(
+            db, filing.filing_id, kind=kind, upload=io.BytesIO(content), max_bytes=1024, actor=SYSTEM
+        )
     assert text in caught.value.detail
-    assert service.filing_documents(db, filing.filing_id, actor=SYSTEM) == []
+    assert documents.filing_documents(db, filing.filing_id, actor=SYSTEM) == []
 
 
 def test_a_document_is_stored_with_its_digest(db: Session, book: RuleBook) -> None:
@@ -257,8 +259,8 @@ def test_a_document_is_stored_with_its_digest(db: Session, book: RuleBook) -> No
     import io
 
     filing = _file(db, category="temporary", mdtrtarea_admvs="110000")
-    read = service.add_document(
+    read = documents.add_document(
         db, filing.filing_id, kind="personal_commitment", upload=io.BytesIO(PNG), max_bytes=1024, actor=SYSTEM
     )
     assert (read.content_type, read.size, read.sha256) == ("image/png", len(PNG), hashlib.sha256(PNG).hexdigest())
-    assert [d.kind_name for d in service.filing_documents(db, filing.filing_id, actor=SYSTEM)] == ["个人承诺书"]
+    assert [d.kind_name for d in documents.filing_documents(db, filing.filing_id, actor=SYSTEM)] == ["个人承诺书"]

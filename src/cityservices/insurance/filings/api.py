@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor
 from cityservices.errors import RequestInvalid, error_responses
-from cityservices.insurance.filings import service
+from cityservices.insurance.filings import documents, service
 from cityservices.insurance.filings.schemas import (
     CategoryRead,
     DocumentRead,
@@ -136,7 +136,7 @@ def upload_document(
     file: Annotated[UploadFile, File(description="PDF、JPG 或 PNG")],
 ) -> DocumentRead:
     """Attach a document (a kind the category accepts; PDF, JPEG or PNG by content; size-limited)."""
-    return service.add_document(
+    return documents.add_document(
         session,
         filing_id,
         kind=kind,
@@ -150,4 +150,4 @@ def upload_document(
 @staff_router.get("/{filing_id}/documents", response_model=list[DocumentRead])
 def list_documents(session: DbSession, staff: CurrentStaff, filing_id: FilingId) -> list[DocumentRead]:
     """The documents of a filing (kind, type, size, digest; the read is audited)."""
-    return service.filing_documents(session, filing_id, actor=staff.actor, region=region_of(staff.account))
+    return documents.filing_documents(session, filing_id, actor=staff.actor, region=region_of(staff.account))

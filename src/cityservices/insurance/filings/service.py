@@ -6,16 +6,14 @@ Never commits; every operation on a member's filings is audited by the caller's 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from decimal import Decimal
-from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
 from cityservices.insurance.filings import repository
-from cityservices.insurance.filings.models import InsuranceFiling, InsuranceFilingDocument
+from cityservices.insurance.filings.models import InsuranceFiling
 from cityservices.insurance.filings.rules import (
     QINGDAO,
     Category,
@@ -27,7 +25,6 @@ from cityservices.insurance.filings.rules import (
 from cityservices.insurance.filings.schemas import (
     CategoryRead,
     DocumentOption,
-    DocumentRead,
     ElsewhereSettlementRead,
     ElsewhereSettleRequest,
     FilingChange,
@@ -198,7 +195,7 @@ def create_filing(
     return filing_read(row)
 
 
-def _own_filing(session: Session, filing_id: str, region: str | None) -> InsuranceFiling:
+def own_filing(session: Session, filing_id: str, region: str | None) -> InsuranceFiling:
     row = repository.get(session, filing_id, lock=True)
     if row is None or (region and members.outside_region(session, row.psn_no, region)):
         raise NotFound(f"没有备案 {filing_id}")
@@ -222,7 +219,7 @@ def cancel_filing(
     session: Session, filing_id: str, *, actor: Actor, today: dt.date, region: str | None = None
 ) -> FilingRead:
     """Cancel (取消备案) from today, once the minimum stay has passed."""
-    row = _own_filing(session, filing_id, region)
+    row = own_filing(session, filing_id, region)
     _check_may_end(row, today)
     row.status, row.cancelled_on = "cancelled", max(today, row.begin_date)
     record_audit(session, actor=actor, action="insurance.filing.cancel", target_kind="member", target_key=row.psn_no)
@@ -234,7 +231,7 @@ def change_filing(
 ) -> FilingRead:
     """Change the treatment place (变更): the old filing ends the day the new one begins; a temporary filing keeps
     its end date."""
-    row = _own_filing(session, filing_id, region)
+    row = own_filing(session, filing_id, region)
     category = _check_may_end(row, today)
     _treatment_place(data.mdtrtarea_admvs)
     if not today <= data.begin_date <= today + dt.timedelta(days=filing_rules().max_days_ahead):
@@ -399,68 +396,3 @@ def count_filings(session: Session) -> int:
 
 def delete_demo(session: Session) -> None:
     repository.delete_demo(session)
-
-
-MAX_DOCUMENTS = 10
-SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
-
-
-def _document_read(row: InsuranceFilingDocument) -> DocumentRead:
-    return DocumentRead(
-        id=row.id,
-        filing_id=row.filing_id,
-        kind=row.kind,
-        kind_name=filing_rules().documents[row.kind],
-        content_type=row.content_type,
-        size=row.size,
-        sha256=row.sha256,
-        uploaded_at=row.uploaded_at,
-    )
-
-
-def add_document(
-    session: Session, filing_id: str, *, kind: str, upload: BinaryIO, max_bytes: int, actor: Actor,
-    region: str | None = None,
-) -> DocumentRead:  # fmt: skip
-    """Attach a document to an active filing: a kind the category accepts, a PDF / JPEG / PNG by its content,
-    not empty and at most ``max_bytes``; refused with nothing stored otherwise."""
-    row = _own_filing(session, filing_id, region)
-    category = filing_rules().category(row.category)
-    accepted = {kind for option in category.documents for kind in option}
-    if kind not in accepted:
-        names = "、".join(filing_rules().documents[k] for k in sorted(accepted))
-        raise RequestInvalid("kind", f"{category.name}备案只收：{names}")
-    if row.status != "active":
-        raise Conflict(f"备案 {filing_id} 已不在有效状态")
-    data = upload.read(max_bytes + 1)
-    if not data:
-        raise RequestInvalid("file", "文件是空的")
-    if len(data) > max_bytes:
-        raise RequestInvalid("file", f"文件不能超过 {max_bytes // (1024 * 1024)} MB")
-    content_type = next((ctype for magic, ctype in SIGNATURES if data.startswith(magic)), None)
-    if content_type is None:
-        raise RequestInvalid("file", "只接受 PDF、JPG 或 PNG 文件")
-    if len(repository.documents_of(session, filing_id)) >= MAX_DOCUMENTS:
-        raise Conflict(f"每个备案最多 {MAX_DOCUMENTS} 份材料")
-    document = InsuranceFilingDocument(
-        filing_id=filing_id,
-        kind=kind,
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        content=data,
-        uploaded_at=utc_now(),
-        uploaded_by=actor.name,
-    )
-    repository.add_document(session, document)
-    record_audit(session, actor=actor, action="insurance.filing.document", target_kind="member", target_key=row.psn_no,
-                 detail={"filing_id": filing_id, "kind": kind, "size": len(data)})  # fmt: skip
-    return _document_read(document)
-
-
-def filing_documents(
-    session: Session, filing_id: str, *, actor: Actor, region: str | None = None
-) -> list[DocumentRead]:
-    row = _own_filing(session, filing_id, region)
-    record_audit(session, actor=actor, action="insurance.filing.documents", target_kind="member", target_key=row.psn_no)
-    return [_document_read(d) for d in repository.documents_of(session, filing_id)]
