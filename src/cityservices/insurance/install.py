@@ -18,12 +18,14 @@ if TYPE_CHECKING:
     from cityservices.config import Settings
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
-STAFF_PREFIXES = (
+STAFF_PREFIXES: tuple[str, ...] = (
     "/api/v1/insurance/members",
     "/api/v1/insurance/settlements",
     "/api/v1/insurance/open-apps",
     "/api/v1/insurance/maternity-applications",  # 生育津贴 review and payment
     "/api/v1/insurance/rule-rows",
+    "/api/v1/insurance/filings",
+    "/staff/insurance",
 )
 
 
@@ -32,6 +34,10 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.catalogue import pages as catalogue_pages
     from cityservices.insurance.certificates import api as certificates_api
     from cityservices.insurance.certificates import pages as certificates_pages
+    from cityservices.insurance.filings import api as filings_api
+    from cityservices.insurance.filings import pages as filings_pages
+    from cityservices.insurance.map import api as map_api
+    from cityservices.insurance.map import pages as map_pages
     from cityservices.insurance.maternity import api as maternity_api
     from cityservices.insurance.members import api as members_api
     from cityservices.insurance.open_api import api as open_api
@@ -57,6 +63,11 @@ def _routers() -> Sequence[APIRouter]:
         maternity_api.open_router,
         maternity_api.staff_router,
         enrolment_api.router,
+        filings_api.router,
+        filings_api.staff_router,
+        filings_pages.router,
+        map_api.router,
+        map_pages.router,
     )
 
 
@@ -89,16 +100,16 @@ def _stats(session: Session) -> dict[str, Any]:
 
 
 def _load_demo(settings: Settings, if_empty: bool) -> None:
-    from cityservices.insurance.catalogue import CATALOGUE_DIR
-    from cityservices.insurance.catalogue.cli import load_into
+    from cityservices.insurance.catalogue import CATALOGUE_DIR, DEMO_CONSUMABLES
+    from cityservices.insurance.catalogue.cli import load_consumables_into, load_into
+    from cityservices.insurance.filings.demo import delete_demo_filings, load_demo_filings
     from cityservices.insurance.flows import load_demo
 
     load_into(settings, CATALOGUE_DIR, if_empty=if_empty)
-    from cityservices.insurance.catalogue import DEMO_CONSUMABLES
-    from cityservices.insurance.catalogue.cli import load_consumables_into
-
     load_consumables_into(settings, DEMO_CONSUMABLES, if_empty=True)  # invented rows: no public list exists
+    delete_demo_filings(settings, if_empty=if_empty)  # they refer to the demo members regenerated next
     load_demo(settings, if_empty=if_empty)
+    load_demo_filings(settings, if_empty=if_empty)
 
 
 def _regions(session: Session) -> dict[str, str]:

@@ -6,6 +6,7 @@ Rules only: no FastAPI, no commits. Coordinates in and out are WGS-84; CRS conve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -24,7 +25,9 @@ from cityservices.service_map.where.hours import (
     OpenState,
     format_intervals,
     hours_of_venue,
+    make_hours,
     open_state,
+    parse_hhmm,
     plan_day,
 )
 from cityservices.service_map.where.travel import ModeChoice, choose_mode
@@ -85,3 +88,21 @@ def compute_due_date(calendar: WorkCalendar, *, start: dt.date, working_days: in
         info = calendar.year_info(year)
         sources[year] = info.source + ("" if info.official else " (非官方)")
     return due, sources
+
+
+def open_states_of_weekly(
+    session: Session, weekly: Mapping[str, Sequence[Sequence[tuple[str, str]]]], *, at: dt.datetime
+) -> dict[str, OpenState | None]:
+    """Open state at ``at`` of places that are not venues but keep weekly hours (``"HH:MM"`` pairs per day, Monday
+    first): the venue rules (holidays closed, make-up working days on weekday hours) without dated exceptions.
+    None for a place on a day whose year nobody has loaded a holiday schedule for."""
+    calendar = load_calendar(session)
+    local = to_china_time(at)
+    states: dict[str, OpenState | None] = {}
+    for key, days in weekly.items():
+        hours = make_hours([[(parse_hhmm(a), parse_hhmm(b)) for a, b in day] for day in days])
+        try:
+            states[key] = open_state(hours, local, calendar)
+        except UnknownCalendarYear:
+            states[key] = None
+    return states

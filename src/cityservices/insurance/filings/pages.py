@@ -1,0 +1,160 @@
+"""The member's phone page (``/insurance/filing``): the four categories with documents, validity and rules, and
+the ratio preview for a member type; and the staff-assisted filing page (``/staff/insurance/filings/assist``) where a
+signed-in editor previews for the member and files on the member's behalf (masked, audited)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from cityservices.auth.web import render_staff_page
+from cityservices.deps import CurrentStaff, DbSession, RequireEditor
+from cityservices.errors import AppError
+from cityservices.insurance.filings import service
+from cityservices.insurance.filings.rules import CATEGORY_CODES, filing_rules, regions
+from cityservices.insurance.filings.schemas import FilingCreate, FilingRead, PreviewRead
+from cityservices.insurance.members import service as members
+from cityservices.insurance.rules.service import rule_book
+from cityservices.insurance.scopes import region_of
+from cityservices.insurance.settlement.pages import CHOICES, plain
+from cityservices.kit.calendar import now_in_china
+from cityservices.platform.templating import templates
+
+router = APIRouter(tags=["insurance pages"], include_in_schema=False)
+LEVELS = {"3": "三级", "2": "二级", "1": "一级"}
+FIELD_ZH = {
+    "psn_no": "人员编号",
+    "category": "备案类别",
+    "mdtrtarea_admvs": "就医地",
+    "begin_date": "开始日期",
+    "admission_date": "入院日期",
+    "documents": "已交材料",
+}
+
+
+def _percent(ratio: str) -> str:
+    return f"{float(ratio) * 100:g}%"
+
+
+def _preview_rows(preview: PreviewRead) -> list[dict[str, object]]:
+    return [
+        {
+            "name": p.category_name,
+            "direct": p.direct_settlement,
+            "local": _percent(p.pool_ratio_local),
+            "there": _percent(p.pool_ratio_elsewhere),
+            "points": f"{float(p.reduction_points) * 100:g}",
+            "fund_local": p.fund_pay_local,
+            "fund_there": p.fund_pay_elsewhere,
+            "why": [plain(text) for text in p.explanation],
+            "example": p.example_parameters,
+        }
+        for p in preview.previews
+    ]
+
+
+@router.get("/insurance/filing", response_class=HTMLResponse)
+def filing_page(
+    request: Request,
+    session: DbSession,
+    psn_type: Annotated[str, Query(max_length=4)] = "1201",
+    hosp_lv: Annotated[str, Query(max_length=1)] = "3",
+) -> HTMLResponse:
+    psn_type = psn_type if psn_type in CHOICES else "1201"
+    level = hosp_lv if hosp_lv in LEVELS else "3"
+    preview = service.preview_ratios(
+        service.facts_for_type(psn_type), on=now_in_china().date(), hosp_lv=level, med_type="21",  # type: ignore[arg-type]
+        book=rule_book(session),
+    )  # fmt: skip
+    context = {
+        "categories": service.categories(),
+        "rules": filing_rules(),
+        "rows": _preview_rows(preview),
+        "psn_choices": CHOICES,
+        "level_choices": LEVELS,
+        "form": {"psn_type": psn_type, "hosp_lv": level},
+    }
+    return templates.TemplateResponse(request, "insurance/filings/filing.html", context)
+
+
+def _staff_context(
+    session: DbSession, staff: CurrentStaff, psn_no: str, *, error: str | None = None, done: FilingRead | None = None
+) -> dict[str, object]:
+    context: dict[str, object] = {
+        "staff": staff,
+        "psn_no": psn_no,
+        "error": error,
+        "done": done,
+        "categories": service.categories(),
+        "category_codes": CATEGORY_CODES,
+        "provinces": {k: v for k, v in regions().provinces.items() if k != "37"} | {"37": "山东省（青岛市以外）"},
+        "documents": filing_rules().documents,
+        "today": now_in_china().date(),
+        "member": None,
+        "filings": [],
+        "rows": [],
+    }
+    if psn_no:
+        region = region_of(staff.account)
+        try:
+            context["member"] = members.member_read(members.member_or_404(session, psn_no, region=region))
+            context["filings"] = service.member_filings(session, psn_no, actor=staff.actor, region=region)
+            preview = service.member_preview(
+                session, psn_no, on=now_in_china().date(), hosp_lv="3", med_type="21", book=rule_book(session),
+                actor=staff.actor, region=region,
+            )  # fmt: skip
+            context["rows"] = _preview_rows(preview)
+        except AppError as exc:
+            context["error"] = error or exc.detail
+    return context
+
+
+@router.get("/staff/insurance/filings/assist", response_class=HTMLResponse)
+def staff_filing_page(
+    request: Request,
+    session: DbSession,
+    staff: CurrentStaff,
+    psn_no: Annotated[str, Query(max_length=30, pattern=r"^[A-Za-z0-9]*$")] = "",
+) -> HTMLResponse:
+    return render_staff_page(request, "insurance/filings/staff_filing.html", _staff_context(session, staff, psn_no))
+
+
+@router.post("/staff/insurance/filings/assist", response_class=HTMLResponse)
+def staff_file(
+    request: Request,
+    session: DbSession,
+    staff: RequireEditor,
+    psn_no: Annotated[str, Form(max_length=30)],
+    category: Annotated[str, Form(max_length=30)],
+    province: Annotated[str, Form(max_length=2)],
+    begin_date: Annotated[str, Form(max_length=10)],
+    admission_date: Annotated[str, Form(max_length=10)] = "",
+    documents: Annotated[list[str] | None, Form()] = None,
+) -> HTMLResponse:
+    """File on the member's behalf; a refusal is shown on the page, nothing written."""
+    error, done = None, None
+    try:
+        data = FilingCreate.model_validate(
+            {
+                "psn_no": psn_no,
+                "category": category,
+                "mdtrtarea_admvs": f"{province}0000",
+                "begin_date": begin_date,
+                "admission_date": admission_date or None,
+                "documents": documents or [],
+            }
+        )
+        with session.begin_nested():
+            done = service.create_filing(
+                session, data, actor=staff.actor, today=now_in_china().date(), region=region_of(staff.account)
+            )
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        error = f"填写有误：{FIELD_ZH.get(field, '请检查填写内容')}"
+    except AppError as exc:
+        error = exc.detail
+    context = _staff_context(session, staff, psn_no if psn_no.isalnum() else "", error=error, done=done)
+    return render_staff_page(request, "insurance/filings/staff_filing.html", context, status=200 if done else 422)
