@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cityservices.auth import models as auth_models
+from cityservices.auth.citizens import models as citizen_models
 from cityservices.db import Base
 from cityservices.insurance.catalogue import models as insurance_catalogue_models
 from cityservices.insurance.members import models as insurance_members_models
@@ -31,6 +32,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "calendar_models",
+    "citizen_models",
     "editing_models",
     "hsds_models",
     "insurance_catalogue_models",
