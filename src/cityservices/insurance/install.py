@@ -22,6 +22,8 @@ STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements", 
 
 
 def _routers() -> Sequence[APIRouter]:
+    from cityservices.insurance.archive import api as archive_api
+    from cityservices.insurance.archive import pages as archive_pages
     from cityservices.insurance.catalogue import api as catalogue_api
     from cityservices.insurance.catalogue import pages as catalogue_pages
     from cityservices.insurance.members import api as members_api
@@ -40,6 +42,8 @@ def _routers() -> Sequence[APIRouter]:
         settlement_pages.router,
         open_api.router,
         open_api.staff_router,
+        archive_api.router,
+        archive_pages.router,
     )
 
 
@@ -78,6 +82,9 @@ def _load_demo(settings: Settings, if_empty: bool) -> None:
 
     load_into(settings, CATALOGUE_DIR, if_empty=if_empty)
     load_demo(settings, if_empty=if_empty)
+    from cityservices.insurance.archive.flows import load_demo_citizens
+
+    load_demo_citizens(settings, if_empty=if_empty)
 
 
 def _regions(session: Session) -> dict[str, str]:
