@@ -24,6 +24,8 @@ STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements", 
 def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.archive import api as archive_api
     from cityservices.insurance.archive import pages as archive_pages
+    from cityservices.insurance.archive.assistant import api as assistant_api
+    from cityservices.insurance.archive.assistant import pages as assistant_pages
     from cityservices.insurance.catalogue import api as catalogue_api
     from cityservices.insurance.catalogue import pages as catalogue_pages
     from cityservices.insurance.members import api as members_api
@@ -44,6 +46,8 @@ def _routers() -> Sequence[APIRouter]:
         open_api.staff_router,
         archive_api.router,
         archive_pages.router,
+        assistant_api.router,
+        assistant_pages.router,
     )
 
 
@@ -58,6 +62,9 @@ def _register_cli(app: typer.Typer) -> None:
     register_catalogue(insurance_app)
     register_rules(insurance_app)
     register_settlement(insurance_app)
+    from cityservices.insurance.archive.assistant.cli import register as register_assistant
+
+    register_assistant(insurance_app)
     app.add_typer(insurance_app, name="insurance")
 
 
