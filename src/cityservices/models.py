@@ -10,6 +10,7 @@ from cityservices.insurance.members import models as insurance_members_models
 from cityservices.insurance.open_api import models as insurance_open_api_models
 from cityservices.insurance.rules import models as insurance_rules_models
 from cityservices.insurance.settlement import models as insurance_settlement_models
+from cityservices.insurance.video import models as insurance_video_models
 from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
 from cityservices.kit.ratelimit import models as ratelimit_models
@@ -40,6 +41,7 @@ __all__ = [
     "insurance_open_api_models",
     "insurance_rules_models",
     "insurance_settlement_models",
+    "insurance_video_models",
     "metadata",
     "party_activity_models",
     "party_attendance_models",

@@ -33,6 +33,8 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.rules import api as rules_api
     from cityservices.insurance.settlement import api as settlement_api
     from cityservices.insurance.settlement import pages as settlement_pages
+    from cityservices.insurance.video import api as video_api
+    from cityservices.insurance.video import pages as video_pages
 
     return (
         catalogue_api.router,
@@ -48,6 +50,9 @@ def _routers() -> Sequence[APIRouter]:
         archive_pages.router,
         assistant_api.router,
         assistant_pages.router,
+        video_api.router,
+        video_api.staff_router,
+        video_pages.router,
     )
 
 
