@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
 STAFF_PREFIXES = ("/api/v1/insurance/members", "/api/v1/insurance/settlements", "/api/v1/insurance/open-apps")
+AGENT_PREFIXES = ("/insurance/agent",)  # the video agents' pages (their API is under /api/staff/)
 
 
 def _routers() -> Sequence[APIRouter]:
@@ -112,7 +113,7 @@ DOMAIN = Domain(
     register_cli=_register_cli,
     indexes=(IndexSpec("insurance_catalogue_index", _warm_catalogue),),
     topics=(CHANGED,),
-    staff_prefixes=STAFF_PREFIXES,
+    staff_prefixes=STAFF_PREFIXES + AGENT_PREFIXES,
     scopes=(ScopeKind("insurance_region", "医保参保地区", _regions),),
     stats=_stats,
     load_demo=_load_demo,

@@ -1,5 +1,5 @@
 """视频办 pages. The member's (``/insurance/video``): choose an item, consent, wait in the queue, then the call.
-The agent's (``/staff/insurance/video``): the queue, accept, the call, complete with an outcome. The call pages
+The agent's (``/insurance/agent/video``): the queue, accept, the call, complete with an outcome. The call pages
 allow the camera and microphone for this site only (``Permissions-Policy``) and load ``js/video.js``."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from cityservices.errors import AppError
 from cityservices.insurance.video import service
 from cityservices.insurance.video.models import InsuranceVideoSession
 from cityservices.insurance.video.schemas import VideoRequest
+from cityservices.platform.security import csrf_token
 from cityservices.platform.templating import templates
 
 router = APIRouter(tags=["insurance pages"], include_in_schema=False)
@@ -93,7 +94,7 @@ def member_call(request: Request, session: DbSession, citizen: OptionalCitizen, 
     return _call_headers(templates.TemplateResponse(request, "insurance/video_call.html", context))
 
 
-@router.get("/staff/insurance/video", response_class=HTMLResponse)
+@router.get("/insurance/agent/video", response_class=HTMLResponse)
 def agent_queue(request: Request, session: DbSession, staff: CurrentStaff) -> Response:
     region = staff.account.scopes.get("insurance_region")
     waiting = [service.session_read(r) for r in service.queue(session, skill=None, region=region)]
@@ -102,24 +103,24 @@ def agent_queue(request: Request, session: DbSession, staff: CurrentStaff) -> Re
     return render_staff_page(request, "insurance/video_queue.html", context)
 
 
-@router.post("/staff/insurance/video/{session_id}/accept")
+@router.post("/insurance/agent/video/{session_id}/accept")
 def agent_accept(session: DbSession, staff: RequireEditor, session_id: SessionId) -> Response:
     service.accept(session, session_id, agent_id=staff.account.id, agent_name=staff.account.display_name,
                    region=staff.account.scopes.get("insurance_region"), actor=staff.actor)  # fmt: skip
-    return see_other(f"/staff/insurance/video/{session_id}")
+    return see_other(f"/insurance/agent/video/{session_id}")
 
 
-@router.get("/staff/insurance/video/{session_id}", response_class=HTMLResponse)
+@router.get("/insurance/agent/video/{session_id}", response_class=HTMLResponse)
 def agent_call(request: Request, session: DbSession, staff: RequireEditor, session_id: SessionId) -> Response:
     row = _agent_row(session, staff, session_id)
     if isinstance(row, AppError):
         return _refusal(request, row)
-    context = {"staff": staff, "video": service.session_read(row), "role": "agent",
+    context = {"staff": staff, "video": service.session_read(row), "role": "agent", "csrf": csrf_token(request),
                "signals": f"/api/staff/insurance/video/sessions/{row.id}/signals"}  # fmt: skip
     return _call_headers(render_staff_page(request, "insurance/video_agent.html", context))
 
 
-@router.post("/staff/insurance/video/{session_id}/complete")
+@router.post("/insurance/agent/video/{session_id}/complete")
 def agent_complete(
     request: Request,
     session: DbSession,
@@ -133,4 +134,4 @@ def agent_complete(
     if not outcome.strip():
         outcome = "已办结"
     service.complete(session, row, outcome=outcome, actor=staff.actor)
-    return see_other(f"/staff/insurance/video/{session_id}")
+    return see_other(f"/insurance/agent/video/{session_id}")

@@ -110,9 +110,7 @@
         var data = await response.json();
         if (data.status === "active" && !pc) { await start(); }
         for (var i = 0; i < data.signals.length; i++) { last = data.signals[i].id; await handle(data.signals[i]); }
-        if (data.status !== "active" || !box.dataset.connected) {
-          if (data.status !== "active" || !pc) { show(LABELS[data.status] || data.status); }
-        }
+        if (data.status !== "active" || !box.dataset.connected) { show(LABELS[data.status] || data.status); }
         if (data.status === "completed" || data.status === "cancelled") {
           done = true;
           if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); }
