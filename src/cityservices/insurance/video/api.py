@@ -30,7 +30,9 @@ staff_router = APIRouter(prefix="/api/staff/insurance/video", tags=["insurance v
 SessionId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="视频办理编号")]
 After = Annotated[int, Query(ge=0, le=2**62, description="已收到的最后一条信令编号")]
 SkillQuery = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]+$")]
+CITIZEN: dict[int | str, dict[str, Any]] = {401: {"description": "未登录"}, 403: {"description": "缺少 X-CSRF-Token"}}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "没有这个视频办理"}}
+MEMBER: dict[int | str, dict[str, Any]] = {**CITIZEN, **NOT_FOUND}
 TAKEN: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 403: {"description": "由其他工作人员接听"}}
 
 
@@ -61,7 +63,7 @@ def list_items() -> dict[str, str]:
     "/sessions",
     status_code=201,
     response_model=VideoSessionRead,
-    responses={409: {"description": "已有进行中的视频办理"}},
+    responses={**CITIZEN, 409: {"description": "已有进行中的视频办理"}},
 )
 def request_session(
     session: DbSession, citizen: CurrentCitizen, body: VideoRequest, response: Response
@@ -74,7 +76,7 @@ def request_session(
     return service.session_read(row)
 
 
-@router.get("/sessions/{session_id}", response_model=VideoSessionRead, responses=NOT_FOUND)
+@router.get("/sessions/{session_id}", response_model=VideoSessionRead, responses=MEMBER)
 def read_session(
     session: DbSession, citizen: CurrentCitizen, session_id: SessionId, response: Response
 ) -> VideoSessionRead | JSONResponse:
@@ -85,7 +87,7 @@ def read_session(
     return service.session_read(row)
 
 
-@router.get("/sessions/{session_id}/signals", response_model=SignalsRead, responses=NOT_FOUND)
+@router.get("/sessions/{session_id}/signals", response_model=SignalsRead, responses=MEMBER)
 def member_signals(
     session: DbSession,
     citizen: CurrentCitizen,
@@ -101,7 +103,7 @@ def member_signals(
     return service.read_signals(session, row, reader="member", after=after)
 
 
-@router.post("/sessions/{session_id}/signals", status_code=201, response_model=dict[str, int], responses=NOT_FOUND)
+@router.post("/sessions/{session_id}/signals", status_code=201, response_model=dict[str, int], responses=MEMBER)
 def member_send(
     session: DbSession, citizen: CurrentCitizen, session_id: SessionId, body: SignalWrite
 ) -> dict[str, int] | JSONResponse:
@@ -111,7 +113,7 @@ def member_send(
     return {"id": service.send_signal(session, row, body, sender="member")}
 
 
-@router.post("/sessions/{session_id}/cancel", response_model=VideoSessionRead, responses=NOT_FOUND)
+@router.post("/sessions/{session_id}/cancel", response_model=VideoSessionRead, responses=MEMBER)
 def member_cancel(
     session: DbSession, citizen: CurrentCitizen, session_id: SessionId
 ) -> VideoSessionRead | JSONResponse:
