@@ -48,6 +48,11 @@
     };
   }
 
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files && fileInput.files[0];
+    document.getElementById("video-file-name").textContent = file ? file.name : "未选择文件";
+  });
+
   sendBtn.addEventListener("click", function () {
     var file = fileInput.files && fileInput.files[0];
     if (!file || !channel || channel.readyState !== "open") { return; }
