@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cityservices.auth import models as auth_models
+from cityservices.auth.citizens import models as citizen_models
 from cityservices.db import Base
 from cityservices.insurance.catalogue import models as insurance_catalogue_models
 from cityservices.insurance.certificates import models as insurance_certificate_models
@@ -14,6 +15,7 @@ from cityservices.insurance.open_api import models as insurance_open_api_models
 from cityservices.insurance.open_api.webhooks import models as insurance_webhook_models
 from cityservices.insurance.rules import models as insurance_rules_models
 from cityservices.insurance.settlement import models as insurance_settlement_models
+from cityservices.insurance.video import models as insurance_video_models
 from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
 from cityservices.kit.ratelimit import models as ratelimit_models
@@ -36,6 +38,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "calendar_models",
+    "citizen_models",
     "editing_models",
     "hsds_models",
     "insurance_catalogue_models",
@@ -47,6 +50,7 @@ __all__ = [
     "insurance_open_api_models",
     "insurance_rules_models",
     "insurance_settlement_models",
+    "insurance_video_models",
     "insurance_webhook_models",
     "metadata",
     "party_activity_models",

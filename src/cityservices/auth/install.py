@@ -18,8 +18,10 @@ def _routers() -> Sequence[APIRouter]:
     """Sign-in, accounts and the audit log. Installed before the other domains (``auth`` comes first in the
     ``domains`` setting), so that these fixed paths win over a domain's ``/staff/{kinds}``."""
     from cityservices.auth import api, pages, security_pages
+    from cityservices.auth.citizens import api as citizen_api
+    from cityservices.auth.citizens import pages as citizen_pages
 
-    return (api.router, pages.router, security_pages.router)
+    return (api.router, pages.router, security_pages.router, citizen_api.router, citizen_pages.router)
 
 
 def _install_app(app: FastAPI, settings: Settings) -> None:
@@ -41,5 +43,5 @@ DOMAIN = Domain(
     install_app=_install_app,
     register_cli=_register_cli,
     staff_prefixes=("/staff", "/api/staff/"),
-    login_paths=("/staff/login", "/api/staff/login"),
+    login_paths=("/staff/login", "/api/staff/login", "/api/v1/citizen/login", "/citizen/login"),
 )

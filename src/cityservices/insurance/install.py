@@ -27,9 +27,14 @@ STAFF_PREFIXES: tuple[str, ...] = (
     "/api/v1/insurance/filings",
     "/staff/insurance",
 )
+AGENT_PREFIXES = ("/insurance/agent",)  # the video agents' pages (their API is under /api/staff/)
 
 
 def _routers() -> Sequence[APIRouter]:
+    from cityservices.insurance.archive import api as archive_api
+    from cityservices.insurance.archive import pages as archive_pages
+    from cityservices.insurance.archive.assistant import api as assistant_api
+    from cityservices.insurance.archive.assistant import pages as assistant_pages
     from cityservices.insurance.catalogue import api as catalogue_api
     from cityservices.insurance.catalogue import pages as catalogue_pages
     from cityservices.insurance.certificates import api as certificates_api
@@ -45,6 +50,8 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.rules import api as rules_api
     from cityservices.insurance.settlement import api as settlement_api
     from cityservices.insurance.settlement import pages as settlement_pages
+    from cityservices.insurance.video import api as video_api
+    from cityservices.insurance.video import pages as video_pages
 
     return (
         catalogue_api.router,
@@ -68,6 +75,13 @@ def _routers() -> Sequence[APIRouter]:
         filings_pages.router,
         map_api.router,
         map_pages.router,
+        archive_api.router,
+        archive_pages.router,
+        assistant_api.router,
+        assistant_pages.router,
+        video_api.router,
+        video_api.staff_router,
+        video_pages.router,
     )
 
 
@@ -82,6 +96,9 @@ def _register_cli(app: typer.Typer) -> None:
     register_catalogue(insurance_app)
     register_rules(insurance_app)
     register_settlement(insurance_app)
+    from cityservices.insurance.archive.assistant.cli import register as register_assistant
+
+    register_assistant(insurance_app)
     app.add_typer(insurance_app, name="insurance")
 
 
@@ -100,6 +117,7 @@ def _stats(session: Session) -> dict[str, Any]:
 
 
 def _load_demo(settings: Settings, if_empty: bool) -> None:
+    from cityservices.insurance.archive.flows import load_demo_citizens
     from cityservices.insurance.catalogue import CATALOGUE_DIR, DEMO_CONSUMABLES
     from cityservices.insurance.catalogue.cli import load_consumables_into, load_into
     from cityservices.insurance.filings.demo import delete_demo_filings, load_demo_filings
@@ -110,6 +128,7 @@ def _load_demo(settings: Settings, if_empty: bool) -> None:
     delete_demo_filings(settings, if_empty=if_empty)  # they refer to the demo members regenerated next
     load_demo(settings, if_empty=if_empty)
     load_demo_filings(settings, if_empty=if_empty)
+    load_demo_citizens(settings, if_empty=if_empty)
 
 
 def _regions(session: Session) -> dict[str, str]:
@@ -125,7 +144,7 @@ DOMAIN = Domain(
     register_cli=_register_cli,
     indexes=(IndexSpec("insurance_catalogue_index", _warm_catalogue),),
     topics=(CHANGED,),
-    staff_prefixes=STAFF_PREFIXES,
+    staff_prefixes=STAFF_PREFIXES + AGENT_PREFIXES,
     scopes=(ScopeKind("insurance_region", "医保参保地区", _regions),),
     stats=_stats,
     load_demo=_load_demo,

@@ -1,0 +1,1 @@
+"""Citizen accounts: sign-in bound to a checked ID number, with sessions apart from the staff ones."""

@@ -1,0 +1,86 @@
+"""Shapes of the member's own archive: masked identity, relations with their status history, contributions,
+account movements, settlements with their plain-Chinese trace, and this year's counters against the rule rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class StatusStepRead(BaseModel):
+    effective_month: dt.date
+    status: str
+    status_label: str
+
+
+class RelationRead(BaseModel):
+    insutype: str
+    insutype_label: str
+    crt_insu_date: dt.date
+    current_status_label: str
+    history: list[StatusStepRead]
+
+
+class ContributionRead(BaseModel):
+    month: dt.date
+    insutype: str
+    insutype_label: str
+    base: str
+    employer_amt: str
+    employee_amt: str
+    account_amt: str
+
+
+class MovementRead(BaseModel):
+    at: dt.datetime = Field(description="北京时间")
+    kind: str
+    kind_label: str
+    amount: str
+    balance_after: str
+
+
+class SettlementSummaryRead(BaseModel):
+    setl_id: str
+    setl_date: dt.date
+    med_type_label: str
+    status_label: str
+    medfee_sumamt: str
+    fund_pay_sumamt: str
+    acct_pay: str
+    psn_cash_pay: str
+    trace: list[str] = Field(description="每一步怎么算的（白话）")
+
+
+class CounterLineRead(BaseModel):
+    """One of this year's limits: what the rule row says, what was used, what remains."""
+
+    name: str
+    limit: str
+    used: str
+    remaining: str
+    rule_id: str
+    example_parameter: bool = Field(description="true 时为示例参数，未经核实")
+
+
+class CountersSummaryRead(BaseModel):
+    year: int
+    admissions: int
+    insutype: str | None
+    lines: list[CounterLineRead]
+    fund_paid: str
+
+
+class ArchiveRead(BaseModel):
+    psn_no: str
+    name_masked: str
+    certno_masked: str
+    psn_type_label: str
+    demo: bool
+    year: int
+    balance: str
+    relations: list[RelationRead]
+    contributions: list[ContributionRead]
+    movements: list[MovementRead]
+    settlements: list[SettlementSummaryRead]
+    counters: CountersSummaryRead

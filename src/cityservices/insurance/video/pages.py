@@ -1,0 +1,137 @@
+"""视频办 pages. The member's (``/insurance/video``): choose an item, consent, wait in the queue, then the call.
+The agent's (``/insurance/agent/video``): the queue, accept, the call, complete with an outcome. The call pages
+allow the camera and microphone for this site only (``Permissions-Policy``) and load ``js/video.js``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from cityservices.auth.citizens.service import SignedInCitizen
+from cityservices.auth.citizens.web import OptionalCitizen, csrf_for_citizen
+from cityservices.auth.service import SignedIn
+from cityservices.auth.web import render_staff_page, see_other
+from cityservices.deps import CurrentStaff, DbSession, RequireEditor
+from cityservices.errors import AppError
+from cityservices.insurance.video import service
+from cityservices.insurance.video.models import InsuranceVideoSession
+from cityservices.insurance.video.schemas import VideoRequest
+from cityservices.platform.security import csrf_token
+from cityservices.platform.templating import templates
+
+router = APIRouter(tags=["insurance pages"], include_in_schema=False)
+SessionId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+MEDIA_POLICY = "camera=(self), microphone=(self), payment=(), geolocation=(self)"
+
+
+def _call_headers(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Permissions-Policy"] = MEDIA_POLICY
+    return response
+
+
+def _member_home(request: Request, session: DbSession, citizen_id: int, error: str | None = None) -> Response:
+    sessions = [service.session_read(r) for r in service.own_sessions(session, citizen_id)]
+    context = {"items": service.ITEMS, "sessions": sessions, "error": error}
+    status = 200 if error is None else 400
+    return _call_headers(templates.TemplateResponse(request, "insurance/video.html", context, status_code=status))
+
+
+def _member_row(session: Session, citizen: SignedInCitizen, session_id: str) -> InsuranceVideoSession | AppError:
+    return service.member_session(session, session_id, citizen_id=citizen.account.id, actor=citizen.actor)
+
+
+def _agent_row(session: Session, staff: SignedIn, session_id: str) -> InsuranceVideoSession | AppError:
+    return service.agent_session(session, session_id, agent_id=staff.account.id, actor=staff.actor)
+
+
+def _refusal(request: Request, error: AppError) -> Response:
+    """A refusal answered without raising, so that its audit row is kept."""
+    context = {"status": error.status_code, "detail": error.page_text()}
+    return templates.TemplateResponse(request, "error.html", context, status_code=error.status_code)
+
+
+@router.get("/insurance/video", response_class=HTMLResponse)
+def member_page(request: Request, session: DbSession, citizen: OptionalCitizen) -> Response:
+    if citizen is None:
+        return RedirectResponse("/citizen/login?next=/insurance/video", status_code=303)
+    return _member_home(request, session, citizen.account.id)
+
+
+@router.post("/insurance/video", response_class=HTMLResponse)
+def member_request(
+    request: Request,
+    session: DbSession,
+    citizen: OptionalCitizen,
+    item: Annotated[str, Form(max_length=40)] = "",
+    consent: Annotated[str, Form(max_length=5)] = "",
+    recording: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    if citizen is None:
+        return RedirectResponse("/citizen/login?next=/insurance/video", status_code=303)
+    data = VideoRequest(item=item or "-", consent=consent == "yes", recording=recording == "yes")
+    try:
+        row = service.request_session(session, data, citizen_id=citizen.account.id,
+                                      citizen_masked=citizen.account.id_masked, certno=citizen.id_number,
+                                      actor=citizen.actor)  # fmt: skip
+    except AppError as exc:
+        return _member_home(request, session, citizen.account.id, exc.detail)
+    return see_other(f"/insurance/video/{row.id}")
+
+
+@router.get("/insurance/video/{session_id}", response_class=HTMLResponse)
+def member_call(request: Request, session: DbSession, citizen: OptionalCitizen, session_id: SessionId) -> Response:
+    if citizen is None:
+        return RedirectResponse("/citizen/login?next=/insurance/video", status_code=303)
+    row = _member_row(session, citizen, session_id)
+    if isinstance(row, AppError):
+        return _refusal(request, row)
+    context = {"video": service.session_read(row), "role": "member", "csrf": csrf_for_citizen(request),
+               "signals": f"/api/v1/insurance/video/sessions/{row.id}/signals"}  # fmt: skip
+    return _call_headers(templates.TemplateResponse(request, "insurance/video_call.html", context))
+
+
+@router.get("/insurance/agent/video", response_class=HTMLResponse)
+def agent_queue(request: Request, session: DbSession, staff: CurrentStaff) -> Response:
+    region = staff.account.scopes.get("insurance_region")
+    waiting = [service.session_read(r) for r in service.queue(session, skill=None, region=region)]
+    mine = [service.session_read(r) for r in service.agent_sessions(session, staff.account.id)]
+    context = {"staff": staff, "queue": waiting, "mine": mine}
+    return render_staff_page(request, "insurance/video_queue.html", context)
+
+
+@router.post("/insurance/agent/video/{session_id}/accept")
+def agent_accept(session: DbSession, staff: RequireEditor, session_id: SessionId) -> Response:
+    service.accept(session, session_id, agent_id=staff.account.id, agent_name=staff.account.display_name,
+                   region=staff.account.scopes.get("insurance_region"), actor=staff.actor)  # fmt: skip
+    return see_other(f"/insurance/agent/video/{session_id}")
+
+
+@router.get("/insurance/agent/video/{session_id}", response_class=HTMLResponse)
+def agent_call(request: Request, session: DbSession, staff: RequireEditor, session_id: SessionId) -> Response:
+    row = _agent_row(session, staff, session_id)
+    if isinstance(row, AppError):
+        return _refusal(request, row)
+    context = {"staff": staff, "video": service.session_read(row), "role": "agent", "csrf": csrf_token(request),
+               "signals": f"/api/staff/insurance/video/sessions/{row.id}/signals"}  # fmt: skip
+    return _call_headers(render_staff_page(request, "insurance/video_agent.html", context))
+
+
+@router.post("/insurance/agent/video/{session_id}/complete")
+def agent_complete(
+    request: Request,
+    session: DbSession,
+    staff: RequireEditor,
+    session_id: SessionId,
+    outcome: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    row = _agent_row(session, staff, session_id)
+    if isinstance(row, AppError):
+        return _refusal(request, row)
+    if not outcome.strip():
+        outcome = "已办结"
+    service.complete(session, row, outcome=outcome, actor=staff.actor)
+    return see_other(f"/insurance/agent/video/{session_id}")
