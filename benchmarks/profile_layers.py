@@ -17,14 +17,13 @@ from typing import Any
 OVERRIDING: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("access log (JSON line, masking, logging)", ("logging/__init__.py", "kit/masking.py", "_line (cityservices")),
     ("Prometheus metrics (multiprocess files)", ("prometheus_client/",)),
-    ("gzip", ("gzip.py", "middleware/gzip.py", "zlib")),
+    ("gzip", (" (gzip.py:", "zlib", "apply_compression (")),
     ("ORM / SQL (object building, queries)", ("sqlalchemy/", "sqlite3", "psycopg")),
     (
         "pydantic validation (schemas, response_model)",
         ("pydantic/", "pydantic_core", "fastapi/_compat", "serialize_response", "_validate_response"),
     ),
-    ("JSON encoding", ("json/encoder.py", "json/__init__.py", "jsonable_encoder", "responses.py", "orjson")),
-    ("HTTP cache (ETag, answer cache)", ("platform/http_cache.py",)),
+    ("JSON encoding", ("json/encoder.py", "json/__init__.py", "jsonable_encoder", "render (starlette/responses.py")),
 )
 # Innermost frame decides, in this order of lookup.
 INNERMOST: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -32,6 +31,7 @@ INNERMOST: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("search engine", ("service_map/search/",)),
     ("nearest engine / where", ("service_map/where/", "service_map/routing/")),
     ("catalogue and venue services", ("service_map/catalogue/", "service_map/venues/")),
+    ("HTTP cache (ETag, answer cache)", ("platform/http_cache.py",)),
     ("other own middlewares (security, limits, request id)", ("platform/", "cityservices/deps.py")),
     ("FastAPI / Starlette (routing, dependencies, threadpool)", ("fastapi/", "starlette/", "anyio/")),
     ("HTTP parsing and uvicorn (h11 / httptools)", ("h11/", "httptools", "uvicorn/")),
