@@ -34,7 +34,7 @@ INNERMOST: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("HTTP cache (ETag, answer cache)", ("platform/http_cache.py",)),
     ("other own middlewares (security, limits, request id)", ("platform/", "cityservices/deps.py")),
     ("FastAPI / Starlette (routing, dependencies, threadpool)", ("fastapi/", "starlette/", "anyio/")),
-    ("HTTP parsing and uvicorn (h11 / httptools)", ("h11/", "httptools", "uvicorn/")),
+    ("uvicorn protocol (h11 / httptools parsing, socket writes)", ("h11/", "httptools", "uvicorn/")),
     ("asyncio event loop and sockets", ("asyncio/", "selectors.py", "uvloop")),
 )
 OTHER = "other"
