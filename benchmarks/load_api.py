@@ -63,6 +63,11 @@ def main() -> None:
     args = _arguments()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
+    if args.ceiling_only:  # the trivial endpoint alone (e.g. to compare --http h11 and httptools)
+        only = _ceiling(args, connections=args.connections[0], seconds=args.duration)
+        _show(f"ceiling only, {args.http} parser", [only])
+        print("SUMMARY " + json.dumps({"http": args.http, "ceiling": only, "load_average": os.getloadavg()}))
+        return
     with _database(args) as url:
         paths = _paths(url, count=args.paths, seed=args.seed)
         paths_file = Path(tempfile.mkstemp(suffix=".paths")[1])
@@ -109,6 +114,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--http", choices=["default", "h11", "httptools"], default="default",
                         help="CITYSERVICES_HTTP_PARSER for the server (default: the setting's default)")  # fmt: skip
     parser.add_argument("--no-ceiling", dest="ceiling", action="store_false", help="skip the ceiling run")
+    parser.add_argument("--ceiling-only", action="store_true", help="run only the ceiling (no database, no mix)")
     parser.add_argument("--profile", type=int, default=0, help="seconds of py-spy sampling under load (0: none)")
     parser.add_argument("--py-spy", default=shutil.which("py-spy") or "py-spy", help="the py-spy executable")
     return parser.parse_args()
