@@ -17,7 +17,7 @@ from cityservices.deps import staff_session_is_live
 from cityservices.errors import AppError, RequestInvalid, zh_message
 from cityservices.kit.masking import install_log_masking
 from cityservices.platform.domains import load_domains
-from cityservices.platform.http_cache import HttpCacheMiddleware, ResponseCache
+from cityservices.platform.http_cache import GZIP_LEVEL, GZIP_MIN_BYTES, HttpCacheMiddleware, ResponseCache
 from cityservices.platform.lifecycle import Readiness, lifespan, register_topics
 from cityservices.platform.lifecycle import router as readiness_router
 from cityservices.platform.limits import RequestLimitMiddleware
@@ -47,7 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestLimitMiddleware, settings=settings, staff_prefixes=app.state.domains.staff_prefixes,
         login_paths=app.state.security.login_paths, session_cookie=SESSION_COOKIE, check_session=staff_session_is_live,
     )  # fmt: skip
-    app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages, JSON, static JS/CSS and the boundaries
+    app.add_middleware(  # pages, JSON, static JS/CSS and the boundaries; kept answers come compressed already
+        GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL
+    )
     app.add_middleware(  # outermost: request id, access log and metrics see every answer as sent
         ObservabilityMiddleware, log_requests=settings.access_log, count_requests=settings.metrics_enabled
     )

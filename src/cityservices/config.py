@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_header_bytes: int = Field(default=16 * 1024, ge=1024, le=1024 * 1024)  # a request's line and headers
     header_read_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    http_parser: Literal["httptools", "h11"] = "httptools"  # serve's HTTP/1.1 parser (platform.http_server)
     body_read_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)  # between two parts of a body
     keep_alive_seconds: int = Field(default=5, ge=1, le=600)
     guide_stale_days: int = Field(default=365, ge=1)

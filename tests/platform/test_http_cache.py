@@ -16,12 +16,14 @@ from cityservices.db import make_engine, make_session_factory, session_scope
 from cityservices.insurance.install import CHANGED as INSURANCE_CHANGED
 from cityservices.kit.events import data_generation, known_topics, publish
 from cityservices.platform.http_cache import (
+    GZIP_MIN_BYTES,
     CachedAnswer,
     HttpCacheMiddleware,
     ResponseCache,
     cacheable,
     etag_matches,
     next_minute,
+    spread_expiry,
 )
 from cityservices.service_map.catalogue.models import Venue
 from cityservices.service_map.install import CHANGED
@@ -45,6 +47,7 @@ def app_and_clock(fresh_db_url: str) -> tuple[FastAPI, str, Clock]:
     load_dataset(fresh_db_url, make_dataset())
     app = create_app(Settings(database_url=fresh_db_url))
     clock = app.state.answer_cache.clock = Clock()
+    app.state.answer_cache.spread_s = 0.0  # these tests follow one entry to the exact minute boundary
     return app, fresh_db_url, clock
 
 
@@ -252,3 +255,30 @@ def test_expiry_is_the_next_full_minute_and_tags_compare_weakly() -> None:
     assert next_minute(179.9) == 180.0
     assert etag_matches('"abc"', 'W/"abc"')
     assert not etag_matches('W/"abd"', 'W/"abc"')
+
+
+def test_expiry_is_spread_before_the_minute_boundary_never_after() -> None:
+    boundary = next_minute(MID_MINUTE)
+    assert spread_expiry(MID_MINUTE, 15.0, lambda: 0.0) == boundary
+    assert spread_expiry(MID_MINUTE, 15.0, lambda: 1.0) == boundary - 15.0
+    assert spread_expiry(boundary - 4, 15.0, lambda: 1.0) == boundary - 2  # at most half of the time left
+    ends = {spread_expiry(MID_MINUTE, 15.0) for _ in range(50)}
+    assert len(ends) > 1
+    assert all(boundary - 15.0 <= end <= boundary for end in ends)
+
+
+def test_a_large_kept_answer_is_compressed_once_and_sent_plain_to_who_does_not_accept_gzip() -> None:
+    app, calls = _app(big=4 * GZIP_MIN_BYTES)
+    client = TestClient(app)
+    zipped = client.get("/api/v1/data", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/api/v1/data", headers={"Accept-Encoding": "identity"})
+    assert len(calls) == 1  # one answer, kept in both encodings
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert int(zipped.headers["content-length"]) < len(plain.content)
+    assert "accept-encoding" in zipped.headers["vary"].lower()
+    assert "accept-encoding" in plain.headers["vary"].lower()
+    assert zipped.json() == plain.json()  # the test client decodes the body
+    assert zipped.headers["etag"] == plain.headers["etag"]
+    small = TestClient(_app()[0]).get("/api/v1/data", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers  # below GZIP_MIN_BYTES: sent as it is

@@ -24,9 +24,10 @@ async def hello(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
-    settings = Settings.model_validate({"header_read_timeout_seconds": 0.5, "max_header_bytes": 16 * 1024})
+@pytest.fixture(params=["httptools", "h11"])
+def server(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[int]:
+    values = {"header_read_timeout_seconds": 0.5, "max_header_bytes": 16 * 1024, "http_parser": request.param}
+    settings = Settings.model_validate(values)
     monkeypatch.setattr(http_server, "get_settings", lambda: settings)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -82,3 +83,12 @@ def test_a_one_megabyte_header_is_refused(server: int) -> None:
         answer = _read_all(conn)
     assert not answer.startswith(b"HTTP/1.1 200")
     assert answer == b"" or answer.startswith(b"HTTP/1.1 4")
+
+
+def test_a_slow_second_request_on_a_kept_alive_connection_is_cut(server: int) -> None:
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as conn:
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert conn.recv(65536).startswith(b"HTTP/1.1 200")
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        time.sleep(1.0)
+        assert _read_all(conn) == b""

@@ -18,11 +18,21 @@ still right at 16:59:59 and is recomputed at 17:00:00. An entry is dropped as so
 relayed from another one — has run, so no answer computed on an old index is kept under the new one); a change
 of another domain's topic leaves it alone. ``max-age`` tells clients the same lifetime, so nobody keeps an
 answer past the minute it was made in. The clock is injectable (``ResponseCache(clock=...)``) for tests.
+
+So that the entries do not all expire together at the minute boundary (and are all recomputed in the same
+instant), each entry's end is moved earlier by a random part of ``spread_s`` seconds (at most half of the time
+it has left): recomputation is spread over the last seconds of each minute. Expiring earlier is always right.
+
+A kept answer of at least ``GZIP_MIN_BYTES`` is also compressed once, when it is kept, and sent compressed
+(``Content-Encoding: gzip``, ``Vary: Accept-Encoding``) to every client that accepts gzip; the app's gzip
+middleware passes an answer that is already encoded through.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import random
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -38,6 +48,9 @@ CACHED_TOPICS = "__cached_topics__"  # the attribute ``cacheable`` sets on an en
 CACHED_TYPES = ("application/json", "application/geo+json")
 MAX_CACHED_BODY = 4 * 1024 * 1024  # larger answers stream through, uncached
 MAX_CACHED_BYTES = 64 * 1024 * 1024  # per process, on top of the entry count
+EXPIRY_SPREAD_S = 15.0  # entries end up to this many seconds before the minute boundary
+GZIP_MIN_BYTES = 1400  # about one TCP segment: below it, compressing saves no round trip
+GZIP_LEVEL = 6  # zlib's default; 9 costs about twice the CPU for a few per cent smaller answers
 
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., object])
@@ -70,6 +83,7 @@ class CachedAnswer:
     expires: float
     topics: tuple[str, ...] = ()
     generation: int = 0  # data_generation(*topics) when it was computed
+    gzipped: bytes | None = None  # the body compressed once (None: too small to gain from it)
 
 
 def weak_etag(body: bytes) -> str:
@@ -88,13 +102,26 @@ def next_minute(now: float) -> float:
     return (int(now) // 60 + 1) * 60.0
 
 
+def spread_expiry(now: float, spread_s: float, draw: Callable[[], float] = random.random) -> float:
+    """The next minute boundary, moved earlier by a random part of ``spread_s`` (at most half the time left)."""
+    boundary = next_minute(now)
+    return boundary - draw() * min(spread_s, (boundary - now) / 2)
+
+
+def compressed(body: bytes) -> bytes | None:
+    return gzip.compress(body, GZIP_LEVEL, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
+
+
 class ResponseCache:
     """An LRU of answers, each kept while its topics have not changed; ``entries=0`` keeps nothing (ETags still
     work). ``clock`` gives the time (``time.time`` unless a test fixes it)."""
 
-    def __init__(self, entries: int, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, entries: int, *, clock: Callable[[], float] = time.time, spread_s: float = EXPIRY_SPREAD_S
+    ) -> None:
         self.entries = entries
         self.clock = clock
+        self.spread_s = spread_s
         self.heard = data_generation()  # every topic: when it moves, some entries may be stale
         self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
         self.bytes = 0
@@ -155,15 +182,16 @@ class HttpCacheMiddleware:
         answer = self.cache.get(key, now)
         if answer is None:
             heard = data_generation()  # before computing: a change meanwhile makes the answer unkeepable
-            answer = await _compute(self.app, scope, receive, send, now)
+            answer = await _compute(self.app, scope, receive, send, spread_expiry(now, self.cache.spread_s))
             if answer is None:  # not a cacheable answer: it has been sent as it was
                 return
             if data_generation() == heard:
                 self.cache.put(key, answer)
-        await _reply(send, answer, now, Headers(scope=scope).get("if-none-match"))
+        request = Headers(scope=scope)
+        await _reply(send, answer, now, request.get("if-none-match"), "gzip" in request.get("accept-encoding", ""))
 
 
-async def _compute(app: ASGIApp, scope: Scope, receive: Receive, send: Send, now: float) -> CachedAnswer | None:
+async def _compute(app: ASGIApp, scope: Scope, receive: Receive, send: Send, expires: float) -> CachedAnswer | None:
     """Run the app, holding its answer back; answers of routes not declared ``cacheable``, and answers that
     cannot be cached, are passed straight on."""
     start: Message | None = None
@@ -195,7 +223,7 @@ async def _compute(app: ASGIApp, scope: Scope, receive: Receive, send: Send, now
         return None
     body = b"".join(chunks)
     generation = data_generation(*topics)
-    return CachedAnswer(start, body, weak_etag(body), next_minute(now), topics, generation)
+    return CachedAnswer(start, body, weak_etag(body), expires, topics, generation, compressed(body))
 
 
 def _cacheable_start(message: Message) -> bool:
@@ -206,16 +234,23 @@ def _cacheable_start(message: Message) -> bool:
         and content_type.startswith(CACHED_TYPES)
         and "set-cookie" not in headers
         and "cache-control" not in headers
+        and "content-encoding" not in headers
     )
 
 
-async def _reply(send: Send, answer: CachedAnswer, now: float, if_none_match: str | None) -> None:
+async def _reply(send: Send, answer: CachedAnswer, now: float, if_none_match: str | None, accepts_gzip: bool) -> None:
     max_age = max(1, int(answer.expires - now))
     start: Message = {"type": "http.response.start", "status": 200, "headers": list(answer.start["headers"])}
     headers = MutableHeaders(scope=start)
     headers["etag"] = answer.etag
     headers["cache-control"] = f"public, max-age={max_age}"
     body = answer.body
+    if answer.gzipped is not None:
+        headers.add_vary_header("Accept-Encoding")
+        if accepts_gzip:
+            body = answer.gzipped
+            headers["content-encoding"] = "gzip"
+            headers["content-length"] = str(len(body))
     if if_none_match is not None and etag_matches(if_none_match, answer.etag):
         start["status"] = 304
         for name in ("content-type", "content-length"):

@@ -33,6 +33,7 @@ from prometheus_client import (
 )
 
 from cityservices.kit import events
+from cityservices.platform.collector import settle_after_build
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -102,8 +103,10 @@ def render_metrics() -> bytes:
 
 
 def observe_index_build(index: str, seconds: float) -> None:
-    """Record one build of an in-memory index (``search``, ``venues``)."""
+    """Record one build of an in-memory index (``search``, ``venues``), then settle the garbage collector over the
+    new long-lived objects (``platform.collector``)."""
     INDEX_BUILDS.labels(index=index).observe(seconds)
+    settle_after_build()
 
 
 def mark_dead_workers(directory: Path) -> None:

@@ -122,12 +122,13 @@ def run_server(settings: Settings, *, host: str | None, port: int | None, worker
 
 
 def connection_limits(settings: Settings) -> dict[str, Any]:
-    """uvicorn's options for slow and oversized clients (docs/operations.md, "Security"): the h11 protocol with a
-    header deadline (``platform.http_server``), the largest request head and the keep-alive idle time."""
-    from cityservices.platform.http_server import PROTOCOL
+    """uvicorn's options for slow and oversized clients (docs/operations.md, "Security"): the chosen HTTP parser's
+    protocol with a header deadline and head size bound (``platform.http_server``), the largest request head and
+    the keep-alive idle time."""
+    from cityservices.platform.http_server import PROTOCOLS
 
     return {
-        "http": PROTOCOL,
+        "http": PROTOCOLS[settings.http_parser],
         "h11_max_incomplete_event_size": settings.max_header_bytes,
         "timeout_keep_alive": settings.keep_alive_seconds,
     }

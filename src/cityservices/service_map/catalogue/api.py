@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from cityservices.deps import DbSession
 from cityservices.errors import error_responses
 from cityservices.kit.text import PRINTABLE
 from cityservices.platform.http_cache import cacheable
+from cityservices.platform.read_models import EncodedJSON
 from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import DivisionLevel
 from cityservices.service_map.catalogue.params import (
@@ -31,6 +32,7 @@ from cityservices.service_map.catalogue.params import (
     checked_district,
     china_time,
 )
+from cityservices.service_map.catalogue.read_model import bundle_answer, guide_answer, item_answer
 from cityservices.service_map.catalogue.schemas import (
     BundleDetailRead,
     BundlePage,
@@ -45,12 +47,9 @@ from cityservices.service_map.catalogue.schemas import (
     VenueSummaryRead,
 )
 from cityservices.service_map.catalogue.service import (
-    bundle_detail,
     bundle_summaries,
     department_rows,
     division_detail,
-    guide_detail,
-    item_detail,
     item_summaries,
 )
 from cityservices.service_map.install import CHANGED
@@ -83,20 +82,20 @@ def list_items(
 
 @router.get("/items/{code}", response_model=ItemRead, responses=error_responses(404, 422))
 @cacheable(CHANGED)
-def read_item(session: DbSession, code: ItemCodePath) -> ItemRead:
+async def read_item(request: Request, code: ItemCodePath) -> EncodedJSON:
     """An item: its fields, implementations per level, current guide in brief, bundles, number of venues."""
-    return item_detail(session, code)
+    return await item_answer(request, code)  # built once per data generation (catalogue.read_model)
 
 
 @router.get("/items/{code}/guide", response_model=GuideRead, responses=error_responses(404, 422))
 @cacheable(CHANGED)
-def read_guide(
-    session: DbSession,
+async def read_guide(
+    request: Request,
     code: ItemCodePath,
     version: Annotated[int | None, Query(ge=1, le=10_000, description="指南版本；缺省为现行版本")] = None,
-) -> GuideRead:
+) -> EncodedJSON:
     """The item's guide (办事指南), every field: the current version, or ``version``."""
-    return guide_detail(session, code, version=version)
+    return await guide_answer(request, code, version=version)
 
 
 @router.get("/items/{code}/venues", response_model=VenuePage, responses=error_responses(404, 409, 422))
@@ -126,9 +125,9 @@ def list_bundles(session: DbSession, page: BundlePaging) -> BundlePage:
 
 @router.get("/bundles/{code}", response_model=BundleDetailRead, responses=error_responses(404, 422))
 @cacheable(CHANGED)
-def read_bundle(session: DbSession, code: CodePath) -> BundleDetailRead:
+async def read_bundle(request: Request, code: CodePath) -> EncodedJSON:
     """A bundle: its items in order with their guides in brief, and the materials they share."""
-    return bundle_detail(session, code)
+    return await bundle_answer(request, code)
 
 
 @router.get("/divisions", response_model=DivisionPage, responses=error_responses(422))

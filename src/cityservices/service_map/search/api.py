@@ -10,6 +10,7 @@ from cityservices.deps import CurrentRuntime
 from cityservices.errors import RequestInvalid
 from cityservices.kit.geo import CRS_NAMES, Crs, check_point, to_wgs84
 from cityservices.platform.http_cache import cacheable
+from cityservices.platform.read_models import EncodedJSON, encode
 from cityservices.service_map.install import CHANGED
 from cityservices.service_map.search.cache import get_search_index
 from cityservices.service_map.search.normalize import MAX_RAW_CHARS
@@ -36,9 +37,9 @@ def search(
     lat: Annotated[float | None, Query(description="用户位置纬度")] = None,
     lng: Annotated[float | None, Query(description="用户位置经度")] = None,
     crs: Annotated[Crs, Query(description="坐标系: " + " | ".join(CRS_NAMES))] = "wgs84",
-) -> SearchRead:
+) -> EncodedJSON:
     """Ranked service items with guide summaries, the bundle for a life event, slots, explanations,
     a clarifying choice, or an explicit no-match with suggestions. Bad queries get 422 naming ``q``."""
     origin = _origin(lat, lng, crs)
     index = get_search_index(runtime.engine, runtime.sessions)
-    return index.search(q, limit=limit, origin=origin)  # InvalidQuery: 422 naming q
+    return EncodedJSON(encode(index.search(q, limit=limit, origin=origin)))  # InvalidQuery: 422 naming q

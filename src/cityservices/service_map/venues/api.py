@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from cityservices.deps import DbSession
 from cityservices.errors import error_responses
 from cityservices.kit.geo import Crs
 from cityservices.platform.http_cache import cacheable
+from cityservices.platform.read_models import EncodedJSON
 from cityservices.service_map.catalogue.params import (
     ItemFilters,
     ItemPaging,
@@ -34,7 +35,8 @@ from cityservices.service_map.catalogue.schemas import (
 )
 from cityservices.service_map.catalogue.service import collect_stats, venue_item_page
 from cityservices.service_map.install import CHANGED
-from cityservices.service_map.venues.service import venue_collection, venue_detail, venue_page
+from cityservices.service_map.venues.read_model import venue_answer
+from cityservices.service_map.venues.service import venue_collection, venue_page
 
 router = APIRouter(prefix="/api/v1", tags=["service map"])
 
@@ -75,13 +77,13 @@ def venues_geojson(session: DbSession, filters: VenueFilters, open_at: OpenAtQue
 
 @router.get("/venues/{venue_id}", response_model=VenueRead, responses=error_responses(404, 422))
 @cacheable(CHANGED)
-def read_venue(
-    session: DbSession,
+async def read_venue(
+    request: Request,
     venue_id: VenueIdPath,
     crs: Annotated[Crs, Query(description="输出坐标系: wgs84 | gcj02 | bd09")] = "wgs84",
-) -> VenueRead:
+) -> EncodedJSON:
     """One venue: its 20 attributes, weekly hours and dated exceptions, departments, number of items handled."""
-    return venue_detail(session, venue_id, crs=crs)
+    return await venue_answer(request, venue_id, crs=crs)  # built once per data generation (venues.read_model)
 
 
 @router.get("/venues/{venue_id}/items", response_model=VenueItemPage, responses=error_responses(404, 422))

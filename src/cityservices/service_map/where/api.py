@@ -21,6 +21,7 @@ from cityservices.kit.calendar.repository import load_calendar
 from cityservices.kit.geo import Crs, check_point, from_wgs84, to_wgs84
 from cityservices.kit.text import PRINTABLE
 from cityservices.platform.http_cache import cacheable
+from cityservices.platform.read_models import EncodedJSON, encode
 from cityservices.service_map.install import CHANGED
 from cityservices.service_map.routing.service import RoadGraphCache
 from cityservices.service_map.where.basemap import BaseMap, BaseMapCache
@@ -112,7 +113,7 @@ def nearest(
     parking: Annotated[bool, Query(description="只要有停车位的场所")] = False,
     accessible: Annotated[bool, Query(description="只要有无障碍通道的场所")] = False,
     explain: Annotated[bool, Query(description="说明较近的场所为何未列出")] = False,
-) -> NearestRead:
+) -> EncodedJSON:
     """Venues that handle the item (or the whole bundle), nearest by estimated travel time first."""
     if (item is None) == (bundle is None):
         raise RequestInvalid("item", "请给出 item (事项) 或 bundle (一件事) 之一")
@@ -134,7 +135,8 @@ def nearest(
         accessible=accessible,
         explain=explain,
     )
-    return present_nearest(index, find_nearest_venues(index, target=target, query=query), crs)
+    answer = present_nearest(index, find_nearest_venues(index, target=target, query=query), crs)
+    return EncodedJSON(encode(answer))  # encoded once, not validated again against response_model
 
 
 @router.get("/venues/{venue_id}/nearby", response_model=NearbyRead)

@@ -1,0 +1,59 @@
+"""Read models (``platform.read_models``): public answers built once per data generation, sent as encoded bytes,
+dropped on a change of their topics; the same JSON as the route's ``response_model`` describes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from cityservices.app import create_app
+from cityservices.config import Settings
+from cityservices.db import make_engine, make_session_factory, session_scope
+from cityservices.insurance.install import CHANGED as INSURANCE_CHANGED
+from cityservices.kit.events import publish
+from cityservices.service_map.catalogue.models import Venue
+from cityservices.service_map.catalogue.schemas import VenueRead
+from cityservices.service_map.install import CHANGED
+from tests.builders import load_dataset, make_dataset
+
+
+@pytest.fixture
+def db_and_client(fresh_db_url: str) -> Iterator[tuple[str, TestClient]]:
+    load_dataset(fresh_db_url, make_dataset())
+    settings = Settings(database_url=fresh_db_url, api_cache_entries=0, rate_limit_api_per_minute=0)
+    with TestClient(create_app(settings)) as client:  # no answer cache: the read model alone
+        yield fresh_db_url, client
+
+
+def _rename_venues_behind_the_apps_back(url: str, name: str) -> None:
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as session:
+        session.execute(update(Venue).values(name=name))
+    engine.dispose()
+
+
+def test_a_venue_answer_is_kept_until_its_topic_changes(db_and_client: tuple[str, TestClient]) -> None:
+    url, client = db_and_client
+    venue_id = client.get("/api/v1/venues").json()["items"][0]["id"]
+    first = client.get(f"/api/v1/venues/{venue_id}")
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "application/json"
+    assert VenueRead.model_validate(first.json()).model_dump(mode="json", by_alias=True) == first.json()
+    _rename_venues_behind_the_apps_back(url, "改名后的便民服务中心")
+    assert client.get(f"/api/v1/venues/{venue_id}").json()["name"] == first.json()["name"]  # kept
+    publish(INSURANCE_CHANGED, {"kind": "rule", "key": "test"})
+    assert client.get(f"/api/v1/venues/{venue_id}").json()["name"] == first.json()["name"]  # another domain
+    publish(CHANGED, {"kind": "venue", "key": venue_id})
+    assert client.get(f"/api/v1/venues/{venue_id}").json()["name"] == "改名后的便民服务中心"
+    assert client.get(f"/api/v1/venues/{venue_id}?crs=gcj02").json()["crs"] == "gcj02"  # one entry per CRS
+
+
+def test_unknown_keys_are_404_and_not_kept(db_and_client: tuple[str, TestClient]) -> None:
+    _, client = db_and_client
+    for path in ("/api/v1/venues/NOPE", "/api/v1/items/NOPE/guide", "/api/v1/bundles/NOPE", "/api/v1/items/NOPE"):
+        assert client.get(path).status_code == 404, path
+    models = client.app.state.read_models  # type: ignore[attr-defined]
+    assert all(len(model) == 0 for model in models.values())
