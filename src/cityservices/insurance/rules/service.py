@@ -149,21 +149,23 @@ def list_rules(session: Session, *, table: str | None = None, on: dt.date | None
         row = _ROW.validate_python(stored.body)
         if on is not None and not row.covers(on):
             continue
-        result.append(
-            RuleRead(
-                id=row.id,
-                table=stored.table_name,
-                label=row.label,
-                version=version,
-                valid_from=row.valid_from,
-                valid_to=row.valid_to,
-                verified=row.verified,
-                marking="已核实" if row.verified else EXAMPLE_MARK,
-                source=row.source,
-                values=rule_values(row),
-            )
-        )
+        result.append(_rule_read(row, stored.table_name, version))
     return result
+
+
+def _rule_read(row: RuleBase, table: str, version: str) -> RuleRead:
+    return RuleRead(
+        id=row.id,
+        table=table,
+        label=row.label,
+        version=version,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        verified=row.verified,
+        marking="已核实" if row.verified else EXAMPLE_MARK,
+        source=row.source,
+        values=rule_values(row),
+    )
 
 
 # Staff editing of single rows: the same validation and overlap checks as a load, a version number per row
@@ -253,20 +255,8 @@ def _staff_rule_set(session: Session, *, actor: Actor, added: int, changed: int)
 
 def _edit_read(stored: InsuranceRule, version_name: str) -> RuleEditRead:
     row = _ROW.validate_python(stored.body)
-    return RuleEditRead(
-        id=row.id,
-        table=stored.table_name,
-        label=row.label,
-        version=version_name,
-        valid_from=row.valid_from,
-        valid_to=row.valid_to,
-        verified=row.verified,
-        marking="已核实" if row.verified else EXAMPLE_MARK,
-        source=row.source,
-        values=rule_values(row),
-        row_version=stored.version,
-        body=stored.body,
-    )
+    shown = _rule_read(row, stored.table_name, version_name)
+    return RuleEditRead(**shown.model_dump(), row_version=stored.version, body=stored.body)
 
 
 def require_rule_editor(region: str | None) -> None:

@@ -210,7 +210,8 @@ def _layer_ratio(run: _Run, fund: FundPayType) -> LayerRatioRule:
     return row
 
 
-def _settle(run: _Run, member: MemberFacts, counters: Counters) -> Settlement:
+def _scope(run: _Run, member: MemberFacts) -> tuple[tuple[LineResult, ...], Money, Money, Money, Money, Money]:
+    """Every line split (全自费, 超限价, 先行自付, 政策范围) and the claim's totals of each part, said in the trace."""
     claim = run.claim
     run.say("claim", f"{MED_TYPE_ZH[claim.med_type]}，{HOSP_LV_ZH[claim.hosp_lv]}医院，共 {len(claim.lines)} 项费用")
     lines = tuple(_classify(run, member, line) for line in claim.lines)
@@ -224,6 +225,11 @@ def _settle(run: _Run, member: MemberFacts, counters: Counters) -> Settlement:
         f"费用合计 {medfee.yuan()}：全自费 {fulamt.yuan()}，超限价自费 {overlmt.yuan()}，"
         f"乙类先行自付 {pre.yuan()}，符合政策范围 {inscp.yuan()}",
     )
+    return lines, medfee, fulamt, overlmt, pre, inscp
+
+
+def _settle(run: _Run, member: MemberFacts, counters: Counters) -> Settlement:
+    lines, medfee, fulamt, overlmt, pre, inscp = _scope(run, member)
     dedc, delta = _deductible(run, member, counters, inscp)
     eligible = inscp - dedc
     ratio = _pool_ratio(run, member)
@@ -299,18 +305,7 @@ def _settle_maternity(run: _Run, member: MemberFacts, counters: Counters) -> Set
     """生育门诊 / 生育住院 / 计划生育手术: lines split as usual, then one fund pays its ratio of the policy-scope
     fees above the case deductible, up to the per-case limit; the basic insurance's annual counters are untouched."""
     claim = run.claim
-    run.say("claim", f"{MED_TYPE_ZH[claim.med_type]}，{HOSP_LV_ZH[claim.hosp_lv]}医院，共 {len(claim.lines)} 项费用")
-    lines = tuple(_classify(run, member, line) for line in claim.lines)
-    medfee = Money.sum(r.det_item_fee_sumamt for r in lines)
-    fulamt = Money.sum(r.fulamt_ownpay_amt for r in lines)
-    overlmt = Money.sum(r.overlmt_selfpay for r in lines)
-    pre = Money.sum(r.preselfpay_amt for r in lines)
-    inscp = Money.sum(r.inscp_scp_amt for r in lines)
-    run.say(
-        "scope",
-        f"费用合计 {medfee.yuan()}：全自费 {fulamt.yuan()}，超限价自费 {overlmt.yuan()}，"
-        f"乙类先行自付 {pre.yuan()}，符合政策范围 {inscp.yuan()}",
-    )
+    lines, medfee, fulamt, overlmt, pre, inscp = _scope(run, member)
     row = run.rule(MaternityFeeRule, (member.insutype, claim.med_type, claim.hosp_lv))
     assert isinstance(row, MaternityFeeRule)
     dedc = money_min(inscp, row.deductible)
