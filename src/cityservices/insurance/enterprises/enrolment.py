@@ -5,7 +5,7 @@ A batch is ``columns`` (the names of its fields, in any order) and ``rows`` (lis
 row is checked on its own and gets every error it has, each as ``{field, code, message}``. The rows of a chunk are
 checked and applied set-based (``check_rows`` and ``apply_rows`` read and write with a handful of statements per
 chunk); what the core would refuse for a row is found before anything is written, so one failing row never undoes
-another. """
+another."""
 
 from __future__ import annotations
 
