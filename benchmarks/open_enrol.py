@@ -1,5 +1,5 @@
-"""Open-platform 增员 end to end: a batch of N rows (default 10,000) from upload to the signed webhook, a 减员 batch of the
-same rows (from next month) likewise, and single signed enrolments (p50 / p99), through the HTTP interface
+"""Open-platform 增员 end to end: a batch of N rows (default 10,000) from upload to the signed webhook, a 减员
+batch of the same rows (from next month) likewise, and single signed enrolments (p50 / p99), through the HTTP interface
 in-process (the app, its middleware, signature checks, idempotency, audit) on a fresh SQLite file database built by
 the migrations.
 
