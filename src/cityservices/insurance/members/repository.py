@@ -236,8 +236,9 @@ def accounts_of(session: Session, psn_nos: list[str], *, lock: bool) -> dict[str
     """Member number → personal account (locked for update when asked)."""
     found: dict[str, InsuranceAccount] = {}
     for start in range(0, len(psn_nos), 500):
-        query = select(InsuranceAccount).where(InsuranceAccount.psn_no.in_(psn_nos[start : start + 500]))
-        if lock:
+        chunk = sorted(psn_nos[start : start + 500])
+        query = select(InsuranceAccount).where(InsuranceAccount.psn_no.in_(chunk)).order_by(InsuranceAccount.psn_no)
+        if lock:  # in member-number order, so that two batches lock shared accounts in the same order
             query = query.with_for_update()
         found.update((a.psn_no, a) for a in session.scalars(query))
     return found
