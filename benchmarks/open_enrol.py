@@ -1,6 +1,7 @@
-"""Open-platform 增员 end to end: a batch of N rows (default 10,000) from upload to the signed webhook, and single
-signed enrolments (p50 / p99), through the HTTP interface in-process (the app, its middleware, signature checks,
-idempotency, audit) on a fresh SQLite file database built by the migrations.
+"""Open-platform 增员 end to end: a batch of N rows (default 10,000) from upload to the signed webhook, a 减员
+batch of the same rows (from next month) likewise, and single signed enrolments (p50 / p99), through the HTTP interface
+in-process (the app, its middleware, signature checks, idempotency, audit) on a fresh SQLite file database built by
+the migrations.
 
 Usage: PYTHONPATH=src:clients/python/src .venv/bin/python benchmarks/open_enrol.py [--rows 10000] [--singles 200]
 The machine is shared: CPU seconds of this process (time.process_time) are printed next to wall-clock time.
@@ -38,6 +39,7 @@ from cityservices.platform.migrate import upgrade_to_head
 from cityservices.platform.security import load_secret
 
 COLUMNS = ["certno", "psn_name", "insutype", "start_month", "base"]
+REMOVE_COLUMNS = ["certno", "psn_name", "insutype", "end_month"]
 
 
 def _receiver() -> tuple[http.server.ThreadingHTTPServer, list[float]]:
@@ -112,6 +114,15 @@ def main() -> None:
                 time.sleep(0.05)
             batch_wall = (arrivals[0] if arrivals else time.perf_counter()) - wall
             batch_cpu = time.process_time() - cpu
+            next_month = f"{(dt.date.today().replace(day=1) + dt.timedelta(days=32)):%Y-%m}"
+            removals = [[certno, name, insutype, next_month] for certno, name, insutype, _month, _base in rows]
+            wall, cpu = time.perf_counter(), time.process_time()
+            job = client.submit_batch("remove", REMOVE_COLUMNS, removals)
+            removed = client.wait_for_job("remove", job["job_id"], interval=0.2)
+            while len(arrivals) < 2 and time.perf_counter() - wall < 600:
+                time.sleep(0.05)
+            remove_wall = (arrivals[1] if len(arrivals) > 1 else time.perf_counter()) - wall
+            remove_cpu = time.process_time() - cpu
             latencies = []
             cpu = time.process_time()
             for i, row in enumerate(company(args.singles, first_serial=200_000, seed=11)):
@@ -132,6 +143,10 @@ def main() -> None:
         f"batch of {args.rows} rows: {done['succeeded']} enrolled, {done['failed']} failed; upload to webhook "
         f"{batch_wall:.1f} s wall ({args.rows / batch_wall:,.0f} rows/s), {batch_cpu:.1f} CPU s "
         f"({args.rows / batch_cpu:,.0f} rows per CPU-second); webhook received: {bool(arrivals)}"
+    )
+    print(
+        f"减员 batch of the same {args.rows} rows from next month: {removed['succeeded']} removed, "
+        f"{removed['failed']} failed; upload to webhook {remove_wall:.1f} s wall, {remove_cpu:.1f} CPU s"
     )
     print(
         f"single signed enrolments ({args.singles}): p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms "

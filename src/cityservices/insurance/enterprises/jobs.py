@@ -1,6 +1,7 @@
 """Batch enrolment / removal jobs: a submitted batch is stored as a queued job; ``run_job`` checks and applies its
-rows in chunks, each chunk in a transaction of its own so that progress is visible while it runs, and stores one
-result per row. The submitted rows (ID numbers) are dropped once the job has run.
+rows in chunks of 500 (set-based: a handful of statements per chunk, not per row), each chunk in a transaction of
+its own so that progress is visible while it runs, and stores one result per row. The submitted rows (ID numbers)
+are dropped once the job has run.
 
 ``submit_job`` and the readers are rules (never commit); ``run_job`` owns its transactions (``session_scope``),
 like a command.
@@ -112,15 +113,14 @@ def _run_chunk(session: Session, job_id: str, start: int, today: dt.date) -> Non
     rows = job.rows[start : start + CHUNK]
     checks = enrolment.check_rows(session, kind=kind, emp_no=job.emp_no, rows=rows, book=book, today=today)
     actor = Actor(id=None, name=f"app:{job.app_id}")
-    stored = []
     for check in checks:
         check.row_no += start
-        psn_no = None
-        if not check.errors:
-            psn_no = enrolment.apply_row(
-                session, check, kind=kind, emp_no=job.emp_no, admdvs=enterprise.admdvs, book=book, actor=actor
-            )
-        stored.append({"job_id": job_id, **enrolment.outcome(check, psn_no)})
+    psn_nos = enrolment.apply_rows(
+        session, checks, kind=kind, emp_no=job.emp_no, admdvs=enterprise.admdvs, book=book, actor=actor
+    )
+    stored = [
+        {"job_id": job_id, **enrolment.outcome(check, psn_no)} for check, psn_no in zip(checks, psn_nos, strict=True)
+    ]
     repository.add_results(session, stored)
     failed = sum(1 for row in stored if row["outcome"] == "error")
     job.processed += len(stored)

@@ -193,3 +193,52 @@ def members_with_certnos(session: Session, certnos: list[str]) -> dict[str, Insu
             (m.certno, m) for m in session.scalars(select(InsuranceMember).where(InsuranceMember.certno.in_(chunk)))
         )
     return found
+
+
+# ---- set-based reads for batches (one query per chunk of numbers, not one per row) --------------------------------
+
+
+def relations_of_members(session: Session, psn_nos: list[str]) -> dict[tuple[str, str], InsuranceRelation]:
+    """(member number, insurance type) → relation, for these members."""
+    found: dict[tuple[str, str], InsuranceRelation] = {}
+    for start in range(0, len(psn_nos), 500):
+        query = select(InsuranceRelation).where(InsuranceRelation.psn_no.in_(psn_nos[start : start + 500]))
+        found.update(((r.psn_no, r.insutype), r) for r in session.scalars(query))
+    return found
+
+
+def status_rows_of_relations(session: Session, relation_ids: list[int]) -> dict[int, list[InsuranceRelationStatus]]:
+    """Relation id → its status rows, earliest month first."""
+    found: dict[int, list[InsuranceRelationStatus]] = {}
+    for start in range(0, len(relation_ids), 500):
+        query = (
+            select(InsuranceRelationStatus)
+            .where(InsuranceRelationStatus.relation_id.in_(relation_ids[start : start + 500]))
+            .order_by(InsuranceRelationStatus.effective_month)
+        )
+        for row in session.scalars(query):
+            found.setdefault(row.relation_id, []).append(row)
+    return found
+
+
+def contribution_months(session: Session, psn_nos: list[str], insutype: str) -> set[tuple[str, dt.date]]:
+    """(member number, month) of the contributions these members have in that insurance type."""
+    found: set[tuple[str, dt.date]] = set()
+    for start in range(0, len(psn_nos), 500):
+        query = select(InsuranceContribution.psn_no, InsuranceContribution.month).where(
+            InsuranceContribution.psn_no.in_(psn_nos[start : start + 500]), InsuranceContribution.insutype == insutype
+        )
+        found.update((psn_no, month) for psn_no, month in session.execute(query).all())
+    return found
+
+
+def accounts_of(session: Session, psn_nos: list[str], *, lock: bool) -> dict[str, InsuranceAccount]:
+    """Member number → personal account (locked for update when asked)."""
+    found: dict[str, InsuranceAccount] = {}
+    for start in range(0, len(psn_nos), 500):
+        chunk = sorted(psn_nos[start : start + 500])
+        query = select(InsuranceAccount).where(InsuranceAccount.psn_no.in_(chunk)).order_by(InsuranceAccount.psn_no)
+        if lock:  # in member-number order, so that two batches lock shared accounts in the same order
+            query = query.with_for_update()
+        found.update((a.psn_no, a) for a in session.scalars(query))
+    return found

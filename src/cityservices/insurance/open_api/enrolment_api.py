@@ -104,14 +104,11 @@ def _check_and_apply(
         session, kind=kind, emp_no=call.emp_no, rows=rows, book=book, today=now_in_china().date()
     )
     enterprise = enterprises.enterprise(session, call.emp_no)
-    psn_nos: list[str | None] = []
-    for check in checks:
-        psn_no = None
-        if apply and not check.errors and enterprise is not None:
-            psn_no = enrolment.apply_row(
-                session, check, kind=kind, emp_no=call.emp_no, admdvs=enterprise.admdvs, book=book, actor=call.actor
-            )
-        psn_nos.append(psn_no)
+    if not apply or enterprise is None:
+        return checks, [None] * len(checks)
+    psn_nos = enrolment.apply_rows(
+        session, checks, kind=kind, emp_no=call.emp_no, admdvs=enterprise.admdvs, book=book, actor=call.actor
+    )
     return checks, psn_nos
 
 
