@@ -28,6 +28,9 @@ class IndexSpec:
 
     name: str
     warm: Callable[[FastAPI], None]
+    # Drops what the index keeps outside ``app.state`` (a cache keyed by the database engine) when the app shuts
+    # down, so that an app that is gone holds no index memory; what is in ``app.state`` the lifespan drops itself.
+    release: Callable[[FastAPI], None] | None = None
 
 
 @dataclass(frozen=True)

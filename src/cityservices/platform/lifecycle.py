@@ -148,6 +148,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if started and relay is not None:
         log.info("change notifications relayed through %s", relay.name)
     metrics.mark_dead_workers_if_multiprocess()
+    made_at_start = set(vars(app.state)["_state"])
     readiness.start_warm_up(app)
     try:
         yield
@@ -156,6 +157,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if started and relay is not None:
             events.stop_relay(relay)
         metrics.mark_this_process_dead()
+        release_indexes(app, made_at_start)
+
+
+def release_indexes(app: FastAPI, keep: set[str]) -> None:
+    """Drop the indexes and caches this app made while it ran (each is made again on first use), and what each
+    index keeps outside the app: the framework's routers, shared between apps in one process, keep a reference
+    to every app they were included in, so an app that has shut down must not hold index memory."""
+    for index in app.state.readiness.indexes:
+        if index.release is not None:
+            index.release(app)
+    state: dict[str, object] = vars(app.state)["_state"]
+    for name in [name for name in state if name not in keep]:
+        del state[name]
+    app.openapi_schema = None  # made again on first use
 
 
 class ReadyRead(BaseModel):

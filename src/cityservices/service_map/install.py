@@ -64,6 +64,12 @@ def _warm_search(app: FastAPI) -> None:
     get_search_index(runtime.engine, runtime.sessions)
 
 
+def _release_search(app: FastAPI) -> None:
+    from cityservices.service_map.search.cache import forget_search_index
+
+    forget_search_index(app.state.runtime.engine)
+
+
 def _warm_venues(app: FastAPI) -> None:
     from cityservices.service_map.where.api import venue_index_cache
 
@@ -109,7 +115,7 @@ DOMAIN = Domain(
     install_app=_install_app,
     register_cli=_register_cli,
     indexes=(
-        IndexSpec("search_index", _warm_search),
+        IndexSpec("search_index", _warm_search, release=_release_search),
         IndexSpec("venue_index", _warm_venues),
         IndexSpec("hsds_ids", _warm_hsds_ids),
     ),

@@ -63,6 +63,12 @@ def get_search_index(engine: Engine, sessions: sessionmaker[Session]) -> SearchI
         return entry.cache.get(session)
 
 
+def forget_search_index(engine: Engine) -> None:
+    """Drop the cached index of ``engine`` (its app has shut down)."""
+    with _lock:
+        _entries.pop(engine, None)
+
+
 def search_index_cache(engine: Engine) -> RebuiltOnChange[SearchIndex] | None:
     """The cache of ``engine``'s index, if one was made (for tests and diagnostics)."""
     entry = _entries.get(engine)
