@@ -147,3 +147,28 @@ def test_the_archive_lists_filings_and_issues_the_certificate(insurance_client: 
     page = insurance_client.get("/insurance/archive")
     for text in ("异地就医备案", "临时外出就医", "参保证明", "本人网上开具"):
         assert text in page.text
+
+
+def test_the_phone_page_files_for_the_signed_in_member(insurance_client: TestClient, db: Session) -> None:
+    _two_members(db)
+    anonymous = insurance_client.get("/insurance/filing")
+    assert "登录后办理备案" in anonymous.text
+    assert 'id="own-filing"' not in anonymous.text
+    sign_in(insurance_client, OWN_ID)
+    page = insurance_client.get("/insurance/filing")
+    assert page.headers["cache-control"] == "no-store"
+    assert 'id="own-filing"' in page.text
+    assert "您还没有异地就医备案" in page.text
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    form = {"csrf_token": csrf, "category": "temporary", "province": "11",
+            "begin_date": now_in_china().date().isoformat(), "documents": ["personal_commitment"]}  # fmt: skip
+    done = insurance_client.post("/insurance/filing", data=form)
+    assert done.status_code == 200, done.text
+    assert "已备案：临时外出就医，就医地 北京市" in done.text
+    refused = insurance_client.post("/insurance/filing", data=form | {"documents": []})
+    assert refused.status_code == 422
+    assert "临时外出就医备案需提交" in refused.text
+    rows = db.scalars(select(InsuranceFiling).where(InsuranceFiling.psn_no == "P0001")).all()
+    assert len(rows) == 1
+    cancelled = insurance_client.post(f"/insurance/filing/{rows[0].filing_id}/cancel", data={"csrf_token": csrf})
+    assert "已取消备案" in cancelled.text
