@@ -72,6 +72,7 @@ def _routers() -> Sequence[APIRouter]:
         enrolment_api.router,
         filings_api.router,
         filings_api.staff_router,
+        filings_api.my_router,
         filings_pages.router,
         map_api.router,
         map_pages.router,

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cityservices.auth.citizens.web import OptionalCitizen
 from cityservices.deps import DbSession
 from cityservices.errors import NotFound
+from cityservices.insurance.archive.api import certificate_pdf
 from cityservices.insurance.archive.service import read_own_archive
 from cityservices.insurance.rules.service import rule_book
 from cityservices.kit.calendar import now_in_china
@@ -38,3 +39,11 @@ def archive_page(
     response = templates.TemplateResponse(request, "insurance/archive.html", context)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@router.post("/insurance/archive/certificate")
+def certificate_download(request: Request, session: DbSession, citizen: OptionalCitizen) -> Response:
+    """The member's own 参保证明 as a PDF, issued now through the certificates service (audited)."""
+    if citizen is None:
+        return RedirectResponse("/citizen/login?next=/insurance/archive", status_code=303)
+    return certificate_pdf(request, session, citizen)

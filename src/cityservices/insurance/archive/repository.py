@@ -8,6 +8,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cityservices.insurance.certificates.models import InsuranceCertificate
+from cityservices.insurance.maternity.models import MaternityApplication
 from cityservices.insurance.members.models import (
     InsuranceAccount,
     InsuranceAccountMovement,
@@ -111,5 +113,28 @@ def demo_members(session: Session, limit: int) -> list[InsuranceMember]:
         .where(InsuranceMember.demo.is_(True), InsuranceMember.psn_no.in_(with_settlement))
         .order_by(InsuranceMember.psn_no)
         .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def own_certificates(session: Session, certno: str, *, limit: int) -> list[InsuranceCertificate]:
+    """The member's 参保证明, newest first."""
+    query = (
+        select(InsuranceCertificate)
+        .join(InsuranceMember, InsuranceMember.psn_no == InsuranceCertificate.psn_no)
+        .where(InsuranceMember.certno == certno)
+        .order_by(InsuranceCertificate.issued_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def own_maternity(session: Session, certno: str) -> list[MaternityApplication]:
+    """The member's maternity-allowance applications, newest birth first."""
+    query = (
+        select(MaternityApplication)
+        .join(InsuranceMember, InsuranceMember.psn_no == MaternityApplication.psn_no)
+        .where(InsuranceMember.certno == certno)
+        .order_by(MaternityApplication.birth_date.desc())
     )
     return list(session.scalars(query))

@@ -7,6 +7,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from cityservices.insurance.filings.schemas import FilingRead
+
 
 class StatusStepRead(BaseModel):
     effective_month: dt.date
@@ -71,6 +73,23 @@ class CountersSummaryRead(BaseModel):
     fund_paid: str
 
 
+class CertificateSummaryRead(BaseModel):
+    cert_no: str
+    issued_at: dt.datetime = Field(description="北京时间")
+    channel_label: str
+    revoked: bool
+
+
+class MaternitySummaryRead(BaseModel):
+    application_no: str
+    birth_date: dt.date
+    birth_kind_label: str
+    days: int
+    amount: str
+    status_label: str
+    example_parameters: bool = Field(description="true 时为示例参数，未经核实")
+
+
 class ArchiveRead(BaseModel):
     psn_no: str
     name_masked: str
@@ -84,3 +103,6 @@ class ArchiveRead(BaseModel):
     movements: list[MovementRead]
     settlements: list[SettlementSummaryRead]
     counters: CountersSummaryRead
+    filings: list[FilingRead] = Field(default_factory=list, description="异地就医备案（全部年份）")
+    certificates: list[CertificateSummaryRead] = Field(default_factory=list, description="参保证明（最近的在前）")
+    maternity: list[MaternitySummaryRead] = Field(default_factory=list, description="生育津贴申请")

@@ -13,14 +13,21 @@ from cityservices.errors import NotFound
 from cityservices.insurance.archive import repository
 from cityservices.insurance.archive.schemas import (
     ArchiveRead,
+    CertificateSummaryRead,
     ContributionRead,
     CounterLineRead,
     CountersSummaryRead,
+    MaternitySummaryRead,
     MovementRead,
     RelationRead,
     SettlementSummaryRead,
     StatusStepRead,
 )
+from cityservices.insurance.certificates import service as certificates
+from cityservices.insurance.certificates.models import InsuranceCertificate
+from cityservices.insurance.filings import service as filings
+from cityservices.insurance.maternity import service as maternity
+from cityservices.insurance.maternity.models import MaternityApplication
 from cityservices.insurance.members.models import InsuranceMember
 from cityservices.insurance.rules.book import RuleBook
 from cityservices.insurance.rules.schemas import AnnualCapRule, DeductibleRule
@@ -43,6 +50,9 @@ MOVEMENT_ZH: Final = {
 MED_TYPE_ZH: Final = {"11": "门诊", "14": "门诊慢特病", "21": "住院", "51": "生育门诊", "52": "生育住院"}
 POOL_FUND: Final = {"310": "310100", "390": "390100"}
 MOVEMENTS_SHOWN = 200
+CERTIFICATES_SHOWN = 20
+CHANNEL_ZH: Final = {"citizen": "本人网上开具", "staff": "经办窗口开具", "open_api": "单位开具"}
+CITIZEN_CHANNEL: Final = "citizen"
 ZERO = Decimal("0.00")
 
 
@@ -156,4 +166,30 @@ def read_own_archive(
         ],
         settlements=[settlement_summary(s) for s in repository.own_settlements(session, certno, start, end)],
         counters=counters_of(session, certno, year=year, book=book, today=today),
+        filings=filings.member_filings(session, member.psn_no, actor=actor),
+        certificates=[certificate_summary(c) for c in repository.own_certificates(session, certno,
+                                                                                  limit=CERTIFICATES_SHOWN)],
+        maternity=[maternity_summary(session, m) for m in repository.own_maternity(session, certno)],
     )  # fmt: skip
+
+
+def certificate_summary(row: InsuranceCertificate) -> CertificateSummaryRead:
+    return CertificateSummaryRead(cert_no=row.cert_no, issued_at=to_china_time(_utc(row.issued_at)),
+                                  channel_label=CHANNEL_ZH.get(row.channel, "其他渠道"),
+                                  revoked=row.revoked_at is not None)  # fmt: skip
+
+
+def maternity_summary(session: Session, row: MaternityApplication) -> MaternitySummaryRead:
+    read = maternity.application_read(session, row)
+    return MaternitySummaryRead(application_no=read.application_no, birth_date=read.birth_date,
+                                birth_kind_label=read.birth_kind_label, days=read.days, amount=read.amount,
+                                status_label=read.status_label, example_parameters=read.example_parameters)  # fmt: skip
+
+
+def issue_own_certificate(session: Session, *, certno: str, actor: Actor, now: dt.datetime) -> InsuranceCertificate:
+    """A new 参保证明 for the signed-in member, issued by the certificates service (audited)."""
+    member = own_member_or_404(session, certno)
+    row = certificates.issue(session, psn_no=member.psn_no, channel=CITIZEN_CHANNEL, issued_by=actor.name, now=now)
+    record_audit(session, actor=actor, action="insurance.certificate.issue", target_kind="certificate",
+                 target_key=row.cert_no, detail={"psn_no": member.psn_no, "channel": CITIZEN_CHANNEL})  # fmt: skip
+    return row

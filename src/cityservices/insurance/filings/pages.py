@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from cityservices.auth.citizens.service import SignedInCitizen
+from cityservices.auth.citizens.web import OptionalCitizen
 from cityservices.auth.web import render_staff_page
 from cityservices.deps import CurrentStaff, DbSession, RequireEditor
 from cityservices.errors import AppError
-from cityservices.insurance.filings import service
+from cityservices.insurance.filings import api, service
 from cityservices.insurance.filings.rules import CATEGORY_CODES, filing_rules, regions
 from cityservices.insurance.filings.schemas import FilingCreate, FilingRead, PreviewRead
 from cityservices.insurance.members import service as members
@@ -56,28 +58,125 @@ def _preview_rows(preview: PreviewRead) -> list[dict[str, object]]:
     ]
 
 
-@router.get("/insurance/filing", response_class=HTMLResponse)
-def filing_page(
-    request: Request,
-    session: DbSession,
-    psn_type: Annotated[str, Query(max_length=4)] = "1201",
-    hosp_lv: Annotated[str, Query(max_length=1)] = "3",
-) -> HTMLResponse:
+STATUS_ZH = {"active": "有效", "cancelled": "已取消", "replaced": "已变更"}
+
+
+def _provinces() -> dict[str, str]:
+    return {k: v for k, v in regions().provinces.items() if k != "37"} | {"37": "山东省（青岛市以外）"}
+
+
+def _own_context(session: DbSession, citizen: SignedInCitizen, hosp_lv: str) -> dict[str, object]:
+    """The signed-in member's part of the page, through the member's own filing routes (404 → no record)."""
+    context: dict[str, object] = {"signed_in": True, "own_error": None, "own_filings": [], "own_rows": []}
+    try:
+        context["own_filings"] = api.my_filings(session, citizen, Response())
+        preview = api.my_preview(session, citizen, api.MyPreviewRequest(hosp_lv=hosp_lv), Response())
+        context["own_rows"] = _preview_rows(preview)
+    except AppError as exc:
+        context["own_error"] = exc.detail
+    return context
+
+
+def _filing_page(
+    request: Request, session: DbSession, citizen: SignedInCitizen | None, psn_type: str, hosp_lv: str,
+    *, message: str | None = None, error: str | None = None, status: int = 200,
+) -> HTMLResponse:  # fmt: skip
     psn_type = psn_type if psn_type in CHOICES else "1201"
     level = hosp_lv if hosp_lv in LEVELS else "3"
     preview = service.preview_ratios(
         service.facts_for_type(psn_type), on=now_in_china().date(), hosp_lv=level, med_type="21",  # type: ignore[arg-type]
         book=rule_book(session),
     )  # fmt: skip
-    context = {
+    context: dict[str, object] = {
         "categories": service.categories(),
         "rules": filing_rules(),
         "rows": _preview_rows(preview),
         "psn_choices": CHOICES,
         "level_choices": LEVELS,
         "form": {"psn_type": psn_type, "hosp_lv": level},
+        "signed_in": False,
+        "message": message,
+        "error": error,
+        "provinces": _provinces(),
+        "documents": filing_rules().documents,
+        "today": now_in_china().date(),
+        "status_zh": STATUS_ZH,
     }
-    return templates.TemplateResponse(request, "insurance/filings/filing.html", context)
+    if citizen is not None:
+        context |= _own_context(session, citizen, level)
+    response = templates.TemplateResponse(request, "insurance/filings/filing.html", context, status_code=status)
+    if citizen is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/insurance/filing", response_class=HTMLResponse)
+def filing_page(
+    request: Request,
+    session: DbSession,
+    citizen: OptionalCitizen,
+    psn_type: Annotated[str, Query(max_length=4)] = "1201",
+    hosp_lv: Annotated[str, Query(max_length=1)] = "3",
+) -> HTMLResponse:
+    return _filing_page(request, session, citizen, psn_type, hosp_lv)
+
+
+def _sign_in_first(request: Request, session: DbSession) -> HTMLResponse:
+    return _filing_page(request, session, None, "1201", "3", error="请先登录后再办理备案", status=401)
+
+
+@router.post("/insurance/filing", response_class=HTMLResponse)
+def own_file(
+    request: Request,
+    session: DbSession,
+    citizen: OptionalCitizen,
+    category: Annotated[str, Form(max_length=30)],
+    province: Annotated[str, Form(max_length=2)],
+    begin_date: Annotated[str, Form(max_length=10)],
+    admission_date: Annotated[str, Form(max_length=10)] = "",
+    documents: Annotated[list[str] | None, Form()] = None,
+) -> HTMLResponse:
+    """The signed-in member files through the member's own filing route; a refusal is shown, nothing written."""
+    if citizen is None:
+        return _sign_in_first(request, session)
+    message, error = None, None
+    try:
+        data = api.MyFilingCreate.model_validate({
+            "category": category, "mdtrtarea_admvs": f"{province}0000", "begin_date": begin_date,
+            "admission_date": admission_date or None, "documents": documents or [],
+        })  # fmt: skip
+        with session.begin_nested():
+            done = api.my_create(session, citizen, data, Response())
+        until = f"至 {done.end_date}" if done.end_date else "长期有效"
+        message = f"已备案：{done.category_name}，就医地 {done.mdtrtarea_name}，{done.begin_date} 起{until}"
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0])
+        error = f"填写有误：{FIELD_ZH.get(field, '请检查填写内容')}"
+    except AppError as exc:
+        error = exc.detail
+    return _filing_page(request, session, citizen, "1201", "3", message=message, error=error,
+                        status=200 if message else 422)  # fmt: skip
+
+
+@router.post("/insurance/filing/{filing_id}/cancel", response_class=HTMLResponse)
+def own_cancel(
+    request: Request,
+    session: DbSession,
+    citizen: OptionalCitizen,
+    filing_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")],
+) -> HTMLResponse:
+    """Cancel one's own filing through the member's own cancellation route."""
+    if citizen is None:
+        return _sign_in_first(request, session)
+    message, error = None, None
+    try:
+        with session.begin_nested():
+            done = api.my_cancel(session, citizen, filing_id, Response())
+        message = f"已取消备案：{done.category_name}，就医地 {done.mdtrtarea_name}"
+    except AppError as exc:
+        error = exc.detail
+    return _filing_page(request, session, citizen, "1201", "3", message=message, error=error,
+                        status=200 if message else 422)  # fmt: skip
 
 
 def _staff_context(
@@ -90,7 +189,7 @@ def _staff_context(
         "done": done,
         "categories": service.categories(),
         "category_codes": CATEGORY_CODES,
-        "provinces": {k: v for k, v in regions().provinces.items() if k != "37"} | {"37": "山东省（青岛市以外）"},
+        "provinces": _provinces(),
         "documents": filing_rules().documents,
         "today": now_in_china().date(),
         "member": None,
