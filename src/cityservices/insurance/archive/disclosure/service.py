@@ -94,10 +94,13 @@ def timeline_fhir(session: Session, *, certno: str, today: dt.date, now: dt.date
     ]  # fmt: skip
     statuses = _current_statuses(session, certno, today)
     for relation in archive_repository.own_relations(session, certno):
-        resources.append(coverage(psn_no=member.psn_no, insutype=relation.insutype, since=relation.crt_insu_date,
-                                  status=statuses.get(relation.insutype, "0"), admdvs=member.insuplc_admdvs))  # fmt: skip
+        status = statuses.get(relation.insutype, "0")  # "0": not in force yet (a draft Coverage)
+        resources.append(
+            coverage(psn_no=member.psn_no, insutype=relation.insutype, since=relation.crt_insu_date, status=status,
+                     admdvs=member.insuplc_admdvs)
+        )  # fmt: skip
     for row in repository.all_own_settlements(session, certno):
-        read = SettlementRead.model_validate(row.result).model_copy(update={"setl_id": row.setl_id,
-                                                                           "status": row.status})  # fmt: skip
+        read = SettlementRead.model_validate(row.result)
+        read = read.model_copy(update={"setl_id": row.setl_id, "status": row.status})
         resources.append(explanation_of_benefit(read, fixmedins_code=row.fixmedins_code, insutype=row.insutype))
     return bundle(resources, timestamp=now)
