@@ -35,6 +35,8 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.archive import pages as archive_pages
     from cityservices.insurance.archive.assistant import api as assistant_api
     from cityservices.insurance.archive.assistant import pages as assistant_pages
+    from cityservices.insurance.archive.disclosure import api as disclosure_api
+    from cityservices.insurance.archive.disclosure import pages as disclosure_pages
     from cityservices.insurance.catalogue import api as catalogue_api
     from cityservices.insurance.catalogue import pages as catalogue_pages
     from cityservices.insurance.certificates import api as certificates_api
@@ -78,6 +80,8 @@ def _routers() -> Sequence[APIRouter]:
         map_pages.router,
         archive_api.router,
         archive_pages.router,
+        disclosure_api.router,
+        disclosure_pages.router,
         assistant_api.router,
         assistant_pages.router,
         video_api.router,
