@@ -15,8 +15,8 @@ from cityservices.kit.audit.models import AuditEntry
 from cityservices.party_day.attendance.models import Attendance
 from cityservices.party_day.dues.models import DuesMonth
 from cityservices.party_day.education.models import StudyRecord
-from tests.auth.citizens.helpers import citizen, sign_in
 from cityservices.party_day.organisation.validation import with_check_digit
+from tests.auth.citizens.helpers import citizen, sign_in
 from tests.party_day.builders import member, plan
 
 OWN = with_check_digit("11010119800101801")  # an area code the citizen sign-in's check knows
@@ -58,11 +58,17 @@ def test_own_records_only(party_client: TestClient, connection: Connection) -> N
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
     body = response.json()
-    assert body["id_number"] != OWN and body["id_number"].endswith(OWN[-1]) and "*" in body["id_number"]
-    assert OWN not in response.text and OTHER not in response.text and "党员他人" not in response.text
+    assert body["id_number"] != OWN
+    assert body["id_number"].endswith(OWN[-1])
+    assert "*" in body["id_number"]
+    assert OWN not in response.text
+    assert OTHER not in response.text
+    assert "党员他人" not in response.text
     assert [d["theme"] for d in body["upcoming"]] == ["下周的党日"]
     past = [a for a in body["attendance"] if a["activity_id"] == ids["past"]]
-    assert past and past[0]["outcome"] == "absent" and past[0]["make_up_due"] is not None  # the other was present
+    assert past
+    assert past[0]["outcome"] == "absent"
+    assert past[0]["make_up_due"] is not None
     assert body["study"]["total_hours"] == "2.0"  # 90 minutes at 45 a 学时; not the other's 600
     assert [(m["month"], m["owed"]) for m in body["dues"]] == [("2026-02", True), ("2026-01", False)]
     assert body["arrears"] == "15.00"
@@ -70,17 +76,23 @@ def test_own_records_only(party_client: TestClient, connection: Connection) -> N
         keys = session.scalars(select(AuditEntry.target_key).where(AuditEntry.action == "party.me.read")).all()
     assert keys == [str(ids["me"])]
     page = party_client.get("/party/me")
-    assert page.status_code == 200 and "我的党员信息" in page.text and "下周的党日" in page.text
-    assert "党员他人" not in page.text and OWN not in page.text
+    assert page.status_code == 200
+    assert "我的党员信息" in page.text
+    assert "下周的党日" in page.text
+    assert "党员他人" not in page.text
+    assert OWN not in page.text
 
 
 def test_non_member(party_client: TestClient, connection: Connection) -> None:
     _records(connection)
     sign_in(party_client, OUTSIDER)
     response = party_client.get("/api/v1/party/me")
-    assert response.status_code == 404 and response.json()["error"] == "not_found"
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
     page = party_client.get("/party/me")
-    assert page.status_code == 200 and "没有对应的党员记录" in page.text and "下周的党日" not in page.text
+    assert page.status_code == 200
+    assert "没有对应的党员记录" in page.text
+    assert "下周的党日" not in page.text
     with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
         keys = session.scalars(select(AuditEntry.target_key).where(AuditEntry.action == "party.me.read")).all()
     assert keys == ["-", "-"]
@@ -89,4 +101,5 @@ def test_non_member(party_client: TestClient, connection: Connection) -> None:
 def test_no_session(party_client: TestClient) -> None:
     assert party_client.get("/api/v1/party/me").status_code == 401
     page = party_client.get("/party/me", follow_redirects=False)
-    assert page.status_code == 303 and page.headers["location"].startswith("/citizen/login")
+    assert page.status_code == 303
+    assert page.headers["location"].startswith("/citizen/login")
