@@ -58,3 +58,8 @@ def study_minutes(session: Session, member_id: int, start: dt.date, end: dt.date
 
 def dues_months(session: Session, member_id: int) -> Sequence[DuesMonth]:
     return session.scalars(select(DuesMonth).where(DuesMonth.member_id == member_id).order_by(DuesMonth.month)).all()
+
+
+def first_demo_member(session: Session) -> PartyMember | None:
+    """The demo member who gets the demo citizen account (the first one written: deterministic)."""
+    return session.scalar(select(PartyMember).where(PartyMember.is_demo.is_(True)).order_by(PartyMember.id).limit(1))
