@@ -30,6 +30,8 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.party_day.dues import api as dues_api
     from cityservices.party_day.education import api as education_api
     from cityservices.party_day.education import pages as education_pages
+    from cityservices.party_day.members_portal import api as members_portal_api
+    from cityservices.party_day.members_portal import pages as members_portal_pages
     from cityservices.party_day.notices import api as notices_api
     from cityservices.party_day.organisation import api as organisation_api
     from cityservices.party_day.records import api as records_api
@@ -47,11 +49,13 @@ def _routers() -> Sequence[APIRouter]:
         education_api.router,
         dashboard_api.router,
         notices_api.router,
+        members_portal_api.router,
         activities_pages.router,
         attendance_pages.router,
         review_pages.router,
         dashboard_pages.router,
         education_pages.router,
+        members_portal_pages.router,
     )
 
 

@@ -14,7 +14,7 @@ from cityservices.deps import CurrentRuntime, DbSession, client_ip
 from cityservices.platform.templating import templates
 
 router = APIRouter(tags=["citizen pages"], include_in_schema=False)
-NEXT_ALLOWED = ("/insurance/", "/citizen")
+NEXT_ALLOWED = ("/insurance/", "/citizen", "/party/me")
 
 
 def safe_citizen_next(value: str | None) -> str:

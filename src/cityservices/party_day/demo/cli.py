@@ -20,11 +20,14 @@ console = Console(stderr=True)
 
 def load_demo_party(settings: Settings, *, if_empty: bool) -> None:
     """Load the demo organisation (replacing earlier demo rows); with ``if_empty``, only into an empty tree."""
+    from cityservices.auth.citizens.service import CitizenKeys
     from cityservices.db import session_scope
     from cityservices.party_day.demo.repository import has_organisations
     from cityservices.party_day.demo.service import STEPS, load_party_demo
+    from cityservices.party_day.members_portal.demo import link_demo_citizen
     from cityservices.platform.migrate import upgrade_to_head
     from cityservices.platform.runtime import make_runtime
+    from cityservices.platform.security import load_secret
 
     rt = make_runtime(settings)
     upgrade_to_head(rt.engine)
@@ -40,7 +43,10 @@ def load_demo_party(settings: Settings, *, if_empty: bool) -> None:
                 progress.update(task, advance=1, description=f"主题党日演示数据: {name}")
 
             counts = load_party_demo(session, step=step)
+        linked = link_demo_citizen(session, keys=CitizenKeys.from_secret(load_secret(settings)))
     console.print("主题党日演示数据（演示）已载入: " + "，".join(f"{k} {v}" for k, v in counts.items()))
+    if linked is not None:
+        print(f"演示党员账户（演示数据）：身份证号码 {linked.id_number}  密码 {linked.password}  （{linked.name}）")
 
 
 @party_app.command("load-demo")

@@ -1,0 +1,1 @@
+"""A Party member's own records, for the member signed in with the citizen sign-in (``/party/me``)."""
