@@ -17,7 +17,7 @@ from cityservices.platform.templating import templates
 from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import Guide
 from cityservices.service_map.catalogue.page_format import install, is_demo, map_config
-from cityservices.service_map.catalogue.service import materials_in_common
+from cityservices.service_map.catalogue.service import materials_in_common, plan_blocks
 from cityservices.service_map.search.cache import get_search_index
 from cityservices.service_map.search.normalize import MAX_QUERY_CHARS, InvalidQuery
 from cityservices.service_map.venues import pages as pages_venues
@@ -199,6 +199,7 @@ def bundle_page(
         "bundle": bundle,
         "items": items,
         "guides": guides,
+        "plan": plan_blocks(bundle.items),
         "in_common": materials_in_common([(e.position, guides.get(e.item_id)) for e in bundle.items]),
         "in_common_demo": any(is_demo(g, "materials") for g in guides.values()),
         "departments": repo.department_names(
