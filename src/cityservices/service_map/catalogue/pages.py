@@ -156,6 +156,13 @@ def item_page(
         "guide": guide,
         "departments": departments,
         "bundles": [bundle for bundle, _ in repo.bundles_of_item(session, item.id)],
+        "print_venues": repo.venues_handling_item(session, item.id, district=district),
+        "district_name": repo.district_names(session).get(district, "") if district else "",
+        "templated": [
+            label
+            for field, label in (("acceptance_conditions", "受理条件"), ("steps", "办理流程"), ("faqs", "常见问题"))
+            if guide is not None and getattr(guide, field) and is_demo(guide, field)
+        ],
         "today": today,
         "due": due_date(session, guide, today),
         "q": q,
