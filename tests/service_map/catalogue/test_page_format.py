@@ -110,3 +110,19 @@ def test_sources_are_said_in_plain_chinese() -> None:
     assert plain_source("x.json ← https://a.cn/1 (a mirror)", "方案") == "参考公开的方案"
     assert source_link("x.json ← https://a.cn/1 (a mirror)") == "https://a.cn/1"
     assert source_link(source) is None
+
+
+def test_weekly_hours_joins_days_with_the_same_hours() -> None:
+    import datetime as _dt
+    from types import SimpleNamespace
+
+    from cityservices.service_map.catalogue.page_format import weekly_hours
+
+    def span(day: int, a: str, b: str) -> SimpleNamespace:
+        return SimpleNamespace(weekday=day, opens=_dt.time.fromisoformat(a), closes=_dt.time.fromisoformat(b))
+
+    week = [span(d, "13:30", "17:00") for d in range(5)] + [span(d, "09:00", "12:00") for d in range(5)]
+    week.append(span(5, "09:00", "12:00"))
+    assert weekly_hours(week) == "周一至周五 09:00–12:00、13:30–17:00；周六 09:00–12:00"
+    assert weekly_hours([span(0, "09:00", "17:00"), span(2, "09:00", "17:00")]) == "周一 09:00–17:00；周三 09:00–17:00"
+    assert weekly_hours([]) == ""

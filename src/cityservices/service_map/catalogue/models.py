@@ -264,6 +264,14 @@ class BundleItem(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # How the step belongs to the plan: "step" (everyone does it), "first" (a prerequisite done before the
+    # others, e.g. only if not already done), "choice" (one of the steps sharing ``choice_group``) or "if"
+    # (only when ``condition`` holds).
+    kind: Mapped[str] = mapped_column(String(16), default="step", server_default="step")
+    choice_group: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    condition: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Documents the step hands to the citizen, which later steps may ask for.
+    produces: Mapped[JsonList] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class Poi(Base):

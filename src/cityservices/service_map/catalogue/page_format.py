@@ -149,6 +149,27 @@ def visits(value: int | None) -> str:
     return {0: "不用跑 (全程网办)", 1: "最多跑一次"}.get(value, f"跑 {value} 次")
 
 
+def weekly_hours(intervals: Iterable[Any]) -> str:
+    """Weekly opening intervals (``weekday`` 0 = Monday, ``opens``, ``closes``) as one line of Chinese, days with
+    the same hours joined: "周一至周五 09:00–12:00、13:30–17:00；周六 09:00–12:00". Empty when none."""
+    by_day: dict[int, list[str]] = {}
+    for i in sorted(intervals, key=lambda i: (i.weekday, i.opens)):
+        by_day.setdefault(i.weekday, []).append(f"{i.opens:%H:%M}–{i.closes:%H:%M}")
+    parts: list[str] = []
+    day = 0
+    while day < 7:
+        if day not in by_day:
+            day += 1
+            continue
+        end = day
+        while end + 1 in by_day and by_day[end + 1] == by_day[day]:
+            end += 1
+        days = WEEKDAY_ZH[day] if end == day else f"{WEEKDAY_ZH[day]}至{WEEKDAY_ZH[end]}"
+        parts.append(f"{days} {'、'.join(by_day[day])}")
+        day = end + 1
+    return "；".join(parts)
+
+
 def map_config(settings: Settings) -> dict[str, str]:
     """The map's settings as ``data-*`` attributes (the tile layer is optional)."""
     return {
@@ -173,6 +194,7 @@ def install(env: Environment) -> None:
     env.filters.update(
         safe_url=safe_url,
         plain_source=plain_source,
+        weekly_hours=weekly_hours,
         source_link=source_link,
         tel_href=tel_href,
         zh_date=zh_date,

@@ -17,7 +17,7 @@ from cityservices.platform.templating import templates
 from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import Guide
 from cityservices.service_map.catalogue.page_format import install, is_demo, map_config
-from cityservices.service_map.catalogue.service import materials_in_common
+from cityservices.service_map.catalogue.service import materials_in_common, plan_blocks
 from cityservices.service_map.search.cache import get_search_index
 from cityservices.service_map.search.normalize import MAX_QUERY_CHARS, InvalidQuery
 from cityservices.service_map.venues import pages as pages_venues
@@ -156,6 +156,13 @@ def item_page(
         "guide": guide,
         "departments": departments,
         "bundles": [bundle for bundle, _ in repo.bundles_of_item(session, item.id)],
+        "print_venues": repo.venues_handling_item(session, item.id, district=district),
+        "district_name": repo.district_names(session).get(district, "") if district else "",
+        "templated": [
+            label
+            for field, label in (("acceptance_conditions", "受理条件"), ("steps", "办理流程"), ("faqs", "常见问题"))
+            if guide is not None and getattr(guide, field) and is_demo(guide, field)
+        ],
         "today": today,
         "due": due_date(session, guide, today),
         "q": q,
@@ -199,6 +206,7 @@ def bundle_page(
         "bundle": bundle,
         "items": items,
         "guides": guides,
+        "plan": plan_blocks(bundle.items),
         "in_common": materials_in_common([(e.position, guides.get(e.item_id)) for e in bundle.items]),
         "in_common_demo": any(is_demo(g, "materials") for g in guides.values()),
         "departments": repo.department_names(

@@ -287,6 +287,21 @@ def bundles_of_item(session: Session, item_id: int) -> list[tuple[Bundle, int]]:
     return [(bundle, int(position)) for bundle, position in session.execute(stmt).all()]
 
 
+def venues_handling_item(session: Session, item_id: int, *, district: str = "", limit: int = 5) -> list[Venue]:
+    """Open venues that handle an item, with their weekly hours: those in ``district`` first, then by name."""
+    in_district = Venue.division_code.in_(division_subtree(district)) if district else None
+    order = [in_district.desc()] if in_district is not None else []
+    stmt = (
+        select(Venue)
+        .join(VenueItem, VenueItem.venue_id == Venue.id)
+        .where(VenueItem.item_id == item_id, Venue.status == "open")
+        .options(selectinload(Venue.intervals))
+        .order_by(*order, Venue.name, Venue.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt).unique())
+
+
 def items_by_id(session: Session, ids: Iterable[int]) -> dict[int, Item]:
     stmt = select(Item).where(Item.id.in_(list(ids))).options(selectinload(Item.implementations))
     return {i.id: i for i in session.scalars(stmt).all()}

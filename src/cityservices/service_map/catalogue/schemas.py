@@ -174,6 +174,12 @@ class BundlePage(Page[BundleSummaryRead]):
 class BundleMemberRead(BaseModel):
     position: int
     note: str
+    kind: Literal["step", "first", "choice", "if"] = Field(
+        default="step", description="step 必办；first 先办 (前提)；choice 同组选择其一；if 满足条件才办"
+    )
+    choice_group: str = Field(default="", description="“选择其一”的选项组名")
+    condition: str = Field(default="", description="适用条件 (first、choice、if)")
+    produces: list[str] = Field(default_factory=list, description="该事项办结后取得、后续事项要用的材料")
     item: ItemSummaryRead
     guide: ItemGuideSummaryRead | None
 

@@ -195,6 +195,10 @@ def bundle_detail(session: Session, code: str) -> BundleDetailRead:
         BundleMemberRead(
             position=m.position,
             note=m.note,
+            kind=m.kind,
+            choice_group=m.choice_group,
+            condition=m.condition,
+            produces=list(m.produces or []),
             item=summaries[m.item_id],
             guide=guide_brief(guides[m.item_id]) if m.item_id in guides else None,
         )
@@ -314,6 +318,32 @@ def materials_in_common(guides: Sequence[tuple[int, Guide | None]]) -> list[Comm
     shared = [CommonMaterial(label, tuple(p)) for label, p in seen.values() if len(p) >= 2]
     order = list(seen)
     return sorted(shared, key=lambda m: (-len(m.positions), order.index(_key(m.name))))
+
+
+@dataclass(frozen=True, slots=True)
+class PlanBlock:
+    """One numbered stage of a bundle's plan: a single step, or the alternatives of one choice group."""
+
+    kind: str
+    group: str
+    entries: tuple[Any, ...]
+
+
+def plan_blocks(entries: Sequence[Any]) -> list[PlanBlock]:
+    """Group a bundle's ordered steps into stages; the steps of one choice group form one stage (选择其一).
+
+    ``entries`` are bundle items in order (anything with ``kind`` and ``choice_group``)."""
+    blocks: list[PlanBlock] = []
+    index: dict[str, int] = {}
+    for entry in entries:
+        if entry.kind == "choice":
+            if entry.choice_group in index:
+                at = index[entry.choice_group]
+                blocks[at] = replace(blocks[at], entries=(*blocks[at].entries, entry))
+                continue
+            index[entry.choice_group] = len(blocks)
+        blocks.append(PlanBlock(entry.kind, entry.choice_group, (entry,)))
+    return blocks
 
 
 def _key(name: str) -> str:

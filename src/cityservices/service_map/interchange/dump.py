@@ -110,7 +110,17 @@ def venue_record(venue: Venue) -> VenueRecord:
 def _bundles(session: Session, codes: dict[int, str]) -> list[BundleRecord]:
     refs: dict[int, list[BundleItemRef]] = defaultdict(list)
     for bi in repo.list_bundle_items(session):
-        refs[bi.bundle_id].append(BundleItemRef(position=bi.position, item_code=codes[bi.item_id], note=bi.note))
+        refs[bi.bundle_id].append(
+            BundleItemRef(
+                position=bi.position,
+                item_code=codes[bi.item_id],
+                note=bi.note,
+                kind=bi.kind,
+                choice_group=bi.choice_group,
+                condition=bi.condition,
+                produces=list(bi.produces),
+            )
+        )
     return [
         BundleRecord.model_validate({**_columns(b, exclude={"id"}), "items": refs[b.id]})
         for b in repo.list_bundles(session)

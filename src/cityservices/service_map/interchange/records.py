@@ -226,6 +226,20 @@ class BundleItemRef(Record):
     position: int = Field(ge=1)
     item_code: Code
     note: str = ""
+    kind: Literal["step", "first", "choice", "if"] = "step"
+    choice_group: Annotated[str, StringConstraints(max_length=100)] = ""
+    condition: LongText = ""
+    produces: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _plan_fields(self) -> BundleItemRef:
+        if self.kind == "choice" and not self.choice_group.strip():
+            raise ValueError("“选择其一”的事项必须写明选项组 (choice_group)")
+        if self.kind != "choice" and self.choice_group:
+            raise ValueError("只有“选择其一”的事项才有选项组 (choice_group)")
+        if self.kind == "if" and not self.condition.strip():
+            raise ValueError("有条件办理的事项必须写明条件 (condition)")
+        return self
 
 
 class BundleRecord(Record):
@@ -245,6 +259,12 @@ class BundleRecord(Record):
         positions = [ref.position for ref in value]
         if len(positions) != len(set(positions)):
             raise ValueError("事项顺序号 (position) 重复")
+        groups: dict[str, int] = {}
+        for ref in value:
+            if ref.kind == "choice":
+                groups[ref.choice_group] = groups.get(ref.choice_group, 0) + 1
+        if any(count < 2 for count in groups.values()):
+            raise ValueError("“选择其一”的选项组至少要有两个事项")
         return sorted(value, key=lambda ref: ref.position)
 
 

@@ -168,7 +168,8 @@ def _write_bundles(session: Session, d: Dataset, item_ids: dict[str, int]) -> No
         return
     bundle_ids = repo.insert_bundles(session, [r.model_dump(exclude={"items"}) for r in d.bundles])
     repo.insert_rows(session, BundleItem, [
-        {"bundle_id": bid, "position": ref.position, "item_id": item_ids[ref.item_code], "note": ref.note}
+        {"bundle_id": bid, "position": ref.position, "item_id": item_ids[ref.item_code], "note": ref.note,
+         "kind": ref.kind, "choice_group": ref.choice_group, "condition": ref.condition, "produces": ref.produces}
         for b, bid in zip(d.bundles, bundle_ids, strict=True) for ref in b.items
     ])  # fmt: skip
 

@@ -1,0 +1,63 @@
+"""Bundle pages show plans, in a real browser at 360 px: prerequisites (先办), alternatives (选择其一) and
+conditional steps (如…则办) are grouped, and the API carries the same plan."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, MOBILE, Server
+
+pytestmark = pytest.mark.browser
+
+
+def _api(server: Server, path: str) -> Any:
+    with urllib.request.urlopen(server.url(path), timeout=30) as answer:
+        return json.load(answer)
+
+
+def _fits(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_bundle_pages_group_alternatives_prerequisites_and_conditions(new_context: Any, server: Server) -> None:
+    page = new_context(MOBILE).new_page()
+
+    page.goto(server.url("/bundles/B-CATERING"))
+    first = page.locator(".bundle-plan > li").first
+    assert first.get_attribute("data-plan-kind") == "first"
+    assert "先办" in first.inner_text()
+    assert "公司设立登记" in first.inner_text()
+    assert "营业执照" in first.inner_text()  # what the step issues
+    assert page.locator(".bundle-plan > li[data-plan-kind=if]").count() >= 1
+    assert "如店内销售卷烟，则办" in page.inner_text("main")
+    assert _fits(page)
+
+    page.goto(server.url("/bundles/B-REMOTE-CARE"))
+    choice = page.locator(".bundle-plan > li[data-plan-kind=choice]")
+    assert choice.count() == 1  # four filings are one stage, not steps 1–4
+    assert "选择其一" in choice.inner_text()
+    assert choice.locator(".plan-options > li").count() == 4
+    assert page.locator(".bundle-plan > li").count() == 2  # then the conditional reimbursement
+    assert _fits(page)
+    page.screenshot(path=str(ARTIFACTS / "bundle-plan-remote-care-360.png"), full_page=True)
+
+    page.goto(server.url("/bundles/B-RETIRE"))
+    choice = page.locator(".bundle-plan > li[data-plan-kind=choice]")
+    assert choice.count() == 1
+    assert "正常退休" in choice.inner_text()
+    assert "提前退休" in choice.inner_text()
+    assert _fits(page)
+
+
+def test_the_bundle_api_carries_the_plan(server: Server) -> None:
+    members = _api(server, "/api/v1/bundles/B-RETIRE")["items"]
+    kinds = {m["item"]["code"]: (m["kind"], m["choice_group"]) for m in members}
+    assert kinds["QD-RS-0009"] == ("choice", "退休申请")
+    assert kinds["QD-RS-0010"] == ("choice", "退休申请")
+    catering = _api(server, "/api/v1/bundles/B-CATERING")["items"]
+    assert catering[0]["kind"] == "first"
+    assert catering[0]["produces"] == ["营业执照"]
