@@ -46,11 +46,18 @@ class VersionView:
 
 
 def load_record(session: Session, *, kind: str, key: str) -> tuple[dict[str, Any], int]:
-    """The current record as JSON and its version number (0 when it was never edited)."""
+    """The current record as JSON and its version number (1, its original state, when it was never edited)."""
     record = read_record(session, kind, key)
     if record is None:
         raise NotFound(f"未找到{record_kind(kind).label} {key}")
-    return snapshot(record), repo.latest_version(session, kind, key)
+    return snapshot(record), _numbered(repo.latest_version(session, kind, key), exists=True)
+
+
+def _numbered(latest: int, *, exists: bool) -> int:
+    """The version number staff see: the latest stored version; for a record never edited its original state
+    is version 1 (stored as the ``baseline`` with the first edit, which becomes version 2), so numbers run
+    1, 2, 3 … without a gap; 0 only for a record that does not exist yet."""
+    return latest or (1 if exists else 0)
 
 
 def save_record(
@@ -80,12 +87,14 @@ def save_record(
     if base_version is None:
         raise RequestInvalid("base_version", "请提供修改所基于的版本 (请求头 If-Match 或字段 base_version)")
     latest = repo.latest_version(session, kind, key)
-    if base_version != latest:
-        raise Conflict(f"该{spec.label}已被他人修改 (当前版本 {latest})，请刷新后再编辑")
+    shown = _numbered(latest, exists=current is not None)
+    # 0 still names the original state of a record never edited (as before versions were numbered from 1)
+    if base_version != shown and not (latest == 0 and current is not None and base_version == 0):
+        raise Conflict(f"该{spec.label}已被他人修改 (当前版本 {shown})，请刷新后再编辑")
     old = snapshot(current) if current is not None else {}
     new = snapshot(record)
     if current is not None and old == new:
-        return SaveResult(kind, key, latest, [], new)
+        return SaveResult(kind, key, shown, [], new)
     if current is not None and latest == 0:
         latest = _add_version(session, kind, key, 1, "baseline", old, [], None, Actor(None, BASELINE_ACTOR))
     write_record(session, kind, record, exists=current is not None)
@@ -142,8 +151,9 @@ def restore_version(
 
 
 def current_version(session: Session, *, kind: str, key: str) -> int:
-    """The latest version number of a record (0 when it was never edited)."""
-    return repo.latest_version(session, kind, key)
+    """The version number of a record as staff see it (1 when it was never edited, 0 when it does not exist)."""
+    latest = repo.latest_version(session, kind, key)
+    return latest or _numbered(latest, exists=read_record(session, kind, key) is not None)
 
 
 def version_history(session: Session, *, kind: str, key: str) -> list[RecordVersion]:
