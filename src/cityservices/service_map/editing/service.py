@@ -7,6 +7,8 @@ at once (the search index by patching that record's entries, ``platform.indexes`
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,7 +103,10 @@ def save_record(
     action = "restore" if restored_from else ("update" if current is not None else "create")
     changed = changed_fields(old, new)
     version = _add_version(session, kind, key, latest + 1, action, new, changed, restored_from, actor)
-    detail = {"version": version, "changed_fields": changed, "restored_from": restored_from}
+    detail: dict[str, Any] = {"version": version, "changed_fields": changed, "restored_from": restored_from}
+    verified = [f for f in old.get("demo_fields") or [] if f not in (new.get("demo_fields") or [])]
+    if verified:
+        detail["verified"] = verified  # demo marks cleared: staff confirmed these values
     record_audit(session, actor=actor, action=f"{kind}.{action}", target_kind=kind, target_key=key, detail=detail)
     # One record: the in-memory indexes patch that record's entries instead of rebuilding (platform.indexes).
     events.publish_after_commit(session, CHANGED, {"kind": kind, "key": key, "version": version, "scope": RECORD_SCOPE})
@@ -154,6 +159,28 @@ def current_version(session: Session, *, kind: str, key: str) -> int:
     """The version number of a record as staff see it (1 when it was never edited, 0 when it does not exist)."""
     latest = repo.latest_version(session, kind, key)
     return latest or _numbered(latest, exists=read_record(session, kind, key) is not None)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The latest save in which staff confirmed values marked as demo data (their marks were cleared)."""
+
+    fields: list[str]
+    actor: str
+    at: dt.datetime
+    version: int
+
+
+def last_verification(session: Session, *, kind: str, key: str) -> Verification | None:
+    """Who last confirmed demo-marked values of a record, when, and which: read from the version history."""
+    versions = repo.list_versions(session, kind, key)  # newest first
+    for newer, older in itertools.pairwise(versions):
+        cleared = [
+            f for f in older.snapshot.get("demo_fields") or [] if f not in (newer.snapshot.get("demo_fields") or [])
+        ]
+        if cleared:
+            return Verification(cleared, newer.actor_name, newer.created_at, newer.version)
+    return None
 
 
 def version_history(session: Session, *, kind: str, key: str) -> list[RecordVersion]:
