@@ -20,6 +20,8 @@ $(LEAFLET)/leaflet.js: frontend/package.json frontend/package-lock.json
 	mkdir -p $(LEAFLET)
 	cp frontend/node_modules/leaflet/dist/leaflet.js frontend/node_modules/leaflet/dist/leaflet.css $(LEAFLET)/
 	cp -r frontend/node_modules/leaflet/dist/images $(LEAFLET)/
+	cp frontend/node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	   frontend/node_modules/leaflet.markercluster/dist/MarkerCluster.css $(LEAFLET)/
 	touch $@
 
 # Swagger UI for /api/docs, from the same pinned npm install: served from this site, never from a CDN.

@@ -33,11 +33,11 @@ def _put(client: TestClient, token: str, path: str, record: dict[str, Any], base
 def test_an_edit_stores_a_baseline_and_a_new_version_with_a_readable_diff(client: TestClient, db: Session) -> None:
     token = login(client, "editor")
     current = _get(client, f"/api/staff/venues/{SHINAN_VENUE}")
-    assert current["version"] == 0
+    assert current["version"] == 1  # the original state; stored as the baseline with the first edit
     record = current["record"]
     record["hours"]["sat"] = []
     record["name"] = "香港中路街道便民服务中心（新址）"
-    saved = _put(client, token, f"/api/staff/venues/{SHINAN_VENUE}", record, base=0)
+    saved = _put(client, token, f"/api/staff/venues/{SHINAN_VENUE}", record, base=1)
     assert saved.status_code == 200, saved.text
     assert saved.json()["version"] == 2
     assert saved.json()["changed_fields"] == ["name", "hours"]
@@ -110,7 +110,7 @@ def test_an_unchanged_record_writes_no_version(client: TestClient) -> None:
     token = login(client, "editor")
     record = _get(client, f"/api/staff/venues/{SHINAN_VENUE}")["record"]
     response = _put(client, token, f"/api/staff/venues/{SHINAN_VENUE}", record)
-    assert response.json()["version"] == 0
+    assert response.json()["version"] == 1
     assert response.json()["changed_fields"] == []
 
 

@@ -103,7 +103,7 @@ def test_a_stale_photo_index_cannot_remove_another_photo(client: TestClient) -> 
 def test_the_staff_form_carries_the_version_and_a_stale_form_gets_409(client: TestClient) -> None:
     token = login(client, "editor")
     page = client.get(f"/staff/venues/{SHINAN_VENUE}").text
-    assert re.search(r'<input type="hidden" name="base_version" value="0">', page)
+    assert re.search(r'<input type="hidden" name="base_version" value="1">', page)
     record, _ = _read(client)
     assert client.put(PATH, json={"record": {**record, "transport": "地铁"}, "base_version": 0},
                       headers={"X-CSRF-Token": token}).status_code == 200  # fmt: skip

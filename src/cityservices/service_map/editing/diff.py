@@ -40,28 +40,99 @@ def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [key for key in keys if old.get(key) != new.get(key)]
 
 
+# The field that identifies an entry of a list of objects, so that entries are compared by identity, not by
+# position: a holiday added in the middle of the exceptions is one added row, not every later row changed.
+LIST_KEYS = {
+    "hours_exceptions": "date",
+    "phones": "number",
+    "windows": "number",
+    "photos": "url",
+    "kiosks": "kind",
+}
+# Tried in this order for other lists of objects (guides' materials, steps, FAQs …).
+GENERIC_KEYS = ("date", "code", "id", "number", "url", "name", "title", "question", "kind")
+ENTRY_LABELS = {
+    "date": "日期", "intervals": "时段", "note": "备注", "label": "名称", "number": "号码", "name": "名称",
+    "department_code": "部门", "url": "图片地址", "caption": "说明", "kind": "类型", "count": "数量",
+    "hours": "时间", "spaces": "车位", "free": "免费", "question": "问题", "answer": "回答", "title": "标题",
+}  # fmt: skip
+_MISSING = object()
+
+
 def describe_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """Every changed leaf, named by its path, with the old and new value as text ("（空）" for none)."""
-    before, after = _flatten(old), _flatten(new)
-    paths = list(before) + [p for p in after if p not in before]
-    return [
-        Change(path, _label(path), _text(before.get(path)), _text(after.get(path)))
-        for path in paths
-        if before.get(path) != after.get(path)
-    ]
-
-
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if isinstance(value, dict) and (value or not prefix):
-        for key, inner in value.items():
-            out.update(_flatten(inner, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        for index, inner in enumerate(value):
-            out.update(_flatten(inner, f"{prefix}[{index}]"))
-    else:
-        out[prefix] = value
+    """Every change, named by its path, with the old and new value as text ("（空）" for none). Entries of a
+    list of objects are matched by their key (``LIST_KEYS``): an added or removed entry is one row with the
+    whole entry, a changed entry one row per changed field (``hours_exceptions[2027-01-01].note``)."""
+    out: list[Change] = []
+    _diff("", old, new, out)
     return out
+
+
+def _diff(path: str, old: Any, new: Any, out: list[Change]) -> None:
+    if old == new:
+        return
+    if isinstance(old, dict) and isinstance(new, dict) and (old or new or not path):
+        for key in list(old) + [k for k in new if k not in old]:
+            _diff(f"{path}.{key}" if path else str(key), old.get(key, _MISSING), new.get(key, _MISSING), out)
+        return
+    if _is_object_list(old) and _is_object_list(new):
+        key = _list_key(path, old, new)
+        if key is not None:
+            _diff_keyed(path, key, old, new, out)
+            return
+        if old and new:
+            for index in range(max(len(old), len(new))):
+                before = old[index] if index < len(old) else _MISSING
+                after = new[index] if index < len(new) else _MISSING
+                _diff(f"{path}[{index}]", before, after, out)
+            return
+    before = None if old is _MISSING else old
+    after = None if new is _MISSING else new
+    if before != after:
+        out.append(Change(path, _label(path), _text(before), _text(after)))
+
+
+def _diff_keyed(path: str, key: str, old: Any, new: Any, out: list[Change]) -> None:
+    before = {str(e[key]): e for e in (old if isinstance(old, list) else [])}
+    after = {str(e[key]): e for e in (new if isinstance(new, list) else [])}
+    for name in list(before) + [n for n in after if n not in before]:
+        entry_path = f"{path}[{key}={name}]"
+        if name in before and name in after:
+            _diff(entry_path, before[name], after[name], out)
+        elif name in before:
+            out.append(Change(entry_path, _label(entry_path), _entry_text(before[name]), _text(None)))
+        else:
+            out.append(Change(entry_path, _label(entry_path), _text(None), _entry_text(after[name])))
+
+
+def _is_object_list(value: Any) -> bool:
+    return value is _MISSING or value is None or (isinstance(value, list) and all(isinstance(v, dict) for v in value))
+
+
+def _list_key(path: str, old: Any, new: Any) -> str | None:
+    """The key that identifies the entries of both lists (present and unique in each), if any."""
+    entries = [list(v) for v in (old, new) if isinstance(v, list)]
+    field = path.rsplit(".", 1)[-1].split("[", 1)[0]
+    candidates = [LIST_KEYS[field]] if field in LIST_KEYS else list(GENERIC_KEYS)
+    for key in candidates:
+        if all(_unique_key(rows, key) for rows in entries):
+            return key
+    return None
+
+
+def _unique_key(rows: list[dict[str, Any]], key: str) -> bool:
+    values = [row.get(key) for row in rows]
+    usable = all(isinstance(v, str | int) and not isinstance(v, bool) and str(v) != "" for v in values)
+    return usable and len({str(v) for v in values}) == len(values)
+
+
+def _entry_text(entry: dict[str, Any]) -> str:
+    """A list entry as one line: "日期 2027-01-01 · 时段 不开放 · 备注 元旦休息"."""
+    parts = []
+    for field, value in entry.items():
+        text = "不开放" if field == "intervals" and value == [] else _text(value)
+        parts.append(f"{ENTRY_LABELS.get(field, field)} {text}")
+    return " · ".join(parts)
 
 
 WEEKDAY_LABELS = {
@@ -76,12 +147,25 @@ WEEKDAY_LABELS = {
 _HHMM = re.compile(r"^\d{2}:\d{2}$")
 
 
+_PART = re.compile(r"\[([^\]]*)\]|\.?([^.\[]+)")
+
+
 def _label(path: str) -> str:
+    """``hours.sat`` → "开放时间 · 周六"; ``hours_exceptions[2027-01-01].note`` → "例外安排 · 2027-01-01 · 备注"."""
     head = path.split(".", 1)[0].split("[", 1)[0]
-    rest = path[len(head) :]
-    if head == "hours" and rest[1:] in WEEKDAY_LABELS:
-        rest = " · " + WEEKDAY_LABELS[rest[1:]]
-    return FIELD_LABELS.get(head, head) + rest
+    parts = [FIELD_LABELS.get(head, head)]
+    for entry, field in _PART.findall(path[len(head) :]):
+        if entry:
+            field, _, value = entry.partition("=")
+            if value:
+                parts.append(f"{ENTRY_LABELS.get(field, field)} {value}")
+            else:
+                parts.append(f"第 {int(entry) + 1} 项" if entry.isdigit() else entry)
+        elif head == "hours" and field in WEEKDAY_LABELS:
+            parts.append(WEEKDAY_LABELS[field])
+        else:
+            parts.append(ENTRY_LABELS.get(field, field))
+    return " · ".join(parts)
 
 
 def _text(value: Any) -> str:
@@ -93,6 +177,8 @@ def _text(value: Any) -> str:
         return str(value)
     if isinstance(value, list) and all(_is_interval(v) for v in value):
         return ", ".join(f"{a}-{b}" for a, b in value)
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return "、".join(str(v) for v in value)
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -1,14 +1,17 @@
 """HTML forms for the importer's records, made from the pydantic models themselves.
 
-Each field gets a widget from its type: text, long text, number, check box, date, a choice (Literal),
-one-per-line lists, the week's opening hours (one input per day), dated exceptions (one per line) and JSON
-for nested values. Parsing a form gives back the record's JSON, which is then validated like an import.
+Each field gets a widget from its type: text, long text, number, check box, date, a choice (Literal, shown
+with Chinese labels), one-per-line lists, the week's opening hours (one input per day), dated exceptions (one
+per line), table rows for lists of objects staff keep up (phones, windows, photos, kiosks: one input per column,
+rows added and removed), the parking facts, and JSON only for other nested values. Parsing a form gives back
+the record's JSON, which is then validated like an import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -16,12 +19,31 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from cityservices.kit.calendar import now_in_china
 from cityservices.service_map.catalogue.models import WEEKDAYS
 from cityservices.service_map.editing.diff import FIELD_LABELS
 
 WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日"), strict=True))
 LONG_TEXT = {"address", "description", "transport", "hours_note", "acceptance_conditions", "time_limit_note",
              "result_certificate", "source"}  # fmt: skip
+
+
+# Lists of objects edited as table rows: field → columns (name, label, input type).
+ROW_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "phones": (("label", "用途", "text"), ("number", "号码", "text")),
+    "windows": (("number", "窗口号", "text"), ("name", "窗口名称", "text"), ("department_code", "部门代码", "text")),
+    "photos": (("url", "图片地址", "text"), ("caption", "说明", "text")),
+    "kiosks": (("kind", "终端类型", "text"), ("count", "台数", "number"), ("hours", "服务时间", "text")),
+}
+PARKING_COLUMNS = (("spaces", "车位数", "number"), ("free", "免费", "checkbox"), ("note", "说明", "text"))
+# Chinese labels of the choices (the stored value stays the code).
+OPTION_LABELS = {
+    "level": {"city": "市级", "district": "区(市)级", "street": "街道(镇)级"},
+    "status": {"open": "正常开放", "temporarily_closed": "暂停服务", "closed": "已关闭"},
+    "source_crs": {"wgs84": "WGS-84 (GPS)", "gcj02": "GCJ-02 (高德、腾讯地图)", "bd09": "BD-09 (百度地图)"},
+}
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_ROW_NAME = re.compile(r"^(\w+)\.(\d{1,3})\.(\w+)$")
 
 
 @dataclass
@@ -31,6 +53,8 @@ class FormField:
     widget: str  # text | textarea | number | float | checkbox | date | select | lines | hours | exceptions | json
     value: Any
     options: list[str] = field(default_factory=list)
+    option_labels: dict[str, str] = field(default_factory=dict)
+    columns: tuple[tuple[str, str, str], ...] = ()
     required: bool = False
     readonly: bool = False
     error: str = ""
@@ -54,6 +78,12 @@ def widget_of(name: str, annotation: Any) -> tuple[str, list[str]]:
         return "hours", []
     if name == "hours_exceptions":
         return "exceptions", []
+    if name == "demo_fields":
+        return "demo", []
+    if name in ROW_COLUMNS:
+        return "rows", []
+    if name == "parking":
+        return "parking", []
     inner, _ = _unwrap(annotation)
     origin = get_origin(inner)
     simple = {bool: "checkbox", int: "number", float: "float", dt.date: "date"}
@@ -75,7 +105,9 @@ def build_form(model: type[BaseModel], values: dict[str, Any], *, key_field: str
         widget, options = widget_of(name, info.annotation)
         fields.append(FormField(
             name=name, label=FIELD_LABELS.get(name, name), widget=widget, value=to_text(widget, values.get(name)),
-            options=options, required=info.is_required(), readonly=name == key_field,
+            options=options, option_labels=OPTION_LABELS.get(name, {}),
+            columns=ROW_COLUMNS.get(name, PARKING_COLUMNS if widget == "parking" else ()),
+            required=info.is_required(), readonly=name == key_field,
         ))  # fmt: skip
     return fields
 
@@ -105,6 +137,15 @@ def to_text(widget: str, value: Any) -> Any:
         return "\n".join(lines)
     if widget == "lines":
         return "\n".join(str(v) for v in value or [])
+    if widget == "demo":
+        return [str(v) for v in value or []]
+    if widget == "rows":
+        return [
+            {k: "" if v is None else str(v) for k, v in row.items()} for row in value or [] if isinstance(row, dict)
+        ]
+    if widget == "parking":
+        parking = value if isinstance(value, dict) else {}
+        return {k: "" if v is None else v for k, v in parking.items()}
     if widget == "json":
         return json.dumps(value, ensure_ascii=False, indent=2)
     if widget == "checkbox":
@@ -116,6 +157,7 @@ def parse_form(model: type[BaseModel], form: dict[str, str]) -> tuple[dict[str, 
     """The record JSON of a submitted form, and the fields that could not be read (name → message)."""
     data: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    confirmed = any(key.startswith("verified.") for key in form)
     for name, info in model.model_fields.items():
         widget, _ = widget_of(name, info.annotation)
         _, optional = _unwrap(info.annotation)
@@ -126,6 +168,8 @@ def parse_form(model: type[BaseModel], form: dict[str, str]) -> tuple[dict[str, 
             continue
         if value is not None or optional:
             data[name] = value
+    if confirmed and "last_verified" in model.model_fields:
+        data["last_verified"] = now_in_china().date().isoformat()  # confirming a value is verifying the record today
     return data, errors
 
 
@@ -139,6 +183,14 @@ def _parse(widget: str, name: str, form: dict[str, str], *, optional: bool) -> A
         return [_exception(line) for line in raw.splitlines() if line.strip()]
     if widget == "lines":
         return [line.strip() for line in raw.splitlines() if line.strip()]
+    if widget == "demo":
+        # the fields still marked as demo data: those staff did not tick as confirmed (``verified.<field>``)
+        marked = [line.strip() for line in raw.splitlines() if line.strip()]
+        return [f for f in marked if f"verified.{f}" not in form]
+    if widget == "rows":
+        return _rows(name, form)
+    if widget == "parking":
+        return _parking(form)
     if widget == "json":
         try:
             return json.loads(raw) if raw else None
@@ -149,14 +201,60 @@ def _parse(widget: str, name: str, form: dict[str, str], *, optional: bool) -> A
     return raw
 
 
+def _rows(name: str, form: dict[str, str]) -> list[dict[str, Any]]:
+    """Table rows ``phones.0.label``, ``phones.0.number`` … in the order of their numbers; empty rows and empty
+    cells dropped. A column typed ``number`` must hold a whole number."""
+    columns = {column: kind for column, _, kind in ROW_COLUMNS[name]}
+    rows: dict[int, dict[str, Any]] = {}
+    for key, value in form.items():
+        match = _ROW_NAME.match(key)
+        if match is None or match.group(1) != name or match.group(3) not in columns:
+            continue
+        rows.setdefault(int(match.group(2)), {})[match.group(3)] = value.strip()
+    out: list[dict[str, Any]] = []
+    for index in sorted(rows):
+        row = rows[index]
+        if not any(row.values()):
+            continue
+        entry: dict[str, Any] = {}
+        for column, _, kind in ROW_COLUMNS[name]:
+            text = row.get(column, "")
+            if not text:
+                continue  # an empty cell is left out of the entry
+            if kind == "number" and not text.isdigit():
+                raise ValueError(f"第 {len(out) + 1} 行的数量 “{text}” 请填写整数，如 4")
+            entry[column] = int(text) if kind == "number" else text
+        out.append(entry)
+    return out
+
+
+def _parking(form: dict[str, str]) -> dict[str, Any]:
+    spaces = form.get("parking.spaces", "").strip()
+    note = form.get("parking.note", "").strip()
+    free = "parking.free" in form
+    if spaces and not spaces.isdigit():
+        raise ValueError(f"车位数 “{spaces}” 请填写整数，如 120")
+    if not spaces and not note and not free:
+        return {}
+    parking: dict[str, Any] = {"spaces": int(spaces) if spaces else None, "free": free}
+    if note:
+        parking["note"] = note
+    return parking
+
+
 def _intervals(text: str) -> list[list[str]]:
-    spans = [s.strip() for s in text.replace("，", ",").split(",") if s.strip()]
+    """``09:00-12:00, 13:30-17:00`` → [["09:00", "12:00"], ["13:30", "17:00"]] (Beijing time, 24-hour)."""
+    spans = [s.strip() for s in text.replace("，", ",").replace("、", ",").split(",") if s.strip()]
     out = []
     for span in spans:
-        parts = span.replace("–", "-").split("-")
-        if len(parts) != 2:
-            raise ValueError(f"时段 {span!r} 应写作 09:00-12:00")
-        out.append([parts[0].strip(), parts[1].strip()])
+        parts = [
+            p.strip().replace("：", ":") for p in span.replace("–", "-").replace("—", "-").replace("~", "-").split("-")
+        ]
+        if len(parts) != 2 or not all(_HHMM.match(p) for p in parts):
+            raise ValueError(f"时段 “{span}” 请按 09:00-12:00 格式填写 (北京时间，24 小时制)")
+        if parts[0] >= parts[1]:
+            raise ValueError(f"时段 “{span}” 的结束时间应晚于开始时间，请按 09:00-12:00 格式填写")
+        out.append(parts)
     return out
 
 
@@ -164,6 +262,10 @@ def _exception(line: str) -> dict[str, Any]:
     """``2026-10-01 休息 国庆节`` or ``2026-12-31 09:00-12:00,13:00-15:00 跨年提前下班``."""
     parts = line.split(maxsplit=2)
     if len(parts) < 2:
-        raise ValueError(f"例外安排 {line!r} 应写作 日期 时段(或“休息”) 备注")
+        raise ValueError(f"例外安排 “{line}” 请按 “2026-10-01 休息 国庆节” 或 “2026-12-31 09:00-12:00 备注” 格式填写")
+    try:
+        dt.date.fromisoformat(parts[0])
+    except ValueError:
+        raise ValueError(f"例外安排的日期 “{parts[0]}” 请按 2026-10-01 格式填写") from None
     spans = [] if parts[1] in ("休息", "closed") else _intervals(parts[1])
     return {"date": parts[0], "intervals": spans, "note": parts[2] if len(parts) > 2 else ""}

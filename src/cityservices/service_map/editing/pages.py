@@ -23,6 +23,7 @@ from cityservices.service_map.editing import photos
 from cityservices.service_map.editing import repository as repo
 from cityservices.service_map.editing import service as svc
 from cityservices.service_map.editing.dashboard import build_dashboard
+from cityservices.service_map.editing.diff import FIELD_LABELS
 from cityservices.service_map.editing.forms import WEEKDAY_NAMES, build_form, parse_form
 from cityservices.service_map.editing.records import KIND_NAMES, RECORD_TYPES, RecordInvalid
 from cityservices.service_map.editing.schemas import RecordKind
@@ -32,7 +33,7 @@ KEY_FIELDS = {"venue": "id", "item": "code", "guide": "item_code", "bundle": "co
 
 
 def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
-    base = {"KIND_NAMES": KIND_NAMES, "WEEKDAY_NAMES": WEEKDAY_NAMES}
+    base = {"KIND_NAMES": KIND_NAMES, "WEEKDAY_NAMES": WEEKDAY_NAMES, "FIELD_LABELS": FIELD_LABELS}
     return render_staff_page(request, f"staff/{name}", {**base, **context}, status=status)
 
 
@@ -83,6 +84,10 @@ def edit_page(
     record, version = svc.load_record(session, kind=kinds.kind, key=key)
     context = _form_context(staff, kinds, key, record, version)
     context["saved"] = saved
+    found = svc.last_verification(session, kind=kinds.kind, key=key)
+    if found is not None:
+        names = "、".join(FIELD_LABELS.get(f, "坐标" if f == "coordinates" else f) for f in found.fields)
+        context["verified_last"] = {"fields": names, "actor": found.actor, "at": found.at}
     return render(request, "record_form.html", context)
 
 
@@ -109,7 +114,7 @@ def _save_record_form(
     data, problems = parse_form(RECORD_TYPES[kind], values)
     data[KEY_FIELDS[kind]] = key
     base = int(values["base_version"]) if values.get("base_version", "").isdigit() else None
-    errors = [f"{k}: {v}" for k, v in problems.items()]
+    errors = [f"{FIELD_LABELS.get(k, k)}：{v}" for k, v in problems.items()]
     if base is None:
         errors.append("base_version: 缺少所基于的版本，请刷新页面后再编辑")
     if not errors:
@@ -118,7 +123,7 @@ def _save_record_form(
                                      actor=staff.actor, base_version=base)  # fmt: skip
             return see_other(f"/staff/{kinds.value}/{quote(key)}?saved={result.version}")
         except RecordInvalid as exc:
-            errors = [f"{field}: {message}" for field, message in exc.issues]
+            errors = [f"{FIELD_LABELS.get(field.split('.')[0], field)}：{message}" for field, message in exc.issues]
         except Conflict as exc:  # the form keeps the stale version: saving again needs a reload first
             context = _form_context(staff, kinds, key, data, base or 0)
             context["errors"] = [exc.detail]

@@ -7,6 +7,8 @@ at once (the search index by patching that record's entries, ``platform.indexes`
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,11 +48,18 @@ class VersionView:
 
 
 def load_record(session: Session, *, kind: str, key: str) -> tuple[dict[str, Any], int]:
-    """The current record as JSON and its version number (0 when it was never edited)."""
+    """The current record as JSON and its version number (1, its original state, when it was never edited)."""
     record = read_record(session, kind, key)
     if record is None:
         raise NotFound(f"未找到{record_kind(kind).label} {key}")
-    return snapshot(record), repo.latest_version(session, kind, key)
+    return snapshot(record), _numbered(repo.latest_version(session, kind, key), exists=True)
+
+
+def _numbered(latest: int, *, exists: bool) -> int:
+    """The version number staff see: the latest stored version; for a record never edited its original state
+    is version 1 (stored as the ``baseline`` with the first edit, which becomes version 2), so numbers run
+    1, 2, 3 … without a gap; 0 only for a record that does not exist yet."""
+    return latest or (1 if exists else 0)
 
 
 def save_record(
@@ -80,19 +89,24 @@ def save_record(
     if base_version is None:
         raise RequestInvalid("base_version", "请提供修改所基于的版本 (请求头 If-Match 或字段 base_version)")
     latest = repo.latest_version(session, kind, key)
-    if base_version != latest:
-        raise Conflict(f"该{spec.label}已被他人修改 (当前版本 {latest})，请刷新后再编辑")
+    shown = _numbered(latest, exists=current is not None)
+    # 0 still names the original state of a record never edited (as before versions were numbered from 1)
+    if base_version != shown and not (latest == 0 and current is not None and base_version == 0):
+        raise Conflict(f"该{spec.label}已被他人修改 (当前版本 {shown})，请刷新后再编辑")
     old = snapshot(current) if current is not None else {}
     new = snapshot(record)
     if current is not None and old == new:
-        return SaveResult(kind, key, latest, [], new)
+        return SaveResult(kind, key, shown, [], new)
     if current is not None and latest == 0:
         latest = _add_version(session, kind, key, 1, "baseline", old, [], None, Actor(None, BASELINE_ACTOR))
     write_record(session, kind, record, exists=current is not None)
     action = "restore" if restored_from else ("update" if current is not None else "create")
     changed = changed_fields(old, new)
     version = _add_version(session, kind, key, latest + 1, action, new, changed, restored_from, actor)
-    detail = {"version": version, "changed_fields": changed, "restored_from": restored_from}
+    detail: dict[str, Any] = {"version": version, "changed_fields": changed, "restored_from": restored_from}
+    verified = [f for f in old.get("demo_fields") or [] if f not in (new.get("demo_fields") or [])]
+    if verified:
+        detail["verified"] = verified  # demo marks cleared: staff confirmed these values
     record_audit(session, actor=actor, action=f"{kind}.{action}", target_kind=kind, target_key=key, detail=detail)
     # One record: the in-memory indexes patch that record's entries instead of rebuilding (platform.indexes).
     events.publish_after_commit(session, CHANGED, {"kind": kind, "key": key, "version": version, "scope": RECORD_SCOPE})
@@ -142,8 +156,31 @@ def restore_version(
 
 
 def current_version(session: Session, *, kind: str, key: str) -> int:
-    """The latest version number of a record (0 when it was never edited)."""
-    return repo.latest_version(session, kind, key)
+    """The version number of a record as staff see it (1 when it was never edited, 0 when it does not exist)."""
+    latest = repo.latest_version(session, kind, key)
+    return latest or _numbered(latest, exists=read_record(session, kind, key) is not None)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The latest save in which staff confirmed values marked as demo data (their marks were cleared)."""
+
+    fields: list[str]
+    actor: str
+    at: dt.datetime
+    version: int
+
+
+def last_verification(session: Session, *, kind: str, key: str) -> Verification | None:
+    """Who last confirmed demo-marked values of a record, when, and which: read from the version history."""
+    versions = repo.list_versions(session, kind, key)  # newest first
+    for newer, older in itertools.pairwise(versions):
+        cleared = [
+            f for f in older.snapshot.get("demo_fields") or [] if f not in (newer.snapshot.get("demo_fields") or [])
+        ]
+        if cleared:
+            return Verification(cleared, newer.actor_name, newer.created_at, newer.version)
+    return None
 
 
 def version_history(session: Session, *, kind: str, key: str) -> list[RecordVersion]:

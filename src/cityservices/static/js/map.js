@@ -43,26 +43,44 @@
     },
   };
 
-  /* ----- loading Leaflet only when a map is shown ----- */
-  var leafletPromise = null;
-  function loadLeaflet(box) {
-    if (window.L) return Promise.resolve(window.L);
-    if (leafletPromise) return leafletPromise;
-    leafletPromise = new Promise(function (resolve, reject) {
-      var css = document.createElement("link");
-      css.rel = "stylesheet";
-      css.href = box.getAttribute("data-leaflet-css");
-      document.head.appendChild(css);
+  /* ----- loading Leaflet (and its marker-clustering plug-in) only when a map is shown ----- */
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
       var script = document.createElement("script");
-      script.src = box.getAttribute("data-leaflet-js");
-      script.onload = function () {
-        resolve(window.L);
-      };
-      script.onerror = function () {
-        reject(new Error("地图组件未能加载 (请运行 make install)"));
-      };
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = reject;
       document.head.appendChild(script);
     });
+  }
+  function loadCss(href) {
+    if (!href) return;
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = href;
+    document.head.appendChild(css);
+  }
+
+  var leafletPromise = null;
+  function loadLeaflet(box) {
+    if (leafletPromise) return leafletPromise;
+    if (window.L && (window.L.markerClusterGroup || !box.getAttribute("data-cluster-js"))) return Promise.resolve(window.L);
+    loadCss(box.getAttribute("data-leaflet-css"));
+    loadCss(box.getAttribute("data-cluster-css"));
+    var core = window.L ? Promise.resolve() : loadScript(box.getAttribute("data-leaflet-js"));
+    leafletPromise = core.then(
+      function () {
+        var cluster = box.getAttribute("data-cluster-js");
+        /* without the plug-in the pins are simply not clustered */
+        var plugin = cluster && !window.L.markerClusterGroup ? loadScript(cluster).catch(function () {}) : Promise.resolve();
+        return plugin.then(function () {
+          return window.L;
+        });
+      },
+      function () {
+        throw new Error("地图组件未能加载，请稍后再试。");
+      }
+    );
     return leafletPromise;
   }
 
@@ -110,9 +128,15 @@
       L.tileLayer(tileUrl, { attribution: escapeHtml(credit), maxZoom: 18 }).addTo(this.map);
     }
     this.layers = {};
-    ["venues", "pois", "route", "origin"].forEach(function (name) {
+    ["pois", "route", "main", "origin"].forEach(function (name) {
       this.layers[name] = L.layerGroup().addTo(this.map);
     }, this);
+    /* nearby pins would hide each other: they are grouped into a numbered circle until zoomed in */
+    this.layers.venues = (
+      L.markerClusterGroup
+        ? L.markerClusterGroup({ maxClusterRadius: 40, showCoverageOnHover: false, spiderfyOnMaxZoom: true, disableClusteringAtZoom: 17 })
+        : L.layerGroup()
+    ).addTo(this.map);
     this.ready = this.drawBoundaries(box.getAttribute("data-boundaries-url"));
   }
 
@@ -163,18 +187,27 @@
       dot.wgs84 = [venue.lat, venue.lng];
       return dot;
     }
+    /* Leaflet positions the icon element with its own inline transform, so the rotated drop shape is an
+       inner element: a 30 px square turned by 45° whose corner (the tip) lies 15 + 15·√2 ≈ 36 px below the
+       top of the icon, on its vertical centre line — the anchor is that tip. */
     var icon = L.divIcon({
-      className: "pin" + (venue.open === false ? " pin-closed" : "") + (venue.main ? " pin-main" : ""),
-      html: "<span>" + (venue.label ? String(Number(venue.label)) : "") + "</span>",
-      iconSize: [30, 30],
-      iconAnchor: [15, 30],
-      popupAnchor: [0, -28],
+      className: "pin-icon",
+      html:
+        '<span class="pin' +
+        (venue.open === false ? " pin-closed" : "") +
+        (venue.main ? " pin-main" : "") +
+        '"><span>' +
+        (venue.label ? String(Number(venue.label)) : "") +
+        "</span></span>",
+      iconSize: [30, 37],
+      iconAnchor: [15, 36],
+      popupAnchor: [0, -34],
     });
     var marker = L.marker(this.toMap(venue.lat, venue.lng), { icon: icon, title: venue.name, keyboard: true });
     var popup = CS.el("div", {}, [venue.href ? CS.el("a", { href: venue.href }, [venue.name]) : venue.name]);
     if (venue.detail) popup.appendChild(CS.el("div", { className: "small" }, [venue.detail]));
     marker.bindPopup(popup);
-    marker.addTo(this.layers.venues);
+    marker.addTo(venue.main ? this.layers.main : this.layers.venues);
     marker.wgs84 = [venue.lat, venue.lng];
     return marker;
   };
@@ -216,7 +249,34 @@
       return self.toMap(p[0], p[1]);
     });
     if (latlngs.length === 1) this.map.setView(latlngs[0], maxZoom || 15);
-    else this.map.fitBounds(this.L.latLngBounds(latlngs), { padding: [24, 24], maxZoom: maxZoom || 16 });
+    /* the top-left padding keeps the pins (36 px tall) clear of the zoom buttons in that corner */
+    else
+      this.map.fitBounds(this.L.latLngBounds(latlngs), {
+        paddingTopLeft: [56, 84],
+        paddingBottomRight: [28, 32],
+        maxZoom: maxZoom || 16,
+      });
+  };
+
+  /* Outline one division (a street or town) of the base layer and name it; resolves to its bounds or null. */
+  MapView.prototype.highlightDivision = function (code) {
+    var self = this;
+    return this.ready.then(function () {
+      if (!self.boundaries || !code) return null;
+      var found = null;
+      self.boundaries.eachLayer(function (layer) {
+        if (layer.feature && layer.feature.properties.code === code) found = layer;
+      });
+      if (!found) return null;
+      var path = found.getElement && found.getElement();
+      if (path) path.classList.add("b-here");
+      found.bringToFront();
+      var name = found.feature.properties.name;
+      var tip = self.L.tooltip({ permanent: true, direction: "center", className: "division-label", interactive: false });
+      var bounds = found.getBounds();
+      self.map.openTooltip(tip.setLatLng(bounds.getCenter()).setContent(CS.el("span", {}, [name])));
+      return bounds;
+    });
   };
   /* ----- where the citizen is: the browser's position, or a typed place / district (/api/v1/locate) ----- */
   var GEO_ERRORS = {

@@ -141,6 +141,29 @@
     });
   }
 
+  /* The street (or town) the venue lies in, outlined and named, and the other service venues of the district
+     as small dots (grouped when close), so the citizen sees where the place is. */
+  function showSurroundings(view, section, venue) {
+    var division = section.getAttribute("data-division");
+    var area = section.getAttribute("data-area");
+    view.highlightDivision(division).then(function (bounds) {
+      if (!bounds) return;
+      /* show the whole street around the venue unless it is very large */
+      var zoom = view.map.getBoundsZoom(bounds.pad(0.05));
+      view.map.setView(view.toMap(venue.lat, venue.lng), Math.max(13, Math.min(16, zoom)));
+    });
+    if (!area) return;
+    CS.getJSON("/api/v1/venues.geojson?district=" + encodeURIComponent(area)).then(function (collection) {
+      collection.features.forEach(function (f) {
+        if (String(f.id) === String(venue.id) || !f.geometry) return;
+        var c = f.geometry.coordinates;
+        view.addVenue({ lat: c[1], lng: c[0], name: f.properties.name, href: "/venues/" + encodeURIComponent(f.id), small: true });
+      });
+    }, function () {
+      /* the map still shows the venue itself */
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var section = document.querySelector("[data-venue-map]");
     if (!section) return;
@@ -153,6 +176,7 @@
     var viewPromise = CS.createMap(section.querySelector("[data-map]"), { center: [venue.lat, venue.lng], zoom: 15 }).then(
       function (view) {
         view.addVenue({ lat: venue.lat, lng: venue.lng, name: venue.name, label: "", main: true });
+        showSurroundings(view, section, venue);
         return view;
       }
     );

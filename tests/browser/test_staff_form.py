@@ -1,0 +1,111 @@
+"""The staff record form in Chromium: table rows added and removed with the buttons, a time typed wrongly is
+refused with what to type, a confirmed demo value loses its mark, and the form fits a 360 px phone."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from cityservices.service_map.catalogue.models import Venue
+from tests.browser.conftest import DESKTOP, MOBILE, Server, watch_console
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PASSWORD = "form-clerk-2026"
+
+
+@pytest.fixture(scope="module")
+def clerk(demo_env: dict[str, str]) -> str:
+    subprocess.run(
+        [sys.executable, "-m", "cityservices", "create-admin", "formclerk", "--password-stdin"],
+        env=demo_env, input=PASSWORD + "\n", check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return "formclerk"
+
+
+def a_demo_venue(demo_env: dict[str, str]) -> Venue:
+    engine = create_engine(demo_env["CITYSERVICES_DATABASE_URL"])
+    with Session(engine) as session:
+        venue = session.scalars(select(Venue).where(Venue.level == "district").order_by(Venue.id)).first()
+        assert venue is not None
+        session.expunge(venue)
+    engine.dispose()
+    return venue
+
+
+def sign_in(page: Any, server: Server, username: str) -> None:
+    page.goto(server.url("/staff/login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/staff/login'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff$"))
+
+
+def test_rows_added_and_removed_and_a_demo_value_confirmed(
+    new_context: Any, server: Server, demo_env: dict[str, str], clerk: str
+) -> None:
+    venue = a_demo_venue(demo_env)
+    page = new_context(DESKTOP).new_page()
+    errors = watch_console(page)
+    sign_in(page, server, clerk)
+    page.goto(server.url(f"/staff/venues/{venue.id}"))
+    assert page.locator("textarea:visible").count() <= 8  # long texts only: no JSON boxes
+    phones = page.locator("[data-rows=phones] tr[data-row]")
+    count = phones.count()
+    first_number = page.input_value("[data-rows=phones] tr[data-row] >> nth=0 >> input[name$='.number']")
+    # add a row with the button, fill it; remove the first phone
+    page.click("[data-rows=phones] [data-add-row]")
+    assert phones.count() == count + 1
+    new_row = phones.nth(count)
+    new_row.locator("input[name$='.label']").fill("预约")
+    new_row.locator("input[name$='.number']").fill("0532-80009999")
+    phones.nth(0).locator("[data-remove-row]").click()
+    assert phones.count() == count
+    names = page.eval_on_selector_all("[data-rows=phones] input", "els => els.map(e => e.name)")
+    assert names[:2] == ["phones.0.label", "phones.0.number"]  # renumbered from 0
+    # a time in the wrong form is refused with what to type, and nothing is saved
+    page.fill("input[name='hours.mon']", "早上9点-12点")
+    page.check("input[name='verified.phones']")
+    page.click(".record-form > button[type=submit]")
+    expect_text = page.locator("[role=alert]").inner_text()
+    assert "请按 09:00-12:00 格式填写" in expect_text
+    page.goto(server.url(f"/staff/venues/{venue.id}"))  # start again from the stored record
+    page.click("[data-rows=phones] [data-add-row]")
+    row = page.locator("[data-rows=phones] tr[data-row]").last
+    row.locator("input[name$='.label']").fill("预约")
+    row.locator("input[name$='.number']").fill("0532-80009999")
+    page.locator("[data-rows=phones] tr[data-row]").nth(0).locator("[data-remove-row]").click()
+    page.check("input[name='verified.phones']")
+    page.click(".record-form > button[type=submit]")
+    page.wait_for_url(re.compile(r"\?saved=2$"))
+    assert "最近核实：电话" in page.inner_text("[data-verified]")
+    assert page.locator("input[name='verified.phones']").count() == 0
+    numbers = page.eval_on_selector_all(
+        "[data-rows=phones] input[name$='.number']", "els => els.map(e => e.value).filter(Boolean)"
+    )
+    assert first_number not in numbers
+    assert "0532-80009999" in numbers
+    page.locator("[data-rows=phones]").screenshot(path=str(SCREENSHOTS / "staff-form-rows.png"))
+    page.goto(server.url(f"/staff/venues/{venue.id}/versions/2"))
+    labels = page.eval_on_selector_all("table.diff tbody td:first-child", "els => els.map(e => e.textContent)")
+    assert "电话 · 号码 0532-80009999" in labels
+    assert "北京时间" in page.inner_text("main")
+    # the refused form answers 422 and the demo venue's sample photos are absent: only script errors count
+    assert [e for e in errors if not e.startswith("Failed to load resource")] == []
+
+
+def test_the_form_fits_a_phone(new_context: Any, server: Server, demo_env: dict[str, str], clerk: str) -> None:
+    venue = a_demo_venue(demo_env)
+    page = new_context(MOBILE).new_page()
+    sign_in(page, server, clerk)
+    page.goto(server.url(f"/staff/venues/{venue.id}"))
+    page.locator("[data-rows=windows] [data-add-row]").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+    page.locator("[data-rows=kiosks]").screenshot(path=str(SCREENSHOTS / "staff-form-kiosks-mobile.png"))
