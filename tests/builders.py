@@ -146,3 +146,10 @@ def unavailable(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF as a reader sees it (poppler's ``pdftotext``, which ``.ci/run`` installs)."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()

@@ -12,8 +12,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from PIL import Image
-from pypdf import PdfReader
 
+from tests.builders import pdf_text
 from tests.party_day.activities.test_api import BRANCH, _member, _plan
 from tests.service_map.editing.helpers import login
 
@@ -88,7 +88,7 @@ def test_reminders_leave_photos_and_records(party_client: TestClient) -> None:
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
     assert "attachment" in pdf.headers["content-disposition"]
-    text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = pdf_text(pdf.content)
     assert "学习党章 重温誓词" in text
     assert "已准假" in text
     assert "活动照片" in text

@@ -25,6 +25,7 @@ from cityservices.party_day.records import export, photos, service
 from cityservices.party_day.records.schemas import MinutesCreate
 from cityservices.party_day.review import service as review
 from cityservices.party_day.review.schemas import SelfCheckCreate
+from tests.builders import pdf_text
 from tests.party_day.builders import ACTOR, ADMIN, STARTS, Day, account, planned_day
 
 AFTER = STARTS + dt.timedelta(hours=2)
@@ -52,7 +53,7 @@ def _held(session: Session) -> Day:
 
 
 def _text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+    return pdf_text(pdf)
 
 
 def test_photos_are_checked_private_and_audited(session: Session, staff_settings: Settings) -> None:
