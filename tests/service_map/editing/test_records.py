@@ -146,3 +146,17 @@ def test_every_kind_has_one_spec() -> None:
         assert spec.kind == kind
         assert KIND_NAMES[kind] == spec.label
         assert spec.key_field in spec.record_type.model_fields
+
+
+def test_a_bundle_edit_keeps_its_plan(seeded: Session) -> None:
+    record, _ = svc.load_record(seeded, kind="bundle", key="B-TEST")
+    items = [dict(i) for i in record["items"]]
+    items[0] |= {"kind": "first", "produces": ["营业执照"]}
+    items[1] |= {"kind": "if", "condition": "如失业"}
+    _save(seeded, "bundle", "B-TEST", {"items": items})
+    _save(seeded, "bundle", "B-TEST", {"name": "测试一件事（改名）"})  # an edit of another field
+    saved = svc.load_record(seeded, kind="bundle", key="B-TEST")[0]["items"]
+    assert [(i["kind"], i["produces"], i["condition"]) for i in saved] == [
+        ("first", ["营业执照"], ""),
+        ("if", [], "如失业"),
+    ]

@@ -188,7 +188,7 @@ def _read_bundle(session: Session, code: str) -> BundleRecord | None:
     bundle = repo.get_bundle(session, code)
     if bundle is None:
         return None
-    items = [BundleItemRef(position=p, item_code=c, note=n) for p, c, n in repo.bundle_members(session, bundle.id)]
+    items = [BundleItemRef.model_validate(member) for member in repo.bundle_members(session, bundle.id)]
     return BundleRecord.model_validate({**_columns(bundle, exclude=frozenset({"id"})), "items": items})
 
 
@@ -206,7 +206,7 @@ def _write_bundle(session: Session, record: BundleRecord, edit: Edit) -> None:
     bundle_id = repo.update_bundle(session, record.code, values) if edit.exists else repo.insert_bundle(session, values)
     item_ids = repo.item_ids(session, [r.item_code for r in record.items])
     rows = [
-        {"bundle_id": bundle_id, "position": ref.position, "item_id": item_ids[ref.item_code], "note": ref.note}
+        {"bundle_id": bundle_id, "item_id": item_ids[ref.item_code], **ref.model_dump(exclude={"item_code"})}
         for ref in record.items
     ]
     repo.insert_bundle_items(session, rows)

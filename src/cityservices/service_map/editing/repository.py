@@ -75,15 +75,24 @@ def get_bundle(session: Session, code: str) -> Bundle | None:
     return session.scalar(select(Bundle).where(Bundle.code == code))
 
 
-def bundle_members(session: Session, bundle_id: int) -> list[tuple[int, str, str]]:
-    """(position, item code, note) of a bundle's items in order."""
+def bundle_members(session: Session, bundle_id: int) -> list[dict[str, Any]]:
+    """A bundle's steps in order: position, item code, note and the plan fields (kind, choice group, condition,
+    what the step produces)."""
     query = (
-        select(BundleItem.position, Item.code, BundleItem.note)
+        select(
+            BundleItem.position,
+            Item.code.label("item_code"),
+            BundleItem.note,
+            BundleItem.kind,
+            BundleItem.choice_group,
+            BundleItem.condition,
+            BundleItem.produces,
+        )
         .join(Item, Item.id == BundleItem.item_id)
         .where(BundleItem.bundle_id == bundle_id)
         .order_by(BundleItem.position)
     )
-    return list(session.execute(query).tuples())
+    return [dict(row) for row in session.execute(query).mappings()]
 
 
 def item_named(session: Session, name: str, *, other_than: str) -> str | None:
