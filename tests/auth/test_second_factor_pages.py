@@ -155,7 +155,7 @@ def test_a_locked_user_gets_in_with_password_and_second_factor(app: FastAPI, db:
     assert _sign_in(attacker, PASSWORD, "123456")[0] == 401  # password with a wrong code
     status, _ = _sign_in(attacker, PASSWORD, codes[1])  # both factors: in, although locked
     assert status == 200
-    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "login.success")).all()[-1]
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "login.success").order_by(AuditEntry.id)).all()[-1]
     assert entry.detail == {"while_locked": True}
     assert _sign_in(attacker, PASSWORD, codes[1])[0] == 401  # the recovery code was used up
 

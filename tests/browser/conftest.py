@@ -149,13 +149,19 @@ def road_server(
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def playwright() -> Iterator[Any]:
+    """The one Playwright driver of a test process (a second one cannot start inside its event loop)."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
     with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
 
 
 @pytest.fixture

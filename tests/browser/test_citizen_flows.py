@@ -94,7 +94,7 @@ def test_search_guide_near_me_venue_route(new_context: Any, server: Server, arti
     assert page.locator("a.tel").count() >= 1
     assert page.locator("a.tel").first.get_attribute("href").startswith("tel:")
     assert page.locator(".hours tr.today").count() == 1
-    page.locator("#venue-map .leaflet-marker-icon.pin-main").wait_for()
+    page.locator("#venue-map .pin-main").wait_for()
     shot(page, artifacts, "05-venue-mobile")
 
     page.check("[data-nearby-toggle][value=parking]")
@@ -284,10 +284,10 @@ def test_gcj02_tiles_shift_markers_by_the_expected_offset(
     page = context.new_page()
     problems = watch_console(page)
     page.goto(gcj02_server.url("/venues/V370202"))
-    page.locator("#venue-map .leaflet-marker-icon.pin-main").wait_for()
+    page.locator("#venue-map .pin-main").wait_for()
     page.locator("#venue-map path.b").first.wait_for(state="attached")
     marker = page.evaluate(
-        "(() => { const m = CS.maps[0].layers.venues.getLayers()[0].getLatLng(); return [m.lat, m.lng]; })()"
+        "(() => { const m = CS.maps[0].layers.main.getLayers()[0].getLatLng(); return [m.lat, m.lng]; })()"
     )
     engine = create_engine(demo_env["CITYSERVICES_DATABASE_URL"])
     with Session(engine) as session:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, MOBILE, ROOT, Server, playwright_api, watch_console
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, MOBILE, ROOT, Server, watch_console
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 FAKE_MEDIA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--lang=zh-CN"]
@@ -40,11 +40,10 @@ with session_scope(runtime.sessions) as session:
 
 
 @pytest.fixture(scope="module")
-def media_browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *FAKE_MEDIA])
-        yield launched
-        launched.close()
+def media_browser(playwright: Any) -> Iterator[Any]:
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *FAKE_MEDIA])
+    yield launched
+    launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -120,10 +120,10 @@ def _shot(page: Any, name: str) -> None:
 def test_committee_dashboard_and_records_on_a_phone(party_server: Any, new_context: Any, tmp_path: Path) -> None:
     """The city's dashboard (SVG charts drawn on the server), the branch's reminders, a held day's photos and its
     printable record, the library and the study pages, all at 360 px."""
-    from io import BytesIO
 
     from PIL import Image
-    from pypdf import PdfReader
+
+    from tests.builders import pdf_text
 
     page = new_context(MOBILE, geolocation=False).new_page()
     problems = watch_console(page)
@@ -154,13 +154,14 @@ def test_committee_dashboard_and_records_on_a_phone(party_server: Any, new_conte
     page.set_input_files("#photo", str(photo))
     page.click("form[enctype] button[type=submit]")
     page.wait_for_load_state()
+    assert page.locator(".photos img").count() > 0, page.inner_text("main")[:600]
     image = page.locator(".photos img").first
     image.scroll_into_view_if_needed()
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     _shot(page, "party-minutes-photos-mobile.png")
     record = page.request.get(party_server.url(f"/api/v1/party/activities/{day['id']}/record.pdf"))
     assert record.headers["content-type"] == "application/pdf"
-    text = "".join(p.extract_text() or "" for p in PdfReader(BytesIO(record.body())).pages)
+    text = pdf_text(record.body())
     assert day["theme"] in text
     assert "演示数据" in text
     assert "活动照片" in text
