@@ -7,17 +7,18 @@ Only editors not limited to one district may write; every write is audited."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
 from cityservices.deps import CurrentStaff, DbSession, RequireEditor
-from cityservices.errors import RequestInvalid, error_responses
+from cityservices.errors import error_responses
 from cityservices.insurance.rules import service
 from cityservices.insurance.rules.schemas import RuleAdd, RuleEdit, RuleEditRead, RuleRead, RuleVersionRead
 from cityservices.insurance.rules.service import list_rules
 from cityservices.insurance.scopes import region_of
+from cityservices.platform.versioning import based_on as _based_on
+from cityservices.platform.versioning import etag
 
 router = APIRouter(prefix="/api/v1/insurance", tags=["insurance"])
 staff_router = APIRouter(
@@ -29,15 +30,7 @@ IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40, descript
 
 def based_on(if_match: str | None, base_version: int | None) -> int | None:
     """The version a write is based on: ``If-Match`` (``"3"``, ``W/"3"`` or ``3``) or ``base_version``."""
-    if if_match is None:
-        return base_version
-    match = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', if_match)
-    if match is None:
-        raise RequestInvalid("If-Match", '应为规则的版本号，如 "3"')
-    version = int(match.group(1))
-    if base_version is not None and base_version != version:
-        raise RequestInvalid("base_version", "与请求头 If-Match 的版本不一致")
-    return version
+    return _based_on(if_match, base_version, what="规则")
 
 
 @router.get("/rules", response_model=list[RuleRead], responses=error_responses())
@@ -54,7 +47,7 @@ def read_rules(
 def read_rule(session: DbSession, staff: CurrentStaff, rule_id: RuleId, response: Response) -> RuleEditRead:
     """One rule row for editing, with its version (also the ``ETag``)."""
     read = service.read_rule(session, rule_id)
-    response.headers["ETag"] = f'"{read.row_version}"'
+    response.headers["ETag"] = etag(read.row_version)
     response.headers["Cache-Control"] = "no-store"
     return read
 
@@ -74,7 +67,7 @@ def edit_rule(
     read = service.edit_rule(
         session, rule_id, body.values, base_version=based_on(if_match, body.base_version), actor=staff.actor
     )
-    response.headers["ETag"] = f'"{read.row_version}"'
+    response.headers["ETag"] = etag(read.row_version)
     return read
 
 
@@ -83,7 +76,7 @@ def add_rule(session: DbSession, staff: RequireEditor, body: RuleAdd, response: 
     """Add a row (for instance the same key with a new validity period, after closing the old one)."""
     service.require_rule_editor(region_of(staff.account))
     read = service.add_rule(session, body.row, actor=staff.actor)
-    response.headers["ETag"] = f'"{read.row_version}"'
+    response.headers["ETag"] = etag(read.row_version)
     return read
 
 

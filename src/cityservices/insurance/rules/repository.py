@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cityservices.insurance.rules.models import InsuranceRule, InsuranceRuleSet, InsuranceRuleVersion
+from cityservices.platform.versioning import next_version
 
 
 def stored_rules(session: Session, *, table: str | None = None) -> Sequence[InsuranceRule]:
@@ -42,7 +43,7 @@ def update_rule(session: Session, rule_id: str, **values: Any) -> InsuranceRule:
     row = session.scalars(select(InsuranceRule).where(InsuranceRule.rule_id == rule_id)).one()
     for name, value in values.items():
         setattr(row, name, value)
-    row.version = (row.version or 1) + 1
+    row.version = next_version(row.version or 1)
     return row
 
 

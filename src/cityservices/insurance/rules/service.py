@@ -32,6 +32,7 @@ from cityservices.insurance.rules.schemas import (
 )
 from cityservices.insurance.vocabulary import EXAMPLE_MARK
 from cityservices.kit.audit import Actor, record_audit, utc_now
+from cityservices.platform.versioning import field_changes, require_current
 
 BUNDLED_RULES: Final = Path(__file__).resolve().parents[4] / "data" / "qingdao" / "insurance" / "rules" / "rules.json"
 _ROW: Final = TypeAdapter(RuleRow)
@@ -182,19 +183,8 @@ FIELD_LABELS: Final = {
 
 
 def _changes(before: RuleBase | None, after: RuleBase) -> list[dict[str, str]]:
-    old = before.model_dump(mode="json") if before is not None else {}
-    new = after.model_dump(mode="json")
-    keys = list(new) + [k for k in old if k not in new]
-    return [
-        {
-            "field": key,
-            "label": FIELD_LABELS.get(key, key),
-            "before": "（空）" if old.get(key) is None else str(old.get(key)),
-            "after": "（空）" if new.get(key) is None else str(new.get(key)),
-        }
-        for key in keys
-        if old.get(key) != new.get(key)
-    ]
+    old = before.model_dump(mode="json") if before is not None else None
+    return [change.as_dict() for change in field_changes(old, after.model_dump(mode="json"), FIELD_LABELS)]
 
 
 def _record_version(
@@ -276,13 +266,13 @@ def edit_rule(
     session: Session, rule_id: str, values: dict[str, object], *, base_version: int | None, actor: Actor
 ) -> RuleEditRead:
     """Change fields of one row (not its id or table); validated and overlap-checked as on load."""
-    if base_version is None:
-        raise RequestInvalid("base_version", "请提供所依据的版本号（If-Match 请求头或 base_version）")
     stored = repository.rule_for_update(session, rule_id)
     if stored is None:
         raise NotFound(f"没有规则 {rule_id}")
-    if stored.version != base_version:
-        raise Conflict(f"规则 {rule_id} 已被修改（当前版本 {stored.version}，您依据的是 {base_version}），请重新读取")
+    stale = (
+        f"规则 {rule_id} 已被他人修改（当前版本 {stored.version}，您依据的是版本 {base_version}），请重新打开后再修改"
+    )
+    require_current(base_version, stored.version, stale=stale)
     for fixed in ("id", "table"):
         if fixed in values and values[fixed] != stored.body.get(fixed):
             raise RequestInvalid(f"values.{fixed}", "规则编号和规则表不能修改；请新增一条规则")

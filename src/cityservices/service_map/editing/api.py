@@ -4,14 +4,13 @@ staff session (list routes hold only rows inside the account's scopes); unsafe m
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
 
 from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor
-from cityservices.errors import RequestInvalid
 from cityservices.kit.audit import utc_now
+from cityservices.platform import versioning
 from cityservices.service_map.editing import photos
 from cityservices.service_map.editing import repository as repo
 from cityservices.service_map.editing import service as svc
@@ -37,15 +36,7 @@ def based_on(if_match: str | None, base_version: int | None) -> int | None:
     """The version a write is based on: the ``If-Match`` header (``"3"``, ``W/"3"`` or ``3``, the record's ETag)
     or the ``base_version`` field; both may be given if they agree. ``None`` when neither is (the service then
     refuses the write)."""
-    if if_match is None:
-        return base_version
-    match = re.fullmatch(r'\s*(?:W/)?"?(\d{1,9})"?\s*', if_match)
-    if match is None:
-        raise RequestInvalid("If-Match", '应为记录的版本号，如 "3"')
-    version = int(match.group(1))
-    if base_version is not None and base_version != version:
-        raise RequestInvalid("base_version", "与请求头 If-Match 的版本不一致")
-    return version
+    return versioning.based_on(if_match, base_version, what="记录")
 
 
 @router.get("/dashboard", response_model=DashboardRead)
@@ -80,7 +71,7 @@ def read_record(session: DbSession, staff: CurrentStaff, kinds: RecordKind, key:
     """The record in the importer's format and its version (also the ``ETag``): send it back as ``If-Match`` or
     ``base_version`` with the change."""
     record, version = svc.load_record(session, kind=kinds.kind, key=key)
-    response.headers["ETag"] = f'"{version}"'
+    response.headers["ETag"] = versioning.etag(version)
     return RecordRead(kind=kinds.kind, key=key, version=version, record=record)
 
 

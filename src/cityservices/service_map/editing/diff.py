@@ -34,12 +34,6 @@ class Change:
     after: str
 
 
-def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Top-level fields whose value differs (in the order of ``new``)."""
-    keys = list(new) + [k for k in old if k not in new]
-    return [key for key in keys if old.get(key) != new.get(key)]
-
-
 # The field that identifies an entry of a list of objects, so that entries are compared by identity, not by
 # position: a holiday added in the middle of the exceptions is one added row, not every later row changed.
 LIST_KEYS = {

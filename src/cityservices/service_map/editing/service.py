@@ -17,12 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
-from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
+from cityservices.errors import Conflict, NotFound, RuleViolation
 from cityservices.kit import events
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.platform.indexes import RECORD_SCOPE
+from cityservices.platform.versioning import changed_fields, next_version, require_base
 from cityservices.service_map.editing import repository as repo
-from cityservices.service_map.editing.diff import Change, changed_fields, describe_changes
+from cityservices.service_map.editing.diff import Change, describe_changes
 from cityservices.service_map.editing.models import RecordVersion
 from cityservices.service_map.editing.records import read_record, record_kind, snapshot, write_record
 from cityservices.service_map.install import CHANGED
@@ -86,8 +87,7 @@ def save_record(
         raise RuleViolation(f"记录中的键 {spec.key_of(record)!r} 与地址中的 {key!r} 不一致")
     current = read_record(session, kind, key)
     require_can_edit(session, account, kind, current, record)
-    if base_version is None:
-        raise RequestInvalid("base_version", "请提供修改所基于的版本 (请求头 If-Match 或字段 base_version)")
+    base_version = require_base(base_version, message="请提供修改所基于的版本 (请求头 If-Match 或字段 base_version)")
     latest = repo.latest_version(session, kind, key)
     shown = _numbered(latest, exists=current is not None)
     # 0 still names the original state of a record never edited (as before versions were numbered from 1)
@@ -102,7 +102,7 @@ def save_record(
     write_record(session, kind, record, exists=current is not None)
     action = "restore" if restored_from else ("update" if current is not None else "create")
     changed = changed_fields(old, new)
-    version = _add_version(session, kind, key, latest + 1, action, new, changed, restored_from, actor)
+    version = _add_version(session, kind, key, next_version(latest), action, new, changed, restored_from, actor)
     detail: dict[str, Any] = {"version": version, "changed_fields": changed, "restored_from": restored_from}
     verified = [f for f in old.get("demo_fields") or [] if f not in (new.get("demo_fields") or [])]
     if verified:
