@@ -50,6 +50,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.open_api import api as open_api
     from cityservices.insurance.open_api import enrolment_api
     from cityservices.insurance.rules import api as rules_api
+    from cityservices.insurance.rules import pages as rules_pages
     from cityservices.insurance.settlement import api as settlement_api
     from cityservices.insurance.settlement import pages as settlement_pages
     from cityservices.insurance.video import api as video_api
@@ -60,6 +61,7 @@ def _routers() -> Sequence[APIRouter]:
         catalogue_pages.router,
         rules_api.router,
         rules_api.staff_router,
+        rules_pages.router,
         settlement_api.router,
         settlement_api.staff_router,
         members_api.router,
