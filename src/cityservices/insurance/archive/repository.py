@@ -19,7 +19,7 @@ from cityservices.insurance.members.models import (
     InsuranceRelation,
     InsuranceRelationStatus,
 )
-from cityservices.insurance.settlement.models import InsuranceSettlement
+from cityservices.insurance.settlement.models import InsuranceSettlement, InsuranceSettlementAdjustment
 
 
 def own_member(session: Session, certno: str) -> InsuranceMember | None:
@@ -78,6 +78,20 @@ def own_movements(
         )
         .order_by(InsuranceAccountMovement.at.desc(), InsuranceAccountMovement.id.desc())
         .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def own_adjustments(session: Session, certno: str, setl_ids: list[str]) -> list[InsuranceSettlementAdjustment]:
+    """The re-settlement adjustments of the member's own settlements among ``setl_ids``, oldest first."""
+    if not setl_ids:
+        return []
+    a = InsuranceSettlementAdjustment
+    query = (
+        select(a)
+        .join(InsuranceMember, InsuranceMember.psn_no == a.psn_no)
+        .where(InsuranceMember.certno == certno, a.setl_id.in_(setl_ids))
+        .order_by(a.setl_id, a.id)
     )
     return list(session.scalars(query))
 

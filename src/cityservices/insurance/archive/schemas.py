@@ -42,6 +42,18 @@ class MovementRead(BaseModel):
     balance_after: str
 
 
+class AdjustmentRead(BaseModel):
+    """A re-settlement adjustment of a settlement (补付 / 追回), in plain words."""
+
+    at: dt.datetime = Field(description="记录时间（北京时间）")
+    kind: str = Field(description="pay 补付 | reclaim 追回 | counters 累计更正")
+    kind_label: str
+    fund_pay_diff: str = Field(description="医保支付的变化（正数为多支付）")
+    acct_pay_diff: str = Field(description="个人账户支付的变化（负数为退回账户）")
+    cash_pay_diff: str = Field(description="现金支付的变化（负数为补给本人）")
+    text: str
+
+
 class SettlementSummaryRead(BaseModel):
     setl_id: str
     setl_date: dt.date
@@ -52,6 +64,7 @@ class SettlementSummaryRead(BaseModel):
     acct_pay: str
     psn_cash_pay: str
     trace: list[str] = Field(description="每一步怎么算的（白话）")
+    adjustments: list[AdjustmentRead] = Field(default_factory=list, description="重新结算后的补付 / 追回")
 
 
 class CounterLineRead(BaseModel):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from cityservices.errors import NotFound
 from cityservices.insurance.archive import repository
 from cityservices.insurance.archive.schemas import (
+    AdjustmentRead,
     ArchiveRead,
     CertificateSummaryRead,
     ContributionRead,
@@ -31,12 +32,13 @@ from cityservices.insurance.maternity.models import MaternityApplication
 from cityservices.insurance.members.models import InsuranceMember
 from cityservices.insurance.rules.book import RuleBook
 from cityservices.insurance.rules.schemas import AnnualCapRule, DeductibleRule
-from cityservices.insurance.settlement.models import InsuranceSettlement
+from cityservices.insurance.settlement.models import InsuranceSettlement, InsuranceSettlementAdjustment
 from cityservices.insurance.settlement.pages import plain
 from cityservices.insurance.vocabulary import INSUTYPE_ZH, PSN_TYPE_ZH
 from cityservices.kit.audit import Actor, record_audit
 from cityservices.kit.calendar import to_china_time
 from cityservices.kit.masking import mask_id_number, mask_name
+from cityservices.kit.money import Money
 
 STATUS_ZH: Final = {"1": "正常参保", "2": "暂停参保", "4": "终止参保"}
 MOVEMENT_ZH: Final = {
@@ -46,6 +48,7 @@ MOVEMENT_ZH: Final = {
     "settle_14": "门诊慢特病支付",
     "reversal": "结算撤销退回",
     "mutual_aid": "家庭共济",
+    "resettle": "重新结算调整",
 }
 MED_TYPE_ZH: Final = {"11": "门诊", "14": "门诊慢特病", "21": "住院", "51": "生育门诊", "52": "生育住院"}
 POOL_FUND: Final = {"310": "310100", "390": "390100"}
@@ -99,13 +102,43 @@ def relations_of(session: Session, certno: str, today: dt.date) -> list[Relation
     return reads
 
 
-def settlement_summary(row: InsuranceSettlement) -> SettlementSummaryRead:
+ADJUSTMENT_ZH: Final = {"pay": "补付", "reclaim": "追回", "counters": "累计更正"}
+
+
+def adjustment_read(row: InsuranceSettlementAdjustment) -> AdjustmentRead:
+    """What a re-settlement changed, in the member's words: who owes whom and where the money goes."""
+    fund, acct, cash = Money(row.fund_pay_diff), Money(row.acct_pay_diff), Money(row.cash_pay_diff)
+    parts = []
+    if row.kind == "pay":
+        parts.append(f"按调整后的政策重新结算，医保应多支付 ¥{fund}")
+    elif row.kind == "reclaim":
+        parts.append(f"按调整后的政策重新结算，医保应少支付 ¥{-fund}")
+    else:
+        parts.append("按调整后的政策重新结算，金额不变，只更正了年度累计")
+    if acct.is_negative:
+        parts.append(f"退回个人账户 ¥{-acct}")
+    elif acct:
+        parts.append(f"从个人账户扣回 ¥{acct}")
+    if cash.is_negative:
+        parts.append(f"以现金补给您 ¥{-cash}")
+    elif cash:
+        parts.append(f"需由您补缴现金 ¥{cash}")
+    return AdjustmentRead(
+        at=to_china_time(_utc(row.created_at)), kind=row.kind, kind_label=ADJUSTMENT_ZH.get(row.kind, "调整"),
+        fund_pay_diff=str(fund), acct_pay_diff=str(acct), cash_pay_diff=str(cash), text="，".join(parts) + "。",
+    )  # fmt: skip
+
+
+def settlement_summary(
+    row: InsuranceSettlement, adjustments: list[InsuranceSettlementAdjustment] | None = None
+) -> SettlementSummaryRead:
     trace = [plain(str(step.get("text", ""))) for step in row.result.get("trace", [])]
     return SettlementSummaryRead(
         setl_id=row.setl_id, setl_date=row.setl_date, med_type_label=MED_TYPE_ZH.get(row.med_type, row.med_type),
         status_label="已撤销" if row.status == "reversed" else "已结算", medfee_sumamt=_money(row.medfee_sumamt),
         fund_pay_sumamt=_money(row.fund_pay_sumamt), acct_pay=_money(row.acct_pay),
         psn_cash_pay=_money(row.psn_cash_pay), trace=trace,
+        adjustments=[adjustment_read(a) for a in adjustments or []],
     )  # fmt: skip
 
 
@@ -137,6 +170,14 @@ def _line(name: str, limit: Decimal, used: Decimal, rule_id: str, verified: bool
                            rule_id=rule_id, example_parameter=not verified)  # fmt: skip
 
 
+def _settlements(session: Session, certno: str, start: dt.date, end: dt.date) -> list[SettlementSummaryRead]:
+    rows = repository.own_settlements(session, certno, start, end)
+    adjustments: dict[str, list[InsuranceSettlementAdjustment]] = {}
+    for adjustment in repository.own_adjustments(session, certno, [r.setl_id for r in rows]):
+        adjustments.setdefault(adjustment.setl_id, []).append(adjustment)
+    return [settlement_summary(r, adjustments.get(r.setl_id)) for r in rows]
+
+
 def read_own_archive(
     session: Session, *, certno: str, year: int, book: RuleBook, today: dt.date, actor: Actor
 ) -> ArchiveRead:
@@ -164,7 +205,7 @@ def read_own_archive(
             for m in repository.own_movements(session, certno, moment, moment.replace(year=year + 1),
                                               limit=MOVEMENTS_SHOWN)
         ],
-        settlements=[settlement_summary(s) for s in repository.own_settlements(session, certno, start, end)],
+        settlements=_settlements(session, certno, start, end),
         counters=counters_of(session, certno, year=year, book=book, today=today),
         filings=filings.member_filings(session, member.psn_no, actor=actor),
         certificates=[certificate_summary(c) for c in repository.own_certificates(session, certno,

@@ -1,12 +1,13 @@
-"""``cityservices insurance estimate`` (what a member type would pay, with the explanation) and
-``cityservices insurance reconcile --day`` (the day's totals per institution and fund)."""
+"""``cityservices insurance estimate`` (what a member type would pay, with the explanation),
+``cityservices insurance reconcile --day`` (the day's totals per institution and fund) and
+``cityservices insurance settlement resettle --year`` (a year settled again; ``--apply`` records the differences)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -14,6 +15,10 @@ from rich.console import Console
 
 from cityservices.config import get_settings
 from cityservices.errors import RequestInvalid
+from cityservices.kit.money import Money
+
+if TYPE_CHECKING:
+    from cityservices.insurance.settlement.resettle import MemberDifference, ResettleReport
 
 # The database layer, the rules and the settlement engine are imported by the commands that use them.
 console = Console(stderr=True)
@@ -99,57 +104,99 @@ def reconcile(
 def resettle(
     year: Annotated[int, typer.Option("--year", min=2000, max=2100, help="结算年度，如 2026")],
     show: Annotated[int, typer.Option("--show", min=0, max=10000, help="列出差额最大的前 N 位参保人")] = 20,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="确认后把差额记为补付 / 追回，调整年度累计和个人账户 (重复执行不会重复调整)")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="与 --apply 同用：不再询问，直接记录")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """按现行规则重新结算某年度全部有效结算 (不改动已有结算)，逐人报告基金支付与个人负担的差额。"""
+    """按现行规则重新结算某年度全部有效结算，逐人报告基金支付与个人负担的差额；加 --apply 确认后记录补付 / 追回。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from cityservices.db import session_scope
     from cityservices.insurance.rules.service import rule_book
-    from cityservices.insurance.settlement.resettle import resettle_year
+    from cityservices.insurance.settlement.resettle import apply_differences, resettle_year
     from cityservices.kit.audit import SYSTEM
     from cityservices.platform.migrate import upgrade_to_head
     from cityservices.platform.runtime import make_runtime
 
+    if apply and as_json and not yes:
+        console.print("--apply 与 --json 同用时请加 --yes（JSON 输出中无法询问确认）", highlight=False)
+        raise typer.Exit(2)
     rt = make_runtime(get_settings())
     upgrade_to_head(rt.engine)
     columns = (TextColumn("重新结算"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with session_scope(rt.sessions) as session, Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("resettle", total=None)
-        report = resettle_year(
-            session,
-            year,
-            book=rule_book(session),
-            actor=SYSTEM,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
-    changed = sorted(report.changed_members, key=lambda m: abs(m.fund_difference.amount), reverse=True)
-    if as_json:
-        body = {
-            "year": report.year,
-            "rules_version": report.rules_version,
-            "settlements": report.settlements,
-            "resettled": report.resettled,
-            "without_lines": report.without_lines,
-            "members": len(report.members),
-            "fund_before": str(report.fund_before),
-            "fund_after": str(report.fund_after),
-            "changed_members": [
-                {
-                    "psn_no": m.psn_no,
-                    "settlements": m.settlements,
-                    "changed": m.changed,
-                    "fund_before": str(m.fund_before),
-                    "fund_after": str(m.fund_after),
-                    "psn_before": str(m.psn_before),
-                    "psn_after": str(m.psn_after),
-                    "errors": m.errors,
+    with session_scope(rt.sessions) as session:
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("resettle", total=None)
+            report = resettle_year(
+                session,
+                year,
+                book=rule_book(session),
+                actor=SYSTEM,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        changed = sorted(report.changed_members, key=lambda m: abs(m.fund_difference.amount), reverse=True)
+        if not as_json:
+            _print_report(report, changed, show)
+        applied: dict[str, object] | None = None
+        if apply and report.changes:
+            question = f"按上述结果为 {len(report.changes)} 笔结算记录补付 / 追回，并调整年度累计和个人账户？"
+            if yes or typer.confirm(question, default=False):
+                done = apply_differences(session, report, actor=SYSTEM)
+                applied = {
+                    "adjustments": len(done),
+                    "pay": sum(1 for a in done if a.kind == "pay"),
+                    "reclaim": sum(1 for a in done if a.kind == "reclaim"),
+                    "paid": str(Money.sum(Money(a.fund_pay_diff) for a in done if a.kind == "pay")),
+                    "reclaimed": str(-Money.sum(Money(a.fund_pay_diff) for a in done if a.kind == "reclaim")),
                 }
-                for m in changed
-            ],
-        }
+        elif apply:
+            applied = {"adjustments": 0, "pay": 0, "reclaim": 0, "paid": "0.00", "reclaimed": "0.00"}
+    if as_json:
+        body = _report_body(report, changed)
+        if apply:
+            body["applied"] = applied
         sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
         return
+    if applied is not None:
+        Console().print(
+            f"已记录 {applied['adjustments']} 笔调整：补付 {applied['pay']} 笔共 ¥{applied['paid']}，"
+            f"追回 {applied['reclaim']} 笔共 ¥{applied['reclaimed']}",
+            highlight=False,
+        )
+    elif apply:
+        Console().print("未记录任何调整。", highlight=False)
+
+
+def _report_body(report: ResettleReport, changed: list[MemberDifference]) -> dict[str, object]:
+    return {
+        "year": report.year,
+        "rules_version": report.rules_version,
+        "settlements": report.settlements,
+        "resettled": report.resettled,
+        "without_lines": report.without_lines,
+        "members": len(report.members),
+        "fund_before": str(report.fund_before),
+        "fund_after": str(report.fund_after),
+        "changed_settlements": len(report.changes),
+        "changed_members": [
+            {
+                "psn_no": m.psn_no,
+                "settlements": m.settlements,
+                "changed": m.changed,
+                "fund_before": str(m.fund_before),
+                "fund_after": str(m.fund_after),
+                "psn_before": str(m.psn_before),
+                "psn_after": str(m.psn_after),
+                "errors": m.errors,
+            }
+            for m in changed
+        ],
+    }
+
+
+def _print_report(report: ResettleReport, changed: list[MemberDifference], show: int) -> None:
     from rich.table import Table
 
     out = Console()

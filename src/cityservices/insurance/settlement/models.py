@@ -75,3 +75,28 @@ class InsuranceSettlementLine(Base):
     overlmt_selfpay: Mapped[Decimal] = mapped_column(AMOUNT)
     preselfpay_amt: Mapped[Decimal] = mapped_column(AMOUNT)
     inscp_scp_amt: Mapped[Decimal] = mapped_column(AMOUNT)
+
+
+class InsuranceSettlementAdjustment(Base):
+    """A difference found by re-settling a year and applied (重新结算调整), linked to the settlement it corrects:
+    ``pay`` 补付 when the fund owes the member, ``reclaim`` 追回 when the member owes the fund, ``counters`` when
+    only the annual counters move. Amounts are signed changes to the settlement's own figures (the settlement
+    as it now stands = its row plus all its adjustments); ``delta`` is the change to the annual counters."""
+
+    __tablename__ = "insurance_settlement_adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    setl_id: Mapped[str] = mapped_column(ForeignKey("insurance_settlements.setl_id", ondelete="CASCADE"), index=True)
+    psn_no: Mapped[str] = mapped_column(ForeignKey("insurance_members.psn_no"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # pay | reclaim | counters
+    fund_pay_diff: Mapped[Decimal] = mapped_column(AMOUNT)  # + the funds pay more
+    psn_part_diff: Mapped[Decimal] = mapped_column(AMOUNT)  # + the member bears more
+    acct_pay_diff: Mapped[Decimal] = mapped_column(AMOUNT)  # + more taken from the personal account
+    cash_pay_diff: Mapped[Decimal] = mapped_column(AMOUNT)  # + more cash from the member
+    delta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)  # the settlement under the rules applied
+    rules_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)

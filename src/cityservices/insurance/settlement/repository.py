@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.insurance.settlement.models import (
     InsuranceSettlement,
+    InsuranceSettlementAdjustment,
     InsuranceSettlementFund,
     InsuranceSettlementLine,
 )
@@ -126,6 +127,7 @@ def count_settlements(session: Session) -> int:
 
 def delete_demo(session: Session) -> None:
     demo = select(InsuranceSettlement.setl_id).where(InsuranceSettlement.demo.is_(True))
+    session.execute(delete(InsuranceSettlementAdjustment).where(InsuranceSettlementAdjustment.setl_id.in_(demo)))
     session.execute(delete(InsuranceSettlementFund).where(InsuranceSettlementFund.setl_id.in_(demo)))
     session.execute(delete(InsuranceSettlementLine).where(InsuranceSettlementLine.setl_id.in_(demo)))
     session.execute(delete(InsuranceSettlement).where(InsuranceSettlement.demo.is_(True)))
@@ -133,3 +135,23 @@ def delete_demo(session: Session) -> None:
 
 def get(session: Session, setl_id: str) -> InsuranceSettlement | None:
     return session.get(InsuranceSettlement, setl_id)
+
+
+def adjustments_in_year(session: Session, year: int) -> dict[str, list[InsuranceSettlementAdjustment]]:
+    """The applied re-settlement adjustments of the year's settlements, per settlement, oldest first."""
+    a = InsuranceSettlementAdjustment
+    query = select(a).where(a.year == year).order_by(a.setl_id, a.id)
+    found: dict[str, list[InsuranceSettlementAdjustment]] = {}
+    for row in session.scalars(query):
+        found.setdefault(row.setl_id, []).append(row)
+    return found
+
+
+def adjustments_of(session: Session, setl_id: str) -> list[InsuranceSettlementAdjustment]:
+    query = select(InsuranceSettlementAdjustment).where(InsuranceSettlementAdjustment.setl_id == setl_id)
+    return list(session.scalars(query.order_by(InsuranceSettlementAdjustment.id)).all())
+
+
+def add_adjustment(session: Session, row: InsuranceSettlementAdjustment) -> None:
+    session.add(row)
+    session.flush()

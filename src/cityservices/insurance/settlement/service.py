@@ -105,7 +105,7 @@ def settle(
             acct_pay=result.acct_pay.amount,
             psn_cash_pay=result.psn_cash_pay.amount,
             result=read.model_dump(mode="json"),
-            delta=_delta_json(result.delta),
+            delta=delta_json(result.delta),
             rules_version=result.rules_version,
             demo=demo,
             hosp_lv=claim_request.hosp_lv,
@@ -143,13 +143,13 @@ def _line_rows(claim_request: ClaimRequest, result: Settlement) -> list[dict[str
     ]
 
 
-def _delta_json(delta: Counters) -> dict[str, object]:
+def delta_json(delta: Counters) -> dict[str, object]:
     return {"year": delta.year, "admissions": delta.admissions} | {
         name: str(getattr(delta, name)) for name in members.COUNTER_FIELDS
     }
 
 
-def _delta_of(data: dict[str, object]) -> Counters:
+def delta_of(data: dict[str, object]) -> Counters:
     money = {name: Money(str(data[name])) for name in members.COUNTER_FIELDS}
     return Counters(year=int(str(data["year"])), admissions=int(str(data["admissions"])), **money)
 
@@ -157,7 +157,8 @@ def _delta_of(data: dict[str, object]) -> Counters:
 def reverse(
     session: Session, setl_id: str, *, request_id: str, actor: Actor, region: str | None = None
 ) -> SettlementRead:
-    """Take a settlement back (冲正): its counter delta and account use are restored exactly."""
+    """Take a settlement back (冲正): its counter delta and account use, with those of the re-settlement
+    adjustments applied to it, are restored exactly."""
     if not 8 <= len(request_id) <= 64:
         raise RequestInvalid("request_id", "请求编号应为 8–64 个字符")
     row = repository.for_update(session, setl_id)
@@ -169,11 +170,15 @@ def reverse(
         raise Conflict(f"结算 {setl_id} 已冲正")
     if repository.by_reversal_request_id(session, request_id) is not None:
         raise Conflict(f"请求编号 {request_id} 已用于另一笔冲正")
-    delta = _delta_of(row.delta)
+    delta = delta_of(row.delta)
+    acct_pay = Money(row.acct_pay)
+    for adjustment in repository.adjustments_of(session, setl_id):  # re-settlement adjustments go back too
+        delta = delta.apply(delta_of(adjustment.delta))
+        acct_pay += Money(adjustment.acct_pay_diff)
     counter_row, counters = members.locked_counters(session, row.psn_no, delta.year)
     members.store_counters(counter_row, counters.apply(delta, -1))
-    if row.acct_pay:
-        members.move_account(session, row.psn_no, Money(row.acct_pay), kind="reversal", ref=setl_id)
+    if acct_pay:
+        members.move_account(session, row.psn_no, acct_pay, kind="reversal", ref=setl_id)
     row.status = "reversed"
     row.reversal_request_id = request_id
     row.reversed_at = utc_now()
