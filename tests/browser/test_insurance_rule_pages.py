@@ -83,3 +83,17 @@ def test_the_rule_pages_fit_a_phone(new_context: Any, server: Server, rule_clerk
         page.goto(server.url(path))
         assert page.locator("h1").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"], path
+
+
+def test_the_estimator_offers_maternity_on_a_phone(new_context: Any, server: Server) -> None:
+    page = new_context(MOBILE).new_page()
+    page.goto(server.url("/insurance/estimate"))
+    page.select_option("select[name=psn_type]", "1101")
+    page.select_option("select[name=med_type]", "52")
+    page.fill("input[name=class_a]", "3000")
+    page.fill("input[name=class_b]", "1000")
+    page.click(".estimate-form button[type=submit]")
+    result = page.locator(".estimate-result")
+    assert "其中生育基金" in result.inner_text()
+    assert page.locator("select[name=med_type]").input_value() == "52"
+    assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]

@@ -174,3 +174,26 @@ def test_fhir_exports(insurance_client: TestClient, db: Session) -> None:
     coverage = Bundle.model_validate(bundle.json()).entry[0].resource
     assert (coverage.status, coverage.subscriberId, coverage.type.coding[0].code) == ("active", "P0001", "310")
     assert insurance_client.get("/api/v1/insurance/settlements/" + "0" * 32 + "/fhir").status_code == 404
+
+
+def test_the_estimator_page_offers_the_maternity_types(insurance_client: TestClient) -> None:
+    empty = insurance_client.get("/insurance/estimate").text
+    for value, label in (("51", "生育门诊"), ("52", "生育住院"), ("53", "计划生育手术")):
+        assert f'<option value="{value}">{label}' in empty
+    delivery = insurance_client.get(
+        "/insurance/estimate",
+        params={"psn_type": "1101", "med_type": "52", "hosp_lv": "3", "class_a": "3000", "class_b": "1000",
+                "outside": "200"},
+    )  # fmt: skip
+    assert delivery.status_code == 200
+    text = delivery.text
+    assert '<option value="52" selected>' in text
+    # (3000 + 1000 − 10 % pre-self-pay) × 100 %, under the ¥4,500 limit of mat-310-inp-l3; the member pays 100 + 200
+    assert "<dt>其中生育基金</dt><dd>¥3900.00</dd>" in text
+    assert "<dt>个人支付</dt><dd><strong>¥300.00</strong></dd>" in text
+    assert "统筹基金</dt>" not in text
+    assert "示例参数，未经核实" in text
+    resident = insurance_client.get(
+        "/insurance/estimate", params={"psn_type": "1501", "med_type": "52", "hosp_lv": "3", "class_a": "3000"}
+    ).text
+    assert "<dt>其中城乡居民基本医疗保险基金</dt><dd>¥1440.00</dd>" in resident  # (3000 − 600) × 60 %, mat-390-inp-l3
