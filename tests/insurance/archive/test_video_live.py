@@ -287,9 +287,9 @@ def test_files_go_after_the_retention(
     files = f"{MEMBER}/sessions/{video_id}/files"
     insurance_client.post(files, files={"file": ("a.png", PNG, "image/png")}, headers=csrf)
     insurance_client.post(f"{MEMBER}/sessions/{video_id}/cancel", headers=csrf)
-    second, _ = _waiting(insurance_client)
+    second, token = _waiting(insurance_client)
     assert len(insurance_client.get(files).json()) == 1  # ended today: kept
-    insurance_client.post(f"{MEMBER}/sessions/{second}/cancel", headers=csrf)
+    insurance_client.post(f"{MEMBER}/sessions/{second}/cancel", headers={"X-CSRF-Token": token})
     db.expire_all()
     row = db.get(InsuranceVideoSession, video_id)
     assert row is not None
@@ -311,7 +311,7 @@ def test_demo_sessions(insurance_client: TestClient, db: Session, members_with_r
     assert all(r.demo and r.status in ("completed", "cancelled") for r in rows)
     sign_in(insurance_client, OWN_ID)
     page = insurance_client.get("/insurance/video")
-    assert page.text.count("演示数据") == 2
+    assert page.text.count("办理结果：演示：") == 2
     insurance_client.cookies.clear()
     login(insurance_client, "ins_viewer")
     history = insurance_client.get("/insurance/agent/video")
