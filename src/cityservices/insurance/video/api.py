@@ -68,6 +68,20 @@ def _file_response(session: Session, row: InsuranceVideoSession, file_id: int, a
                     headers={"Cache-Control": "no-store", "Content-Disposition": "attachment"})  # fmt: skip
 
 
+def _reader(session: Session, side: str, after: int) -> Callable[[InsuranceVideoSession], SignalsRead]:
+    """Reads the other side's signalling messages after ``after`` for ``side``."""
+    return lambda row: service.read_signals(session, row, reader=side, after=after)
+
+
+def _sender(session: Session, side: str, body: SignalWrite) -> Callable[[InsuranceVideoSession], dict[str, int]]:
+    """Stores ``side``'s signalling message."""
+    return lambda row: {"id": service.send_signal(session, row, body, sender=side)}
+
+
+def _listing(session: Session, row: InsuranceVideoSession, actor: Any, files: str) -> list[VideoFileRead]:
+    return service.list_files(session, row, actor=actor, base=files.format(id=row.id))
+
+
 @router.get("/items")
 def list_items() -> dict[str, str]:
     """The business items that can be handled by video (code → name); they are also the agents' skills."""
@@ -104,14 +118,12 @@ def read_session(session: DbSession, citizen: CurrentCitizen, session_id: Sessio
 def member_signals(session: DbSession, citizen: CurrentCitizen, session_id: SessionId, after: After = 0) -> Any:
     """The agent's signalling messages after ``after``, and the session's status (when the WebSocket cannot
     connect)."""
-    return _answer(_own(session, citizen, session_id),
-                   lambda row: service.read_signals(session, row, reader="member", after=after))  # fmt: skip
+    return _answer(_own(session, citizen, session_id), _reader(session, "member", after))
 
 
 @router.post("/sessions/{session_id}/signals", status_code=201, response_model=dict[str, int], responses=MEMBER)
 def member_send(session: DbSession, citizen: CurrentCitizen, session_id: SessionId, body: SignalWrite) -> Any:
-    return _answer(_own(session, citizen, session_id),
-                   lambda row: {"id": service.send_signal(session, row, body, sender="member")})  # fmt: skip
+    return _answer(_own(session, citizen, session_id), _sender(session, "member", body))
 
 
 @router.post("/sessions/{session_id}/cancel", response_model=VideoSessionRead, responses=MEMBER)
@@ -133,16 +145,13 @@ def member_upload(session: DbSession, citizen: CurrentCitizen, session_id: Sessi
 def member_files(session: DbSession, citizen: CurrentCitizen, session_id: SessionId, response: Response) -> Any:
     """The files of the session (the read is audited)."""
     _no_store(response)
-    return _answer(_own(session, citizen, session_id),
-                   lambda row: service.list_files(session, row, actor=citizen.actor,
-                                                  base=MEMBER_FILES.format(id=row.id)))  # fmt: skip
+    return _answer(_own(session, citizen, session_id), lambda row: _listing(session, row, citizen.actor, MEMBER_FILES))
 
 
 @router.get("/sessions/{session_id}/files/{file_id}", response_class=Response, responses=MEMBER)
 def member_file(session: DbSession, citizen: CurrentCitizen, session_id: SessionId, file_id: FileId) -> Any:
     """One file's content, as an attachment (the read is audited)."""
-    return _answer(_own(session, citizen, session_id),
-                   lambda row: _file_response(session, row, file_id, citizen.actor))  # fmt: skip
+    return _answer(_own(session, citizen, session_id), lambda row: _file_response(session, row, file_id, citizen.actor))
 
 
 @staff_router.get("/queue", response_model=list[VideoSessionRead])
@@ -168,28 +177,23 @@ def _taken(session: Session, staff: Any, session_id: str) -> InsuranceVideoSessi
 
 @staff_router.get("/sessions/{session_id}/signals", response_model=SignalsRead, responses=TAKEN)
 def agent_signals(session: DbSession, staff: RequireEditor, session_id: SessionId, after: After = 0) -> Any:
-    return _answer(_taken(session, staff, session_id),
-                   lambda row: service.read_signals(session, row, reader="agent", after=after))  # fmt: skip
+    return _answer(_taken(session, staff, session_id), _reader(session, "agent", after))
 
 
 @staff_router.post("/sessions/{session_id}/signals", status_code=201, response_model=dict[str, int], responses=TAKEN)
 def agent_send(session: DbSession, staff: RequireEditor, session_id: SessionId, body: SignalWrite) -> Any:
-    return _answer(_taken(session, staff, session_id),
-                   lambda row: {"id": service.send_signal(session, row, body, sender="agent")})  # fmt: skip
+    return _answer(_taken(session, staff, session_id), _sender(session, "agent", body))
 
 
 @staff_router.get("/sessions/{session_id}/files", response_model=list[VideoFileRead], responses=TAKEN)
 def agent_files(session: DbSession, staff: RequireEditor, session_id: SessionId) -> Any:
     """The files the member showed in the call (the read is audited)."""
-    return _answer(_taken(session, staff, session_id),
-                   lambda row: service.list_files(session, row, actor=staff.actor,
-                                                  base=AGENT_FILES.format(id=row.id)))  # fmt: skip
+    return _answer(_taken(session, staff, session_id), lambda row: _listing(session, row, staff.actor, AGENT_FILES))
 
 
 @staff_router.get("/sessions/{session_id}/files/{file_id}", response_class=Response, responses=TAKEN)
 def agent_file(session: DbSession, staff: RequireEditor, session_id: SessionId, file_id: FileId) -> Any:
-    return _answer(_taken(session, staff, session_id),
-                   lambda row: _file_response(session, row, file_id, staff.actor))  # fmt: skip
+    return _answer(_taken(session, staff, session_id), lambda row: _file_response(session, row, file_id, staff.actor))
 
 
 @staff_router.post("/sessions/{session_id}/complete", response_model=VideoSessionRead, responses=TAKEN)

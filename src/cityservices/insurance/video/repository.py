@@ -49,7 +49,7 @@ def recent_for_agent(session: Session, agent_id: int, *, limit: int = 20) -> lis
 
 def ended_in(session: Session, district: str | None, *, limit: int = 20) -> list[InsuranceVideoSession]:
     """The latest completed or cancelled sessions, in a district (an agent's region scope) when given."""
-    where = InsuranceVideoSession.status.in_(("completed", "cancelled"))
+    where: ColumnElement[bool] = InsuranceVideoSession.status.in_(("completed", "cancelled"))
     if district:
         where = and_(where, InsuranceVideoSession.district.startswith(district, autoescape=True))
     return _latest(session, where, limit)
