@@ -300,6 +300,7 @@ def test_files_go_after_the_retention(
 
 
 def test_demo_sessions(insurance_client: TestClient, db: Session, members_with_records: dict[str, str]) -> None:
+    """Past sessions of the demo citizens (marked 演示) on the member's page and archive and the agents' history."""
     own = db.scalars(select(CitizenAccount)).one()
     own.demo = True
     db.commit()
@@ -312,6 +313,8 @@ def test_demo_sessions(insurance_client: TestClient, db: Session, members_with_r
     sign_in(insurance_client, OWN_ID)
     page = insurance_client.get("/insurance/video")
     assert page.text.count("办理结果：演示：") == 2
+    archive = insurance_client.get("/insurance/archive")
+    assert "演示：已受理异地长期居住备案" in archive.text  # the member's archive lists them too
     insurance_client.cookies.clear()
     login(insurance_client, "ins_viewer")
     history = insurance_client.get("/insurance/agent/video")

@@ -1,6 +1,8 @@
-"""视频办 pages. The member's (``/insurance/video``): choose an item, consent, wait in the queue, then the call.
-The agent's (``/insurance/agent/video``): the queue, accept, the call, complete with an outcome. The call pages
-allow the camera and microphone for this site only (``Permissions-Policy``) and load ``js/video.js``."""
+"""视频办 pages. The member's (``/insurance/video``): choose an item, consent, wait in the queue, then the call,
+showing files; earlier sessions listed. The agent's (``/insurance/agent/video``): the queue by skill, accept, the
+call with the member's files, complete with an outcome; the region's finished sessions. Administrators set the
+agents' skills (``/insurance/agent/video-skills``). The call pages allow the camera and microphone for this site
+only (``Permissions-Policy``) and load ``js/video.js`` (WebSocket signalling, polling as the fallback)."""
 
 from __future__ import annotations
 
