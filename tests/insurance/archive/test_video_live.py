@@ -170,8 +170,11 @@ def test_sockets_are_refused_to_others(live_clients: tuple[TestClient, TestClien
         assert sorted(a.detail["side"] for a in _audits(db, "insurance.video.refused")) == ["agent", "member"]
 
 
-def test_an_oversized_message_closes_the_socket(live_clients: tuple[TestClient, TestClient]) -> None:
+def test_an_oversized_message_or_a_flood_closes_the_socket(
+    live_clients: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
     member, agent = live_clients
+    monkeypatch.setattr(live, "clock", lambda: 0.0)  # the whole test within one minute, however slow the machine
     video_id, _, _ = _active(member, agent)
     with _socket(agent, f"{STAFF}/sessions/{video_id}/live") as agent_ws:
         agent_ws.receive_json()
@@ -180,6 +183,15 @@ def test_an_oversized_message_closes_the_socket(live_clients: tuple[TestClient, 
             agent_ws.receive_json()
         assert closed.value.code == live.TOO_BIG
     assert agent.get(f"{STAFF}/sessions/{video_id}/signals").json()["signals"] == []  # nothing stored
+    with _socket(agent, f"{STAFF}/sessions/{video_id}/live") as agent_ws:
+        agent_ws.receive_json()
+        for _ in range(live.MAX_MESSAGES_PER_MINUTE):
+            agent_ws.send_text(json.dumps({"kind": "candidate", "body": {}}))
+            assert agent_ws.receive_json()["type"] == "sent"
+        agent_ws.send_text(json.dumps({"kind": "candidate", "body": {}}))  # one too many within the minute
+        with pytest.raises(WebSocketDisconnect) as closed:
+            agent_ws.receive_json()
+        assert closed.value.code == live.POLICY_VIOLATION
 
 
 def test_an_event_from_another_worker_wakes_the_socket() -> None:

@@ -9,7 +9,8 @@ it also reads it every ``RECHECK_S`` seconds, so a lost notification only delays
 
 A socket is refused (closed before it is accepted, which a browser sees as a failed connection, and its pages
 then poll the HTTP routes) when its ``Origin`` is not this site's, without the side's session cookie, or when
-the session is not the member's own / not the agent's. A message over ``MAX_MESSAGE_BYTES`` closes it (1009).
+the session is not the member's own / not the agent's. A message over ``MAX_MESSAGE_BYTES`` closes it (1009),
+and so does a side sending more than ``MAX_MESSAGES_PER_MINUTE`` messages in a minute (1008).
 
 Frames sent: ``{"type": "status", "status": …}`` when the status changes, ``{"type": "signal", "id", "kind",
 "body"}`` per message of the other side, ``{"type": "sent", "id"}`` for each own message stored, ``{"type":
@@ -22,6 +23,7 @@ import asyncio
 import contextlib
 import json
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,8 +44,10 @@ from cityservices.kit.audit import Actor
 from cityservices.platform.runtime import Runtime
 
 MAX_MESSAGE_BYTES: Final = 32 * 1024
+MAX_MESSAGES_PER_MINUTE: Final = 240  # a call needs an offer or answer and a few dozen candidates
 RECHECK_S: Final = 5.0
 POLICY_VIOLATION: Final = 1008
+clock = time.monotonic  # the message-rate window's clock (tests hold it still)
 TOO_BIG: Final = 1009
 ENDED: Final = ("completed", "cancelled")
 
@@ -142,11 +146,18 @@ class Channel:
         return await run_in_threadpool(self._read, after)
 
     async def receive(self) -> None:
-        """Store each message of this side until the socket closes (an oversized one closes it)."""
+        """Store each message of this side until the socket closes (an oversized one, or too many, close it)."""
+        window, count = clock(), 0
         while True:
             text = await self.websocket.receive_text()
             if len(text.encode()) > MAX_MESSAGE_BYTES:
                 await self.websocket.close(code=TOO_BIG, reason="message too big")
+                return
+            if clock() - window >= 60:
+                window, count = clock(), 0
+            count += 1
+            if count > MAX_MESSAGES_PER_MINUTE:
+                await self.websocket.close(code=POLICY_VIOLATION, reason="too many messages")
                 return
             try:
                 data = SignalWrite.model_validate_json(text)
