@@ -1,5 +1,6 @@
-"""视频办 in Chromium with fake media devices: a member (phone) and an agent (desktop) connect by WebRTC with
-signalling through the app, the member sends a file over the data channel, the agent completes the item.
+"""视频办 in Chromium with fake media devices: a member (phone, 360 px) and an agent (desktop) connect by WebRTC
+with signalling over the app's WebSocket, the member uploads a file that the agent's page lists and opens, the
+agent completes the item.
 Screenshots of both sides: docs/screenshots/video-member.png and video-agent.png."""
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 FAKE_MEDIA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--lang=zh-CN"]
 AGENT, AGENT_PASSWORD = "video_agent", "Agent-video-2026!"
 CITIZEN_PASSWORD = "Member-video-2026!"
+PNG = (  # a 1×1 PNG: what a phone's photo of a certificate is, in small
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 SETUP = """
 from cityservices.auth.citizens.service import CitizenKeys, create_citizen
 from cityservices.auth.service import create_account
@@ -88,18 +93,25 @@ def test_member_and_agent_connect(media_browser: Any, server: Server, member_id:
         page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
 
     for page in (member, agent):
+        page.wait_for_selector("#video-call[data-transport=websocket]")  # not the polling fallback
         page.wait_for_selector("#video-call[data-connected=true]")
         page.wait_for_function("document.getElementById('remote-video').videoWidth > 0")
     scroll = member.evaluate("document.documentElement.scrollWidth")
     assert scroll <= MOBILE["width"]
 
-    document = tmp_path / "参保证明.txt"
-    document.write_text("演示数据：参保证明", encoding="utf-8")
+    document = tmp_path / "参保证明.png"
+    document.write_bytes(PNG)
     member.wait_for_selector("#video-send:not([disabled])")
     member.set_input_files("#video-file", str(document))
     member.click("#video-send")
-    agent.wait_for_selector("#video-call[data-received='参保证明.txt']")
-    assert "收到文件：参保证明.txt" in agent.inner_text("#video-files")
+    member.wait_for_selector("#video-call[data-files='1']")
+    agent.wait_for_selector("#video-call[data-files='1']")  # told over the signalling socket
+    assert "参保证明.png" in agent.inner_text("#video-stored")
+    href = agent.get_attribute("#video-stored a", "href")
+    assert href is not None
+    fetched = agent_ctx.request.get(server.url(href))
+    assert fetched.body() == PNG
+    assert member.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
 
     member.wait_for_timeout(1500)  # a few frames of the fake camera on both sides
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

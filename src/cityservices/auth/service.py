@@ -336,6 +336,11 @@ def reveal_phone(session: Session, *, account_id: int, actor: Actor) -> str | No
     return account.phone
 
 
+def acting_accounts(session: Session) -> list[StaffAccount]:
+    """The active accounts that may change data (administrators and editors), by user name."""
+    return [a for a in repo.list_accounts(session) if a.is_active and a.role in ("admin", "editor")]
+
+
 def set_active(session: Session, *, account_id: int, active: bool, actor: Actor) -> StaffAccount:
     """Enable or disable an account; disabling ends its sessions. The last active admin stays."""
     account = repo.get_account(session, account_id)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from cityservices.config import Settings
 
 CHANGED = "insurance.changed"  # rules, catalogue or member data changed
+VIDEO = "insurance.video"  # a video session's status, signals or files changed (payload: {"session": id})
 STAFF_PREFIXES: tuple[str, ...] = (
     "/api/v1/insurance/members",
     "/api/v1/insurance/settlements",
@@ -136,6 +137,9 @@ def _load_demo(settings: Settings, if_empty: bool) -> None:
     load_demo(settings, if_empty=if_empty)
     load_demo_filings(settings, if_empty=if_empty)
     load_demo_citizens(settings, if_empty=if_empty)
+    from cityservices.insurance.video.demo import load_demo_sessions
+
+    load_demo_sessions(settings, if_empty=if_empty)
 
 
 def _regions(session: Session) -> dict[str, str]:
@@ -150,7 +154,7 @@ DOMAIN = Domain(
     routers=_routers,
     register_cli=_register_cli,
     indexes=(IndexSpec("insurance_catalogue_index", _warm_catalogue),),
-    topics=(CHANGED,),
+    topics=(CHANGED, VIDEO),
     staff_prefixes=STAFF_PREFIXES + AGENT_PREFIXES,
     scopes=(ScopeKind("insurance_region", "医保参保地区", _regions),),
     stats=_stats,

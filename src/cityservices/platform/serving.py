@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("cityservices.serving")
 DEATH_WINDOW_S = 300.0  # workers "keep dying" when DEATH_LIMIT of them died within this many seconds
 DEATH_LIMIT = 3
+WS_MAX_BYTES = 64 * 1024  # the largest WebSocket message uvicorn reads; routes set their own, smaller limits
 
 
 def worker_count(requested: int) -> int:
@@ -123,12 +124,13 @@ def run_server(settings: Settings, *, host: str | None, port: int | None, worker
 
 def connection_limits(settings: Settings) -> dict[str, Any]:
     """uvicorn's options for slow and oversized clients (docs/operations.md, "Security"): the chosen HTTP parser's
-    protocol with a header deadline and head size bound (``platform.http_server``), the largest request head and
-    the keep-alive idle time."""
+    protocol with a header deadline and head size bound (``platform.http_server``), the largest request head,
+    the keep-alive idle time and the largest WebSocket message."""
     from cityservices.platform.http_server import PROTOCOLS
 
     return {
         "http": PROTOCOLS[settings.http_parser],
         "h11_max_incomplete_event_size": settings.max_header_bytes,
         "timeout_keep_alive": settings.keep_alive_seconds,
+        "ws_max_size": WS_MAX_BYTES,
     }

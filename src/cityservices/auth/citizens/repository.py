@@ -18,6 +18,11 @@ def get_account(session: Session, citizen_id: int) -> CitizenAccount | None:
     return session.get(CitizenAccount, citizen_id)
 
 
+def demo_accounts(session: Session) -> list[CitizenAccount]:
+    query = select(CitizenAccount).where(CitizenAccount.demo.is_(True)).order_by(CitizenAccount.id)
+    return list(session.scalars(query))
+
+
 def count_accounts(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(CitizenAccount)) or 0)
 

@@ -202,5 +202,10 @@ def citizen_csrf_token(secret: bytes, token: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def demo_citizens(session: Session) -> list[CitizenAccount]:
+    """The demo citizen accounts (made by ``load-demo``), oldest first."""
+    return repo.demo_accounts(session)
+
+
 def count_citizens(session: Session) -> int:
     return repo.count_accounts(session)

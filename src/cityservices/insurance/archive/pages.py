@@ -13,6 +13,7 @@ from cityservices.errors import NotFound
 from cityservices.insurance.archive.api import certificate_pdf
 from cityservices.insurance.archive.service import read_own_archive
 from cityservices.insurance.rules.service import rule_book
+from cityservices.insurance.video import service as video_service
 from cityservices.kit.calendar import now_in_china
 from cityservices.platform.templating import templates
 
@@ -35,7 +36,9 @@ def archive_page(
                                    book=rule_book(session), today=today, actor=citizen.actor)  # fmt: skip
     except NotFound as exc:
         archive, error = None, exc.detail
-    context = {"archive": archive, "error": error, "year": year or today.year, "this_year": today.year}
+    videos = [video_service.session_read(row) for row in video_service.own_sessions(session, citizen.account.id)]
+    context = {"archive": archive, "error": error, "year": year or today.year, "this_year": today.year,
+               "videos": videos}  # fmt: skip
     response = templates.TemplateResponse(request, "insurance/archive.html", context)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,11 +1,12 @@
-"""Tables of video sessions and their signalling messages (offer, answer, ICE candidates, hang-up)."""
+"""Tables of video sessions, their signalling messages (offer, answer, ICE candidates, hang-up), the files a
+member shows during a call, and the agents' skills."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cityservices.db import Base
@@ -46,3 +47,31 @@ class InsuranceVideoSignal(Base):
     kind: Mapped[str] = mapped_column(String(10))
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InsuranceVideoFile(Base):
+    """A file shown during a call (PDF, JPEG or PNG, checked by content and size), kept with its session;
+    personal data, served only to the member and the agent of the session."""
+
+    __tablename__ = "insurance_video_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("insurance_video_sessions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sender: Mapped[str] = mapped_column(String(6))  # member or agent
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InsuranceVideoAgentSkill(Base):
+    """One business item an agent (a staff account) handles; the queue offers them sessions of their skills."""
+
+    __tablename__ = "insurance_video_agent_skills"
+    __table_args__ = (UniqueConstraint("account_id", "skill"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    account_id: Mapped[int] = mapped_column(Integer, index=True)  # auth's staff account
+    skill: Mapped[str] = mapped_column(String(40))

@@ -1,6 +1,8 @@
-"""视频办 pages. The member's (``/insurance/video``): choose an item, consent, wait in the queue, then the call.
-The agent's (``/insurance/agent/video``): the queue, accept, the call, complete with an outcome. The call pages
-allow the camera and microphone for this site only (``Permissions-Policy``) and load ``js/video.js``."""
+"""视频办 pages. The member's (``/insurance/video``): choose an item, consent, wait in the queue, then the call,
+showing files; earlier sessions listed. The agent's (``/insurance/agent/video``): the queue by skill, accept, the
+call with the member's files, complete with an outcome; the region's finished sessions. Administrators set the
+agents' skills (``/insurance/agent/video-skills``). The call pages allow the camera and microphone for this site
+only (``Permissions-Policy``) and load ``js/video.js`` (WebSocket signalling, polling as the fallback)."""
 
 from __future__ import annotations
 
@@ -8,16 +10,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
-from cityservices.auth.citizens.service import SignedInCitizen
 from cityservices.auth.citizens.web import OptionalCitizen, csrf_for_citizen
-from cityservices.auth.service import SignedIn
+from cityservices.auth.service import acting_accounts
 from cityservices.auth.web import render_staff_page, see_other
-from cityservices.deps import CurrentStaff, DbSession, RequireEditor
+from cityservices.deps import CurrentStaff, DbSession, RequireAdmin, RequireEditor
 from cityservices.errors import AppError
 from cityservices.insurance.video import service
-from cityservices.insurance.video.models import InsuranceVideoSession
 from cityservices.insurance.video.schemas import VideoRequest
 from cityservices.platform.security import csrf_token
 from cityservices.platform.templating import templates
@@ -38,14 +37,6 @@ def _member_home(request: Request, session: DbSession, citizen_id: int, error: s
     context = {"items": service.ITEMS, "sessions": sessions, "error": error}
     status = 200 if error is None else 400
     return _call_headers(templates.TemplateResponse(request, "insurance/video.html", context, status_code=status))
-
-
-def _member_row(session: Session, citizen: SignedInCitizen, session_id: str) -> InsuranceVideoSession | AppError:
-    return service.member_session(session, session_id, citizen_id=citizen.account.id, actor=citizen.actor)
-
-
-def _agent_row(session: Session, staff: SignedIn, session_id: str) -> InsuranceVideoSession | AppError:
-    return service.agent_session(session, session_id, agent_id=staff.account.id, actor=staff.actor)
 
 
 def _refusal(request: Request, error: AppError) -> Response:
@@ -86,20 +77,23 @@ def member_request(
 def member_call(request: Request, session: DbSession, citizen: OptionalCitizen, session_id: SessionId) -> Response:
     if citizen is None:
         return RedirectResponse("/citizen/login?next=/insurance/video", status_code=303)
-    row = _member_row(session, citizen, session_id)
+    row = service.member_session(session, session_id, citizen_id=citizen.account.id, actor=citizen.actor)
     if isinstance(row, AppError):
         return _refusal(request, row)
-    context = {"video": service.session_read(row), "role": "member", "csrf": csrf_for_citizen(request),
-               "signals": f"/api/v1/insurance/video/sessions/{row.id}/signals"}  # fmt: skip
+    base = f"/api/v1/insurance/video/sessions/{row.id}"
+    context = {"video": service.session_read(row), "role": "member", "csrf": csrf_for_citizen(request), "api": base,
+               "files": service.list_files(session, row, actor=citizen.actor, base=f"{base}/files")}  # fmt: skip
     return _call_headers(templates.TemplateResponse(request, "insurance/video_call.html", context))
 
 
 @router.get("/insurance/agent/video", response_class=HTMLResponse)
 def agent_queue(request: Request, session: DbSession, staff: CurrentStaff) -> Response:
     region = staff.account.scopes.get("insurance_region")
-    waiting = [service.session_read(r) for r in service.queue(session, skill=None, region=region)]
+    waiting = [service.session_read(r) for r in service.queue(session, agent_id=staff.account.id, region=region)]
     mine = [service.session_read(r) for r in service.agent_sessions(session, staff.account.id)]
-    context = {"staff": staff, "queue": waiting, "mine": mine}
+    skills = [service.ITEMS.get(s, s) for s in service.agent_skills(session, staff.account.id)]
+    history = [service.session_read(r) for r in service.region_history(session, region)]
+    context = {"staff": staff, "queue": waiting, "mine": mine, "skills": skills, "history": history}
     return render_staff_page(request, "insurance/video_queue.html", context)
 
 
@@ -112,11 +106,13 @@ def agent_accept(session: DbSession, staff: RequireEditor, session_id: SessionId
 
 @router.get("/insurance/agent/video/{session_id}", response_class=HTMLResponse)
 def agent_call(request: Request, session: DbSession, staff: RequireEditor, session_id: SessionId) -> Response:
-    row = _agent_row(session, staff, session_id)
+    row = service.agent_session(session, session_id, agent_id=staff.account.id, actor=staff.actor)
     if isinstance(row, AppError):
         return _refusal(request, row)
+    base = f"/api/staff/insurance/video/sessions/{row.id}"
+    files = service.list_files(session, row, actor=staff.actor, base=f"{base}/files")
     context = {"staff": staff, "video": service.session_read(row), "role": "agent", "csrf": csrf_token(request),
-               "signals": f"/api/staff/insurance/video/sessions/{row.id}/signals"}  # fmt: skip
+               "api": base, "files": files}  # fmt: skip
     return _call_headers(render_staff_page(request, "insurance/video_agent.html", context))
 
 
@@ -128,10 +124,29 @@ def agent_complete(
     session_id: SessionId,
     outcome: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    row = _agent_row(session, staff, session_id)
+    row = service.agent_session(session, session_id, agent_id=staff.account.id, actor=staff.actor)
     if isinstance(row, AppError):
         return _refusal(request, row)
     if not outcome.strip():
         outcome = "已办结"
     service.complete(session, row, outcome=outcome, actor=staff.actor)
     return see_other(f"/insurance/agent/video/{session_id}")
+
+
+@router.get("/insurance/agent/video-skills", response_class=HTMLResponse)
+def skills_page(request: Request, session: DbSession, staff: RequireAdmin) -> Response:
+    """Administrators set which items each agent handles (none ticked: every item)."""
+    agents = [(a, set(service.agent_skills(session, a.id))) for a in acting_accounts(session)]
+    context = {"staff": staff, "agents": agents, "items": service.ITEMS}
+    return render_staff_page(request, "insurance/video_skills.html", context)
+
+
+@router.post("/insurance/agent/video-skills/{account_id}")
+def skills_save(
+    session: DbSession,
+    staff: RequireAdmin,
+    account_id: Annotated[int, Path(ge=1, le=2**31)],
+    skill: Annotated[list[str] | None, Form(max_length=20)] = None,
+) -> Response:
+    service.set_agent_skills(session, account_id, skill or [], actor=staff.actor)
+    return see_other("/insurance/agent/video-skills")

@@ -1,29 +1,51 @@
-"""视频办 (rules only, never commits): a member's request (with consent), the agents' queue by skill and
-district, acceptance, signalling between the two sides, completion with an outcome. Only the member and the
-agent who accepted may see a session or exchange signals; anyone else is refused and the attempt audited."""
+"""视频办 (rules only, never commits): a member's request (with consent) about a business item, the agents' queue
+by skill and district (an agent is offered the sessions of their skills, and any session that has waited longer
+than ``FALLBACK_WAIT``), acceptance, signalling between the two sides, the files shown in the call, completion
+with an outcome. Only the member and the agent who accepted may see a session, its files or exchange signals;
+anyone else is refused and the attempt audited. Each change of a session is published (``TOPIC``) after commit,
+so that the other side's WebSocket, in whichever worker, reads the database again at once."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
-from typing import Final
+from collections.abc import Collection
+from typing import BinaryIO, Final
 
 from sqlalchemy.orm import Session
 
-from cityservices.errors import AppError, Conflict, Forbidden, NotFound, RuleViolation
+from cityservices.errors import AppError, Conflict, Forbidden, NotFound, RequestInvalid, RuleViolation
 from cityservices.insurance.archive import repository as archive_repo
 from cityservices.insurance.video import repository
-from cityservices.insurance.video.models import InsuranceVideoSession, InsuranceVideoSignal
-from cityservices.insurance.video.schemas import SignalRead, SignalsRead, SignalWrite, VideoRequest, VideoSessionRead
+from cityservices.insurance.video.models import InsuranceVideoFile, InsuranceVideoSession, InsuranceVideoSignal
+from cityservices.insurance.video.schemas import (
+    SignalRead,
+    SignalsRead,
+    SignalWrite,
+    VideoFileRead,
+    VideoRequest,
+    VideoSessionRead,
+)
+from cityservices.kit import events
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.calendar import to_china_time
 
-ITEMS: Final = {
+ITEMS: Final = {  # the business items, which are also the agents' skills
     "elsewhere_filing": "异地就医备案",
+    "enrolment": "参保登记",
+    "maternity": "生育津贴",
+    "claim": "医保报销（零星报销）",
     "chronic": "门诊慢特病申请",
     "account": "个人账户与家庭共济",
-    "claim": "零星报销",
 }
+TOPIC: Final = "insurance.video"  # payload {"session": id}: a session's status, signals or files changed
+FALLBACK_WAIT: Final = dt.timedelta(minutes=2)  # then any agent in scope is offered the session
+FILE_RETENTION: Final = dt.timedelta(days=180)  # files are kept this long after the session ends
+MAX_FILE_BYTES: Final = 1024 * 1024
+MAX_FILES: Final = 10
+FILE_SIGNATURES: Final = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"),
+                          (b"\x89PNG\r\n\x1a\n", "image/png"))  # fmt: skip
 STATUS_ZH: Final = {"waiting": "排队等待中", "active": "通话中", "completed": "已办结", "cancelled": "已取消"}
 OPEN: Final = ("waiting", "active")
 CITY: Final = "370200"
@@ -60,9 +82,15 @@ def request_session(
         recording=data.recording, created_at=now,
     )  # fmt: skip
     repository.add(session, row)
+    repository.delete_files_ended_before(session, now - FILE_RETENTION)
+    _changed(session, row)
     record_audit(session, actor=actor, action="insurance.video.request", target_kind="video_session",
                  target_key=row.id, detail={"item": data.item, "recording": data.recording})  # fmt: skip
     return row
+
+
+def _changed(session: Session, row: InsuranceVideoSession) -> None:
+    events.publish_after_commit(session, TOPIC, {"session": row.id})
 
 
 def own_sessions(session: Session, citizen_id: int) -> list[InsuranceVideoSession]:
@@ -87,23 +115,60 @@ def member_session(
     return row
 
 
-def queue(session: Session, *, skill: str | None, region: str | None) -> list[InsuranceVideoSession]:
-    return repository.queue(session, skill=skill, district=region)
+def agent_skills(session: Session, agent_id: int) -> list[str]:
+    """The items an agent handles; none recorded means every item."""
+    return repository.skills_of(session, agent_id)
+
+
+def set_agent_skills(session: Session, agent_id: int, skills: Collection[str], *, actor: Actor) -> list[str]:
+    unknown = sorted(set(skills) - set(ITEMS))
+    if unknown:
+        raise RequestInvalid("skills", "没有这些办理事项：" + "、".join(unknown))
+    before = repository.skills_of(session, agent_id)
+    repository.set_skills(session, agent_id, skills)
+    after = repository.skills_of(session, agent_id)
+    record_audit(session, actor=actor, action="insurance.video.skills", target_kind="account", target_key=str(agent_id),
+                 detail={"before": before, "after": after})  # fmt: skip
+    return after
+
+
+def queue(session: Session, *, agent_id: int, region: str | None, now: dt.datetime | None = None,
+          skill: str | None = None) -> list[InsuranceVideoSession]:  # fmt: skip
+    """The waiting sessions offered to an agent: of the agent's skills (all, without any recorded), and any that
+    has waited longer than ``FALLBACK_WAIT``; within the agent's region; optionally of one item only."""
+    skills: Collection[str] | None = repository.skills_of(session, agent_id) or None
+    since = (now or utc_now()) - FALLBACK_WAIT
+    rows = repository.queue(session, skills=skills, waited_since=since, district=region)
+    return [row for row in rows if skill is None or row.skill == skill]
+
+
+def offered(row: InsuranceVideoSession, skills: Collection[str], now: dt.datetime) -> bool:
+    """Whether a waiting session is offered to an agent with these skills (by skill, or after the fallback wait)."""
+    return not skills or row.skill in skills or _utc(row.created_at) <= now - FALLBACK_WAIT
 
 
 def agent_sessions(session: Session, agent_id: int) -> list[InsuranceVideoSession]:
     return repository.recent_for_agent(session, agent_id)
 
 
+def region_history(session: Session, region: str | None) -> list[InsuranceVideoSession]:
+    """The latest finished sessions of the agent's region (masked member, item, outcome)."""
+    return repository.ended_in(session, region)
+
+
 def accept(session: Session, session_id: str, *, agent_id: int, agent_name: str, region: str | None,
            actor: Actor) -> InsuranceVideoSession:  # fmt: skip
-    """An agent takes a waiting session (outside the agent's region: not found); a taken one is 409."""
+    """An agent takes a waiting session (outside the agent's region, or of another skill before the fallback
+    wait: not found); a taken one is 409."""
     row = repository.get(session, session_id, lock=True)
     if row is None or (region and not row.district.startswith(region)):
+        raise NotFound("没有这个视频办理")
+    if row.status == "waiting" and not offered(row, repository.skills_of(session, agent_id), utc_now()):
         raise NotFound("没有这个视频办理")
     if row.status != "waiting":
         raise Conflict("该视频办理已被接听或已结束")
     row.status, row.agent_id, row.agent_name, row.accepted_at = "active", agent_id, agent_name, utc_now()
+    _changed(session, row)
     record_audit(session, actor=actor, action="insurance.video.accept", target_kind="video_session", target_key=row.id)
     return row
 
@@ -127,6 +192,7 @@ def send_signal(session: Session, row: InsuranceVideoSession, data: SignalWrite,
         raise RuleViolation("通话尚未接通或已经结束")
     signal = InsuranceVideoSignal(session_id=row.id, sender=sender, kind=data.kind, body=data.body, at=utc_now())
     repository.add(session, signal)
+    _changed(session, row)
     return signal.id
 
 
@@ -141,6 +207,7 @@ def complete(session: Session, row: InsuranceVideoSession, *, outcome: str, acto
     if row.status != "active":
         raise RuleViolation("只有通话中的视频办理可以办结")
     row.status, row.outcome, row.ended_at = "completed", outcome.strip(), utc_now()
+    _changed(session, row)
     record_audit(session, actor=actor, action="insurance.video.complete", target_kind="video_session",
                  target_key=row.id)  # fmt: skip
     return row
@@ -150,5 +217,58 @@ def cancel(session: Session, row: InsuranceVideoSession, *, actor: Actor) -> Ins
     if row.status not in OPEN:
         raise RuleViolation("该视频办理已经结束")
     row.status, row.ended_at = "cancelled", utc_now()
+    _changed(session, row)
     record_audit(session, actor=actor, action="insurance.video.cancel", target_kind="video_session", target_key=row.id)
     return row
+
+
+def _file_read(row: InsuranceVideoFile, base: str) -> VideoFileRead:
+    return VideoFileRead(id=row.id, name=row.name, content_type=row.content_type, size=row.size, sender=row.sender,
+                         uploaded_at=to_china_time(_utc(row.uploaded_at)), url=f"{base}/{row.id}")  # fmt: skip
+
+
+def _file_name(name: str) -> str:
+    """A shown name: the last path part, without control characters, at most 120 characters."""
+    cleaned = "".join(ch for ch in name.replace("\\", "/").rsplit("/", 1)[-1] if ch.isprintable()).strip()
+    return cleaned[:120] or "文件"
+
+
+def add_file(
+    session: Session, row: InsuranceVideoSession, *, name: str, upload: BinaryIO, sender: str, actor: Actor, base: str
+) -> VideoFileRead:
+    """Keep a file shown during the call: PDF, JPEG or PNG by its first bytes, not empty, at most 1 MB, at most
+    ``MAX_FILES`` per session; refused with nothing stored otherwise."""
+    if row.status != "active":
+        raise RuleViolation("通话尚未接通或已经结束，不能上传文件")
+    data = upload.read(MAX_FILE_BYTES + 1)
+    if not data:
+        raise RequestInvalid("file", "文件是空的")
+    if len(data) > MAX_FILE_BYTES:
+        raise RequestInvalid("file", "文件不能超过 1 MB")
+    content_type = next((ctype for magic, ctype in FILE_SIGNATURES if data.startswith(magic)), None)
+    if content_type is None:
+        raise RequestInvalid("file", "只接受 PDF、JPG 或 PNG 文件")
+    if len(repository.files_of(session, row.id)) >= MAX_FILES:
+        raise Conflict(f"每次视频办理最多上传 {MAX_FILES} 个文件")
+    stored = InsuranceVideoFile(session_id=row.id, name=_file_name(name), content_type=content_type, size=len(data),
+                                sha256=hashlib.sha256(data).hexdigest(), content=data, sender=sender,
+                                uploaded_at=utc_now())  # fmt: skip
+    repository.add(session, stored)
+    _changed(session, row)
+    record_audit(session, actor=actor, action="insurance.video.file", target_kind="video_session", target_key=row.id,
+                 detail={"file": stored.id, "size": stored.size, "type": content_type})  # fmt: skip
+    return _file_read(stored, base)
+
+
+def list_files(session: Session, row: InsuranceVideoSession, *, actor: Actor, base: str) -> list[VideoFileRead]:
+    record_audit(session, actor=actor, action="insurance.video.files", target_kind="video_session", target_key=row.id)
+    return [_file_read(f, base) for f in repository.files_of(session, row.id)]
+
+
+def read_file(session: Session, row: InsuranceVideoSession, file_id: int, *, actor: Actor) -> InsuranceVideoFile:
+    found = repository.file_of(session, row.id, file_id)
+    if found is None:
+        raise NotFound("没有这个文件")
+    record_audit(session, actor=actor, action="insurance.video.file_read", target_kind="video_session",
+                 target_key=row.id, detail={"file": file_id})  # fmt: skip
+    return found

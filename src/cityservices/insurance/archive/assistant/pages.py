@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,6 +13,7 @@ from cityservices.deps import DbSession
 from cityservices.insurance.archive.assistant.schemas import AssistantAnswerRead
 from cityservices.insurance.archive.assistant.service import ask
 from cityservices.insurance.rules.service import rule_book
+from cityservices.kit import speech
 from cityservices.kit.calendar import now_in_china
 from cityservices.platform.templating import templates
 
@@ -24,10 +26,13 @@ EXAMPLES = (
     "为什么这次住院自费这么多",
 )
 PAGE = "/insurance/archive/assistant"
+SPEECH = "/api/v1/insurance/archive/assistant/speech"  # the answer spoken (espeak-ng), when installed
 
 
 def _page(request: Request, question: str, answer: AssistantAnswerRead | None) -> Response:
-    context = {"question": question, "answer": answer, "examples": EXAMPLES}
+    speak = answer is not None and speech.available()
+    spoken = f"{SPEECH}?{urlencode({'question': question})}" if speak else None
+    context = {"question": question, "answer": answer, "examples": EXAMPLES, "speech": spoken}
     response = templates.TemplateResponse(request, "insurance/assistant.html", context)
     response.headers["Cache-Control"] = "no-store"
     return response
