@@ -60,7 +60,8 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        # generous: a loaded two-core machine takes over a minute to build the indexes; an idle one a few seconds
+        deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             try:
                 # ready (200) once the worker has built its indexes in the background; 503 until then
