@@ -61,3 +61,30 @@ def test_the_bundle_api_carries_the_plan(server: Server) -> None:
     catering = _api(server, "/api/v1/bundles/B-CATERING")["items"]
     assert catering[0]["kind"] == "first"
     assert catering[0]["produces"] == ["营业执照"]
+
+
+def test_near_me_for_a_bundle_goes_by_the_citizens_plan(new_context: Any, server: Server) -> None:
+    page = new_context(MOBILE).new_page()
+    page.goto(server.url("/bundles/B-REMOTE-CARE"))
+    answers = page.locator("[data-plan-answers]")
+    assert answers.locator("[data-plan-pick] option").count() == 5  # "the nearest" and the four filings
+    assert answers.locator("[data-plan-if]").count() == 1
+    page.click("[data-nearme-go]")
+    summary = page.locator("[data-plan-summary]")
+    summary.locator("li").first.wait_for()
+    chosen = summary.locator("[data-plan-status=chosen]")
+    assert chosen.count() == 1  # one filing of the four, not all of them
+    assert "离您最近的开放场所可办" in chosen.inner_text()
+    assert "如适用" in summary.locator("[data-plan-status=if_applicable]").inner_text()
+    assert page.locator("[data-results] .venue-hit").count() >= 1
+
+    picked = page.locator("[data-plan-pick] option").nth(3)
+    name = picked.inner_text()
+    page.select_option("[data-plan-pick]", picked.get_attribute("value"))
+    page.select_option("[data-plan-if]", "skip")
+    page.wait_for_function("() => document.querySelector('[data-plan-summary] [data-plan-status=skipped]') !== null")
+    assert name in summary.locator("[data-plan-status=chosen]").inner_text()
+    assert "离您最近" not in summary.inner_text()
+    assert "不适用" in summary.locator("[data-plan-status=skipped]").inner_text()
+    assert not page.locator("[data-results] .venue-hit").first.inner_text().startswith("这里办不了")
+    assert _fits(page)
