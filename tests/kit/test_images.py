@@ -24,11 +24,16 @@ def encoded(size: tuple[int, int], fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def png_header_claiming(width: int, height: int) -> bytes:
-    """A tiny PNG whose header declares ``width`` × ``height`` pixels (a decompression bomb's opening)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bomb(side: int) -> bytes:
+    """A valid grayscale PNG of ``side``×``side`` black pixels: small on disk, side² bytes decoded."""
+    rows = (b"\0" * (side + 1)) * side
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    body = _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 9)) + _chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
 
 
 @pytest.mark.parametrize(("fmt", "kind"), [("JPEG", "jpeg"), ("PNG", "png"), ("WEBP", "webp")])
@@ -48,7 +53,7 @@ def test_size_and_type_are_refused_in_chinese() -> None:
 
 def test_pixels_are_counted_before_decoding_and_the_result_is_bounded() -> None:
     with pytest.raises(RuleViolation, match="图片像素过多（3000×3000）：场所照片最多 100 万像素"):
-        decode_image(png_header_claiming(3000, 3000), "png", max_pixels=1_000_000, max_side=100, what="场所照片")
+        decode_image(png_bomb(3000), "png", max_pixels=1_000_000, max_side=100, what="场所照片")
     with pytest.raises(RuleViolation, match="与文件类型不符"):
         decode_image(encoded((8, 8), "PNG"), "jpeg", max_pixels=1_000_000, max_side=100)
     with pytest.raises(RuleViolation, match="无法识别的图片"):
