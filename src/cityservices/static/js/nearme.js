@@ -173,6 +173,30 @@
     );
   }
 
+  /* The printout of an item page lists where to go from the same start point (and in the same district, when
+     near me is kept to one): the page's print section is fetched again for it (venues by travel time, each
+     with its district). */
+  function refreshPrintout(place, district) {
+    var block = document.querySelector("[data-print-venues]");
+    if (!block || !window.fetch || !window.DOMParser) return;
+    var params = new URLSearchParams(location.search);
+    params.set("from", place.lat.toFixed(6) + "," + place.lng.toFixed(6));
+    if (district) params.set("district", district);
+    else params.delete("district");
+    fetch(location.pathname + "?" + params.toString(), { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-print-venues]");
+        if (fresh) block.replaceWith(fresh);
+      })
+      .catch(function () {
+        /* the printout keeps its district order */
+      });
+  }
+
   function search(section, place) {
     var status = section.querySelector("[data-status]");
     var list = section.querySelector("[data-results]");
@@ -211,6 +235,7 @@
             "，到达时开放的排在前面，再由近到远排列。"
           : "附近没有能办理的场所。" + (body.note || "");
         showPlan(section, body.target);
+        if (kind === "item") refreshPrintout(place, district);
         section.setAttribute("data-state", "done");
         showOnMap(section, body, place, hits);
       },
