@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from tests.browser.conftest import ARTIFACTS, MOBILE, QINGDAO_ORIGIN, Server
 
 pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def _api(server: Server, path: str) -> Any:
@@ -79,7 +81,7 @@ def test_the_printout_orders_venues_by_the_chosen_start_point(new_context: Any, 
         metres.append(float(value) * (1000 if unit == "公里" else 1))
     assert metres == sorted(metres)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.screenshot(path=str(ARTIFACTS / "item-print-from-start-point.png"), full_page=True)
+    page.locator("[data-print-venues]").screenshot(path=str(SCREENSHOTS / "guide-print-where-to-go.png"))
 
     page.emulate_media(media="screen")  # kept to the district: the printout follows near me
     page.check("[data-only-district]")

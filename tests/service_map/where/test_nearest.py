@@ -266,3 +266,11 @@ def test_answers_that_do_not_fit_the_plan_are_refused(
     with pytest.raises(RequestInvalid, match=message) as caught:
         resolve_target(index, bundle="B-CHOICE", choices=choices)
     assert caught.value.field == field
+
+
+def test_when_no_option_is_open_the_nearest_venue_decides_and_says_so(session: Session) -> None:
+    import_dataset(session, plan_dataset(), mode="replace")
+    index = build_venue_index(session)
+    target = resolve_target(index, bundle="B-CHOICE")
+    result = find_nearest_venues(index, target=target, query=query(at=dt.datetime.fromisoformat(SUNDAY)))
+    assert statuses(result.target)["QD-RS-0002"] == ("chosen", "nearest_any")  # every venue is closed on Sunday

@@ -54,7 +54,7 @@ ReasonCode = Literal[
 
 
 PlanStatus = Literal["required", "chosen", "not_chosen", "undecided", "applies", "if_applicable", "skipped"]
-ChosenBy = Literal["", "citizen", "nearest", "first"]
+ChosenBy = Literal["", "citizen", "nearest", "nearest_any", "first"]
 PLAN_STATUS_LABELS: dict[str, str] = {
     "required": "须办",
     "chosen": "已选",
@@ -241,8 +241,9 @@ def _needed(plan: tuple[PlanStep, ...]) -> tuple[ItemRef, ...]:
 
 
 def decide_choices(index: VenueIndex, target: Target, query: NearestQuery) -> Target:
-    """``target`` with each undecided choice group settled: the option whose nearest venue open on arrival (else
-    nearest venue at all, within the query's filters) is nearest; the first option when none has a venue."""
+    """``target`` with each undecided choice group settled: the option whose nearest venue open on arrival is
+    nearest ("nearest"); when no option's venue is open then, the option whose nearest venue is nearest
+    ("nearest_any"); the first option when none has a venue ("first"). Within the query's filters."""
     if not target.undecided_groups:
         return target
     single = replace(query, limit=1, open_first=False, explain=False)
@@ -258,7 +259,10 @@ def decide_choices(index: VenueIndex, target: Target, query: NearestQuery) -> Ta
                     score = (not open_only, found.hits[0].travel.duration_s, option.id)
                     best = score if best is None or score < best else best
                     break
-        chosen[group] = (best[2], "nearest") if best else (options[0].id, "first")
+        if best is None:
+            chosen[group] = (options[0].id, "first")
+        else:
+            chosen[group] = (best[2], "nearest_any" if best[0] else "nearest")
     plan = tuple(
         s
         if s.status != "undecided"

@@ -60,7 +60,10 @@ class PlanStepRead(BaseModel):
     condition: str
     status: str = Field(description="required | chosen | not_chosen | applies | if_applicable | skipped")
     status_label: str = Field(description="状态的中文说明：须办、已选、未选、适用、如适用、不适用")
-    chosen_by: str = Field(description="citizen：本人所选；nearest：按最近的开放场所选定；first：无场所时取第一项")
+    chosen_by: str = Field(
+        description="citizen：本人所选；nearest：按到达时开放的最近场所选定；nearest_any：到达时都不开放，按最近的场所选定；"
+        "first：无场所时取第一项"
+    )
 
 
 class TargetRead(BaseModel):

@@ -72,7 +72,7 @@
     var list = CS.el("ul", {}, []);
     steps.forEach(function (step) {
       if (step.status === "not_chosen") return;
-      var why = step.chosen_by === "nearest" ? " (离您最近的开放场所可办)" : "";
+      var why = { nearest: " (离您最近的开放场所可办)", nearest_any: " (离您最近的场所可办)" }[step.chosen_by] || "";
       list.appendChild(
         CS.el("li", { className: "plan-step is-" + step.status, "data-plan-status": step.status }, [
           CS.el("span", { className: "plan-status" }, [step.status_label]),
