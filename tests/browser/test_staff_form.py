@@ -132,7 +132,7 @@ def test_guide_and_bundle_lists_are_rows_with_per_row_errors(
     page.click("[data-rows=materials] [data-add-row]")
     assert materials.count() == before + 1
     added = materials.last
-    added.locator("input[name$='.form']").fill("原件")
+    added.locator("select[name$='.form']").select_option("复印件")
     added.locator("input[name$='.copies']").fill("两份")  # and no name: two problems in one row
     page.click(".record-form > button[type=submit]")
     alert = page.locator("[role=alert]").first.inner_text()

@@ -51,7 +51,7 @@ class Column:
 
 MATERIAL_COLUMNS = (
     Column("name", "材料名称", required=True, empty=""),
-    Column("form", "形式", placeholder="原件、复印件", empty=""),
+    Column("form", "形式", "select", options=tuple((f, f) for f in ("原件", "复印件", "原件和复印件", "电子证照"))),
     Column("copies", "份数", "number", placeholder="1"),
     Column("waivable", "可免交", "checkbox"),
     Column("note", "说明", empty=""),
