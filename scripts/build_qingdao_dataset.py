@@ -1,6 +1,6 @@
 """Build the bundled Qingdao demo dataset into data/qingdao/ (see data/qingdao/PROVENANCE.md).
 
-Usage: .venv/bin/python scripts/build_qingdao_dataset.py [--sources DIR] [--out DIR] [--check]
+Usage: .venv/bin/python scripts/build_qingdao_dataset.py [--sources DIR] [--out DIR] [--check] [--force]
 
 Deterministic: a fixed seed and sorted output, so two runs produce byte-identical files.
 """

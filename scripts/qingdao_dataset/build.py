@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import output as out
 from .assign import assign, window_suffixes
-from .bundles import build_bundles
+from .bundles import build_bundles, merge_reviewed, read_written
 from .check import check_dataset
 from .common import CITY_CODE, Item, Json, VenueItem
 from .departments import SUFFIX_BY_CATEGORY, build_departments
@@ -33,6 +33,7 @@ class Built:
     venues: list[Json]
     venue_items: list[VenueItem]
     skipped_bundle_items: list[str]
+    kept_reviewed_steps: list[str] = field(default_factory=list)
 
 
 def _venues(sources: Sources, items: list[Item], out_dir: Path) -> tuple[list[Json], list[VenueItem], int]:
@@ -52,8 +53,9 @@ def _venues(sources: Sources, items: list[Item], out_dir: Path) -> tuple[list[Js
     return sorted(records, key=lambda r: str(r["id"])), handled, count
 
 
-def build(sources_dir: Path, out_dir: Path) -> tuple[dict[str, int], Built]:
-    """Write every dataset file into ``out_dir``; return the row counts per file."""
+def build(sources_dir: Path, out_dir: Path, *, force: bool = False) -> tuple[dict[str, int], Built]:
+    """Write every dataset file into ``out_dir``; return the row counts per file. The reviewed bundle plans
+    already in ``out_dir`` are kept unless ``force``."""
     sources = load_sources(sources_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     items = sorted(build_items(sources.core_items, sources.raw_items), key=lambda i: i.code)
@@ -62,6 +64,9 @@ def build(sources_dir: Path, out_dir: Path) -> tuple[dict[str, int], Built]:
     venues, handled, poi_count = _venues(sources, items, out_dir)
     guide_index = index_guides(sources.guides)
     bundles, skipped = build_bundles(sources.bundles, {item.name: item.code for item in items})
+    kept: list[str] = []
+    if not force:
+        bundles, kept = merge_reviewed(bundles, read_written(out_dir / "bundles.jsonl"))
     features = boundary_features(sources.district_features, sources.township_features)
     counts = {
         "divisions.csv": out.write_csv(out_dir / "divisions.csv", out.DIVISION_COLUMNS,
@@ -81,7 +86,7 @@ def build(sources_dir: Path, out_dir: Path) -> tuple[dict[str, int], Built]:
     }  # fmt: skip
     out.write_manifest(out_dir / "manifest.json", counts)
     write_photos(out_dir / "photos")
-    return counts, Built(venues, handled, skipped)
+    return counts, Built(venues, handled, skipped, kept)
 
 
 def _size(directory: Path, exclude: Path | None = None) -> int:
@@ -95,6 +100,7 @@ def summary(counts: dict[str, int], built: Built, out_dir: Path, sources_dir: Pa
     lines = [f"{name:26} {count:>7,}" for name, count in counts.items()]
     lines.append(f"venues by level: {by_level}")
     lines.append("bundle source items skipped (no Qingdao counterpart): " + "; ".join(built.skipped_bundle_items))
+    lines += [f"bundle plans: {note}" for note in built.kept_reviewed_steps]
     total, generated = _size(out_dir), _size(out_dir, exclude=sources_dir)
     lines.append(f"size: {total / 1e6:.1f} MB in {out_dir} ({generated / 1e6:.1f} MB without sources/)")
     return "\n".join(lines)
@@ -105,11 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="source files directory")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output dataset directory")
     parser.add_argument("--check", action="store_true", help="only check an already built dataset")
+    parser.add_argument(
+        "--force", action="store_true", help="rebuild the bundles from the tables, dropping their reviewed plans"
+    )
     args = parser.parse_args(argv)
     sources_dir: Path = args.sources.resolve()
     out_dir: Path = args.out.resolve()
     if not args.check:
-        counts, built = build(sources_dir, out_dir)
+        counts, built = build(sources_dir, out_dir, force=args.force)
         print(summary(counts, built, out_dir, sources_dir))
     core_names = [row["name"] for row in load_sources(sources_dir).core_items]
     problems = check_dataset(out_dir, core_names)

@@ -5,11 +5,19 @@
    (they are listed in PROVENANCE.md). Entries without a ``name`` (``name_list_only``) give bundles whose
    names are sourced but whose items were chosen here (those fields are marked demo).
 2. Common bundles a citizen expects that no source gave: wholly generated (``demo_fields = ["*"]``).
+
+The plans in bundles.jsonl are reviewed by hand after the build: a step's ``kind`` (first, choice, if), its
+``choice_group``, ``condition`` and ``produces``, and steps a reviewer added (such as a prerequisite the source
+left out). A rebuild keeps them: ``merge_reviewed`` matches the generated bundles with the written ones by
+bundle code and item code, keeps the reviewed fields and the reviewed order, keeps steps that only the review
+has, and appends steps the tables newly produce. ``--force`` rebuilds without it.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from .common import Json
 
@@ -194,3 +202,44 @@ def build_bundles(source: Json, codes: dict[str, str]) -> tuple[list[Json], list
             result += [_name_only(name, entry, codes) for name in entry.get("name_list_only", [])]
     result += [_generated(code, codes) for code in GENERATED]
     return sorted(result, key=lambda b: str(b["code"])), skipped
+
+
+REVIEWED_FIELDS = ("kind", "choice_group", "condition", "produces")
+
+
+def is_reviewed(step: Json) -> bool:
+    """Whether a written bundle step carries plan fields that only a review sets."""
+    return any(step.get(name) not in (None, "", [], "step") for name in REVIEWED_FIELDS)
+
+
+def read_written(path: Path) -> dict[str, Json]:
+    """The bundles already written at ``path`` by code (none when the file does not exist yet)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as lines:
+        return {str(row["code"]): row for row in map(json.loads, filter(str.strip, lines))}
+
+
+def merge_reviewed(generated: list[Json], written: dict[str, Json]) -> tuple[list[Json], list[str]]:
+    """``generated`` with the reviewed plan of ``written`` kept (see the module doc), and notes of what the
+    merge kept that the tables no longer produce (for the build summary)."""
+    notes: list[str] = []
+    merged: list[Json] = []
+    for bundle in generated:
+        old = written.get(str(bundle["code"]))
+        if old is None or not any(is_reviewed(step) for step in old["items"]):
+            merged.append(bundle)
+            continue
+        fresh = {str(step["item_code"]): step for step in bundle["items"]}
+        steps: list[Json] = []
+        for step in sorted(old["items"], key=lambda s: int(s["position"])):
+            code = str(step["item_code"])
+            if code in fresh:
+                generated_step = {k: v for k, v in fresh.pop(code).items() if k not in REVIEWED_FIELDS}
+                steps.append({**step, **generated_step})  # the written key order: a rebuild changes no byte
+            elif is_reviewed(step):
+                steps.append(dict(step))
+                notes.append(f"{bundle['name']}: kept the reviewed step {code}, which the tables do not produce")
+        steps += fresh.values()
+        merged.append({**bundle, "items": [{**step, "position": n} for n, step in enumerate(steps, 1)]})
+    return merged, notes

@@ -3,8 +3,13 @@ different levels, a bundle, POIs of several categories."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from cityservices.service_map.interchange.dataset import Dataset, Origin
 from cityservices.service_map.interchange.records import (
+    BundleItemRef,
+    BundleRecord,
+    HoursException,
     ImplementationRecord,
     ItemRecord,
     PoiRecord,
@@ -61,4 +66,27 @@ def make_where_dataset() -> Dataset:
     ]  # fmt: skip
     for kind in d.counts():
         d.origins[kind] = [Origin(kind, i + 1) for i in range(len(d.records(kind)))]
+    return d
+
+
+def plan_dataset(*, first_closed_on_tuesday: bool = False) -> Dataset:
+    """The where dataset with two bundles that are plans: a choice between 0002 (handled only at the nearest
+    street centre) and 0003 (only at the district centre), and a step needed only on a condition."""
+    d = make_where_dataset()
+    if first_closed_on_tuesday:
+        d.venues[0] = make_venue(
+            hours_exceptions=[HoursException(date=dt.date(2026, 12, 1), intervals=[], note="内部整修")]
+        )
+    d.bundles += [
+        BundleRecord(code="B-CHOICE", name="选择其一的一件事", items=[
+            BundleItemRef(position=1, item_code="QD-RS-0001"),
+            BundleItemRef(position=2, item_code="QD-RS-0002", kind="choice", choice_group="按本人情形"),
+            BundleItemRef(position=3, item_code="QD-RS-0003", kind="choice", choice_group="按本人情形"),
+        ]),
+        BundleRecord(code="B-IF", name="有条件的一件事", items=[
+            BundleItemRef(position=1, item_code="QD-RS-0001"),
+            BundleItemRef(position=2, item_code="QD-RS-0003", kind="if", condition="需要就业登记的"),
+        ]),
+    ]  # fmt: skip
+    d.origins["bundles"] = [Origin("bundles", i + 1) for i in range(len(d.bundles))]
     return d

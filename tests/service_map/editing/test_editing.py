@@ -177,7 +177,8 @@ def test_staff_pages_edit_a_venue_through_the_form(client: TestClient) -> None:
     assert 'name="csrf_token"' in page.text
     form = form_fields(page.text)
     form["hours.sun"] = "10:00-12:00"
-    form["hours_exceptions"] = "2027-01-01 休息 元旦\n2027-02-16 09:00-12:00 除夕"
+    form.update({"hours_exceptions.1.date": "2027-02-16", "hours_exceptions.1.hours": "09:00-12:00",
+                 "hours_exceptions.1.note": "除夕"})  # fmt: skip
     saved = client.post(f"/staff/venues/{SHINAN_VENUE}", data=form, follow_redirects=False)
     assert saved.status_code == 303, saved.text
     record = _get(client, f"/api/staff/venues/{SHINAN_VENUE}")["record"]

@@ -15,7 +15,14 @@ from cityservices.kit.geo import haversine_m
 from cityservices.service_map.install import CHANGED
 from cityservices.service_map.interchange.store import import_dataset
 from cityservices.service_map.where.hours import make_hours
-from cityservices.service_map.where.nearest import NearestQuery, find_nearest_venues, resolve_district, resolve_target
+from cityservices.service_map.where.nearest import (
+    NearestQuery,
+    PlanChoices,
+    Target,
+    find_nearest_venues,
+    resolve_district,
+    resolve_target,
+)
 from cityservices.service_map.where.venue_index import (
     ItemRef,
     VenueColumns,
@@ -23,7 +30,7 @@ from cityservices.service_map.where.venue_index import (
     VenueIndexCache,
     build_venue_index,
 )
-from tests.service_map.where_data import ORIGIN, SUNDAY, TUESDAY, make_where_dataset
+from tests.service_map.where_data import ORIGIN, SUNDAY, TUESDAY, make_where_dataset, plan_dataset
 
 
 @pytest.fixture
@@ -194,3 +201,76 @@ def test_open_first_puts_a_farther_open_venue_before_nearer_closed_ones(session:
     first = find_nearest_venues(index, target=target, query=query(at=sunday, limit=2, open_first=True))
     assert ids(index, [h.position for h in first.hits]) == ["V3702", "V370202001"]  # then the nearest closed
     assert [h.state.is_open for h in first.hits] == [True, False]
+
+
+def statuses(target: Target) -> dict[str, tuple[str, str]]:
+    return {s.item.code: (s.status, s.chosen_by) for s in target.plan}
+
+
+def test_a_choice_group_needs_one_option_the_picked_or_the_nearest_open(session: Session) -> None:
+    import_dataset(session, plan_dataset(), mode="replace")
+    index = build_venue_index(session)
+    result = find_nearest_venues(index, target=resolve_target(index, bundle="B-CHOICE"), query=query(limit=10))
+    assert result.note is None  # before, all three items were required and no venue handles them all
+    assert ids(index, [h.position for h in result.hits]) == ["V370202001"]
+    assert statuses(result.target) == {
+        "QD-RS-0001": ("required", ""),
+        "QD-RS-0002": ("chosen", "nearest"),
+        "QD-RS-0003": ("not_chosen", ""),
+    }
+    assert [i.code for i in result.target.items] == ["QD-RS-0001", "QD-RS-0002"]
+
+    picked = resolve_target(index, bundle="B-CHOICE", choices=PlanChoices(picks=("就业登记",)))
+    result = find_nearest_venues(index, target=picked, query=query(limit=10))
+    assert ids(index, [h.position for h in result.hits]) == ["V370202"]
+    assert statuses(result.target)["QD-RS-0003"] == ("chosen", "citizen")
+    assert statuses(result.target)["QD-RS-0002"] == ("not_chosen", "")
+
+
+def test_the_nearest_option_is_the_one_open_on_arrival(session: Session) -> None:
+    import_dataset(session, plan_dataset(first_closed_on_tuesday=True), mode="replace")
+    index = build_venue_index(session)
+    result = find_nearest_venues(index, target=resolve_target(index, bundle="B-CHOICE"), query=query(limit=10))
+    assert statuses(result.target)["QD-RS-0003"] == ("chosen", "nearest")
+    assert ids(index, [h.position for h in result.hits]) == ["V370202"]
+
+
+def test_a_conditional_step_is_needed_only_when_it_applies(session: Session) -> None:
+    import_dataset(session, plan_dataset(), mode="replace")
+    index = build_venue_index(session)
+    unanswered = find_nearest_venues(index, target=resolve_target(index, bundle="B-IF"), query=query(limit=10))
+    assert statuses(unanswered.target)["QD-RS-0003"] == ("if_applicable", "")
+    assert ids(index, [h.position for h in unanswered.hits]) == ["V370202001", "V370202", "V370202002", "V3702"]
+    applies = resolve_target(index, bundle="B-IF", choices=PlanChoices(applies=("QD-RS-0003",)))
+    result = find_nearest_venues(index, target=applies, query=query(limit=10))
+    assert ids(index, [h.position for h in result.hits]) == ["V370202"]
+    skipped = resolve_target(index, bundle="B-IF", choices=PlanChoices(skips=("QD-RS-0003",)))
+    assert statuses(skipped)["QD-RS-0003"] == ("skipped", "")
+    assert [i.code for i in skipped.items] == ["QD-RS-0001"]
+
+
+@pytest.mark.parametrize(
+    ("choices", "field", "message"),
+    [
+        (PlanChoices(picks=("QD-RS-0001",)), "pick", "不是“选择其一”的选项"),
+        (PlanChoices(picks=("QD-RS-0002", "QD-RS-0003")), "pick", "只能选择其一"),
+        (PlanChoices(skips=("QD-RS-0001",)), "skip", "不是有条件办理的步骤"),
+        (PlanChoices(picks=("不存在的事项",)), "pick", "未知的事项"),
+    ],
+)
+def test_answers_that_do_not_fit_the_plan_are_refused(
+    session: Session, choices: PlanChoices, field: str, message: str
+) -> None:
+    import_dataset(session, plan_dataset(), mode="replace")
+    index = build_venue_index(session)
+    with pytest.raises(RequestInvalid, match=message) as caught:
+        resolve_target(index, bundle="B-CHOICE", choices=choices)
+    assert caught.value.field == field
+
+
+def test_when_no_option_is_open_the_nearest_venue_decides_and_says_so(session: Session) -> None:
+    import_dataset(session, plan_dataset(), mode="replace")
+    index = build_venue_index(session)
+    target = resolve_target(index, bundle="B-CHOICE")
+    result = find_nearest_venues(index, target=target, query=query(at=dt.datetime.fromisoformat(SUNDAY)))
+    assert statuses(result.target)["QD-RS-0002"] == ("chosen", "nearest_any")  # every venue is closed on Sunday

@@ -1,7 +1,7 @@
 """Photos of a Party Day's minutes, under the platform's upload limits (``max_upload_bytes``,
-``max_photo_pixels``): the type from the file's first bytes, the pixel count from the header before any decoding,
-one decode at a time per worker, re-encoded as JPEG (which drops EXIF and GPS metadata) at most ``MAX_SIDE``
-pixels, with a thumbnail.
+``max_photo_pixels``) checked by ``kit.images`` (the type from the file's first bytes, the pixel count from the
+header before any decoding, one decode at a time per worker), re-encoded as JPEG (which drops EXIF and GPS
+metadata) at most ``MAX_SIDE`` pixels, with a thumbnail.
 
 Party records are personal data, so the files are not under the public media folder: they live in
 ``party_photos/`` beside it (mode 0600), are served only to accounts whose scope covers the branch, and every
@@ -12,11 +12,10 @@ from __future__ import annotations
 import io
 import os
 import re
-import threading
 import uuid
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
@@ -24,6 +23,7 @@ from cityservices.auth.scopes import require_editor
 from cityservices.config import Settings
 from cityservices.errors import NotFound, RuleViolation
 from cityservices.kit.audit import Actor, record_audit
+from cityservices.kit.images import ImageTooLarge, check_upload, decode_image
 from cityservices.kit.private_files import PRIVATE_MODE
 from cityservices.party_day.activities.service import activity_in_scope
 from cityservices.party_day.records import repository as repo
@@ -32,55 +32,14 @@ MAX_SIDE = 1600
 THUMBNAIL_SIDE = 320
 MAX_PHOTOS = 12
 PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
-FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
-_DECODING = threading.BoundedSemaphore(1)
 
 
-class PhotoTooLarge(RuleViolation):
-    status_code = 413
-    code = "too_large"
+PhotoTooLarge = ImageTooLarge  # the name this module has always raised
 
 
 def photo_root(settings: Settings) -> Path:
     """The private folder of the minutes' photos (beside the public media folder, never served as static)."""
     return settings.media_dir.resolve().parent / "party_photos"
-
-
-def image_type(data: bytes) -> str | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
-def decode(data: bytes, *, max_pixels: int) -> Image.Image:
-    """The checked image, upright, at most ``MAX_SIDE`` on its longer side, in RGB."""
-    kind = image_type(data)
-    if kind is None:
-        raise RuleViolation("只接受 JPEG、PNG 或 WebP 图片")
-    try:
-        with Image.open(io.BytesIO(data)) as probe:  # the header only
-            if probe.format != FORMATS[kind]:
-                raise RuleViolation("图片内容与文件类型不符")
-            width, height = probe.size
-            if width * height > max_pixels:
-                raise RuleViolation(
-                    f"图片像素过多（{width}×{height}）：最多 {max_pixels // 10_000} 万像素，请缩小后再上传"
-                )
-            probe.verify()
-        with _DECODING:
-            image = Image.open(io.BytesIO(data))
-            if kind == "jpeg":
-                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
-            image.load()
-            image.thumbnail((MAX_SIDE, MAX_SIDE))
-            upright = ImageOps.exif_transpose(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError):
-        raise RuleViolation("无法识别的图片或图片已损坏") from None
-    return upright if upright.mode == "RGB" else upright.convert("RGB")
 
 
 def _write_private(path: Path, image: Image.Image) -> None:
@@ -102,9 +61,9 @@ def add_photo(session: Session, *, account: StaffAccount, actor: Actor, activity
     photos = [a for a in minutes.attachments if PHOTO_NAME.match(a)]
     if len(photos) >= MAX_PHOTOS:
         raise RuleViolation(f"每次活动最多上传 {MAX_PHOTOS} 张照片")
-    if len(data) > settings.max_upload_bytes:
-        raise PhotoTooLarge(f"图片不能超过 {settings.max_upload_bytes // 1024} KB")
-    image = decode(data, max_pixels=settings.max_photo_pixels)
+    kind = check_upload(data, max_bytes=settings.max_upload_bytes)
+    upright = decode_image(data, kind, max_pixels=settings.max_photo_pixels, max_side=MAX_SIDE)
+    image = upright if upright.mode == "RGB" else upright.convert("RGB")
     folder = photo_root(settings) / str(activity.id)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = f"{uuid.uuid4().hex}.jpg"

@@ -13,15 +13,19 @@ from cityservices.deps import CurrentRuntime, DbSession
 from cityservices.errors import NotFound
 from cityservices.kit.calendar import UnknownCalendarYear, now_in_china
 from cityservices.kit.calendar.repository import load_calendar
+from cityservices.kit.geo import CoordinateError, parse_point
 from cityservices.platform.templating import templates
 from cityservices.service_map.catalogue import repository as repo
-from cityservices.service_map.catalogue.models import Guide
+from cityservices.service_map.catalogue.models import Guide, Item
 from cityservices.service_map.catalogue.page_format import install, is_demo, map_config
 from cityservices.service_map.catalogue.service import materials_in_common, plan_blocks
 from cityservices.service_map.search.cache import get_search_index
 from cityservices.service_map.search.normalize import MAX_QUERY_CHARS, InvalidQuery
 from cityservices.service_map.venues import pages as pages_venues
 from cityservices.service_map.venues import repository as venue_repo
+from cityservices.service_map.where.api import venue_index_cache
+from cityservices.service_map.where.nearest import NearestHit, NearestQuery, find_nearest_venues, resolve_target
+from cityservices.service_map.where.travel import mode_label
 from cityservices.service_map.where.visit_time import WHEN_PATTERN, visit_time_defaults, when_of_slot
 
 install(templates.env)
@@ -132,6 +136,52 @@ def due_date(session: Session, guide: Guide | None, today: dt.date) -> dt.date |
         return None
 
 
+PRINT_VENUES = 5
+
+
+def print_venues(request: Request, session: Session, item: Item, *, district: str, origin: str) -> dict[str, Any]:
+    """The printout's venues, as ``print_venues`` (venue, district label, travel from the start point or None;
+    from a start point the nearest, within ``district`` when one is given),
+    ``print_from`` (whether they are ordered by the start point) and ``district_name``."""
+    names = repo.district_names(session)
+    start = _start_point(origin)
+    travel: dict[str, NearestHit] = {}
+    if start is not None:
+        index = venue_index_cache(request.app).get(session)
+        target = resolve_target(index, item=item.code)
+        query = NearestQuery(
+            origin=start, at=now_in_china(), limit=PRINT_VENUES, district=district if district in names else None
+        )
+        hits = find_nearest_venues(index, target=target, query=query).hits
+        travel = {index.venues.ids[h.position]: h for h in hits}
+        venues = repo.venues_in_order(session, list(travel))
+    else:
+        venues = repo.venues_handling_item(session, item.id, district=district, limit=PRINT_VENUES)
+    rows = [
+        {
+            "venue": v,
+            "district": names.get(v.division_code[:6], ""),
+            "hit": travel.get(v.id),
+            "travel_label": mode_label(travel[v.id].travel.mode) if v.id in travel else "",
+        }
+        for v in venues
+    ]
+    return {
+        "print_venues": rows,
+        "print_from": start is not None,
+        "district_name": names.get(district, "") if district else "",
+    }
+
+
+def _start_point(text: str) -> tuple[float, float] | None:
+    if not text:
+        return None
+    try:
+        return parse_point(text, field="from")
+    except CoordinateError:
+        return None
+
+
 @router.get("/items/{code}", response_class=HTMLResponse)
 def item_page(
     request: Request,
@@ -141,8 +191,14 @@ def item_page(
     q: Annotated[str, Query(max_length=200, description="the search that led here")] = "",
     district: DistrictParam = "",
     when: WhenParam = "",
+    origin: Annotated[
+        str, Query(alias="from", max_length=60, description="start point of the printout: lat,lng (WGS-84)")
+    ] = "",
 ) -> HTMLResponse:
-    """An item with its current guide: materials, steps, time limits, fees, visits, channels; and "near me"."""
+    """An item with its current guide: materials, steps, time limits, fees, visits, channels; and "near me".
+
+    The printout lists where to go: from a start point (``from``), the nearest venues by travel time with their
+    district as a label; without one, the venues of the chosen district first."""
     item = repo.get_item(session, code)
     if item is None:
         raise NotFound(f"未找到事项: {code}")
@@ -156,8 +212,7 @@ def item_page(
         "guide": guide,
         "departments": departments,
         "bundles": [bundle for bundle, _ in repo.bundles_of_item(session, item.id)],
-        "print_venues": repo.venues_handling_item(session, item.id, district=district),
-        "district_name": repo.district_names(session).get(district, "") if district else "",
+        **print_venues(request, session, item, district=district, origin=origin),
         "templated": [
             label
             for field, label in (("acceptance_conditions", "受理条件"), ("steps", "办理流程"), ("faqs", "常见问题"))

@@ -302,6 +302,13 @@ def venues_handling_item(session: Session, item_id: int, *, district: str = "", 
     return list(session.scalars(stmt).unique())
 
 
+def venues_in_order(session: Session, ids: Sequence[str]) -> list[Venue]:
+    """The venues of ``ids`` with their weekly hours, in the order given (unknown ids left out)."""
+    stmt = select(Venue).where(Venue.id.in_(list(ids))).options(selectinload(Venue.intervals))
+    found = {v.id: v for v in session.scalars(stmt).unique()}
+    return [found[i] for i in ids if i in found]
+
+
 def items_by_id(session: Session, ids: Iterable[int]) -> dict[int, Item]:
     stmt = select(Item).where(Item.id.in_(list(ids))).options(selectinload(Item.implementations))
     return {i.id: i for i in session.scalars(stmt).all()}

@@ -1,10 +1,13 @@
 """HTML forms for the importer's records, made from the pydantic models themselves.
 
 Each field gets a widget from its type: text, long text, number, check box, date, a choice (Literal, shown
-with Chinese labels), one-per-line lists, the week's opening hours (one input per day), dated exceptions (one
-per line), table rows for lists of objects staff keep up (phones, windows, photos, kiosks: one input per column,
-rows added and removed), the parking facts, and JSON only for other nested values. Parsing a form gives back
-the record's JSON, which is then validated like an import.
+with Chinese labels), one-per-line lists, the week's opening hours (one input per day), the parking facts, and
+repeatable rows for every list of objects — a venue's phones, windows, photos, kiosks and dated exceptions
+(holiday hours), a guide's materials, steps, fees, channels and questions, a bundle's steps and shared
+materials: one input per column, rows added, removed and reordered. JSON is left only for nested values no
+row layout describes. Parsing a form gives back the record's JSON, which is then validated like an import;
+a row that cannot be read is reported by its number in Chinese, and the submitted rows come back as typed
+(``ROW_ERROR`` marks the row) so that nothing is lost and nothing is written.
 """
 
 from __future__ import annotations
@@ -28,13 +31,77 @@ LONG_TEXT = {"address", "description", "transport", "hours_note", "acceptance_co
              "result_certificate", "source"}  # fmt: skip
 
 
-# Lists of objects edited as table rows: field → columns (name, label, input type).
-ROW_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "phones": (("label", "用途", "text"), ("number", "号码", "text")),
-    "windows": (("number", "窗口号", "text"), ("name", "窗口名称", "text"), ("department_code", "部门代码", "text")),
-    "photos": (("url", "图片地址", "text"), ("caption", "说明", "text")),
-    "kiosks": (("kind", "终端类型", "text"), ("count", "台数", "number"), ("hours", "服务时间", "text")),
+DROP = object()  # a column whose empty cell is left out of the entry
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input of a repeatable row: ``kind`` is text | long | number | checkbox | select | date | url | list
+    (several values separated by 、) | hours (09:00-12:00, 13:30-17:00); ``empty`` is what an empty cell stores
+    (``DROP``: left out)."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # (value, Chinese label); the first is the default
+    empty: Any = DROP
+    placeholder: str = ""
+
+
+MATERIAL_COLUMNS = (
+    Column("name", "材料名称", required=True, empty=""),
+    Column("form", "形式", "select", options=tuple((f, f) for f in ("原件", "复印件", "原件和复印件", "电子证照"))),
+    Column("copies", "份数", "number", placeholder="1"),
+    Column("waivable", "可免交", "checkbox"),
+    Column("note", "说明", empty=""),
+)
+PLAN_KINDS = (("step", "必办"), ("first", "先办"), ("choice", "选择其一"), ("if", "有条件"))
+CHANNEL_KINDS = tuple(
+    (k, v) for k, v in {"window": "窗口", "online": "网上办理", "app": "手机 App", "kiosk": "自助终端",
+                        "mail": "邮寄", "phone": "电话"}.items()
+)  # fmt: skip
+# Lists of objects edited as repeatable rows: field → columns.
+ROW_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "phones": (Column("label", "用途"), Column("number", "号码")),
+    "windows": (Column("number", "窗口号"), Column("name", "窗口名称"), Column("department_code", "部门代码")),
+    "photos": (Column("url", "图片地址"), Column("caption", "说明")),
+    "kiosks": (Column("kind", "终端类型"), Column("count", "台数", "number"), Column("hours", "服务时间")),
+    "hours_exceptions": (
+        Column("date", "日期", "date", required=True),
+        Column("closed", "全天休息", "checkbox"),
+        Column("hours", "时段 (北京时间)", "hours", placeholder="09:00-12:00, 13:30-17:00"),
+        Column("note", "说明", placeholder="国庆节"),
+    ),
+    "materials": MATERIAL_COLUMNS,
+    "shared_materials": MATERIAL_COLUMNS,
+    "steps": (Column("name", "步骤名称", required=True), Column("description", "说明", "long", empty="")),
+    "fees": (
+        Column("name", "收费项目", required=True),
+        Column("amount", "金额", empty=""),
+        Column("basis", "依据", empty=""),
+    ),
+    "channels": (
+        Column("kind", "渠道", "select", options=CHANNEL_KINDS),
+        Column("name", "名称", required=True),
+        Column("url", "网址", "url", empty=None),
+    ),
+    "faqs": (Column("q", "问题", "long", required=True), Column("a", "回答", "long", required=True)),
+    "items": (
+        Column("item_code", "事项编码", required=True, placeholder="QD-RS-0001"),
+        Column("kind", "办理方式", "select", options=PLAN_KINDS),
+        Column("choice_group", "选项组 (选择其一时填)", empty=""),
+        Column("condition", "适用条件", empty=""),
+        Column("produces", "办结后取得 (用、分隔)", "list"),
+        Column("note", "说明", empty=""),
+    ),
 }
+ROW_HINTS = {
+    "hours_exceptions": "每行一个日期：勾选“全天休息”，或填写当天的时段。",
+    "items": "按办理顺序排列 (可上移、下移)。“选择其一”的各项填写同一个选项组；“有条件”的须写明适用条件。",
+}
+ROW_ERROR = "_error"  # the key of a submitted row's error when the form comes back
+ROW_TYPED = "_typed"  # marks rows that come back as typed (not converted from the record)
 PARKING_COLUMNS = (("spaces", "车位数", "number"), ("free", "免费", "checkbox"), ("note", "说明", "text"))
 # Chinese labels of the choices (the stored value stays the code).
 OPTION_LABELS = {
@@ -54,8 +121,9 @@ class FormField:
     value: Any
     options: list[str] = field(default_factory=list)
     option_labels: dict[str, str] = field(default_factory=dict)
-    columns: tuple[tuple[str, str, str], ...] = ()
+    columns: tuple[Any, ...] = ()
     required: bool = False
+    hint: str = ""
     readonly: bool = False
     error: str = ""
 
@@ -76,8 +144,6 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
 def widget_of(name: str, annotation: Any) -> tuple[str, list[str]]:
     if name == "hours":
         return "hours", []
-    if name == "hours_exceptions":
-        return "exceptions", []
     if name == "demo_fields":
         return "demo", []
     if name in ROW_COLUMNS:
@@ -107,7 +173,7 @@ def build_form(model: type[BaseModel], values: dict[str, Any], *, key_field: str
             name=name, label=FIELD_LABELS.get(name, name), widget=widget, value=to_text(widget, values.get(name)),
             options=options, option_labels=OPTION_LABELS.get(name, {}),
             columns=ROW_COLUMNS.get(name, PARKING_COLUMNS if widget == "parking" else ()),
-            required=info.is_required(), readonly=name == key_field,
+            required=info.is_required(), readonly=name == key_field, hint=ROW_HINTS.get(name, ""),
         ))  # fmt: skip
     return fields
 
@@ -129,20 +195,12 @@ def to_text(widget: str, value: Any) -> Any:
     if widget == "hours":
         hours = value or {}
         return {day: ", ".join(f"{a}-{b}" for a, b in hours.get(day, [])) for day in WEEKDAYS}
-    if widget == "exceptions":
-        lines = []
-        for exc in value or []:
-            spans = ",".join(f"{a}-{b}" for a, b in exc.get("intervals", [])) or "休息"
-            lines.append(f"{exc['date']} {spans} {exc.get('note', '')}".rstrip())
-        return "\n".join(lines)
     if widget == "lines":
         return "\n".join(str(v) for v in value or [])
     if widget == "demo":
         return [str(v) for v in value or []]
     if widget == "rows":
-        return [
-            {k: "" if v is None else str(v) for k, v in row.items()} for row in value or [] if isinstance(row, dict)
-        ]
+        return [_row_text(row) for row in value or [] if isinstance(row, dict)]
     if widget == "parking":
         parking = value if isinstance(value, dict) else {}
         return {k: "" if v is None else v for k, v in parking.items()}
@@ -151,6 +209,26 @@ def to_text(widget: str, value: Any) -> Any:
     if widget == "checkbox":
         return bool(value)
     return "" if value is None else str(value)
+
+
+def _row_text(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as the form shows it: text cells, check boxes as booleans, lists joined with 、; a dated
+    exception as date, closed and hours. Rows that come back as typed are shown unchanged."""
+    if row.get(ROW_TYPED):
+        return row
+    if "intervals" in row:  # a dated exception
+        spans = ", ".join(f"{a}-{b}" for a, b in row.get("intervals") or [])
+        row = {"date": row.get("date"), "closed": not spans, "hours": spans, "note": row.get("note"),
+               ROW_ERROR: row.get(ROW_ERROR, "")}  # fmt: skip
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, bool):
+            out[key] = value
+        elif isinstance(value, list):
+            out[key] = "、".join(str(v) for v in value)
+        else:
+            out[key] = "" if value is None else str(value)
+    return out
 
 
 def parse_form(model: type[BaseModel], form: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -163,6 +241,10 @@ def parse_form(model: type[BaseModel], form: dict[str, str]) -> tuple[dict[str, 
         _, optional = _unwrap(info.annotation)
         try:
             value = _parse(widget, name, form, optional=optional)
+        except RowErrors as exc:
+            errors[name] = "；".join(f"第 {n} 行：{message}" for n, message in exc.problems)
+            data[name] = exc.typed  # shown again as typed, each bad row with its message
+            continue
         except ValueError as exc:
             errors[name] = str(exc)
             continue
@@ -179,8 +261,6 @@ def _parse(widget: str, name: str, form: dict[str, str], *, optional: bool) -> A
         return name in form
     if widget == "hours":
         return {day: _intervals(form.get(f"{name}.{day}", "")) for day in WEEKDAYS}
-    if widget == "exceptions":
-        return [_exception(line) for line in raw.splitlines() if line.strip()]
     if widget == "lines":
         return [line.strip() for line in raw.splitlines() if line.strip()]
     if widget == "demo":
@@ -201,31 +281,136 @@ def _parse(widget: str, name: str, form: dict[str, str], *, optional: bool) -> A
     return raw
 
 
+class RowErrors(ValueError):
+    """Rows of a list that could not be read: ``problems`` as (row number from 1, message), and every submitted
+    row as typed (``typed``), the bad ones carrying their message under ``ROW_ERROR``."""
+
+    def __init__(self, problems: list[tuple[int, str]], typed: list[dict[str, Any]]) -> None:
+        super().__init__("；".join(f"第 {n} 行：{m}" for n, m in problems))
+        self.problems = problems
+        self.typed = typed
+
+
 def _rows(name: str, form: dict[str, str]) -> list[dict[str, Any]]:
-    """Table rows ``phones.0.label``, ``phones.0.number`` … in the order of their numbers; empty rows and empty
-    cells dropped. A column typed ``number`` must hold a whole number."""
-    columns = {column: kind for column, _, kind in ROW_COLUMNS[name]}
-    rows: dict[int, dict[str, Any]] = {}
+    """Rows ``phones.0.label``, ``phones.0.number`` … in the order of their numbers, each made an entry by its
+    columns; empty rows (no text typed: check boxes and choices alone do not count) are dropped. RowErrors names
+    every row that cannot be read."""
+    columns = {c.name: c for c in ROW_COLUMNS[name]}
+    rows: dict[int, dict[str, str]] = {}
     for key, value in form.items():
         match = _ROW_NAME.match(key)
         if match is None or match.group(1) != name or match.group(3) not in columns:
             continue
         rows.setdefault(int(match.group(2)), {})[match.group(3)] = value.strip()
     out: list[dict[str, Any]] = []
+    typed: list[dict[str, Any]] = []
+    problems: list[tuple[int, str]] = []
     for index in sorted(rows):
         row = rows[index]
-        if not any(row.values()):
+        if not any(v for c, v in row.items() if columns[c].kind not in ("checkbox", "select")):
             continue
-        entry: dict[str, Any] = {}
-        for column, _, kind in ROW_COLUMNS[name]:
-            text = row.get(column, "")
-            if not text:
-                continue  # an empty cell is left out of the entry
-            if kind == "number" and not text.isdigit():
-                raise ValueError(f"第 {len(out) + 1} 行的数量 “{text}” 请填写整数，如 4")
-            entry[column] = int(text) if kind == "number" else text
+        shown: dict[str, Any] = {c.name: row.get(c.name, "") for c in columns.values()}
+        for column in columns.values():
+            if column.kind == "checkbox":
+                shown[column.name] = column.name in row
+        try:
+            entry = _row_entry(name, columns, row)
+        except ValueError as exc:
+            problems.append((len(typed) + 1, str(exc)))
+            shown[ROW_ERROR] = str(exc)
+            entry = {}
+        typed.append({**shown, ROW_TYPED: True})
         out.append(entry)
+    if name == "hours_exceptions" and not problems:
+        problems += _repeated_dates(out)
+        for number, message in problems:
+            typed[number - 1][ROW_ERROR] = message
+    if problems:
+        raise RowErrors(problems, typed)
+    if name == "items":  # a bundle's steps: numbered in the order of the rows
+        return [{"position": n, **entry} for n, entry in enumerate(out, 1)]
     return out
+
+
+def _row_entry(name: str, columns: dict[str, Column], row: dict[str, str]) -> dict[str, Any]:
+    """One row's entry; ValueError in Chinese saying what to type."""
+    entry: dict[str, Any] = {}
+    for column in columns.values():
+        text = row.get(column.name, "")
+        if column.kind == "checkbox":
+            entry[column.name] = column.name in row
+            continue
+        if not text:
+            if column.required:
+                raise ValueError(f"请填写{column.label}")
+            if column.kind == "select" and column.options:
+                entry[column.name] = column.options[0][0]
+            elif column.kind == "list":
+                entry[column.name] = []
+            elif column.empty is not DROP:
+                entry[column.name] = column.empty
+            continue
+        entry[column.name] = _cell(column, text)
+    if name == "hours_exceptions":
+        return _exception_entry(entry)
+    if name == "items":
+        _check_plan_step(entry)
+    return entry
+
+
+def _cell(column: Column, text: str) -> Any:
+    if column.kind == "number":
+        if not text.isdigit():
+            raise ValueError(f"{column.label} “{text}” 请填写整数，如 {column.placeholder or 4}")
+        return int(text)
+    if column.kind == "date":
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ValueError(f"{column.label} “{text}” 请按 2026-10-01 格式填写") from None
+    if column.kind == "select":
+        if text not in dict(column.options):
+            raise ValueError(f"请从列表中选择{column.label}")
+        return text
+    if column.kind == "url":
+        if not text.startswith(("https://", "http://")):
+            raise ValueError(f"{column.label} “{text}” 请以 https:// 开头")
+        return text
+    if column.kind == "list":
+        return [v.strip() for v in re.split(r"[、,，;；\n]", text) if v.strip()]
+    if column.kind == "hours":
+        return _intervals(text)
+    return text
+
+
+def _exception_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """date, closed, hours, note → the stored exception (``intervals`` empty when closed all day)."""
+    spans = entry.get("hours") or []
+    if entry.get("closed") and spans:
+        raise ValueError("已勾选“全天休息”，请清空时段；或取消勾选，按时段开放")
+    if not entry.get("closed") and not spans:
+        raise ValueError("请填写当天的时段，如 09:00-12:00；全天不开放请勾选“全天休息”")
+    return {"date": entry["date"], "intervals": spans, "note": entry.get("note", "")}
+
+
+def _repeated_dates(exceptions: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    seen: dict[str, int] = {}
+    problems = []
+    for number, exception in enumerate(exceptions, 1):
+        if exception["date"] in seen:
+            problems.append((number, f"日期 {exception['date']} 与第 {seen[exception['date']]} 行重复"))
+        seen.setdefault(exception["date"], number)
+    return problems
+
+
+def _check_plan_step(entry: dict[str, Any]) -> None:
+    kind, group, condition = entry.get("kind"), entry.get("choice_group", ""), entry.get("condition", "")
+    if kind == "choice" and not group:
+        raise ValueError("“选择其一”的事项请填写选项组 (同组的各项填写相同的组名)")
+    if kind != "choice" and group:
+        raise ValueError("只有“选择其一”的事项才填写选项组；请清空选项组或把办理方式改为“选择其一”")
+    if kind == "if" and not condition:
+        raise ValueError("“有条件”的事项请写明适用条件，如 “缴存过住房公积金的”")
 
 
 def _parking(form: dict[str, str]) -> dict[str, Any]:
@@ -256,16 +441,3 @@ def _intervals(text: str) -> list[list[str]]:
             raise ValueError(f"时段 “{span}” 的结束时间应晚于开始时间，请按 09:00-12:00 格式填写")
         out.append(parts)
     return out
-
-
-def _exception(line: str) -> dict[str, Any]:
-    """``2026-10-01 休息 国庆节`` or ``2026-12-31 09:00-12:00,13:00-15:00 跨年提前下班``."""
-    parts = line.split(maxsplit=2)
-    if len(parts) < 2:
-        raise ValueError(f"例外安排 “{line}” 请按 “2026-10-01 休息 国庆节” 或 “2026-12-31 09:00-12:00 备注” 格式填写")
-    try:
-        dt.date.fromisoformat(parts[0])
-    except ValueError:
-        raise ValueError(f"例外安排的日期 “{parts[0]}” 请按 2026-10-01 格式填写") from None
-    spans = [] if parts[1] in ("休息", "closed") else _intervals(parts[1])
-    return {"date": parts[0], "intervals": spans, "note": parts[2] if len(parts) > 2 else ""}

@@ -24,7 +24,7 @@ from cityservices.service_map.editing import repository as repo
 from cityservices.service_map.editing import service as svc
 from cityservices.service_map.editing.dashboard import build_dashboard
 from cityservices.service_map.editing.diff import FIELD_LABELS
-from cityservices.service_map.editing.forms import WEEKDAY_NAMES, build_form, parse_form
+from cityservices.service_map.editing.forms import ROW_COLUMNS, ROW_ERROR, WEEKDAY_NAMES, build_form, parse_form
 from cityservices.service_map.editing.records import KIND_NAMES, RECORD_TYPES, RecordInvalid
 from cityservices.service_map.editing.schemas import RecordKind
 
@@ -123,7 +123,7 @@ def _save_record_form(
                                      actor=staff.actor, base_version=base)  # fmt: skip
             return see_other(f"/staff/{kinds.value}/{quote(key)}?saved={result.version}")
         except RecordInvalid as exc:
-            errors = [f"{FIELD_LABELS.get(field.split('.')[0], field)}：{message}" for field, message in exc.issues]
+            errors = [_issue_text(data, field, message) for field, message in exc.issues]
         except Conflict as exc:  # the form keeps the stale version: saving again needs a reload first
             context = _form_context(staff, kinds, key, data, base or 0)
             context["errors"] = [exc.detail]
@@ -131,6 +131,21 @@ def _save_record_form(
     context = _form_context(staff, kinds, key, data, base or 0)
     context["errors"] = errors
     return render(request, "record_form.html", context, status=422)
+
+
+def _issue_text(data: dict[str, Any], field: str, message: str) -> str:
+    """A validation issue in Chinese: ``materials.2.name`` is “申请材料 第 3 行：…”, and the row is marked so that
+    the form shows the message beside it."""
+    message = message.removeprefix("Value error, ")
+    name, _, rest = field.partition(".")
+    index = rest.split(".")[0]
+    rows = data.get(name)
+    if name in ROW_COLUMNS and index.isdigit() and isinstance(rows, list) and int(index) < len(rows):
+        row = rows[int(index)]
+        if isinstance(row, dict):
+            row[ROW_ERROR] = message
+        return f"{FIELD_LABELS.get(name, name)} 第 {int(index) + 1} 行：{message}"
+    return f"{FIELD_LABELS.get(name, field)}：{message}"
 
 
 @router.get("/{kinds}/{key}/versions", response_class=HTMLResponse)

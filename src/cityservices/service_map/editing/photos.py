@@ -1,101 +1,60 @@
-"""Venue photos: type by magic bytes (JPEG, PNG, WebP), size and pixel limits, re-encoding (drops EXIF and
-GPS metadata) and a thumbnail, stored under the media directory and served at ``/media/``.
-
-Decoding is bounded: the pixel count is read from the file's header and checked against ``max_photo_pixels``
-before a single pixel is decoded (a small PNG can declare 40 million pixels: a decompression bomb); JPEGs are
-decoded already scaled down; the stored photo is at most ``PHOTO_MAX_SIDE`` pixels on its longer side; and a
-worker decodes one upload at a time, so a burst of uploads waits instead of exhausting its memory."""
+"""Venue photos: checked by ``kit.images`` (type by magic bytes, size and pixel limits, a bounded decode),
+re-encoded (drops EXIF and GPS metadata) with a thumbnail, stored under the media directory and served at
+``/media/``. The stored photo is at most ``PHOTO_MAX_SIDE`` pixels on its longer side."""
 
 from __future__ import annotations
 
-import io
-import threading
 import uuid
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
 from cityservices.config import Settings
 from cityservices.errors import NotFound, RuleViolation
 from cityservices.kit.audit import Actor
+from cityservices.kit.images import (
+    EXTENSIONS,
+    PIL_FORMATS,
+    ImageTooLarge,
+    check_upload,
+    decode_image,
+    detect_image_type,
+)
 from cityservices.service_map.editing.records import read_record, snapshot
 from cityservices.service_map.editing.service import SaveResult, save_record
 from cityservices.service_map.scopes.service import require_can_edit
 
 PHOTO_MAX_SIDE = 2560
 THUMBNAIL_SIZE = (320, 320)
-FORMATS = {"jpeg": ("JPEG", "jpg"), "png": ("PNG", "png"), "webp": ("WEBP", "webp")}
+__all__ = ["PhotoTooLarge", "add_photo", "detect_image_type", "remove_photo", "store_photo", "upload_photo"]
 
 
-class PhotoTooLarge(RuleViolation):
-    status_code = 413
-    code = "too_large"
-
-
-_DECODING = threading.BoundedSemaphore(1)  # one decode per worker at a time: its memory is bounded
-
-
-def detect_image_type(data: bytes) -> str | None:
-    """``jpeg``, ``png`` or ``webp`` from the file's first bytes (never from its name), else None."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
-def _decode(data: bytes, kind: str, *, max_pixels: int) -> Image.Image:
-    try:
-        with Image.open(io.BytesIO(data)) as probe:  # reads the header only
-            if probe.format != FORMATS[kind][0]:
-                raise RuleViolation("图片内容与文件类型不符")
-            width, height = probe.size
-            if width * height > max_pixels:
-                raise RuleViolation(
-                    f"图片像素过多（{width}×{height}）：场所照片最多 {max_pixels // 10_000} 万像素，请缩小后再上传"
-                )
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        if kind == "jpeg":
-            image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))  # decoded at 1/2, 1/4 or 1/8 scale when larger
-        image.load()
-        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError):
-        raise RuleViolation("无法识别的图片或图片已损坏") from None
-    return ImageOps.exif_transpose(image)
+PhotoTooLarge = ImageTooLarge  # the name this module has always raised
 
 
 def store_photo(data: bytes, *, venue_id: str, settings: Settings, caption: str) -> dict[str, Any]:
     """Check and store an uploaded photo and its thumbnail; returns the photo entry for the venue."""
-    if len(data) > settings.max_upload_bytes:
-        raise PhotoTooLarge(f"图片不能超过 {settings.max_upload_bytes // 1024} KB")
-    kind = detect_image_type(data)
-    if kind is None:
-        raise RuleViolation("只接受 JPEG、PNG 或 WebP 图片")
+    kind = check_upload(data, max_bytes=settings.max_upload_bytes)
     root = settings.media_dir.resolve()
     folder = (root / "venues" / venue_id).resolve()
     if root not in folder.parents:
         raise RuleViolation("场所编号不能用作目录名")
-    with _DECODING:
-        image = _decode(data, kind, max_pixels=settings.max_photo_pixels)
-        pil_format, extension = FORMATS[kind]
-        if pil_format == "JPEG" and image.mode not in ("RGB", "L"):
-            image = image.convert("RGB")
-        folder.mkdir(parents=True, exist_ok=True)
-        name = uuid.uuid4().hex
-        paths = (folder / f"{name}.{extension}", folder / f"{name}.thumb.{extension}")
-        try:
-            image.save(paths[0], pil_format)
-            image.thumbnail(THUMBNAIL_SIZE)
-            image.save(paths[1], pil_format)
-        except BaseException:
-            _unlink(paths)
-            raise
+    image = decode_image(data, kind, max_pixels=settings.max_photo_pixels, max_side=PHOTO_MAX_SIDE, what="场所照片")
+    pil_format, extension = PIL_FORMATS[kind], EXTENSIONS[kind]
+    if pil_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    folder.mkdir(parents=True, exist_ok=True)
+    name = uuid.uuid4().hex
+    paths = (folder / f"{name}.{extension}", folder / f"{name}.thumb.{extension}")
+    try:
+        image.save(paths[0], pil_format)
+        image.thumbnail(THUMBNAIL_SIZE)
+        image.save(paths[1], pil_format)
+    except BaseException:
+        _unlink(paths)
+        raise
     base = f"/media/venues/{venue_id}/{name}"
     return {"url": f"{base}.{extension}", "thumbnail_url": f"{base}.thumb.{extension}", "caption": caption.strip()}
 

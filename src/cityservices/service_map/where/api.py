@@ -11,7 +11,7 @@ from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.orm import Session
 
 from cityservices.deps import DbSession
@@ -27,7 +27,13 @@ from cityservices.service_map.routing.service import RoadGraphCache
 from cityservices.service_map.where.basemap import BaseMap, BaseMapCache
 from cityservices.service_map.where.locate import MAX_QUERY_CHARS, Located, locate_place
 from cityservices.service_map.where.nearby import MAX_RADIUS_M, PoiCategory, find_nearby_places
-from cityservices.service_map.where.nearest import NearestQuery, find_nearest_venues, resolve_district, resolve_target
+from cityservices.service_map.where.nearest import (
+    NearestQuery,
+    PlanChoices,
+    find_nearest_venues,
+    resolve_district,
+    resolve_target,
+)
 from cityservices.service_map.where.schemas import (
     DueDateRead,
     HoursRead,
@@ -62,6 +68,7 @@ ItemParam = Annotated[
 BundleParam = Annotated[
     str | None, Query(min_length=1, max_length=200, pattern=PRINTABLE, description="一件事编码或名称")
 ]
+PlanParam = list[Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=PRINTABLE)]] | None
 DistrictParam = Annotated[
     str | None, Query(min_length=1, max_length=40, pattern=PRINTABLE, description="区(市)代码或名称")
 ]
@@ -113,15 +120,24 @@ def nearest(
     parking: Annotated[bool, Query(description="只要有停车位的场所")] = False,
     accessible: Annotated[bool, Query(description="只要有无障碍通道的场所")] = False,
     explain: Annotated[bool, Query(description="说明较近的场所为何未列出")] = False,
+    pick: Annotated[PlanParam, Query(description="一件事：“选择其一”中本人所选的事项 (可重复)")] = None,
+    applies: Annotated[PlanParam, Query(description="一件事：适用于本人的有条件步骤 (可重复)")] = None,
+    skip: Annotated[PlanParam, Query(description="一件事：不适用于本人的有条件步骤 (可重复)")] = None,
 ) -> EncodedJSON:
-    """Venues that handle the item (or the whole bundle), nearest by estimated travel time first."""
+    """Venues that handle the item (or the bundle as the citizen's plan has it), nearest by travel time first.
+
+    For a bundle, one option of each choice group is needed (``pick``, else the option with the nearest open
+    venue) and conditional steps only when they ``applies`` (``skip``: they do not; unanswered: 如适用)."""
     if (item is None) == (bundle is None):
         raise RequestInvalid("item", "请给出 item (事项) 或 bundle (一件事) 之一")
     origin = _origin(lat, lng, crs)
     index = _index(request, session)
     if district is not None:
         district = resolve_district(index, district)
-    target = resolve_target(index, item=item, bundle=bundle)
+    if item is not None and (pick or applies or skip):
+        raise RequestInvalid("pick", "pick、applies、skip 只用于一件事 (bundle)")
+    choices = PlanChoices(tuple(pick or ()), tuple(applies or ()), tuple(skip or ()))
+    target = resolve_target(index, item=item, bundle=bundle, choices=choices)
     query = NearestQuery(
         origin=origin,
         at=to_china_time(time) if time else now_in_china(),

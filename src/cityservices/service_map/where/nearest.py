@@ -6,6 +6,11 @@ estimate, the arrival time and the open state on arrival (with the next opening 
 (district, level, open on arrival, parking, accessible) drop venues; with ``explain`` the answer also says
 why nearer venues were left out — filtered, closed, not handling the item, or the item is handled at
 another level.
+
+A bundle is a plan, not a list: of each "choice" group (选择其一) only one option is needed — the one the
+citizen picked, else the one whose nearest venue open on arrival is nearest; a conditional step ("if") is
+needed only when the citizen says it applies, is left out when they say it does not, and otherwise is shown
+as 如适用 without being required of the venue.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from cityservices.errors import RequestInvalid, RuleViolation
+from cityservices.errors import NotFound, RequestInvalid, RuleViolation
 from cityservices.kit.calendar import to_china_time
 from cityservices.kit.geo import FloatArray, unit_vectors
 from cityservices.service_map.catalogue.models import LEVEL_NAMES
@@ -30,7 +35,7 @@ from cityservices.service_map.where.travel import (
     is_sensible,
     travel_alternatives,
 )
-from cityservices.service_map.where.venue_index import IntArray, ItemRef, VenueIndex
+from cityservices.service_map.where.venue_index import BundleStep, IntArray, ItemRef, VenueIndex
 
 EXPLAIN_LIMIT = 10
 FIRST_BATCH = 32
@@ -48,14 +53,55 @@ ReasonCode = Literal[
 ]
 
 
+PlanStatus = Literal["required", "chosen", "not_chosen", "undecided", "applies", "if_applicable", "skipped"]
+ChosenBy = Literal["", "citizen", "nearest", "nearest_any", "first"]
+PLAN_STATUS_LABELS: dict[str, str] = {
+    "required": "须办",
+    "chosen": "已选",
+    "not_chosen": "未选",
+    "undecided": "待选",
+    "applies": "适用",
+    "if_applicable": "如适用",
+    "skipped": "不适用",
+}
+NEEDED: frozenset[str] = frozenset({"required", "chosen", "applies"})
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """A bundle step as the citizen's plan has it: needed, one option of a group (chosen or not), or conditional."""
+
+    item: ItemRef
+    kind: str
+    group: str
+    condition: str
+    status: PlanStatus
+    chosen_by: ChosenBy = ""
+
+
+@dataclass(frozen=True)
+class PlanChoices:
+    """The citizen's answers about a bundle: the option picked in choice groups, and conditional steps that do
+    or do not apply (items by code, name or alias)."""
+
+    picks: tuple[str, ...] = ()
+    applies: tuple[str, ...] = ()
+    skips: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Target:
-    """What the person needs: one item, or every item of a bundle."""
+    """What the person needs: one item, or the needed items of a bundle (``items``) and its whole plan."""
 
     kind: Literal["item", "bundle"]
     code: str
     name: str
     items: tuple[ItemRef, ...]
+    plan: tuple[PlanStep, ...] = ()
+
+    @property
+    def undecided_groups(self) -> list[str]:
+        return list(dict.fromkeys(s.group for s in self.plan if s.status == "undecided"))
 
 
 @dataclass(frozen=True)
@@ -110,8 +156,14 @@ class NearestResult:
 OPEN_FIRST_POOL = 3  # with open_first, the open venues are looked for among the 3 × limit nearest
 
 
-def resolve_target(index: VenueIndex, *, item: str | None = None, bundle: str | None = None) -> Target:
-    """The Target named by an item (code, name or alias) or a bundle (code or name): exactly one of them."""
+def resolve_target(
+    index: VenueIndex, *, item: str | None = None, bundle: str | None = None, choices: PlanChoices | None = None
+) -> Target:
+    """The Target named by an item (code, name or alias) or a bundle (code or name): exactly one of them.
+
+    For a bundle, ``choices`` settle its choice groups and conditional steps (RequestInvalid naming ``pick``,
+    ``applies`` or ``skip`` for an answer that does not fit the plan); groups left open are "undecided" until
+    ``find_nearest_venues`` takes the option with the nearest open venue."""
     if (item is None) == (bundle is None):
         raise RuleViolation("请给出事项 (item) 或一件事 (bundle) 之一")
     if item is not None:
@@ -119,13 +171,116 @@ def resolve_target(index: VenueIndex, *, item: str | None = None, bundle: str | 
         return Target("item", ref.code, ref.name, (ref,))
     assert bundle is not None
     found = index.resolve_bundle(bundle)
-    return Target("bundle", found.code, found.name, tuple(index.items[i] for i in found.item_ids))
+    plan = _plan(index, found.plan(), choices or PlanChoices())
+    return Target("bundle", found.code, found.name, _needed(plan), plan)
+
+
+def _is_conditional(step: BundleStep) -> bool:
+    return step.kind == "if" or (step.kind == "first" and bool(step.condition.strip()))
+
+
+def _answered(index: VenueIndex, steps: tuple[BundleStep, ...], keys: tuple[str, ...], field_name: str) -> set[int]:
+    ids: set[int] = set()
+    members = {s.item_id for s in steps}
+    for key in keys:
+        try:
+            ref = index.resolve_item(key)
+        except (NotFound, RuleViolation) as exc:
+            raise RequestInvalid(field_name, f"未知的事项：{key}") from exc
+        if ref.id not in members:
+            raise RequestInvalid(field_name, f"“{ref.name}”不是这件事的办理步骤")
+        ids.add(ref.id)
+    return ids
+
+
+def _plan(index: VenueIndex, steps: tuple[BundleStep, ...], choices: PlanChoices) -> tuple[PlanStep, ...]:
+    picks = _answered(index, steps, choices.picks, "pick")
+    applies = _answered(index, steps, choices.applies, "applies")
+    skips = _answered(index, steps, choices.skips, "skip")
+    by_id = {s.item_id: s for s in steps}
+    picked_groups: dict[str, int] = {}
+    for item_id in sorted(picks):
+        step = by_id[item_id]
+        name = index.items[item_id].name
+        if step.kind != "choice":
+            raise RequestInvalid("pick", f"“{name}”不是“选择其一”的选项")
+        if step.group in picked_groups:
+            raise RequestInvalid("pick", f"“{step.group}”只能选择其一")
+        picked_groups[step.group] = item_id
+    for item_id in applies | skips:
+        if not _is_conditional(by_id[item_id]):
+            raise RequestInvalid(
+                "skip" if item_id in skips else "applies", f"“{index.items[item_id].name}”不是有条件办理的步骤"
+            )
+    if both := applies & skips:
+        raise RequestInvalid("skip", f"“{index.items[min(both)].name}”不能既适用又不适用")
+    plan: list[PlanStep] = []
+    for step in steps:
+        status: PlanStatus
+        chosen_by: ChosenBy = ""
+        if step.kind == "choice":
+            picked = picked_groups.get(step.group)
+            if picked is None:
+                status = "undecided"
+            elif picked == step.item_id:
+                status, chosen_by = "chosen", "citizen"
+            else:
+                status = "not_chosen"
+        elif step.item_id in skips:
+            status = "skipped"
+        elif step.kind == "if":
+            status = "applies" if step.item_id in applies else "if_applicable"
+        else:
+            status = "required"
+        plan.append(PlanStep(index.items[step.item_id], step.kind, step.group, step.condition, status, chosen_by))
+    return tuple(plan)
+
+
+def _needed(plan: tuple[PlanStep, ...]) -> tuple[ItemRef, ...]:
+    return tuple({s.item.id: s.item for s in plan if s.status in NEEDED}.values())
+
+
+def decide_choices(index: VenueIndex, target: Target, query: NearestQuery) -> Target:
+    """``target`` with each undecided choice group settled: the option whose nearest venue open on arrival is
+    nearest ("nearest"); when no option's venue is open then, the option whose nearest venue is nearest
+    ("nearest_any"); the first option when none has a venue ("first"). Within the query's filters."""
+    if not target.undecided_groups:
+        return target
+    single = replace(query, limit=1, open_first=False, explain=False)
+    chosen: dict[str, tuple[int, ChosenBy]] = {}
+    for group in target.undecided_groups:
+        options = [s.item for s in target.plan if s.status == "undecided" and s.group == group]
+        best: tuple[bool, float, int] | None = None
+        for option in options:
+            for open_only in (True, False):
+                found = find_nearest_venues(index, target=Target("item", option.code, option.name, (option,)),
+                                            query=replace(single, open_now=open_only))  # fmt: skip
+                if found.hits:
+                    score = (not open_only, found.hits[0].travel.duration_s, option.id)
+                    best = score if best is None or score < best else best
+                    break
+        if best is None:
+            chosen[group] = (options[0].id, "first")
+        else:
+            chosen[group] = (best[2], "nearest_any" if best[0] else "nearest")
+    plan = tuple(
+        s
+        if s.status != "undecided"
+        else replace(s, status="chosen", chosen_by=chosen[s.group][1])
+        if chosen[s.group][0] == s.item.id
+        else replace(s, status="not_chosen")
+        for s in target.plan
+    )
+    return replace(target, items=_needed(plan), plan=plan)
 
 
 def find_nearest_venues(index: VenueIndex, *, target: Target, query: NearestQuery) -> NearestResult:
     """The nearest venues handling ``target`` from ``query.origin`` at ``query.at``."""
     if query.district is not None:
         query = replace(query, district=resolve_district(index, query.district))
+    target = decide_choices(index, target, query)
+    if not target.items:
+        raise RequestInvalid("skip", "按您的选择，这件事没有需要到场所办理的步骤")
     origin_xyz = unit_vectors(np.array([query.origin[0]]), np.array([query.origin[1]]))[0]
     subset, key, note = _candidates(index, target)
     result = NearestResult(target, query, candidates=len(subset), note=note)

@@ -72,7 +72,9 @@ def fetch_item_levels(session: Session) -> Sequence[Any]:
 
 def fetch_bundles(session: Session) -> Sequence[Any]:
     stmt = (
-        select(Bundle.code, Bundle.name, BundleItem.item_id)
+        select(
+            Bundle.code, Bundle.name, BundleItem.item_id, BundleItem.kind, BundleItem.choice_group, BundleItem.condition
+        )
         .join(BundleItem, BundleItem.bundle_id == Bundle.id)
         .order_by(Bundle.code, BundleItem.position)
     )

@@ -17,7 +17,7 @@ from cityservices.service_map.routing.service import Route
 from cityservices.service_map.routing.steps import RouteStep
 from cityservices.service_map.where.hours import DayPlan, OpenState, format_intervals
 from cityservices.service_map.where.nearby import NearbyPlace
-from cityservices.service_map.where.nearest import NearestHit, NearestResult
+from cityservices.service_map.where.nearest import PLAN_STATUS_LABELS, NearestHit, NearestResult, PlanStep
 from cityservices.service_map.where.travel import (
     WALK_SENSIBLE_MAX_S,
     ModeChoice,
@@ -53,11 +53,25 @@ class ItemRefRead(BaseModel):
     levels: list[str]
 
 
+class PlanStepRead(BaseModel):
+    item: ItemRefRead
+    kind: str = Field(description="step | first | choice (选择其一) | if (有条件)")
+    choice_group: str
+    condition: str
+    status: str = Field(description="required | chosen | not_chosen | applies | if_applicable | skipped")
+    status_label: str = Field(description="状态的中文说明：须办、已选、未选、适用、如适用、不适用")
+    chosen_by: str = Field(
+        description="citizen：本人所选；nearest：按到达时开放的最近场所选定；nearest_any：到达时都不开放，按最近的场所选定；"
+        "first：无场所时取第一项"
+    )
+
+
 class TargetRead(BaseModel):
     kind: Literal["item", "bundle"]
     code: str
     name: str
-    items: list[ItemRefRead]
+    items: list[ItemRefRead] = Field(description="场所须能办理的事项 (一件事：按所选方案)")
+    plan: list[PlanStepRead] = Field(default_factory=list, description="一件事的办理方案；事项为空")
 
 
 class AlternativeRead(BaseModel):
@@ -240,6 +254,18 @@ def item_ref(item: ItemRef) -> ItemRefRead:
     return ItemRefRead(code=item.code, name=item.name, levels=list(item.levels))
 
 
+def plan_step_read(step: PlanStep) -> PlanStepRead:
+    return PlanStepRead(
+        item=item_ref(step.item),
+        kind=step.kind,
+        choice_group=step.group,
+        condition=step.condition,
+        status=step.status,
+        status_label=PLAN_STATUS_LABELS[step.status],
+        chosen_by=step.chosen_by,
+    )
+
+
 def open_state_read(state: OpenState) -> OpenStateRead:
     return OpenStateRead(
         open=state.is_open,
@@ -264,6 +290,7 @@ def present_nearest(index: VenueIndex, result: NearestResult, crs: Crs) -> Neare
             code=result.target.code,
             name=result.target.name,
             items=[item_ref(i) for i in result.target.items],
+            plan=[plan_step_read(s) for s in result.target.plan],
         ),
         candidates=result.candidates,
         results=[_hit(index, rank, hit, crs, q.mode) for rank, hit in enumerate(result.hits, start=1)],

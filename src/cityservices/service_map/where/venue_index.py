@@ -45,10 +45,25 @@ class ItemRef:
 
 
 @dataclass(frozen=True)
+class BundleStep:
+    """A step of a bundle's plan: ``kind`` is step | first | choice (one of ``group``) | if (``condition``)."""
+
+    item_id: int
+    kind: str = "step"
+    group: str = ""
+    condition: str = ""
+
+
+@dataclass(frozen=True)
 class BundleRef:
     code: str
     name: str
     item_ids: tuple[int, ...]
+    steps: tuple[BundleStep, ...] = ()
+
+    def plan(self) -> tuple[BundleStep, ...]:
+        """The steps in order; every item a plain step when the plan was not given."""
+        return self.steps or tuple(BundleStep(i) for i in self.item_ids)
 
 
 @dataclass
@@ -221,14 +236,17 @@ def build_venue_index(session: Session) -> VenueIndex:
         r.id: ItemRef(r.id, r.code, r.name, _ordered_levels(levels[r.id]), tuple(r.aliases or ()))
         for r in repo.fetch_items(session)
     }
-    bundle_items: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for code, name, item_id in repo.fetch_bundles(session):
-        bundle_items[(code, name)].append(item_id)
+    bundle_items: dict[tuple[str, str], list[BundleStep]] = defaultdict(list)
+    for code, name, item_id, kind, group, condition in repo.fetch_bundles(session):
+        bundle_items[(code, name)].append(BundleStep(item_id, kind or "step", group or "", condition or ""))
     return VenueIndex(
         columns,
         item_venues={k: np.array(sorted(v), dtype=np.int64) for k, v in grouped.items()},
         items=items,
-        bundles={code: BundleRef(code, name, tuple(ids)) for (code, name), ids in bundle_items.items()},
+        bundles={
+            code: BundleRef(code, name, tuple(s.item_id for s in steps), tuple(steps))
+            for (code, name), steps in bundle_items.items()
+        },
         district_names=dict(repo.fetch_district_names(session)),
         calendar=load_calendar(session),
     )

@@ -48,6 +48,41 @@
     box.appendChild(list);
   }
 
+  /* The bundle plan answers as query parameters: the option picked per choice group, conditions that do or do
+     not apply (unanswered ones are shown as 如适用). */
+  function planParams(section) {
+    var params = "";
+    Array.prototype.forEach.call(section.querySelectorAll("[data-plan-pick]"), function (select) {
+      if (select.value) params += "&pick=" + encodeURIComponent(select.value);
+    });
+    Array.prototype.forEach.call(section.querySelectorAll("[data-plan-if]"), function (select) {
+      if (select.value) params += "&" + select.value + "=" + encodeURIComponent(select.getAttribute("data-item"));
+    });
+    return params;
+  }
+
+  function showPlan(section, target) {
+    var box = section.querySelector("[data-plan-summary]");
+    if (!box) return;
+    box.textContent = "";
+    var steps = (target && target.plan) || [];
+    box.hidden = !steps.length;
+    if (!steps.length) return;
+    box.appendChild(CS.el("p", { className: "small" }, ["按您的情况，要去办的是："]));
+    var list = CS.el("ul", {}, []);
+    steps.forEach(function (step) {
+      if (step.status === "not_chosen") return;
+      var why = { nearest: " (离您最近的开放场所可办)", nearest_any: " (离您最近的场所可办)" }[step.chosen_by] || "";
+      list.appendChild(
+        CS.el("li", { className: "plan-step is-" + step.status, "data-plan-status": step.status }, [
+          CS.el("span", { className: "plan-status" }, [step.status_label]),
+          step.item.name + why,
+        ])
+      );
+    });
+    box.appendChild(list);
+  }
+
   function stateText(hit) {
     var st = hit.state;
     var when = "到达时 (约 " + CS.clock(hit.arrival) + ")";
@@ -138,6 +173,30 @@
     );
   }
 
+  /* The printout of an item page lists where to go from the same start point (and in the same district, when
+     near me is kept to one): the page's print section is fetched again for it (venues by travel time, each
+     with its district). */
+  function refreshPrintout(place, district) {
+    var block = document.querySelector("[data-print-venues]");
+    if (!block || !window.fetch || !window.DOMParser) return;
+    var params = new URLSearchParams(location.search);
+    params.set("from", place.lat.toFixed(6) + "," + place.lng.toFixed(6));
+    if (district) params.set("district", district);
+    else params.delete("district");
+    fetch(location.pathname + "?" + params.toString(), { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-print-venues]");
+        if (fresh) block.replaceWith(fresh);
+      })
+      .catch(function () {
+        /* the printout keeps its district order */
+      });
+  }
+
   function search(section, place) {
     var status = section.querySelector("[data-status]");
     var list = section.querySelector("[data-results]");
@@ -151,6 +210,7 @@
       "/api/v1/nearest?lat=" + place.lat + "&lng=" + place.lng + "&" + kind + "=" + encodeURIComponent(code) + "&mode=" + mode + "&limit=" + LIMIT + "&open_first=true";
     if (when) url += "&time=" + encodeURIComponent(when.iso);
     if (district) url += "&district=" + encodeURIComponent(district);
+    if (kind === "bundle") url += planParams(section);
     status.textContent = "正在查找" + place.label + "附近的场所…";
     placeChoices(section, place);
     try {
@@ -174,6 +234,8 @@
             (when ? "按" + when.label + "出发" : "按现在出发") +
             "，到达时开放的排在前面，再由近到远排列。"
           : "附近没有能办理的场所。" + (body.note || "");
+        showPlan(section, body.target);
+        if (kind === "item") refreshPrintout(place, district);
         section.setAttribute("data-state", "done");
         showOnMap(section, body, place, hits);
       },
@@ -191,7 +253,7 @@
         last = place;
         search(section, place);
       });
-      Array.prototype.forEach.call(section.querySelectorAll("[data-mode], [data-day], [data-clock], [data-only-district]"), function (input) {
+      Array.prototype.forEach.call(section.querySelectorAll("[data-mode], [data-day], [data-clock], [data-only-district], [data-plan-pick], [data-plan-if]"), function (input) {
         input.addEventListener("change", function () {
           if (last) search(section, last);
         });
