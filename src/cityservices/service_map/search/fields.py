@@ -28,7 +28,9 @@ FIELD_WEIGHTS: Mapping[str, float] = {
     "result": 0.2,
     "bundle": 0.2,
     "department": 0.0,
+    "situations": 0.0,
 }
+SITUATIONS = "situations"  # 适用情形: plain-language situations written for the core items (data/qingdao)
 
 
 def item_fields(item: ItemRecord, bundles_of: Mapping[str, list[str]]) -> dict[str, str]:
@@ -78,6 +80,11 @@ class FieldedIndex:
 
     def document_frequency(self, token: str) -> int:
         return self.names.document_frequency(token)
+
+    def field_frequency(self, field: str, token: str) -> int:
+        """In how many items the token occurs in ``field`` (0 when the field is not searched)."""
+        found = [index for (_, index), name in zip(self.fields, self.field_names, strict=True) if name == field]
+        return found[0].document_frequency(token) if found else 0
 
     def score(self, weights: dict[str, float]) -> FloatArray:
         """Name score plus each field's score for the whole words of the query (character bigrams only
