@@ -66,11 +66,11 @@ def run(index: SearchIndex, cases: list[Case]) -> Report:
 
 
 WEIGHTS: dict[str, float] = dict(FIELD_WEIGHTS)
-EXPLAIN = [True]
+EXPLAIN = [True, True]  # situation words understood; the cascade embeds situations
 
 
 def make_index(catalogue: Catalogue, lexicon: Lexicon | None = None, *, cascade: bool = False) -> SearchIndex:
-    semantic = SemanticCascade(SemanticScorer(DATASET / ".cache")) if cascade else None
+    semantic = SemanticCascade(SemanticScorer(DATASET / ".cache"), with_situations=EXPLAIN[1]) if cascade else None
     return SearchIndex(
         catalogue, lexicon=lexicon, cascade=semantic, field_weights=WEIGHTS, situations_explain=EXPLAIN[0]
     )
@@ -119,8 +119,10 @@ def main() -> None:
     parser.add_argument(
         "--no-situations-explain", action="store_true", help="situation words do not count as understood"
     )
+    parser.add_argument("--cascade-names-only", action="store_true", help="the cascade embeds no situations")
     args = parser.parse_args()
     EXPLAIN[0] = not args.no_situations_explain
+    EXPLAIN[1] = not args.cascade_names_only
     for setting in args.weight:
         field, _, value = setting.partition("=")
         WEIGHTS[field] = float(value)

@@ -106,7 +106,7 @@ class SearchIndex:
             semantic.index([item.name for item in self.items])
         self.cascade = cascade
         if cascade is not None:
-            cascade.index(self._cascade_texts(catalogue.bundles))
+            cascade.index(self._cascade_texts(catalogue.bundles, with_situations=cascade.with_situations))
         self._groups = GroupBuilder(self.items, self.lexicon)
         self._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
@@ -247,16 +247,18 @@ class SearchIndex:
         top = Scored(named, ranked[0].score, found.lexical if found else 0.0, dict(found.parts) if found else {})
         return [top, *(s for s in ranked if s.index != named)]
 
-    def _cascade_texts(self, bundles: list[BundleRecord]) -> list[tuple[int, str]]:
+    def _cascade_texts(self, bundles: list[BundleRecord], *, with_situations: bool) -> list[tuple[int, str]]:
+        """What the cascade embeds per core item: its name, the bundles it belongs to, its situations."""
         member_of: dict[str, list[str]] = {}
         for bundle in bundles:
             for code in bundle.item_codes:
                 member_of.setdefault(code, []).append(bundle.name)
-        return [
-            (i, "；".join([item.name, *member_of.get(item.code, [])]))
-            for i, item in enumerate(self.items)
-            if item.is_core
-        ]
+        texts = []
+        for i, item in enumerate(self.items):
+            if item.is_core:
+                situations = dict(item.fields).get(SITUATIONS, "").split() if with_situations else []
+                texts.append((i, "；".join([item.name, *member_of.get(item.code, []), *situations])))
+        return texts
 
     def _cascaded(self, text: str, ranked: list[Scored]) -> list[Scored]:
         """The unsure lexical ranking fused with the semantic neighbours of the query (``SemanticCascade``)."""
