@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -181,6 +181,7 @@ class SearchIndex:
             ranked = sorted(ranked, key=lambda s: not self.items[s.index].is_core)
             if self.cascade is not None:
                 ranked = self._cascaded(text, ranked)
+            ranked = in_shown_order(ranked)
         bundle = None if no_match else self._bundle_hit(event, ranked)
         items: list[SearchItemRead] = []
         clarification: ClarificationRead | None = None
@@ -406,6 +407,17 @@ class SearchIndex:
 
     def stats(self) -> dict[str, Any]:
         return {"items": len(self.items), "vocabulary": len(self.lexical.vocab), "build_seconds": self.build_seconds}
+
+
+def in_shown_order(ranked: list[Scored]) -> list[Scored]:
+    """Scores that never rise down a list reordered for an unsure answer (core items first, the cascade): each
+    item's score is capped by the one shown above it."""
+    capped: list[Scored] = []
+    for scored in ranked:
+        if capped and scored.score > capped[-1].score:
+            scored = replace(scored, score=capped[-1].score)
+        capped.append(scored)
+    return capped
 
 
 def without_tail(ranked: list[Scored]) -> list[Scored]:

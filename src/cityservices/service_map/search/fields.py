@@ -34,6 +34,18 @@ FIELD_WEIGHTS: Mapping[str, float] = {
     "situations": 0.2,
 }
 SITUATIONS = "situations"  # 适用情形: plain-language situations written for the core items (data/qingdao)
+# Fields that add only the words an item's name and aliases lack: a situation repeating the name's generic word
+# (诊所备案: 开口腔诊所备案) would otherwise count that word twice and lift every item sharing it.
+NEW_WORDS_ONLY = frozenset({SITUATIONS})
+
+
+def field_tokens(field: str, text: str, item: ItemRecord, tokens_of: Callable[[str], list[str]]) -> list[str]:
+    """The tokens one field of one item is indexed with."""
+    tokens = tokens_of(text) if text else []
+    if field in NEW_WORDS_ONLY and tokens:
+        named = set(tokens_of(item.name)).union(*(tokens_of(alias) for alias in item.aliases))
+        tokens = [token for token in tokens if token not in named]
+    return tokens
 
 
 def item_fields(item: ItemRecord, bundles_of: Mapping[str, list[str]]) -> dict[str, str]:
@@ -76,7 +88,10 @@ class FieldedIndex:
         self.fields: list[tuple[float, LexicalIndex]] = []
         self.field_names: list[str] = []
         for field, weight in weights.items():
-            documents = [tokens_of(fields.get(field, "")) if field in fields else [] for fields in texts]
+            documents = [
+                field_tokens(field, fields.get(field, ""), item, tokens_of)
+                for item, fields in zip(items, texts, strict=True)
+            ]
             if weight > 0 and any(documents):
                 self.fields.append((weight, LexicalIndex(documents)))
                 self.field_names.append(field)
