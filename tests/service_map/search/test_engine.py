@@ -88,7 +88,7 @@ def test_pinyin_sentences_drop_filler_syllables(demo_index: SearchIndex) -> None
 
 def test_an_unsure_in_domain_query_offers_candidates_instead_of_an_empty_page(demo_index: SearchIndex) -> None:
     # Words the lexicon does not know, but a domain word the best item explains: a choice, not "no match".
-    result = demo_index.search("公司被罚了想修复信用")
+    result = demo_index.search("公司年报逾期罚款")
     assert not result.no_match
     assert result.items
     assert result.clarification is not None
@@ -133,7 +133,7 @@ def test_the_understood_line_names_the_intent_and_slots_not_the_words(demo_index
     assert demo_index.search("身份证").understood == "居民身份证（请选择具体情况）"
     assert demo_index.search("老人去世了要办什么").understood == "身后一件事"
     assert demo_index.search("失业了要办哪些").understood == "失业以后要办的事"
-    unsure = demo_index.search("公司被罚了想修复信用")
+    unsure = demo_index.search("公司年报逾期罚款")
     assert unsure.understood.startswith(f"可能是{unsure.items[0].name}")
     assert demo_index.search("今天天气怎么样").understood == "今天天气怎么样"  # nothing understood
 
