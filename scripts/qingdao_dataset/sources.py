@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import Division, Json
+from .situations import read_situations
 
 FILES = (
     "qingdao_divisions.csv",
@@ -20,6 +21,7 @@ FILES = (
     "service_guides.jsonl",
     "one_thing_bundles.json",
     "core_items.csv",
+    "core_item_situations.tsv",
 )
 
 
@@ -42,6 +44,7 @@ class Sources:
     guides: list[Json]
     bundles: Json
     core_items: list[dict[str, str]]
+    situations: dict[str, list[str]]
 
     def division(self, code: str) -> Division:
         return next(d for d in self.divisions if d.code == code)
@@ -95,4 +98,5 @@ def load_sources(directory: Path) -> Sources:
         guides=read_jsonl(directory / "service_guides.jsonl"),
         bundles=read_json(directory / "one_thing_bundles.json"),
         core_items=read_csv(directory / "core_items.csv"),
+        situations=read_situations(directory / "core_item_situations.tsv"),
     )

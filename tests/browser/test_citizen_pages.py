@@ -59,7 +59,7 @@ def citizen_paths(server: Server) -> list[str]:
     paths += ["/search?q=" + urllib.request.quote(q) for q in SEARCHES]
     paths += ["/bundles/" + code for code in all_codes(server, "/api/v1/bundles", "code")]
     paths += ["/items/" + code for code in sample(all_codes(server, "/api/v1/items", "code"), 20)]
-    paths += ["/items/QD-JJ-0002"]
+    paths += ["/items/QD-JJ-0002", "/items/QD-GJJ-0011"]  # the latter: the longest 什么情况下办 list
     paths += ["/venues/" + vid for vid in sample(all_codes(server, "/api/v1/venues", "id"), 12)]
     return paths
 

@@ -33,6 +33,7 @@ def make_pages_dataset() -> Dataset:
         {"kind": "window", "name": "街道便民服务中心", "url": None},
         {"kind": "online", "name": "网上办", "url": "javascript:alert(5)"},
     ]
+    guide.situations = ["社保卡丢了要补办", f"{SCRIPT}上班了要办卡"]
     dataset.guides[1].demo_fields = ["materials"]
     dataset.bundles[0].description = SCRIPT
     dataset.divisions.append(DivisionRecord(code="370202002", name="八大峡街道", level="street", parent_code="370202"))

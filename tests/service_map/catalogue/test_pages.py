@@ -108,6 +108,16 @@ def test_guide_page_shows_every_element_and_marks_demo_values(client: TestClient
     assert "data-print" in text
 
 
+def test_guide_page_lists_the_situations_marked_as_the_platform_s_own_reading(client: TestClient) -> None:
+    text = page(client, "/items/QD-RS-0001")
+    section = text[text.index("data-situations") : text.index("</section>", text.index("data-situations"))]
+    assert "什么情况下办" in section
+    assert "本平台整理，仅供参考" in section
+    assert "<li>社保卡丢了要补办</li>" in section
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;上班了要办卡" in section  # stored text is escaped
+    assert "什么情况下办" not in page(client, "/items/QD-RS-0002")  # a guide with no situations shows no list
+
+
 def test_venue_page_shows_attributes_hours_items_and_map_hooks(client: TestClient) -> None:
     text = page(client, "/venues/V370202001?from=36.06,120.38&item=QD-RS-0001")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;香港中路" in text

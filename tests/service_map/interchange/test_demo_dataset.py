@@ -105,3 +105,29 @@ def test_dataset_ships_its_provenance_and_sources() -> None:
     assert "OpenStreetMap contributors" in provenance
     assert "演示数据" in provenance or "demo" in provenance
     assert Path(DATA / "sources" / "RAW_PROVENANCE.md").exists()
+
+
+def test_every_core_item_s_guide_says_in_plain_words_when_it_is_needed() -> None:
+    from scripts.qingdao_dataset.situations import problems, read_situations
+
+    with (DATA / "sources" / "core_items.csv").open(encoding="utf-8") as handle:
+        core = [row["name"] for row in csv.DictReader(handle)]
+    written = read_situations(DATA / "sources" / "core_item_situations.tsv")
+    assert problems(written, core) == []  # names verbatim, 6-12 situations of 5-20 characters each
+    assert sorted(written) == sorted(core)
+    names = {item.code: item for item in demo().items}
+    shown = {names[g.item_code].name: g.situations for g in demo().guides if g.is_current and g.situations}
+    assert shown == written  # guides.jsonl carries exactly the source file's lists (build --situations)
+    assert all(not names[g.item_code].is_core for g in demo().guides if g.is_current and not g.situations)
+
+
+def test_the_situation_rules_reject_unknown_names_and_bad_lengths() -> None:
+    from scripts.qingdao_dataset.situations import problems
+
+    found = problems(
+        {"出生登记": ["孩子刚出生要上户口"] * 2 + ["短"], "不存在的事项": ["孩子刚出生要上户口"] * 6}, ["出生登记"]
+    )
+    assert any("不是核心事项" in p for p in found)
+    assert any("3 条" in p for p in found)
+    assert any("重复" in p for p in found)
+    assert any("“短”" in p for p in found)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cityservices.service_map.search import SearchIndex
-from cityservices.service_map.search.fields import FieldedIndex, bundle_names, item_fields
-from cityservices.service_map.search.records import BundleRecord, Catalogue, ItemRecord
+from cityservices.service_map.search.fields import FIELD_WEIGHTS, FieldedIndex, bundle_names, item_fields
+from cityservices.service_map.search.records import BundleRecord, Catalogue, ItemRecord, guide_fields
 from cityservices.service_map.search.retrieve import LexicalIndex
 
 
@@ -57,3 +57,37 @@ def test_an_index_over_no_document_or_only_empty_ones_matches_nothing() -> None:
         assert index.size == len(documents)
         assert index.document_frequency("护照") == 0
         assert index.score({"护照": 1.0}).tolist() == [0.0] * len(documents)
+
+
+def _plain_catalogue() -> Catalogue:
+    situations = "上班时受伤了 干活时被机器伤了手 上下班路上出了车祸"
+    return Catalogue(
+        items=[
+            ItemRecord("W", "工伤认定", is_core=True, fields=(("situations", situations),)),
+            ItemRecord("D", "道路交通事故认定", is_core=True),
+            ItemRecord("P", "居民身份证首次申领", is_core=True),
+        ]
+    )
+
+
+def test_a_situation_in_plain_words_finds_the_item_whose_guide_describes_it() -> None:
+    index = SearchIndex(_plain_catalogue())
+    found = index.search("干活的时候被机器伤了")
+    assert not found.no_match
+    assert found.items[0].name == "工伤认定"  # 机器 and 受伤 are in its situations only, not in any name
+    assert found.confidence > 0  # the situations' words are understood, not unknown words
+    without = SearchIndex(_plain_catalogue(), field_weights={**FIELD_WEIGHTS, "situations": 0.0}).search(
+        "干活的时候被机器伤了"
+    )
+    assert without.no_match or without.items[0].name != "工伤认定"
+
+
+def test_a_name_match_still_outweighs_a_situation_match() -> None:
+    index = SearchIndex(_plain_catalogue())
+    assert index.search("车祸认定").items[0].name == "道路交通事故认定"  # 车祸 only in 工伤认定's situations
+
+
+def test_the_guide_fields_carry_the_situations_as_one_text() -> None:
+    fields = dict(guide_fields("", [], "", ["上班时受伤了", "得了职业病"]))
+    assert fields["situations"] == "上班时受伤了 得了职业病"
+    assert dict(guide_fields("", [], ""))["situations"] == ""

@@ -66,8 +66,10 @@ def _catalogue_text() -> str:
     parts: list[str] = []
     with (DEMO / "items.csv").open(encoding="utf-8") as handle:
         parts += [f"{row['name']} {row['aliases']}" for row in csv.DictReader(handle)]
-    for name in ("guides.jsonl", "bundles.jsonl"):
-        parts += (DEMO / name).read_text(encoding="utf-8").splitlines()
+    for line in (DEMO / "guides.jsonl").read_text(encoding="utf-8").splitlines():
+        # the situations (适用情形) are the project's own plain words, not the catalogue's: no support for an entry
+        parts.append(json.dumps({k: v for k, v in json.loads(line).items() if k != "situations"}, ensure_ascii=False))
+    parts += (DEMO / "bundles.jsonl").read_text(encoding="utf-8").splitlines()
     return normalize_text("\n".join(parts))
 
 

@@ -216,6 +216,7 @@ class Guide(Base):
     last_verified: Mapped[dt.date | None] = mapped_column(Date)
     legal_basis: Mapped[JsonList] = mapped_column(JSON, default=list)
     acceptance_conditions: Mapped[str] = mapped_column(Text, default="")
+    situations: Mapped[JsonList] = mapped_column(JSON, default=list, server_default="[]")  # 适用情形, plain words
     materials: Mapped[JsonList] = mapped_column(JSON, default=list)
     steps: Mapped[JsonList] = mapped_column(JSON, default=list)
     legal_time_limit_days: Mapped[int | None] = mapped_column(Integer)

@@ -140,6 +140,7 @@ class GuideRead(BaseModel):
     last_verified: dt.date | None
     legal_basis: list[Any]
     acceptance_conditions: str
+    situations: list[str] = Field(description="适用情形：什么情况下办（本平台整理，非官方文本）")
     materials: list[dict[str, Any]]
     steps: list[dict[str, Any]]
     legal_time_limit_days: int | None = Field(description="法定办结时限 (工作日)")

@@ -47,9 +47,9 @@ from cityservices.service_map.search.records import guide_summary
 from cityservices.service_map.venues import repository as venue_repo
 
 _GUIDE_FIELDS = (
-    "version", "is_current", "valid_from", "last_verified", "legal_basis", "acceptance_conditions", "materials",
-    "steps", "legal_time_limit_days", "promised_time_limit_days", "time_limit_kind", "time_limit_note", "fees",
-    "visits_to_site", "channels", "consult_phone", "complaint_phone", "faqs", "result_certificate", "source",
+    "version", "is_current", "valid_from", "last_verified", "legal_basis", "acceptance_conditions", "situations",
+    "materials", "steps", "legal_time_limit_days", "promised_time_limit_days", "time_limit_kind", "time_limit_note",
+    "fees", "visits_to_site", "channels", "consult_phone", "complaint_phone", "faqs", "result_certificate", "source",
     "demo_fields",
 )  # fmt: skip
 

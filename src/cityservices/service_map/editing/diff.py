@@ -21,7 +21,7 @@ FIELD_LABELS = {
     "steps": "办理流程", "legal_time_limit_days": "法定时限(工作日)", "promised_time_limit_days": "承诺时限(工作日)",
     "time_limit_kind": "办件类型", "time_limit_note": "时限说明", "fees": "收费", "visits_to_site": "到现场次数",
     "channels": "办理渠道", "consult_phone": "咨询电话", "complaint_phone": "投诉电话", "faqs": "常见问题",
-    "result_certificate": "办理结果", "life_event": "人生事件",
+    "result_certificate": "办理结果", "situations": "适用情形", "life_event": "人生事件",
     "lead_department_code": "牵头部门", "items": "包含事项", "shared_materials": "共享材料",
 }  # fmt: skip
 

@@ -197,6 +197,9 @@ class GuideRecord(Record):
     last_verified: dt.date | None = None
     legal_basis: list[str] = Field(default_factory=list)
     acceptance_conditions: LongText = ""
+    situations: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]] = Field(
+        default_factory=list, max_length=30
+    )
     materials: list[dict[str, Any]] = Field(default_factory=list)
     steps: list[dict[str, Any]] = Field(default_factory=list)
     legal_time_limit_days: int | None = Field(default=None, ge=0, le=3650)

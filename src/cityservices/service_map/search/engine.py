@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from cityservices.service_map.search.confidence import (
     coverage,
 )
 from cityservices.service_map.search.explain import describe_intent, explain
-from cityservices.service_map.search.fields import FieldedIndex
+from cityservices.service_map.search.fields import FIELD_WEIGHTS, SITUATIONS, FieldedIndex
 from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
 from cityservices.service_map.search.normalize import clean_query, normalize_text
@@ -81,6 +82,8 @@ class SearchIndex:
         lexicon: Lexicon | None = None,
         semantic: SemanticScorer | None = None,
         cascade: SemanticCascade | None = None,
+        field_weights: Mapping[str, float] = FIELD_WEIGHTS,
+        situations_explain: bool = True,
     ):
         started = time.perf_counter()
         self.catalogue = catalogue
@@ -90,7 +93,9 @@ class SearchIndex:
         self.tokens_of = self.segmenter.tokens
         documents = [self._document(item) for item in self.items]
         self.vocabulary = PinyinVocabulary(self._vocabulary(documents), self.lexicon.fillers)
-        self.lexical = FieldedIndex(LexicalIndex(documents), self.items, catalogue.bundles, self.segmenter.tokens)
+        self.lexical = FieldedIndex(
+            LexicalIndex(documents), self.items, catalogue.bundles, self.segmenter.tokens, field_weights
+        )
         del documents
         self.understander = Understander(self.lexicon, self.segmenter, self.vocabulary, catalogue.divisions)
         self.conditions = ConditionModel(self.lexicon)
@@ -101,12 +106,13 @@ class SearchIndex:
             semantic.index([item.name for item in self.items])
         self.cascade = cascade
         if cascade is not None:
-            cascade.index(self._cascade_texts(catalogue.bundles))
+            cascade.index(self._cascade_texts(catalogue.bundles, with_situations=cascade.with_situations))
         self._groups = GroupBuilder(self.items, self.lexicon)
         self._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
             key=lambda pair: -len(pair[0]),
         )
+        self.situations_explain = situations_explain
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
         self.build_seconds = time.perf_counter() - started
@@ -175,6 +181,7 @@ class SearchIndex:
             ranked = sorted(ranked, key=lambda s: not self.items[s.index].is_core)
             if self.cascade is not None:
                 ranked = self._cascaded(text, ranked)
+            ranked = in_shown_order(ranked)
         bundle = None if no_match else self._bundle_hit(event, ranked)
         items: list[SearchItemRead] = []
         clarification: ClarificationRead | None = None
@@ -241,16 +248,18 @@ class SearchIndex:
         top = Scored(named, ranked[0].score, found.lexical if found else 0.0, dict(found.parts) if found else {})
         return [top, *(s for s in ranked if s.index != named)]
 
-    def _cascade_texts(self, bundles: list[BundleRecord]) -> list[tuple[int, str]]:
+    def _cascade_texts(self, bundles: list[BundleRecord], *, with_situations: bool) -> list[tuple[int, str]]:
+        """What the cascade embeds per core item: its name, the bundles it belongs to, its situations."""
         member_of: dict[str, list[str]] = {}
         for bundle in bundles:
             for code in bundle.item_codes:
                 member_of.setdefault(code, []).append(bundle.name)
-        return [
-            (i, "；".join([item.name, *member_of.get(item.code, [])]))
-            for i, item in enumerate(self.items)
-            if item.is_core
-        ]
+        texts = []
+        for i, item in enumerate(self.items):
+            if item.is_core:
+                situations = dict(item.fields).get(SITUATIONS, "").split() if with_situations else []
+                texts.append((i, "；".join([item.name, *member_of.get(item.code, []), *situations])))
+        return texts
 
     def _cascaded(self, text: str, ranked: list[Scored]) -> list[Scored]:
         """The unsure lexical ranking fused with the semantic neighbours of the query (``SemanticCascade``)."""
@@ -296,13 +305,24 @@ class SearchIndex:
         return fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic)
 
     def item_tokens(self, index: int) -> set[str]:
+        """The item's own words: its name and aliases, and the whole words of its plain-language situations
+        (适用情形, when that field is searched): a query word that the situations explain is understood."""
         tokens = self._item_tokens.get(index)
         if tokens is None:
             item = self.items[index]
-            tokens = set(self._document(item))
+            tokens = set(self._document(item)) | self.situation_words(item)
             if len(self._item_tokens) < 100_000:
                 self._item_tokens[index] = tokens
         return tokens
+
+    def _situation_frequency(self, token: str) -> int:
+        return self.lexical.field_frequency(SITUATIONS, token) if self.situations_explain else 0
+
+    def situation_words(self, item: ItemRecord) -> set[str]:
+        if SITUATIONS not in self.lexical.field_names or not self.situations_explain:
+            return set()
+        text = dict(item.fields).get(SITUATIONS, "")
+        return {token for token in self.tokens_of(text) if not token.startswith(BIGRAM)} if text else set()
 
     def _confidence(
         self, analysis: Analysis, ranked: list[Scored], event: EventMatch | None
@@ -315,7 +335,8 @@ class SearchIndex:
         tokens = self.item_tokens(ranked[0].index)
         has_event = event is not None and (event.bundle is not None or event.dominant)
         value = coverage(analysis, top, tokens, self.tokens_of, has_event, self._concept_weight)
-        syn = any(c.kind == "syn" and concept_hits(c, tokens, self.tokens_of, top) for c in analysis.concepts)
+        named = set(self._document(top))  # a lexicon phrase anchors the answer only through the item's name
+        syn = any(c.kind == "syn" and concept_hits(c, named, self.tokens_of, top) for c in analysis.concepts)
         grounded = not analysis.out_of_domain or syn or has_event
         return value, grounded, syn and not analysis.out_of_domain
 
@@ -326,7 +347,7 @@ class SearchIndex:
         if concept.kind == "venue" or len(concept.surface) < 2:
             return 0.0
         bag = merged_bag(self.segmenter, concept.terms)
-        if not any(self.lexical.document_frequency(token) for token in bag):
+        if not any(self.lexical.document_frequency(token) or self._situation_frequency(token) for token in bag):
             return UNKNOWN_WORD_WEIGHT
         return LEFTOVER_FACTOR * word_weight(self.lexical, bag)
 
@@ -386,6 +407,17 @@ class SearchIndex:
 
     def stats(self) -> dict[str, Any]:
         return {"items": len(self.items), "vocabulary": len(self.lexical.vocab), "build_seconds": self.build_seconds}
+
+
+def in_shown_order(ranked: list[Scored]) -> list[Scored]:
+    """Scores that never rise down a list reordered for an unsure answer (core items first, the cascade): each
+    item's score is capped by the one shown above it."""
+    capped: list[Scored] = []
+    for scored in ranked:
+        if capped and scored.score > capped[-1].score:
+            scored = replace(scored, score=capped[-1].score)
+        capped.append(scored)
+    return capped
 
 
 def without_tail(ranked: list[Scored]) -> list[Scored]:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from cityservices.platform.indexes import Patched, RecordChange
 from cityservices.service_map.search.engine import SearchIndex
-from cityservices.service_map.search.fields import FieldedIndex, bundle_names, item_fields
+from cityservices.service_map.search.fields import FieldedIndex, bundle_names, field_tokens, item_fields
 from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.normalize import normalize_text
 from cityservices.service_map.search.records import ItemRecord, read_item_record
@@ -88,7 +88,7 @@ def _with_document(index: SearchIndex, position: int, record: ItemRecord) -> Fie
     patched.names = lexical.names.with_document(position, index._document(record))
     patched.vocab = patched.names.vocab
     patched.fields = [
-        (weight, field_index.with_document(position, index.tokens_of(texts.get(name, ""))))
+        (weight, field_index.with_document(position, field_tokens(name, texts.get(name, ""), record, index.tokens_of)))
         for (weight, field_index), name in zip(lexical.fields, lexical.field_names, strict=True)
     ]
     return patched

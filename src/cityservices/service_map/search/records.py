@@ -94,10 +94,14 @@ def guide_summary(guide: Guide) -> GuideSummary:
     )
 
 
-def guide_fields(conditions: str, materials: list[Any], result: str) -> tuple[tuple[str, str], ...]:
-    """The guide texts the search indexes as fields: conditions, material names, the certificate issued."""
+def guide_fields(
+    conditions: str, materials: list[Any], result: str, situations: list[Any] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """The guide texts the search indexes as fields: conditions, material names, the certificate issued and
+    the plain-language situations in which the item is needed (适用情形)."""
     names = " ".join(str(m.get("name", "")) for m in materials if isinstance(m, dict))
-    return (("conditions", conditions or ""), ("materials", names), ("result", result or ""))
+    plain = " ".join(str(s) for s in situations or () if isinstance(s, str))
+    return (("conditions", conditions or ""), ("materials", names), ("result", result or ""), ("situations", plain))
 
 
 def read_item_record(session: Session, code: str) -> ItemRecord | None:
@@ -117,7 +121,9 @@ def read_item_record(session: Session, code: str) -> ItemRecord | None:
         aliases=tuple(str(a) for a in item.aliases),
         is_core=item.is_core,
         guide=guide_summary(guide) if guide is not None else None,
-        fields=guide_fields(guide.acceptance_conditions, guide.materials, guide.result_certificate) if guide else (),
+        fields=guide_fields(guide.acceptance_conditions, guide.materials, guide.result_certificate, guide.situations)
+        if guide
+        else (),
     )
 
 
@@ -127,7 +133,7 @@ def read_catalogue(session: Session) -> Catalogue:
     current = catalogue_repo.current_guides(session, None)
     guides = {item_id: guide_summary(g) for item_id, g in current.items()}
     texts = {
-        item_id: guide_fields(g.acceptance_conditions, g.materials, g.result_certificate)
+        item_id: guide_fields(g.acceptance_conditions, g.materials, g.result_certificate, g.situations)
         for item_id, g in current.items()
     }
     items: list[ItemRecord] = []
@@ -191,7 +197,9 @@ def read_dataset_catalogue(directory: Path) -> Catalogue:
         if row.get("is_current", True):
             guides[row["item_code"]] = _guide_from_json(row)
             conditions, result = row.get("acceptance_conditions", ""), row.get("result_certificate", "")
-            texts[row["item_code"]] = guide_fields(conditions, row.get("materials") or [], result)
+            texts[row["item_code"]] = guide_fields(
+                conditions, row.get("materials") or [], result, row.get("situations") or []
+            )
     with (directory / "items.csv").open(encoding="utf-8") as handle:
         items = [
             ItemRecord(

@@ -88,14 +88,15 @@ class SemanticCascade:
     """Semantic retrieval as its own candidate source, asked only when the lexical engine is unsure.
 
     Core items (the high-frequency catalogue) are embedded once (name, with the one-thing bundles it belongs
-    to); an unsure query is embedded and its nearest core items are fused with the lexical ranking by
-    reciprocal rank (1 / (60 + rank) from each list), so an item both lists agree on rises and an item only
-    the model finds can enter the answer.
+    to and, with ``with_situations``, its plain-language situations 适用情形); an unsure query is embedded
+    and its nearest core items are fused with the lexical ranking by reciprocal rank (1 / (60 + rank) from
+    each list), so an item both lists agree on rises and an item only the model finds can enter the answer.
     """
 
-    def __init__(self, scorer: SemanticScorer, depth: int = CASCADE_DEPTH) -> None:
+    def __init__(self, scorer: SemanticScorer, depth: int = CASCADE_DEPTH, *, with_situations: bool = True) -> None:
         self.scorer = scorer
         self.depth = depth
+        self.with_situations = with_situations
         self.indices: list[int] = []
 
     def index(self, texts: list[tuple[int, str]]) -> None:
