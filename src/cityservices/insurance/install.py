@@ -22,6 +22,7 @@ STAFF_PREFIXES: tuple[str, ...] = (
     "/api/v1/insurance/members",
     "/api/v1/insurance/settlements",
     "/api/v1/insurance/open-apps",
+    "/api/v1/insurance/enterprise-accounts",
     "/api/v1/insurance/maternity-applications",  # 生育津贴 review and payment
     "/api/v1/insurance/rule-rows",
     "/api/v1/insurance/filings",
@@ -41,6 +42,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.catalogue import pages as catalogue_pages
     from cityservices.insurance.certificates import api as certificates_api
     from cityservices.insurance.certificates import pages as certificates_pages
+    from cityservices.insurance.enterprises.accounts import api as enterprise_accounts_api
     from cityservices.insurance.filings import api as filings_api
     from cityservices.insurance.filings import pages as filings_pages
     from cityservices.insurance.map import api as map_api
@@ -49,6 +51,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.members import api as members_api
     from cityservices.insurance.open_api import api as open_api
     from cityservices.insurance.open_api import enrolment_api
+    from cityservices.insurance.open_api import portal_api as open_portal_api
     from cityservices.insurance.rules import api as rules_api
     from cityservices.insurance.settlement import api as settlement_api
     from cityservices.insurance.settlement import pages as settlement_pages
@@ -72,6 +75,9 @@ def _routers() -> Sequence[APIRouter]:
         maternity_api.open_router,
         maternity_api.staff_router,
         enrolment_api.router,
+        enterprise_accounts_api.router,
+        enterprise_accounts_api.staff_router,
+        open_portal_api.router,
         filings_api.router,
         filings_api.staff_router,
         filings_api.my_router,
@@ -150,6 +156,7 @@ DOMAIN = Domain(
     indexes=(IndexSpec("insurance_catalogue_index", _warm_catalogue),),
     topics=(CHANGED,),
     staff_prefixes=STAFF_PREFIXES + AGENT_PREFIXES,
+    login_paths=("/api/v1/enterprise/login", "/api/v1/enterprise/registrations"),  # rate-limited per address
     scopes=(ScopeKind("insurance_region", "医保参保地区", _regions),),
     stats=_stats,
     load_demo=_load_demo,
