@@ -5,7 +5,7 @@ archive, map, video) add theirs here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cityservices.platform.domains import Domain, IndexSpec, ScopeKind
@@ -142,6 +142,14 @@ def _load_demo(settings: Settings, if_empty: bool) -> None:
     load_demo_citizens(settings, if_empty=if_empty)
 
 
+def _resume_open_platform(app: FastAPI) -> Callable[[], None] | None:
+    from cityservices.insurance.open_api import resume
+    from cityservices.platform.security import load_secret
+
+    runtime = app.state.runtime
+    return resume.start(runtime.sessions, platform_secret=load_secret(runtime.settings))
+
+
 def _regions(session: Session) -> dict[str, str]:
     from cityservices.insurance.demo import DISTRICTS
 
@@ -160,4 +168,5 @@ DOMAIN = Domain(
     scopes=(ScopeKind("insurance_region", "医保参保地区", _regions),),
     stats=_stats,
     load_demo=_load_demo,
+    on_start=_resume_open_platform,  # enrolment jobs and webhook deliveries a stopped worker left unfinished
 )
