@@ -84,8 +84,21 @@ def run_until_done(
             stop.wait(max(0.5, (work.next_lease_end - now()).total_seconds() + 0.5))
 
 
-def start(sessions: sessionmaker[Session], *, platform_secret: bytes) -> Callable[[], None] | None:
-    """Look for unfinished work now; if there is any, resume it in a background thread. Returns what stops it."""
+@dataclass
+class Resumer:
+    """The background thread resuming unfinished work; calling it stops the thread (after the item under way)."""
+
+    thread: threading.Thread
+    stop: threading.Event
+
+    def __call__(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+
+def start(sessions: sessionmaker[Session], *, platform_secret: bytes) -> Resumer | None:
+    """Look for unfinished work now; if there is any, resume it in a background thread (ended by calling the
+    answer, or by itself once nothing is left)."""
     try:
         if not outstanding(sessions, utc_now()).any:
             return None
@@ -93,17 +106,11 @@ def start(sessions: sessionmaker[Session], *, platform_secret: bytes) -> Callabl
         log.warning("unfinished open-platform work not looked for: %s", type(exc).__name__)
         return None
     stop = threading.Event()
-    owner = jobs.new_owner()
     thread = threading.Thread(
         target=run_until_done,
-        kwargs={"sessions": sessions, "platform_secret": platform_secret, "owner": owner, "stop": stop},
+        kwargs={"sessions": sessions, "platform_secret": platform_secret, "owner": jobs.new_owner(), "stop": stop},
         name="open-platform-resume",
         daemon=True,
     )
     thread.start()
-
-    def halt() -> None:
-        stop.set()
-        thread.join(timeout=5)
-
-    return halt
+    return Resumer(thread, stop)
