@@ -48,9 +48,11 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.map import api as map_api
     from cityservices.insurance.map import pages as map_pages
     from cityservices.insurance.maternity import api as maternity_api
+    from cityservices.insurance.maternity import pages as maternity_pages
     from cityservices.insurance.members import api as members_api
     from cityservices.insurance.open_api import api as open_api
     from cityservices.insurance.open_api import enrolment_api
+    from cityservices.insurance.open_api import pages as open_pages
     from cityservices.insurance.open_api import portal_api as open_portal_api
     from cityservices.insurance.rules import api as rules_api
     from cityservices.insurance.settlement import api as settlement_api
@@ -74,10 +76,12 @@ def _routers() -> Sequence[APIRouter]:
         certificates_pages.router,
         maternity_api.open_router,
         maternity_api.staff_router,
+        maternity_pages.router,
         enrolment_api.router,
         enterprise_accounts_api.router,
         enterprise_accounts_api.staff_router,
         open_portal_api.router,
+        open_pages.router,
         filings_api.router,
         filings_api.staff_router,
         filings_api.my_router,
