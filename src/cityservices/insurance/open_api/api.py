@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from cityservices.auth.service import SignedIn
 from cityservices.deps import CurrentStaff, DbSession, RequireAdmin, RequireEditor
-from cityservices.errors import NotFound, RequestInvalid, error_responses
+from cityservices.errors import NotFound, error_responses
 from cityservices.insurance.members import service as members
-from cityservices.insurance.open_api import requests as app_requests
+from cityservices.insurance.open_api import lifecycle
 from cityservices.insurance.open_api import service as open_api
 from cityservices.insurance.open_api import signing as sg
 from cityservices.insurance.open_api.guard import OpenCall, answer, audit_call, signed
@@ -136,7 +136,7 @@ def decide(request: Request, session: DbSession, staff: RequireAdmin, app_id: Ap
         session, app_id, approve=data.approve, staff=staff.account.username, now=now, reason=data.reason
     )
     platform_secret = load_secret(request.app.state.runtime.settings)
-    app_requests.set_up_approved(session, row, platform_secret=platform_secret, now=now)
+    lifecycle.set_up_approved(session, row, platform_secret=platform_secret, now=now)
     _audit_staff(session, staff, "open.app.decide", app_id, status=row.status, reason=row.status_reason)
     return open_api.app_read(session, row)
 
@@ -144,7 +144,7 @@ def decide(request: Request, session: DbSession, staff: RequireAdmin, app_id: Ap
 @staff_router.post("/{app_id}/suspension", response_model=AppRead)
 def suspend(session: DbSession, staff: RequireAdmin, app_id: AppId, data: AppSuspension) -> AppRead:
     """Stop an approved app's calls at once, with a reason (administrators; approving it again lets it call)."""
-    row = open_api.suspend_app(session, app_id, reason=data.reason, staff=staff.account.username, now=utc_now())
+    row = lifecycle.suspend_app(session, app_id, reason=data.reason, staff=staff.account.username, now=utc_now())
     _audit_staff(session, staff, "open.app.suspend", app_id, reason=row.status_reason)
     return open_api.app_read(session, row)
 
@@ -152,7 +152,7 @@ def suspend(session: DbSession, staff: RequireAdmin, app_id: AppId, data: AppSus
 @staff_router.put("/{app_id}/rate-limit", response_model=AppRead)
 def set_rate_limit(session: DbSession, staff: RequireAdmin, app_id: AppId, data: RateLimitSet) -> AppRead:
     """The app's calls a minute, applied by the open platform's rate limiter from the next call on."""
-    row, before = open_api.set_rate_limit(session, app_id, per_minute=data.rate_limit_per_minute)
+    row, before = lifecycle.set_rate_limit(session, app_id, per_minute=data.rate_limit_per_minute)
     _audit_staff(session, staff, "open.app.rate_limit", app_id, before=before, after=row.rate_limit_per_minute)
     return open_api.app_read(session, row)
 
@@ -163,21 +163,11 @@ def add_key(
 ) -> KeyIssued:
     """A new key; earlier keys stay valid for ``overlap_days``. An HMAC secret is in this answer only."""
     response.headers["Cache-Control"] = "no-store"
-    now, overlap = utc_now(), dt.timedelta(days=data.overlap_days)
-    secret: str | None = None
-    if data.profile == sg.SM2_SM3:
-        if not data.public_key:
-            raise RequestInvalid("public_key", "SM2-SM3 密钥须上传公钥")
-        row = open_api.add_public_key(session, app_id, public_key=data.public_key, now=now, overlap=overlap)
-    elif data.profile == sg.RSA_SHA256:
-        if not data.public_key:
-            raise RequestInvalid("public_key", "RSA-SHA256 密钥须上传公钥")
-        row = open_api.add_rsa_key(session, app_id, public_key=data.public_key, now=now, overlap=overlap)
-    else:
-        platform_secret = load_secret(request.app.state.runtime.settings)
-        row, secret = open_api.add_hmac_key(
-            session, app_id, profile=data.profile, platform_secret=platform_secret, now=now, overlap=overlap
-        )
+    row, secret = lifecycle.issue_key(
+        session, app_id, profile=data.profile, public_key=data.public_key,
+        platform_secret=load_secret(request.app.state.runtime.settings), now=utc_now(),
+        overlap=dt.timedelta(days=data.overlap_days),
+    )  # fmt: skip
     _audit_staff(session, staff, "open.key.add", app_id, serial=row.serial, profile=row.profile)
     return KeyIssued(**open_api.key_read(row).model_dump(), secret=secret)
 

@@ -15,7 +15,7 @@ from cityservices.auth.web import render_staff_page, see_other
 from cityservices.deps import CurrentStaff, DbSession, RequireAdmin, RequireEditor
 from cityservices.errors import AppError
 from cityservices.insurance.enterprises.accounts import service as accounts
-from cityservices.insurance.open_api import requests as app_requests
+from cityservices.insurance.open_api import lifecycle
 from cityservices.insurance.open_api import service as open_api
 from cityservices.kit.audit import record_audit, utc_now
 from cityservices.kit.calendar import to_china_time
@@ -94,7 +94,7 @@ def decide(
                 session, app_id, approve=approve == "1", staff=staff.account.username, now=now, reason=reason
             )
             secret = load_secret(request.app.state.runtime.settings)
-            app_requests.set_up_approved(session, row, platform_secret=secret, now=now)
+            lifecycle.set_up_approved(session, row, platform_secret=secret, now=now)
             _audit(session, staff, "open.app.decide", app_id, status=row.status, reason=row.status_reason)
     except AppError as exc:
         return _detail(request, session, staff, app_id, error=exc.detail)
@@ -105,7 +105,7 @@ def decide(
 def suspend(request: Request, session: DbSession, staff: RequireAdmin, app_id: AppId, reason: Reason = "") -> Response:
     try:
         with session.begin_nested():
-            row = open_api.suspend_app(session, app_id, reason=reason, staff=staff.account.username, now=utc_now())
+            row = lifecycle.suspend_app(session, app_id, reason=reason, staff=staff.account.username, now=utc_now())
             _audit(session, staff, "open.app.suspend", app_id, reason=row.status_reason)
     except AppError as exc:
         return _detail(request, session, staff, app_id, error=exc.detail)
@@ -124,7 +124,7 @@ def rate_limit(
         if not per_minute.strip().isdigit():
             raise open_api.OpenApiError(422, "bad_rate_limit", "每分钟调用次数须为 1 到 100000 之间的整数")
         with session.begin_nested():
-            row, before = open_api.set_rate_limit(session, app_id, per_minute=int(per_minute))
+            row, before = lifecycle.set_rate_limit(session, app_id, per_minute=int(per_minute))
             _audit(session, staff, "open.app.rate_limit", app_id, before=before, after=row.rate_limit_per_minute)
     except AppError as exc:
         return _detail(request, session, staff, app_id, error=exc.detail)

@@ -13,9 +13,8 @@ from pydantic import BaseModel
 from cityservices.deps import DbSession
 from cityservices.errors import RequestInvalid, error_responses
 from cityservices.insurance.enterprises.accounts.web import CurrentEnterprise
-from cityservices.insurance.open_api import requests as app_requests
+from cityservices.insurance.open_api import lifecycle
 from cityservices.insurance.open_api import service as open_api
-from cityservices.insurance.open_api import signing as sg
 from cityservices.insurance.open_api.models import APP_PENDING, APP_REJECTED, OpenApp
 from cityservices.insurance.open_api.schemas import AppRead, AppRequest, KeyCreate, KeyIssued, SecretShown
 from cityservices.kit.audit import record_audit, utc_now
@@ -53,7 +52,7 @@ class OwnApps(BaseModel):
 def my_apps(session: DbSession, signed_in: CurrentEnterprise, response: Response) -> OwnApps:
     """The unit's apps with their status, the reason of a refusal or suspension, and their keys."""
     response.headers["Cache-Control"] = "no-store"
-    return OwnApps(apps=[_own(session, row) for row in app_requests.apps_of(session, signed_in.emp_no)])
+    return OwnApps(apps=[_own(session, row) for row in lifecycle.apps_of(session, signed_in.emp_no)])
 
 
 @router.post("", response_model=OwnAppRead, status_code=201, responses=error_responses(422))
@@ -63,7 +62,7 @@ def request_app(
     """Ask for an app: it waits for staff approval; an uploaded public key is checked now."""
     response.headers["Cache-Control"] = "no-store"
     limit = request.app.state.runtime.settings.open_app_rate_limit_per_minute
-    row = app_requests.request_app(
+    row = lifecycle.request_app(
         session, account_id=signed_in.account.id, emp_no=signed_in.emp_no, data=data, rate_limit=limit, now=utc_now()
     )
     _audit(session, signed_in, "open.app.request", row.app_id, profile=data.profile, operations=row.operations)
@@ -77,10 +76,10 @@ def show_secret(
 ) -> SecretShown:  # fmt: skip
     """The HMAC secret of an approved app's key, shown exactly once (409 afterwards: rotate the key if lost)."""
     response.headers["Cache-Control"] = "no-store"
-    row = app_requests.own_app_or_404(session, app_id, emp_no=signed_in.emp_no)
+    row = lifecycle.own_app_or_404(session, app_id, emp_no=signed_in.emp_no)
     if row.status in (APP_PENDING, APP_REJECTED):
         raise RequestInvalid("app_id", "应用尚未获批")
-    secret = open_api.reveal_secret(
+    secret = lifecycle.reveal_secret(
         session, row.app_id, serial, platform_secret=load_secret(request.app.state.runtime.settings), now=utc_now()
     )
     _audit(session, signed_in, "open.key.secret_shown", row.app_id, serial=serial)
@@ -95,20 +94,13 @@ def rotate_key(
     """A new key for an approved app (next serial); earlier keys stay valid for ``overlap_days``. An HMAC secret
     is in this answer only."""
     response.headers["Cache-Control"] = "no-store"
-    row = app_requests.own_app_or_404(session, app_id, emp_no=signed_in.emp_no)
+    row = lifecycle.own_app_or_404(session, app_id, emp_no=signed_in.emp_no)
     if row.status in (APP_PENDING, APP_REJECTED):
         raise RequestInvalid("app_id", "应用尚未获批")
-    now, overlap = utc_now(), dt.timedelta(days=data.overlap_days)
-    secret: str | None = None
-    if data.profile in (sg.SM2_SM3, sg.RSA_SHA256):
-        if not data.public_key:
-            raise RequestInvalid("public_key", f"{data.profile} 须上传公钥")
-        add = open_api.add_public_key if data.profile == sg.SM2_SM3 else open_api.add_rsa_key
-        key = add(session, app_id, public_key=data.public_key, now=now, overlap=overlap)
-    else:
-        platform_secret = load_secret(request.app.state.runtime.settings)
-        key, secret = open_api.add_hmac_key(
-            session, app_id, profile=data.profile, platform_secret=platform_secret, now=now, overlap=overlap
-        )
+    key, secret = lifecycle.issue_key(
+        session, app_id, profile=data.profile, public_key=data.public_key,
+        platform_secret=load_secret(request.app.state.runtime.settings), now=utc_now(),
+        overlap=dt.timedelta(days=data.overlap_days),
+    )  # fmt: skip
     _audit(session, signed_in, "open.key.add", app_id, serial=key.serial, profile=key.profile)
     return KeyIssued(**open_api.key_read(key).model_dump(), secret=secret)

@@ -16,14 +16,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.orm import Session
 
-from cityservices.errors import AppError, Conflict, NotFound, RequestInvalid
+from cityservices.errors import AppError, NotFound, RequestInvalid
 from cityservices.insurance.open_api import repository
 from cityservices.insurance.open_api import signing as sg
 from cityservices.insurance.open_api.models import (
     APP_APPROVED,
     APP_PENDING,
     APP_REJECTED,
-    APP_SUSPENDED,
     OpenApp,
     OpenAppKey,
     OpenIdempotency,
@@ -107,37 +106,6 @@ def decide_app(
     row.status_reason = None if approve else text[:300] or None
     row.decided_by, row.decided_at = staff, now
     return row
-
-
-def suspend_app(session: Session, app_id: str, *, reason: str, staff: str, now: dt.datetime) -> OpenApp:
-    """Stop an approved app's calls at once (with a reason); approving it again lets it call again."""
-    row = app_or_404(session, app_id)
-    if row.status != APP_APPROVED:
-        raise Conflict("只有已获批的应用可以停用")
-    if not reason.strip():
-        raise RequestInvalid("reason", "停用须写明理由")
-    row.status, row.status_reason, row.decided_by, row.decided_at = APP_SUSPENDED, reason.strip()[:300], staff, now
-    return row
-
-
-def set_rate_limit(session: Session, app_id: str, *, per_minute: int) -> tuple[OpenApp, int]:
-    """The app's calls a minute (1–100,000); returns the app and the limit it had."""
-    if not 1 <= per_minute <= 100_000:
-        raise RequestInvalid("rate_limit_per_minute", "每分钟调用次数须在 1 到 100000 之间")
-    row = app_or_404(session, app_id)
-    before, row.rate_limit_per_minute = row.rate_limit_per_minute, per_minute
-    return row, before
-
-
-def reveal_secret(session: Session, app_id: str, serial: str, *, platform_secret: bytes, now: dt.datetime) -> str:
-    """An HMAC secret not shown yet, this once (a second request is refused: rotate the key instead)."""
-    row = repository.key(session, app_id, serial)
-    if row is None or row.secret_enc is None:
-        raise NotFound("没有这个 HMAC 密钥")
-    if row.secret_shown_at is not None:
-        raise Conflict("密钥已显示过一次，不再显示；如已遗失请轮换密钥")
-    row.secret_shown_at = now
-    return hmac_secret(row, platform_secret).decode()
 
 
 def _cipher(platform_secret: bytes) -> AESGCM:

@@ -32,7 +32,7 @@ from cityservices.insurance.enterprises.accounts.models import (
     EnterpriseAccount,
     EnterpriseSession,
 )
-from cityservices.insurance.enterprises.schemas import check_uscc
+from cityservices.insurance.identifiers import check_uscc
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_name
 
