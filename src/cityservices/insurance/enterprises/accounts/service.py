@@ -18,9 +18,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from cityservices.auth import repository as staff_repo
-from cityservices.auth.passwords import hash_password, needs_rehash, rehash_password, verify_password
-from cityservices.auth.service import LOCKED_MESSAGE, as_utc, count_attempt
+from cityservices.auth.service import (
+    LOCKED_MESSAGE,
+    as_utc,
+    count_attempt,
+    forgive_attempts,
+    hash_new_password,
+    password_matches,
+    refreshed_hash,
+)
 from cityservices.config import Settings
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
 from cityservices.insurance.enterprises import repository as enterprises
@@ -66,7 +72,7 @@ def _new_account(
     if repo.by_uscc(session, code) is not None:
         raise Conflict("该统一社会信用代码已开通或已申请账户")
     try:
-        password_hash = hash_password(password, username=code)
+        password_hash = hash_new_password(password, username=code)
     except RuleViolation as exc:
         raise RequestInvalid("password", exc.detail) from None
     return EnterpriseAccount(
@@ -164,14 +170,13 @@ def sign_in(
                      target_key=code)  # fmt: skip
         return None, None, LOCKED_MESSAGE
     row = repo.by_uscc(session, code)
-    valid = verify_password(row.password_hash if row else None, password)
+    valid = password_matches(row.password_hash if row else None, password)
     if row is None or row.status != ACCOUNT_ACTIVE or row.emp_no is None or not valid:
         record_audit(session, actor=actor, action="enterprise.login.failure", target_kind="enterprise_account",
                      target_key=code)  # fmt: skip
         return None, None, FAILED_MESSAGE
-    staff_repo.forgive_attempt(session, username=throttle_key, client=ip or "-")
-    if needs_rehash(row.password_hash):
-        row.password_hash = rehash_password(password)
+    forgive_attempts(session, username=throttle_key, client=ip or "-")
+    row.password_hash = refreshed_hash(row.password_hash, password) or row.password_hash
     record_audit(session, actor=actor, action="enterprise.login.success", target_kind="enterprise_account",
                  target_key=code)  # fmt: skip
     repo.delete_stale_sessions(session, now, now - dt.timedelta(minutes=settings.session_idle_minutes))
