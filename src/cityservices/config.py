@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     rate_limit_login_per_minute: int = Field(default=10, ge=0)
     rate_limit_api_per_minute: int = Field(default=1200, ge=0)
     rate_limit_shared: bool = True
+    open_app_rate_limit_per_minute: int = Field(default=600, ge=1, le=100_000)  # a new open-platform app's limit
     redis_url: str | None = None
     # Public read API (docs/api.md, "Caching"): answers kept per process until the next minute or a data change.
     api_cache_entries: int = Field(default=4096, ge=0, le=1_000_000)

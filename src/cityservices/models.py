@@ -8,6 +8,7 @@ from cityservices.db import Base
 from cityservices.insurance.catalogue import models as insurance_catalogue_models
 from cityservices.insurance.certificates import models as insurance_certificate_models
 from cityservices.insurance.enterprises import models as insurance_enterprises_models
+from cityservices.insurance.enterprises.accounts import models as insurance_enterprise_account_models
 from cityservices.insurance.filings import models as insurance_filings_models
 from cityservices.insurance.maternity import models as insurance_maternity_models
 from cityservices.insurance.members import models as insurance_members_models
@@ -43,6 +44,7 @@ __all__ = [
     "hsds_models",
     "insurance_catalogue_models",
     "insurance_certificate_models",
+    "insurance_enterprise_account_models",
     "insurance_enterprises_models",
     "insurance_filings_models",
     "insurance_maternity_models",

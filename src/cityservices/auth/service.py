@@ -381,3 +381,26 @@ def set_scopes(
     record_audit(session, actor=actor, action="account.scopes", target_kind="account", target_key=account.username,
                  detail={"scopes": limits})  # fmt: skip
     return account
+
+
+# ---- the staff password rules and lock-out, for the sign-ins other domains keep (enterprise accounts) ---------
+
+
+def hash_new_password(password: str, *, username: str) -> str:
+    """An Argon2id hash of a password that passes the staff rules (``RuleViolation`` otherwise)."""
+    return hash_password(password, username=username)
+
+
+def password_matches(stored: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``stored`` (a missing account costs the same time)."""
+    return verify_password(stored, password)
+
+
+def refreshed_hash(stored: str, password: str) -> str | None:
+    """A new hash when ``stored`` was made with weaker parameters than today's, else None."""
+    return rehash_password(password) if needs_rehash(stored) else None
+
+
+def forgive_attempts(session: Session, *, username: str, client: str) -> None:
+    """Forget the counted sign-in attempts of ``username`` from ``client`` after a successful sign-in."""
+    repo.forgive_attempt(session, username=username, client=client)

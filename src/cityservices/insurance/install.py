@@ -5,7 +5,7 @@ archive, map, video) add theirs here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cityservices.platform.domains import Domain, IndexSpec, ScopeKind
@@ -23,6 +23,7 @@ STAFF_PREFIXES: tuple[str, ...] = (
     "/api/v1/insurance/members",
     "/api/v1/insurance/settlements",
     "/api/v1/insurance/open-apps",
+    "/api/v1/insurance/enterprise-accounts",
     "/api/v1/insurance/maternity-applications",  # 生育津贴 review and payment
     "/api/v1/insurance/rule-rows",
     "/api/v1/insurance/filings",
@@ -42,14 +43,18 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.catalogue import pages as catalogue_pages
     from cityservices.insurance.certificates import api as certificates_api
     from cityservices.insurance.certificates import pages as certificates_pages
+    from cityservices.insurance.enterprises.accounts import api as enterprise_accounts_api
     from cityservices.insurance.filings import api as filings_api
     from cityservices.insurance.filings import pages as filings_pages
     from cityservices.insurance.map import api as map_api
     from cityservices.insurance.map import pages as map_pages
     from cityservices.insurance.maternity import api as maternity_api
+    from cityservices.insurance.maternity import pages as maternity_pages
     from cityservices.insurance.members import api as members_api
     from cityservices.insurance.open_api import api as open_api
     from cityservices.insurance.open_api import enrolment_api
+    from cityservices.insurance.open_api import pages as open_pages
+    from cityservices.insurance.open_api import portal_api as open_portal_api
     from cityservices.insurance.rules import api as rules_api
     from cityservices.insurance.rules import pages as rules_pages
     from cityservices.insurance.settlement import api as settlement_api
@@ -74,7 +79,12 @@ def _routers() -> Sequence[APIRouter]:
         certificates_pages.router,
         maternity_api.open_router,
         maternity_api.staff_router,
+        maternity_pages.router,
         enrolment_api.router,
+        enterprise_accounts_api.router,
+        enterprise_accounts_api.staff_router,
+        open_portal_api.router,
+        open_pages.router,
         filings_api.router,
         filings_api.staff_router,
         filings_api.my_router,
@@ -142,6 +152,14 @@ def _load_demo(settings: Settings, if_empty: bool) -> None:
     load_demo_sessions(settings, if_empty=if_empty)
 
 
+def _resume_open_platform(app: FastAPI) -> Callable[[], None] | None:
+    from cityservices.insurance.open_api import resume
+    from cityservices.platform.security import load_secret
+
+    runtime = app.state.runtime
+    return resume.start(runtime.sessions, platform_secret=load_secret(runtime.settings))
+
+
 def _regions(session: Session) -> dict[str, str]:
     from cityservices.insurance.demo import DISTRICTS
 
@@ -156,7 +174,9 @@ DOMAIN = Domain(
     indexes=(IndexSpec("insurance_catalogue_index", _warm_catalogue),),
     topics=(CHANGED, VIDEO),
     staff_prefixes=STAFF_PREFIXES + AGENT_PREFIXES,
+    login_paths=("/api/v1/enterprise/login", "/api/v1/enterprise/registrations"),  # rate-limited per address
     scopes=(ScopeKind("insurance_region", "医保参保地区", _regions),),
     stats=_stats,
     load_demo=_load_demo,
+    on_start=_resume_open_platform,  # enrolment jobs and webhook deliveries a stopped worker left unfinished
 )

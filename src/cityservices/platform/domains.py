@@ -59,6 +59,8 @@ class Domain:
     scopes: Sequence[ScopeKind] = ()
     stats: Callable[[Session], dict[str, Any]] | None = None  # counts for ``cityservices stats``
     load_demo: Callable[[Settings, bool], None] | None = None  # ``cityservices load-demo [--if-empty]``
+    # Called by each worker's lifespan at startup (work to resume, in a thread of its own); returns what stops it.
+    on_start: Callable[[FastAPI], Callable[[], None] | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -150,9 +150,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     metrics.mark_dead_workers_if_multiprocess()
     made_at_start = set(vars(app.state)["_state"])
     readiness.start_warm_up(app)
+    stoppers = [stop for domain in app.state.domains if domain.on_start and (stop := domain.on_start(app))]
     try:
         yield
     finally:
+        for stop in stoppers:  # background work of the domains (resumed jobs …) ends first
+            stop()
         readiness.wait(SHUTDOWN_WAIT_S)  # a warm-up under way ends before the process's resources go
         if started and relay is not None:
             events.stop_relay(relay)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cityservices.insurance.certificates.models import InsuranceCertificate
@@ -22,3 +23,8 @@ def enterprise_name(session: Session, emp_no: str | None) -> str | None:
         return None
     row = session.get(InsuranceEnterprise, emp_no)
     return row.emp_name if row is not None else None
+
+
+def latest(session: Session, *, limit: int) -> list[InsuranceCertificate]:
+    query = select(InsuranceCertificate).order_by(InsuranceCertificate.issued_at.desc(), InsuranceCertificate.cert_no)
+    return list(session.scalars(query.limit(limit)))

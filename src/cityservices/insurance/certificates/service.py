@@ -127,6 +127,10 @@ def certificate_or_404(
     return row
 
 
+def latest(session: Session, *, limit: int = 100) -> list[InsuranceCertificate]:
+    return repository.latest(session, limit=limit)
+
+
 def revoke(
     session: Session, cert_no: str, *, psn_no: str, by: str, reason: str, now: dt.datetime
 ) -> InsuranceCertificate:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cityservices.errors import AppError, Conflict, NotFound, RequestInvalid, RuleViolation
+from cityservices.insurance.identifiers import check_certno
 from cityservices.insurance.members import repository as member_rows
 from cityservices.insurance.members import service as members
 from cityservices.insurance.members.models import (
@@ -31,7 +32,7 @@ from cityservices.insurance.members.models import (
     InsuranceRelation,
     InsuranceRelationStatus,
 )
-from cityservices.insurance.members.schemas import ContributionCreate, MemberCreate, RelationCreate, check_certno
+from cityservices.insurance.members.schemas import ContributionCreate, MemberCreate, RelationCreate
 from cityservices.insurance.rules.book import RuleBook
 from cityservices.insurance.rules.schemas import ContributionBaseRule, ContributionRateRule
 from cityservices.kit.audit import Actor, record_audit, utc_now

@@ -4,12 +4,15 @@ its own so that progress is visible while it runs, and stores one result per row
 are dropped once the job has run.
 
 ``submit_job`` and the readers are rules (never commit); ``run_job`` owns its transactions (``session_scope``),
-like a command.
+like a command. A worker holds a job by a lease (``lease_owner``, ``lease_until``) taken with one conditional
+UPDATE and renewed before every chunk, so that of several workers exactly one runs it, and a job left behind by a
+worker that stopped is taken over once its lease has run out (``open_api.resume``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from collections.abc import Callable
 from typing import Final
@@ -32,6 +35,7 @@ from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.calendar import now_in_china
 
 CHUNK: Final = 500
+LEASE: Final = dt.timedelta(seconds=60)  # renewed before every chunk; a chunk of 500 rows takes well under that
 
 
 def submit_job(
@@ -67,29 +71,46 @@ def results(session: Session, job_id: str, *, offset: int, limit: int) -> list[E
     return repository.results(session, job_id, offset=offset, limit=limit)
 
 
+def new_owner() -> str:
+    """A worker's name in leases: the process and a random part (a restarted process is another owner)."""
+    return f"{os.getpid()}-{secrets.token_hex(8)}"
+
+
 def run_job(
     sessions: sessionmaker[Session],
     job_id: str,
     *,
     on_finish: Callable[[Session, EnrolmentJob], None] | None = None,
     today: dt.date | None = None,
-) -> None:
-    """Run a queued job to the end (a job already started elsewhere is left alone)."""
+    owner: str | None = None,
+) -> bool:
+    """Run an unfinished job to the end under a lease, from the first row not yet processed (a job interrupted by
+    a restart goes on where its last committed chunk ended). A job whose lease another worker holds is left
+    alone; so is one that worker takes over when this one's lease has run out. Returns whether it finished here."""
+    me = owner or new_owner()
     with session_scope(sessions) as session:
+        now = utc_now()
+        if not repository.claim_job(session, job_id, owner=me, now=now, until=now + LEASE):
+            return False
         job = repository.job(session, job_id)
-        if job is None or job.status != JOB_QUEUED:
-            return
-        job.status, job.started_at = JOB_RUNNING, utc_now()
-        total = job.total
-    start = 0
-    while start < total:
+        assert job is not None
+        job.status = JOB_RUNNING
+        job.started_at = job.started_at or now
+    while True:
         with session_scope(sessions) as session:
-            _run_chunk(session, job_id, start, today or now_in_china().date())
-        start += CHUNK
+            now = utc_now()
+            if not repository.claim_job(session, job_id, owner=me, now=now, until=now + LEASE):
+                return False  # the lease ran out and another worker took the job over
+            job = repository.job(session, job_id)
+            assert job is not None
+            if job.processed >= job.total:
+                break
+            _run_chunk(session, job_id, job.processed, today or now_in_china().date())
     with session_scope(sessions) as session:
         job = repository.job(session, job_id)
         assert job is not None
         job.status, job.finished_at, job.rows = JOB_FINISHED, utc_now(), None
+        job.lease_owner, job.lease_until = None, None
         record_audit(
             session,
             actor=Actor(id=None, name=f"app:{job.app_id}"),
@@ -100,6 +121,11 @@ def run_job(
         )
         if on_finish is not None:
             on_finish(session, job)
+    return True
+
+
+def unfinished_jobs(session: Session) -> list[tuple[str, dt.datetime | None]]:
+    return repository.unfinished_jobs(session)
 
 
 def _run_chunk(session: Session, job_id: str, start: int, today: dt.date) -> None:

@@ -50,6 +50,10 @@ class EnrolmentJob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The worker running the job holds it until ``lease_until`` (renewed per chunk); an unfinished job whose lease
+    # has run out is taken over by the next worker that starts (``jobs.claim_job``).
+    lease_owner: Mapped[str | None] = mapped_column(String(40))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class EnrolmentResult(Base):

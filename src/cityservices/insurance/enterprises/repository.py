@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from cityservices.insurance.enterprises.models import EnrolmentJob, EnrolmentResult, InsuranceEnterprise
+from cityservices.insurance.enterprises.models import (
+    JOB_QUEUED,
+    JOB_RUNNING,
+    EnrolmentJob,
+    EnrolmentResult,
+    InsuranceEnterprise,
+)
 
 
 def get_enterprise(session: Session, emp_no: str) -> InsuranceEnterprise | None:
@@ -63,3 +70,31 @@ def results(session: Session, job_id: str, *, offset: int, limit: int) -> list[E
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+# ---- leases: which worker runs a job -------------------------------------------------------------------------
+
+UNFINISHED = (JOB_QUEUED, JOB_RUNNING)
+
+
+def claim_job(session: Session, job_id: str, *, owner: str, now: dt.datetime, until: dt.datetime) -> bool:
+    """Take (or renew) the lease of an unfinished job: one conditional UPDATE, so of several workers exactly one
+    gets a free or expired lease (SQLite and PostgreSQL alike)."""
+    free = or_(EnrolmentJob.lease_until.is_(None), EnrolmentJob.lease_until < now, EnrolmentJob.lease_owner == owner)
+    statement = (
+        update(EnrolmentJob)
+        .where(EnrolmentJob.job_id == job_id, EnrolmentJob.status.in_(UNFINISHED), free)
+        .values(lease_owner=owner, lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(session.execute(statement), "rowcount", 0) or 0) == 1
+
+
+def unfinished_jobs(session: Session) -> list[tuple[str, dt.datetime | None]]:
+    """Every queued or running job with the end of its lease (None: nobody holds it), oldest first."""
+    query = (
+        select(EnrolmentJob.job_id, EnrolmentJob.lease_until)
+        .where(EnrolmentJob.status.in_(UNFINISHED))
+        .order_by(EnrolmentJob.created_at, EnrolmentJob.job_id)
+    )
+    return [(job_id, until) for job_id, until in session.execute(query)]

@@ -7,19 +7,10 @@ import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from stdnum.cn import uscc
-from stdnum.exceptions import ValidationError as StdnumError
+
+from cityservices.insurance.identifiers import check_uscc
 
 ADMDVS = r"^\d{6}$"
-
-
-def check_uscc(value: str) -> str:
-    """A GB 32100 unified social credit code: 18 characters with a valid check character."""
-    text = value.strip().upper()
-    try:
-        return str(uscc.validate(text))
-    except StdnumError as exc:
-        raise ValueError(f"统一社会信用代码无效（{type(exc).__name__}）：须为 18 位且校验码正确") from None
 
 
 class EnterpriseCreate(BaseModel):

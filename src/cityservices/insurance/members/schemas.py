@@ -5,21 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
 
 from cityservices.insurance.enterprises.schemas import ADMDVS
+from cityservices.insurance.identifiers import check_certno
 from cityservices.insurance.rules.schemas import MoneyField
 from cityservices.insurance.vocabulary import PSN_TYPE_ZH, Insutype
-
-
-def check_certno(value: str) -> str:
-    """A GB 11643 resident ID number: 18 characters, valid birth date and check digit (upper-case X)."""
-    text = value.strip().upper()
-    try:
-        return str(ric.validate(text))
-    except StdnumError as exc:
-        raise ValueError(f"身份证号码无效（{type(exc).__name__}）：须为 18 位且校验位正确") from None
 
 
 class MemberCreate(BaseModel):

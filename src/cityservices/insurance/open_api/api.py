@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from cityservices.auth.service import SignedIn
 from cityservices.deps import CurrentStaff, DbSession, RequireAdmin, RequireEditor
-from cityservices.errors import NotFound, RequestInvalid, error_responses
+from cityservices.errors import NotFound, error_responses
 from cityservices.insurance.members import service as members
+from cityservices.insurance.open_api import lifecycle
 from cityservices.insurance.open_api import service as open_api
 from cityservices.insurance.open_api import signing as sg
 from cityservices.insurance.open_api.guard import OpenCall, answer, audit_call, signed
@@ -21,9 +22,11 @@ from cityservices.insurance.open_api.schemas import (
     AppCreate,
     AppDecision,
     AppRead,
+    AppSuspension,
     EmployeeStatus,
     KeyCreate,
     KeyIssued,
+    RateLimitSet,
     ServerKey,
     ServerRsaKey,
 )
@@ -91,11 +94,30 @@ def _audit_staff(session: Session, staff: SignedIn, action: str, app_id: str, **
 
 
 @staff_router.post("", response_model=AppRead, status_code=201)
-def register_app(session: DbSession, staff: RequireEditor, data: AppCreate) -> AppRead:
+def register_app(request: Request, session: DbSession, staff: RequireEditor, data: AppCreate) -> AppRead:
     """Register an enterprise's app; it is pending until an administrator approves it."""
-    row = open_api.register_app(session, emp_no=data.emp_no, name=data.name, operations=data.operations, now=utc_now())
+    limit = request.app.state.runtime.settings.open_app_rate_limit_per_minute
+    row = open_api.register_app(
+        session, emp_no=data.emp_no, name=data.name, operations=data.operations, now=utc_now(), rate_limit=limit
+    )
     _audit_staff(session, staff, "open.app.register", row.app_id, emp_no=row.emp_no, operations=row.operations)
     return open_api.app_read(session, row)
+
+
+@staff_router.get("", response_model=list[AppRead])
+def list_apps(
+    session: DbSession,
+    staff: CurrentStaff,
+    response: Response,
+    status: Annotated[str | None, Query(pattern=r"^(pending|approved|rejected|suspended)$")] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[AppRead]:
+    """Apps, newest first (``status=pending``: the requests awaiting a decision)."""
+    response.headers["Cache-Control"] = "no-store"
+    return [
+        open_api.app_read(session, row) for row in open_api.apps(session, status=status, offset=offset, limit=limit)
+    ]
 
 
 @staff_router.get("/{app_id}", response_model=AppRead)
@@ -106,10 +128,32 @@ def read_app(session: DbSession, staff: CurrentStaff, app_id: AppId, response: R
 
 
 @staff_router.post("/{app_id}/decision", response_model=AppRead)
-def decide(session: DbSession, staff: RequireAdmin, app_id: AppId, data: AppDecision) -> AppRead:
-    """Approve or reject an app (administrators)."""
-    row = open_api.decide_app(session, app_id, approve=data.approve, staff=staff.account.username, now=utc_now())
-    _audit_staff(session, staff, "open.app.decide", app_id, status=row.status)
+def decide(request: Request, session: DbSession, staff: RequireAdmin, app_id: AppId, data: AppDecision) -> AppRead:
+    """Approve or refuse an app, with a reason when refusing one an enterprise requested (administrators). On
+    approval of a requested HMAC app the platform makes its key; the enterprise is shown the secret once."""
+    now = utc_now()
+    row = open_api.decide_app(
+        session, app_id, approve=data.approve, staff=staff.account.username, now=now, reason=data.reason
+    )
+    platform_secret = load_secret(request.app.state.runtime.settings)
+    lifecycle.set_up_approved(session, row, platform_secret=platform_secret, now=now)
+    _audit_staff(session, staff, "open.app.decide", app_id, status=row.status, reason=row.status_reason)
+    return open_api.app_read(session, row)
+
+
+@staff_router.post("/{app_id}/suspension", response_model=AppRead)
+def suspend(session: DbSession, staff: RequireAdmin, app_id: AppId, data: AppSuspension) -> AppRead:
+    """Stop an approved app's calls at once, with a reason (administrators; approving it again lets it call)."""
+    row = lifecycle.suspend_app(session, app_id, reason=data.reason, staff=staff.account.username, now=utc_now())
+    _audit_staff(session, staff, "open.app.suspend", app_id, reason=row.status_reason)
+    return open_api.app_read(session, row)
+
+
+@staff_router.put("/{app_id}/rate-limit", response_model=AppRead)
+def set_rate_limit(session: DbSession, staff: RequireAdmin, app_id: AppId, data: RateLimitSet) -> AppRead:
+    """The app's calls a minute, applied by the open platform's rate limiter from the next call on."""
+    row, before = lifecycle.set_rate_limit(session, app_id, per_minute=data.rate_limit_per_minute)
+    _audit_staff(session, staff, "open.app.rate_limit", app_id, before=before, after=row.rate_limit_per_minute)
     return open_api.app_read(session, row)
 
 
@@ -119,21 +163,11 @@ def add_key(
 ) -> KeyIssued:
     """A new key; earlier keys stay valid for ``overlap_days``. An HMAC secret is in this answer only."""
     response.headers["Cache-Control"] = "no-store"
-    now, overlap = utc_now(), dt.timedelta(days=data.overlap_days)
-    secret: str | None = None
-    if data.profile == sg.SM2_SM3:
-        if not data.public_key:
-            raise RequestInvalid("public_key", "SM2-SM3 密钥须上传公钥")
-        row = open_api.add_public_key(session, app_id, public_key=data.public_key, now=now, overlap=overlap)
-    elif data.profile == sg.RSA_SHA256:
-        if not data.public_key:
-            raise RequestInvalid("public_key", "RSA-SHA256 密钥须上传公钥")
-        row = open_api.add_rsa_key(session, app_id, public_key=data.public_key, now=now, overlap=overlap)
-    else:
-        platform_secret = load_secret(request.app.state.runtime.settings)
-        row, secret = open_api.add_hmac_key(
-            session, app_id, profile=data.profile, platform_secret=platform_secret, now=now, overlap=overlap
-        )
+    row, secret = lifecycle.issue_key(
+        session, app_id, profile=data.profile, public_key=data.public_key,
+        platform_secret=load_secret(request.app.state.runtime.settings), now=utc_now(),
+        overlap=dt.timedelta(days=data.overlap_days),
+    )  # fmt: skip
     _audit_staff(session, staff, "open.key.add", app_id, serial=row.serial, profile=row.profile)
     return KeyIssued(**open_api.key_read(row).model_dump(), secret=secret)
 

@@ -154,8 +154,11 @@ def result_read(row: EnrolmentResult) -> dict[str, Any]:
     }
 
 
-def run_and_notify(sessions: sessionmaker[Session], job_id: str, platform_secret: bytes) -> None:
-    """Run the job, then deliver its webhook (the background task of a submitted batch)."""
+def run_and_notify(
+    sessions: sessionmaker[Session], job_id: str, platform_secret: bytes, *, owner: str | None = None
+) -> None:
+    """Run the job, then deliver its webhook (the background task of a submitted batch, or the resumption of an
+    unfinished one after a restart); a job another worker holds is left to it."""
     created: list[str] = []
 
     def on_finish(session: Session, job: EnrolmentJob) -> None:
@@ -171,9 +174,9 @@ def run_and_notify(sessions: sessionmaker[Session], job_id: str, platform_secret
         if row is not None:
             created.append(row.delivery_id)
 
-    jobs.run_job(sessions, job_id, on_finish=on_finish)
+    jobs.run_job(sessions, job_id, on_finish=on_finish, owner=owner)
     for delivery_id in created:
-        webhooks.deliver(sessions, delivery_id, platform_secret=platform_secret)
+        webhooks.deliver(sessions, delivery_id, platform_secret=platform_secret, owner=owner)
 
 
 def _submit(request: Request, session: DbSession, call: OpenCall, background: BackgroundTasks, kind: Kind) -> Response:

@@ -36,6 +36,12 @@ class OpenApp(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # An app requested by an enterprise account: who asked, how it will sign, where its webhooks go; the reason of
+    # a refusal or a suspension.
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise_accounts.id"), index=True)
+    requested_profile: Mapped[str | None] = mapped_column(String(16))
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
+    status_reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class OpenAppKey(Base):
@@ -54,6 +60,7 @@ class OpenAppKey(Base):
     not_before: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     not_after: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    secret_shown_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # an HMAC secret shown once
 
 
 class OpenNonce(Base):

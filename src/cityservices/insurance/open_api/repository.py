@@ -24,6 +24,14 @@ def apps_of(session: Session, emp_no: str) -> list[OpenApp]:
     return list(session.scalars(select(OpenApp).where(OpenApp.emp_no == emp_no).order_by(OpenApp.app_id)))
 
 
+def apps(session: Session, *, status: str | None, offset: int, limit: int) -> list[OpenApp]:
+    query = select(OpenApp)
+    if status is not None:
+        query = query.where(OpenApp.status == status)
+    query = query.order_by(OpenApp.created_at.desc(), OpenApp.app_id).offset(offset).limit(limit)
+    return list(session.scalars(query))
+
+
 def keys_of(session: Session, app_id: str) -> list[OpenAppKey]:
     query = select(OpenAppKey).where(OpenAppKey.app_id == app_id).order_by(OpenAppKey.id)
     return list(session.scalars(query))

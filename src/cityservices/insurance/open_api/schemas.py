@@ -45,7 +45,29 @@ class AppCreate(BaseModel):
 
 
 class AppDecision(BaseModel):
+    """Approve, or refuse with a reason (required for an app an enterprise requested)."""
+
     approve: bool
+    reason: str | None = Field(default=None, max_length=300)
+
+
+class AppSuspension(BaseModel):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class RateLimitSet(BaseModel):
+    rate_limit_per_minute: int = Field(ge=1, le=100_000, description="每分钟最多调用次数")
+
+
+class AppRequest(BaseModel):
+    """An app an enterprise account asks for: its name, operations, how it will sign (``public_key`` for SM2-SM3
+    as hex or RSA-SHA256 as PEM; none for an HMAC profile, whose secret the platform makes) and its webhook URL."""
+
+    name: str = Field(min_length=1, max_length=100)
+    operations: list[str] = Field(min_length=1, max_length=20)
+    profile: Literal["HMAC-SM3", "HMAC-SHA256", "SM2-SM3", "RSA-SHA256"]
+    public_key: str | None = Field(default=None, max_length=2000)
+    webhook_url: str | None = Field(default=None, max_length=500)
 
 
 class KeyCreate(BaseModel):
@@ -64,6 +86,7 @@ class KeyRead(BaseModel):
     not_before: dt.datetime
     not_after: dt.datetime | None
     revoked_at: dt.datetime | None
+    secret_pending: bool = False  # an HMAC secret the enterprise has not been shown yet
 
 
 class KeyIssued(KeyRead):
@@ -80,4 +103,15 @@ class AppRead(BaseModel):
     created_at: dt.datetime
     decided_by: str | None
     decided_at: dt.datetime | None
+    status_reason: str | None = None
+    requested_profile: str | None = None
+    webhook_url: str | None = None
     keys: list[KeyRead]
+
+
+class SecretShown(BaseModel):
+    """An HMAC secret, shown this once."""
+
+    app_id: str
+    serial: str
+    secret: str

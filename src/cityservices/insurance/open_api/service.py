@@ -52,8 +52,16 @@ class OpenApiError(AppError):
 # ---- apps and keys -------------------------------------------------------------------------------------------
 
 
-def register_app(session: Session, *, emp_no: str, name: str, operations: list[str], now: dt.datetime) -> OpenApp:
-    """A new app of an enterprise, pending staff approval."""
+def register_app(
+    session: Session,
+    *,
+    emp_no: str,
+    name: str,
+    operations: list[str],
+    now: dt.datetime,
+    rate_limit: int = DEFAULT_RATE_LIMIT,
+) -> OpenApp:
+    """A new app of an enterprise, pending staff approval, allowed ``rate_limit`` calls a minute."""
     unknown = sorted(set(operations) - OPERATIONS)
     if unknown:
         raise RequestInvalid("operations", f"未知的操作：{', '.join(unknown)}")
@@ -67,12 +75,16 @@ def register_app(session: Session, *, emp_no: str, name: str, operations: list[s
         name=name.strip(),
         status=APP_PENDING,
         operations=sorted(set(operations)),
-        rate_limit_per_minute=DEFAULT_RATE_LIMIT,
+        rate_limit_per_minute=rate_limit,
         created_at=now,
     )
     session.add(row)
     session.flush()
     return row
+
+
+def apps(session: Session, *, status: str | None, offset: int, limit: int) -> list[OpenApp]:
+    return repository.apps(session, status=status, offset=offset, limit=limit)
 
 
 def app_or_404(session: Session, app_id: str) -> OpenApp:
@@ -82,9 +94,16 @@ def app_or_404(session: Session, app_id: str) -> OpenApp:
     return row
 
 
-def decide_app(session: Session, app_id: str, *, approve: bool, staff: str, now: dt.datetime) -> OpenApp:
+def decide_app(
+    session: Session, app_id: str, *, approve: bool, staff: str, now: dt.datetime, reason: str | None = None
+) -> OpenApp:
+    """Approve, or refuse with a reason (required when the app was requested by an enterprise account)."""
     row = app_or_404(session, app_id)
+    text = (reason or "").strip()
+    if not approve and row.account_id is not None and not text:
+        raise RequestInvalid("reason", "拒绝须写明理由")
     row.status = APP_APPROVED if approve else APP_REJECTED
+    row.status_reason = None if approve else text[:300] or None
     row.decided_by, row.decided_at = staff, now
     return row
 
@@ -111,8 +130,10 @@ def add_hmac_key(
     platform_secret: bytes,
     now: dt.datetime,
     overlap: dt.timedelta = DEFAULT_OVERLAP,
+    shown: bool = True,
 ) -> tuple[OpenAppKey, str]:
-    """A new HMAC key (the secret is returned once, kept encrypted); earlier keys stay valid for ``overlap``."""
+    """A new HMAC key (the secret is returned once, kept encrypted); earlier keys stay valid for ``overlap``.
+    ``shown=False``: the secret is not handed out now but later, once, to the enterprise (``reveal_secret``)."""
     if profile not in (sg.HMAC_SM3, sg.HMAC_SHA256):
         raise RequestInvalid("profile", "HMAC 密钥的签名方式须为 HMAC-SM3 或 HMAC-SHA256")
     app_or_404(session, app_id)
@@ -120,7 +141,14 @@ def add_hmac_key(
     nonce = secrets.token_bytes(12)
     sealed = nonce + _cipher(platform_secret).encrypt(nonce, secret.encode(), app_id.encode())
     _rotate_out(session, app_id, now, overlap)
-    row = OpenAppKey(app_id=app_id, serial=_serial(session, app_id), profile=profile, secret_enc=sealed, not_before=now)
+    row = OpenAppKey(
+        app_id=app_id,
+        serial=_serial(session, app_id),
+        profile=profile,
+        secret_enc=sealed,
+        not_before=now,
+        secret_shown_at=now if shown else None,
+    )
     session.add(row)
     session.flush()
     return row, secret
@@ -358,6 +386,9 @@ def app_read(session: Session, row: OpenApp) -> AppRead:
         created_at=row.created_at,
         decided_by=row.decided_by,
         decided_at=row.decided_at,
+        status_reason=row.status_reason,
+        requested_profile=row.requested_profile,
+        webhook_url=row.webhook_url,
         keys=keys,
     )
 
@@ -371,4 +402,5 @@ def key_read(row: OpenAppKey) -> KeyRead:
         not_before=row.not_before,
         not_after=row.not_after,
         revoked_at=row.revoked_at,
+        secret_pending=row.secret_enc is not None and row.secret_shown_at is None,
     )

@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import ipaddress
 import json
+import os
 import secrets
 import time
 from collections.abc import Callable
@@ -41,6 +42,7 @@ from cityservices.kit.audit import utc_now
 
 BACKOFF_SECONDS: Final = (2.0, 4.0, 8.0, 16.0)  # waits between the five attempts of a delivery
 TIMEOUT_SECONDS: Final = 5.0
+LEASE: Final = dt.timedelta(seconds=60)  # how long a worker holds a delivery past its attempt or its wait
 EVENT_JOB_FINISHED: Final = "job.finished"
 PLATFORM_SERIAL: Final = "platform"  # the serial header of webhooks signed with the platform's SM2 key
 
@@ -179,28 +181,64 @@ def deliver(
     backoff: tuple[float, ...] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     manual: bool = False,
+    owner: str | None = None,
 ) -> str:
     """Try a delivery until a 2xx answer or the attempts run out (a manual re-delivery tries once more); returns
-    the delivery's final status."""
+    the delivery's status. The worker holds the delivery by a lease through its attempts and the waits between
+    them; a delivery another worker holds is left alone, and one resumed after a restart waits for its next
+    attempt's time and makes only the attempts it has left."""
     waits = BACKOFF_SECONDS if backoff is None else backoff
+    me = owner or f"{os.getpid()}-{secrets.token_hex(8)}"
     owned = client is None
     http = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False)
     try:
-        for attempt in range(len(waits) + 1 if not manual else 1):
-            status = _attempt(
-                sessions, delivery_id, http, platform_secret, manual=manual, last=manual or attempt == len(waits)
-            )
-            if status != DELIVERY_PENDING:
+        while True:
+            claimed, status, made, wait = _claim(sessions, delivery_id, me, manual=manual)
+            if not claimed:
                 return status
+            if wait > 0:
+                sleep(wait)
+            last = manual or made >= len(waits)
+            status = _attempt(sessions, delivery_id, http, platform_secret, manual=manual, last=last)
+            if status != DELIVERY_PENDING or manual:
+                _release(sessions, delivery_id)
+                return status
+            pause = waits[min(made, len(waits) - 1)]
             with session_scope(sessions) as session:
                 row = repository.delivery(session, delivery_id)
                 assert row is not None
-                row.next_attempt_at = utc_now() + dt.timedelta(seconds=waits[attempt])
-            sleep(waits[attempt])
-        return DELIVERY_PENDING
+                row.next_attempt_at = utc_now() + dt.timedelta(seconds=pause)
+                row.lease_until = row.next_attempt_at + LEASE  # nobody takes it over during the wait
+            sleep(pause)
     finally:
         if owned:
             http.close()
+
+
+def _claim(
+    sessions: sessionmaker[Session], delivery_id: str, owner: str, *, manual: bool
+) -> tuple[bool, str, int, float]:
+    """(claimed, status, attempts made, seconds until the next attempt is due)."""
+    with session_scope(sessions) as session:
+        now = utc_now()
+        until = now + dt.timedelta(seconds=TIMEOUT_SECONDS) + LEASE
+        claimed = repository.claim_delivery(session, delivery_id, owner=owner, now=now, until=until, any_status=manual)
+        row = repository.delivery(session, delivery_id)
+        if row is None:
+            return False, DELIVERY_FAILED, 0, 0.0
+        due = _aware(row.next_attempt_at) if row.next_attempt_at is not None and not manual else now
+        return claimed, row.status, row.attempts, max(0.0, (due - now).total_seconds())
+
+
+def _release(sessions: sessionmaker[Session], delivery_id: str) -> None:
+    with session_scope(sessions) as session:
+        row = repository.delivery(session, delivery_id)
+        if row is not None:
+            row.lease_owner, row.lease_until = None, None
+
+
+def pending_deliveries(session: Session) -> list[tuple[str, dt.datetime | None]]:
+    return repository.pending_deliveries(session)
 
 
 def _attempt(
