@@ -18,6 +18,7 @@ from cityservices.insurance.settlement import models as insurance_settlement_mod
 from cityservices.insurance.video import models as insurance_video_models
 from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
+from cityservices.kit.messaging import models as messaging_models
 from cityservices.kit.ratelimit import models as ratelimit_models
 from cityservices.party_day.activities import models as party_activity_models
 from cityservices.party_day.attendance import models as party_attendance_models
@@ -38,6 +39,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "calendar_models",
+    "messaging_models",
     "citizen_models",
     "editing_models",
     "hsds_models",

@@ -136,6 +136,12 @@ def _load_demo(settings: Settings, if_empty: bool) -> None:
     load_demo_citizens(settings, if_empty=if_empty)
 
 
+def _check_identity(session: Session, certno: str, name: str) -> str | None:
+    from cityservices.insurance.members.service import check_stated_identity
+
+    return check_stated_identity(session, certno, name)
+
+
 def _regions(session: Session) -> dict[str, str]:
     from cityservices.insurance.demo import DISTRICTS
 
@@ -153,4 +159,5 @@ DOMAIN = Domain(
     scopes=(ScopeKind("insurance_region", "医保参保地区", _regions),),
     stats=_stats,
     load_demo=_load_demo,
+    identity_checks=(_check_identity,),
 )

@@ -292,3 +292,12 @@ def members_by_certno(session: Session, certnos: list[str]) -> dict[str, Insuran
 
 def relation(session: Session, psn_no: str, insutype: str) -> InsuranceRelation | None:
     return repository.get_relation(session, psn_no, insutype)
+
+
+def check_stated_identity(session: Session, certno: str, name: str) -> str | None:
+    """A registering citizen's stated name against the member record of that ID number (found by the number
+    only): the refusal's message when they differ, None when they agree or no member has the number."""
+    member = repository.member_with_certno(session, certno)
+    if member is None or member.psn_name.strip() == name.strip():
+        return None
+    return "姓名与身份证号码登记的信息不一致"

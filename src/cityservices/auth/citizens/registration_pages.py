@@ -1,0 +1,151 @@
+"""Citizen registration and password reset pages (``/citizen/register``, ``/citizen/reset``), phone-first and
+in plain Chinese; and, in demo mode only, the staff page of the message outbox (``/staff/outbox``), where the
+codes that a gateway would have sent can be read (marked 演示).
+
+Each citizen page is one form in two steps: the stated details and "获取验证码", then the code and the
+password. Forms carry the site's CSRF token (checked by the security middleware)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from cityservices.auth.citizens.registration import (
+    CodeSent,
+    register_citizen,
+    request_registration_code,
+    request_reset_code,
+    reset_password,
+)
+from cityservices.auth.citizens.service import CitizenSignInResult
+from cityservices.auth.citizens.web import citizen_keys, identity_checks, message_sender, set_citizen_cookie
+from cityservices.auth.web import render_staff_page
+from cityservices.deps import CurrentRuntime, DbSession, RequireAdmin, client_ip
+from cityservices.errors import AppError, CodeRefused, NotFound, RequestInvalid
+from cityservices.kit.audit import record_audit
+from cityservices.kit.messaging import recent_messages
+from cityservices.platform.templating import templates
+
+router = APIRouter(tags=["citizen pages"], include_in_schema=False)
+staff_router = APIRouter(prefix="/staff", tags=["staff pages"], include_in_schema=False)
+Text = Annotated[str, Form(max_length=40)]
+Secret = Annotated[str, Form(max_length=256)]
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    response = templates.TemplateResponse(request, template, context, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _message(exc: AppError) -> str:
+    if isinstance(exc, RequestInvalid):
+        return "；".join(message for _, message in exc.fields)
+    return exc.detail
+
+
+def _close_refused(session: Session, exc: AppError) -> None:
+    """Nothing of a refused request is kept, except the wrong entry a refused code counted."""
+    if isinstance(exc, CodeRefused):
+        session.commit()
+    else:
+        session.rollback()
+
+
+def _sent_text(sent: CodeSent) -> str:
+    return f"验证码已发送至 {sent.phone_masked}，{sent.valid_minutes} 分钟内有效。"
+
+
+def _signed_in(result: CitizenSignInResult, runtime: Any) -> Response:
+    response = RedirectResponse("/citizen", status_code=303)
+    assert result.token is not None
+    set_citizen_cookie(response, result.token, runtime.settings)
+    return response
+
+
+@router.get("/citizen/register", response_class=HTMLResponse)
+def register_page(request: Request) -> Response:
+    context: dict[str, Any] = {"form": {}, "stage": "start", "error": None, "sent": None}
+    return _page(request, "citizen/register.html", context)
+
+
+@router.post("/citizen/register", response_class=HTMLResponse)
+def register(
+    request: Request,
+    session: DbSession,
+    runtime: CurrentRuntime,
+    id_number: Text = "",
+    name: Text = "",
+    phone: Text = "",
+    code: Text = "",
+    password: Secret = "",
+    step: Text = "code",
+) -> Response:
+    """Step ``code``: check the stated details and send the code; step ``register``: open the account."""
+    form = {"id_number": id_number, "name": name, "phone": phone}
+    try:
+        if step == "register":
+            result = register_citizen(session, id_number=id_number, name=name, phone=phone, code=code,
+                                      password=password, ip=client_ip(request), settings=runtime.settings,
+                                      keys=citizen_keys(request), checks=identity_checks(request))  # fmt: skip
+            return _signed_in(result, runtime)
+        sent = request_registration_code(session, id_number=id_number, name=name, phone=phone, ip=client_ip(request),
+                                         keys=citizen_keys(request), sender=message_sender(request),
+                                         checks=identity_checks(request))  # fmt: skip
+    except AppError as exc:
+        _close_refused(session, exc)
+        stage = "code_sent" if step == "register" else "start"
+        context = {"form": form, "stage": stage, "error": _message(exc), "sent": None}
+        return _page(request, "citizen/register.html", context, status=exc.status_code)
+    context = {"form": form, "stage": "code_sent", "error": None, "sent": _sent_text(sent)}
+    return _page(request, "citizen/register.html", context)
+
+
+@router.get("/citizen/reset", response_class=HTMLResponse)
+def reset_page(request: Request) -> Response:
+    return _page(request, "citizen/reset.html", {"form": {}, "stage": "start", "error": None, "sent": None})
+
+
+@router.post("/citizen/reset", response_class=HTMLResponse)
+def reset(
+    request: Request,
+    session: DbSession,
+    runtime: CurrentRuntime,
+    id_number: Text = "",
+    phone: Text = "",
+    code: Text = "",
+    password: Secret = "",
+    step: Text = "code",
+) -> Response:
+    """Step ``code``: send the code to the registered phone; step ``reset``: set the new password."""
+    form = {"id_number": id_number, "phone": phone}
+    try:
+        if step == "reset":
+            result = reset_password(session, id_number=id_number, phone=phone, code=code, password=password,
+                                    ip=client_ip(request), settings=runtime.settings,
+                                    keys=citizen_keys(request))  # fmt: skip
+            return _signed_in(result, runtime)
+        sent = request_reset_code(session, id_number=id_number, phone=phone, ip=client_ip(request),
+                                  keys=citizen_keys(request), sender=message_sender(request))  # fmt: skip
+    except AppError as exc:
+        _close_refused(session, exc)
+        stage = "code_sent" if step == "reset" else "start"
+        context = {"form": form, "stage": stage, "error": _message(exc), "sent": None}
+        return _page(request, "citizen/reset.html", context, status=exc.status_code)
+    text = f"如果身份证号码和手机号码与开通账户时一致，{_sent_text(sent)}"
+    return _page(request, "citizen/reset.html", {"form": form, "stage": "code_sent", "error": None, "sent": text})
+
+
+@staff_router.get("/outbox", response_class=HTMLResponse)
+def outbox_page(request: Request, session: DbSession, runtime: CurrentRuntime, staff: RequireAdmin) -> Response:
+    """The newest outgoing messages, in demo mode only (there is no real SMS channel); recipients masked."""
+    if not runtime.settings.demo_mode:
+        raise NotFound("未找到该页面或资源")
+    rows = recent_messages(session)
+    record_audit(session, actor=staff.actor, action="outbox.read", target_kind="outbox", detail={"rows": len(rows)})
+    response = render_staff_page(request, "auth/outbox.html", {"staff": staff, "rows": rows})
+    response.headers["Cache-Control"] = "no-store"
+    return response
