@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     map_tile_attribution: str = ""
     # Staff side and security (docs/configuration.md, "Security").
     secret_key: SecretStr | None = None
-    # Demo and development only (docs/configuration.md, "Demo mode"): staff can read the message outbox.
+    # Demo and development only (docs/member-services.md, "Registration"): staff can read the message outbox.
     demo_mode: bool = False
     cookie_secure: bool = True
     session_idle_minutes: int = Field(default=60, ge=1)
