@@ -10,7 +10,8 @@ phone (rules only: no FastAPI, never commits).
   and the answer is the same whether or not the pair is known. Setting the new password ends every other
   session of the account.
 - Codes: six digits, only a salted keyed hash stored, valid ``CODE_MINUTES``, ``MAX_ATTEMPTS`` wrong entries,
-  used once; at most one per ``RESEND_SECONDS`` and ``PER_PHONE_PER_HOUR`` an hour for a phone, and
+  used once; at most one per ``RESEND_SECONDS`` for a phone and purpose, ``PER_PHONE_PER_HOUR`` an hour for a
+  phone, and
   ``PER_ADDRESS_PER_HOUR`` an hour from a client address. A wrong entry is counted on the code and refused
   with ``CodeRefused``, which the routes commit before answering, so it stays counted.
 """
@@ -55,7 +56,7 @@ MAX_ATTEMPTS = 5
 RESEND_SECONDS = 60
 PER_PHONE_PER_HOUR = 5
 PER_ADDRESS_PER_HOUR = 20
-NAME = re.compile(r"[\u3400-\u9fff·]{2,20}")
+NAME = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f·]{2,20}")  # Chinese characters (all planes) and the ·
 TEXT = "【市民服务】验证码 {code}，用于{use}，{minutes} 分钟内有效。如非本人操作请忽略，切勿告诉他人。"
 USES = {"register": "开通居民账户", "reset": "重设居民账户密码"}
 CODE_INVALID = "验证码无效或已过期，请重新获取"
@@ -100,9 +101,9 @@ def _actor(id_number: str, ip: str | None) -> Actor:
     return Actor(id=None, name=f"citizen:{mask_id_number(id_number)}", ip=ip)
 
 
-def _within_limits(session: Session, *, phone_digest: str, ip: str, now: dt.datetime) -> None:
+def _within_limits(session: Session, *, purpose: Purpose, phone_digest: str, ip: str, now: dt.datetime) -> None:
     hour_ago = now - dt.timedelta(hours=1)
-    newest = repo.newest_code_at(session, phone_hash=phone_digest)
+    newest = repo.newest_code_at(session, purpose=purpose, phone_hash=phone_digest)
     if newest is not None and now - as_utc(newest) < dt.timedelta(seconds=RESEND_SECONDS):
         wait = RESEND_SECONDS - int((now - as_utc(newest)).total_seconds())
         raise TooFrequent(f"验证码已发送，请 {wait} 秒后再获取", wait)
@@ -126,7 +127,7 @@ def _issue_code(
     """A new code for (purpose, ID number, phone), within the limits; sent only when ``deliver``."""
     now = utc_now()
     phone_digest = phone_hash(keys, phone)
-    _within_limits(session, phone_digest=phone_digest, ip=ip or "-", now=now)
+    _within_limits(session, purpose=purpose, phone_digest=phone_digest, ip=ip or "-", now=now)
     code, salt = f"{secrets.randbelow(10**6):06d}", secrets.token_hex(16)
     repo.add_code(session, CitizenPhoneCode(
         purpose=purpose, subject_hash=_subject(keys, id_number, phone), phone_hash=phone_digest, ip=ip or "-",

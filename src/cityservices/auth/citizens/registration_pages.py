@@ -7,6 +7,7 @@ password. Forms carry the site's CSRF token (checked by the security middleware)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -72,6 +73,23 @@ def register_page(request: Request) -> Response:
     return _page(request, "citizen/register.html", context)
 
 
+def _two_steps(
+    request: Request, session: Session, runtime: Any, *, template: str, form: dict[str, str], final: bool,
+    finish: Callable[[], CitizenSignInResult], send: Callable[[], str],
+) -> Response:  # fmt: skip
+    """Step one sends the code (``send``: what to tell), the final step opens the account or sets the password
+    (``finish``) and signs in; a refusal shows the same step again with the reason."""
+    try:
+        if final:
+            return _signed_in(finish(), runtime)
+        sent = send()
+    except AppError as exc:
+        _close_refused(session, exc)
+        context = {"form": form, "stage": "code_sent" if final else "start", "error": _message(exc), "sent": None}
+        return _page(request, template, context, status=exc.status_code)
+    return _page(request, template, {"form": form, "stage": "code_sent", "error": None, "sent": sent})
+
+
 @router.post("/citizen/register", response_class=HTMLResponse)
 def register(
     request: Request,
@@ -85,23 +103,20 @@ def register(
     step: Text = "code",
 ) -> Response:
     """Step ``code``: check the stated details and send the code; step ``register``: open the account."""
+    ip, keys, checks = client_ip(request), citizen_keys(request), identity_checks(request)
+
+    def finish() -> CitizenSignInResult:
+        return register_citizen(session, id_number=id_number, name=name, phone=phone, code=code, password=password,
+                                ip=ip, settings=runtime.settings, keys=keys, checks=checks)  # fmt: skip
+
+    def send() -> str:
+        sent = request_registration_code(session, id_number=id_number, name=name, phone=phone, ip=ip, keys=keys,
+                                         sender=message_sender(request), checks=checks)  # fmt: skip
+        return _sent_text(sent)
+
     form = {"id_number": id_number, "name": name, "phone": phone}
-    try:
-        if step == "register":
-            result = register_citizen(session, id_number=id_number, name=name, phone=phone, code=code,
-                                      password=password, ip=client_ip(request), settings=runtime.settings,
-                                      keys=citizen_keys(request), checks=identity_checks(request))  # fmt: skip
-            return _signed_in(result, runtime)
-        sent = request_registration_code(session, id_number=id_number, name=name, phone=phone, ip=client_ip(request),
-                                         keys=citizen_keys(request), sender=message_sender(request),
-                                         checks=identity_checks(request))  # fmt: skip
-    except AppError as exc:
-        _close_refused(session, exc)
-        stage = "code_sent" if step == "register" else "start"
-        context = {"form": form, "stage": stage, "error": _message(exc), "sent": None}
-        return _page(request, "citizen/register.html", context, status=exc.status_code)
-    context = {"form": form, "stage": "code_sent", "error": None, "sent": _sent_text(sent)}
-    return _page(request, "citizen/register.html", context)
+    return _two_steps(request, session, runtime, template="citizen/register.html", form=form,
+                      final=step == "register", finish=finish, send=send)  # fmt: skip
 
 
 @router.get("/citizen/reset", response_class=HTMLResponse)
@@ -121,22 +136,20 @@ def reset(
     step: Text = "code",
 ) -> Response:
     """Step ``code``: send the code to the registered phone; step ``reset``: set the new password."""
-    form = {"id_number": id_number, "phone": phone}
-    try:
-        if step == "reset":
-            result = reset_password(session, id_number=id_number, phone=phone, code=code, password=password,
-                                    ip=client_ip(request), settings=runtime.settings,
-                                    keys=citizen_keys(request))  # fmt: skip
-            return _signed_in(result, runtime)
-        sent = request_reset_code(session, id_number=id_number, phone=phone, ip=client_ip(request),
-                                  keys=citizen_keys(request), sender=message_sender(request))  # fmt: skip
-    except AppError as exc:
-        _close_refused(session, exc)
-        stage = "code_sent" if step == "reset" else "start"
-        context = {"form": form, "stage": stage, "error": _message(exc), "sent": None}
-        return _page(request, "citizen/reset.html", context, status=exc.status_code)
-    text = f"如果身份证号码和手机号码与开通账户时一致，{_sent_text(sent)}"
-    return _page(request, "citizen/reset.html", {"form": form, "stage": "code_sent", "error": None, "sent": text})
+    ip, keys = client_ip(request), citizen_keys(request)
+
+    def finish() -> CitizenSignInResult:
+        return reset_password(session, id_number=id_number, phone=phone, code=code, password=password, ip=ip,
+                              settings=runtime.settings, keys=keys)  # fmt: skip
+
+    def send() -> str:
+        sent = request_reset_code(session, id_number=id_number, phone=phone, ip=ip, keys=keys,
+                                  sender=message_sender(request))  # fmt: skip
+        return f"如果身份证号码和手机号码与开通账户时一致，{_sent_text(sent)}"
+
+    return _two_steps(request, session, runtime, template="citizen/reset.html",
+                      form={"id_number": id_number, "phone": phone}, final=step == "reset", finish=finish,
+                      send=send)  # fmt: skip
 
 
 @staff_router.get("/outbox", response_class=HTMLResponse)

@@ -66,8 +66,10 @@ def codes_since(session: Session, *, since: dt.datetime, phone_hash: str | None 
     return int(session.scalar(query) or 0)
 
 
-def newest_code_at(session: Session, *, phone_hash: str) -> dt.datetime | None:
-    query = select(func.max(CitizenPhoneCode.created_at)).where(CitizenPhoneCode.phone_hash == phone_hash)
+def newest_code_at(session: Session, *, purpose: str, phone_hash: str) -> dt.datetime | None:
+    query = select(func.max(CitizenPhoneCode.created_at)).where(
+        CitizenPhoneCode.purpose == purpose, CitizenPhoneCode.phone_hash == phone_hash
+    )
     return session.scalar(query)
 
 

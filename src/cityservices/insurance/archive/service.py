@@ -106,6 +106,7 @@ def settlement_summary(row: InsuranceSettlement) -> SettlementSummaryRead:
         status_label="已撤销" if row.status == "reversed" else "已结算", medfee_sumamt=_money(row.medfee_sumamt),
         fund_pay_sumamt=_money(row.fund_pay_sumamt), acct_pay=_money(row.acct_pay),
         psn_cash_pay=_money(row.psn_cash_pay), trace=trace,
+        elsewhere=filings.place_label(row.mdtrtarea_admvs, row.filing_status) if row.mdtrtarea_admvs else None,
     )  # fmt: skip
 
 

@@ -51,6 +51,12 @@ COUNTER_FIELDS: Final = (
 )
 
 
+def audit_member_read(session: Session, *, actor: Actor, action: str, psn_no: str, **detail: object) -> None:
+    """Record a read of one member's records with the member (``psn_no``) as the target, whatever record was read
+    (the record's own key goes in ``detail``): the member's "who read my archive" finds staff reads by it."""
+    record_audit(session, actor=actor, action=action, target_kind="member", target_key=psn_no, detail=detail)
+
+
 def register_member(session: Session, data: MemberCreate, *, actor: Actor) -> InsuranceMember:
     if data.emp_no is not None and not enterprises.exists(session, data.emp_no):
         raise RequestInvalid("emp_no", f"单位 {data.emp_no} 不存在")
