@@ -195,8 +195,8 @@ class Unauthenticated(AppError):
 
 
 class CodeRefused(RequestInvalid):
-    """A one-time code that is wrong, expired or used up (422 on the ``code`` field). The wrong entry it counts
-    is a security record: the route commits it before answering (``auth.citizens.web.keeping_counts``)."""
+    """A one-time code that is wrong, expired or used up (422 on the ``code`` field); the wrong entry was counted
+    in a transaction of its own."""
 
     def __init__(self, message: str) -> None:
         super().__init__("code", message)

@@ -84,7 +84,8 @@ def test_register_with_the_code_then_sign_in(client: TestClient, db: Session, ca
     assert account.phone_masked == "137****5678"
     assert PHONE not in (account.phone_hash or "")
     again = client.post(f"{API}/registration", json=details | {"code": code, "password": PASSWORD})
-    assert again.status_code == 409  # the number has an account now
+    assert again.status_code == 422  # the code is spent
+    assert client.post(f"{API}/registration/code", json=details).status_code == 409  # the number has an account
     client.cookies.clear()
     sign_in(client, ID)
     actions = list(db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))

@@ -73,13 +73,13 @@ def maternity_application(session: Session, psn_no: str) -> str:
     enterprise(session, "E0001", serial=1)
     now = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
     session.add(MaternityApplication(
-        application_no="MA2026120100001", psn_no=psn_no, emp_no="E0001", birth_date=dt.date(2026, 10, 15),
+        application_no="M20261201A1B2C3D4", psn_no=psn_no, emp_no="E0001", birth_date=dt.date(2026, 10, 15),
         birth_kind="normal", babies=1, days=98, average_base=Decimal("7500.00"), amount=Decimal("24500.00"),
         payee="employer", lines=[], rule_ids="", rule_version="test", example_parameters=True, status="submitted",
         history=[], submitted_at=now, updated_at=now,
     ))  # fmt: skip
     session.flush()
-    return "MA2026120100001"
+    return "M20261201A1B2C3D4"
 
 
 def test_certificate_and_maternity_reads_name_the_member(

@@ -36,7 +36,6 @@ from cityservices.auth.citizens.web import (
     CurrentCitizen,
     citizen_keys,
     identity_checks,
-    keeping_counts,
     message_sender,
     set_citizen_cookie,
 )
@@ -97,11 +96,10 @@ def registration_code(
 @router.post("/registration", status_code=201, response_model=CitizenSignedIn, responses=error_responses(409, 422, 429))
 def register(request: Request, session: DbSession, runtime: CurrentRuntime, body: Registration) -> Response:
     """Open a citizen account with the code sent to the phone; the citizen is signed in."""
-    with keeping_counts(session):
-        result = register_citizen(session, id_number=body.id_number, name=body.name, phone=body.phone,
-                                  code=body.code, password=body.password, ip=client_ip(request),
-                                  settings=runtime.settings, keys=citizen_keys(request),
-                                  checks=identity_checks(request))  # fmt: skip
+    result = register_citizen(session, id_number=body.id_number, name=body.name, phone=body.phone, code=body.code,
+                              password=body.password, ip=client_ip(request), settings=runtime.settings,
+                              keys=citizen_keys(request), counters=runtime.sessions,
+                              checks=identity_checks(request))  # fmt: skip
     return _signed_in(request, result, runtime.settings, status=201)
 
 
@@ -118,10 +116,9 @@ def password_reset_code(
 @router.post("/password-reset", response_model=CitizenSignedIn, responses=error_responses(422, 429))
 def password_reset(request: Request, session: DbSession, runtime: CurrentRuntime, body: PasswordReset) -> Response:
     """Set a new password with the code; every other session of the account ends; the citizen is signed in."""
-    with keeping_counts(session):
-        result = reset_password(session, id_number=body.id_number, phone=body.phone, code=body.code,
-                                password=body.password, ip=client_ip(request), settings=runtime.settings,
-                                keys=citizen_keys(request))  # fmt: skip
+    result = reset_password(session, id_number=body.id_number, phone=body.phone, code=body.code,
+                            password=body.password, ip=client_ip(request), settings=runtime.settings,
+                            keys=citizen_keys(request), counters=runtime.sessions)  # fmt: skip
     return _signed_in(request, result, runtime.settings)
 
 

@@ -12,8 +12,8 @@ phone (rules only: no FastAPI, never commits).
 - Codes: six digits, only a salted keyed hash stored, valid ``CODE_MINUTES``, ``MAX_ATTEMPTS`` wrong entries,
   used once; at most one per ``RESEND_SECONDS`` for a phone and purpose, ``PER_PHONE_PER_HOUR`` an hour for a
   phone, and
-  ``PER_ADDRESS_PER_HOUR`` an hour from a client address. A wrong entry is counted on the code and refused
-  with ``CodeRefused``, which the routes commit before answering, so it stays counted.
+  ``PER_ADDRESS_PER_HOUR`` an hour from a client address. The code is checked in a transaction of its own
+  (``counters``), so a wrong entry stays counted although the request is refused (``CodeRefused``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from cityservices.auth import repository as staff_repo
 from cityservices.auth.citizens import repository as repo
@@ -44,6 +44,7 @@ from cityservices.auth.citizens.service import (
 from cityservices.auth.passwords import check_password_strength, hash_password
 from cityservices.auth.service import as_utc
 from cityservices.config import Settings
+from cityservices.db import session_scope
 from cityservices.errors import CodeRefused, Conflict, RequestInvalid, RuleViolation, TooFrequent
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_id_number, mask_phone
@@ -140,18 +141,25 @@ def _issue_code(
     return CodeSent(mask_phone(phone) or "", CODE_MINUTES, RESEND_SECONDS)
 
 
-def _use_code(session: Session, *, purpose: Purpose, id_number: str, phone: str, code: str, keys: CitizenKeys) -> None:
-    """Accept the code (used once) or refuse it with ``CodeRefused``, a wrong entry counted on the code."""
-    row = repo.latest_open_code(session, purpose=purpose, subject_hash=_subject(keys, id_number, phone))
-    now = utc_now()
-    if row is None or as_utc(row.expires_at) <= now or row.attempts >= MAX_ATTEMPTS:
-        raise CodeRefused(CODE_INVALID)
-    if not hmac.compare_digest(_code_hash(keys, row.salt, code.strip()), row.code_hash):
-        row.attempts += 1
-        session.flush()
-        left = MAX_ATTEMPTS - row.attempts
-        raise CodeRefused(f"验证码不正确，还可再试 {left} 次" if left > 0 else CODE_INVALID)
-    row.used_at = now
+def _use_code(
+    counters: sessionmaker[Session], *, purpose: Purpose, id_number: str, phone: str, code: str, keys: CitizenKeys
+) -> None:
+    """Accept the code (used once) or refuse it with ``CodeRefused``. It is checked in a transaction of its own
+    (``counters``, like the sign-in's attempt counts), before the request's own work: a wrong entry stays counted
+    although the request is refused, and a code once accepted is spent."""
+    now, refusal = utc_now(), None
+    with session_scope(counters) as checking:
+        row = repo.latest_open_code(checking, purpose=purpose, subject_hash=_subject(keys, id_number, phone))
+        if row is None or as_utc(row.expires_at) <= now or row.attempts >= MAX_ATTEMPTS:
+            refusal = CODE_INVALID
+        elif not hmac.compare_digest(_code_hash(keys, row.salt, code.strip()), row.code_hash):
+            row.attempts += 1
+            left = MAX_ATTEMPTS - row.attempts
+            refusal = f"验证码不正确，还可再试 {left} 次" if left > 0 else CODE_INVALID
+        else:
+            row.used_at = now
+    if refusal is not None:
+        raise CodeRefused(refusal)
 
 
 def _checked_identity(
@@ -199,13 +207,15 @@ def register_citizen(
     ip: str | None,
     settings: Settings,
     keys: CitizenKeys,
+    counters: sessionmaker[Session],
     checks: Sequence[IdentityCheck],
 ) -> CitizenSignInResult:
-    """Open the account once the code proves the phone, and sign the citizen in; audited."""
-    mobile = check_phone(phone)
-    number, stated = _checked_identity(session, id_number=id_number, name=name, checks=checks, keys=keys)
+    """Open the account once the code proves the phone, and sign the citizen in; audited. The code is checked
+    before anything else is read (``_use_code``)."""
+    number, mobile, stated = check_id_number(id_number), check_phone(phone), check_name(name)
     _password_rules(password, number)
-    _use_code(session, purpose="register", id_number=number, phone=mobile, code=code, keys=keys)
+    _use_code(counters, purpose="register", id_number=number, phone=mobile, code=code, keys=keys)
+    _checked_identity(session, id_number=number, name=stated, checks=checks, keys=keys)
     actor = _actor(number, ip)
     account = create_citizen(session, id_number=number, name=stated, password=password, keys=keys, actor=actor)
     account.phone_hash, account.phone_masked = phone_hash(keys, mobile), mask_phone(mobile)
@@ -240,11 +250,12 @@ def reset_password(
     ip: str | None,
     settings: Settings,
     keys: CitizenKeys,
+    counters: sessionmaker[Session],
 ) -> CitizenSignInResult:
     """Set a new password once the code is right, end every other session of the account, sign in; audited."""
     number, mobile = check_id_number(id_number), check_phone(phone)
     _password_rules(password, number)
-    _use_code(session, purpose="reset", id_number=number, phone=mobile, code=code, keys=keys)
+    _use_code(counters, purpose="reset", id_number=number, phone=mobile, code=code, keys=keys)
     account = _account(session, keys, number)
     if account is None or not _phone_matches(account, keys, mobile):
         raise CodeRefused(CODE_INVALID)  # a code that was never sent cannot be right; kept for safety

@@ -25,7 +25,7 @@ from cityservices.auth.citizens.service import CitizenSignInResult
 from cityservices.auth.citizens.web import citizen_keys, identity_checks, message_sender, set_citizen_cookie
 from cityservices.auth.web import render_staff_page
 from cityservices.deps import CurrentRuntime, DbSession, RequireAdmin, client_ip
-from cityservices.errors import AppError, CodeRefused, NotFound, RequestInvalid
+from cityservices.errors import AppError, NotFound, RequestInvalid
 from cityservices.kit.audit import record_audit
 from cityservices.kit.messaging import recent_messages
 from cityservices.platform.templating import templates
@@ -46,14 +46,6 @@ def _message(exc: AppError) -> str:
     if isinstance(exc, RequestInvalid):
         return "；".join(message for _, message in exc.fields)
     return exc.detail
-
-
-def _close_refused(session: Session, exc: AppError) -> None:
-    """Nothing of a refused request is kept, except the wrong entry a refused code counted."""
-    if isinstance(exc, CodeRefused):
-        session.commit()
-    else:
-        session.rollback()
 
 
 def _sent_text(sent: CodeSent) -> str:
@@ -84,7 +76,7 @@ def _two_steps(
             return _signed_in(finish(), runtime)
         sent = send()
     except AppError as exc:
-        _close_refused(session, exc)
+        session.rollback()
         context = {"form": form, "stage": "code_sent" if final else "start", "error": _message(exc), "sent": None}
         return _page(request, template, context, status=exc.status_code)
     return _page(request, template, {"form": form, "stage": "code_sent", "error": None, "sent": sent})
@@ -107,7 +99,8 @@ def register(
 
     def finish() -> CitizenSignInResult:
         return register_citizen(session, id_number=id_number, name=name, phone=phone, code=code, password=password,
-                                ip=ip, settings=runtime.settings, keys=keys, checks=checks)  # fmt: skip
+                                ip=ip, settings=runtime.settings, keys=keys, counters=runtime.sessions,
+                                checks=checks)  # fmt: skip
 
     def send() -> str:
         sent = request_registration_code(session, id_number=id_number, name=name, phone=phone, ip=ip, keys=keys,
@@ -140,7 +133,7 @@ def reset(
 
     def finish() -> CitizenSignInResult:
         return reset_password(session, id_number=id_number, phone=phone, code=code, password=password, ip=ip,
-                              settings=runtime.settings, keys=keys)  # fmt: skip
+                              settings=runtime.settings, keys=keys, counters=runtime.sessions)  # fmt: skip
 
     def send() -> str:
         sent = request_reset_code(session, id_number=id_number, phone=phone, ip=ip, keys=keys,

@@ -4,18 +4,16 @@ optional form for pages. Unsafe requests of a signed-in citizen must carry the s
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
-from sqlalchemy.orm import Session
 
 from cityservices.auth.citizens.registration import IdentityCheck
 from cityservices.auth.citizens.service import CitizenKeys, SignedInCitizen, citizen_csrf_token, resolve_citizen_session
 from cityservices.config import Settings
 from cityservices.deps import DbSession, client_ip, get_runtime
-from cityservices.errors import CodeRefused, Forbidden, Unauthenticated
+from cityservices.errors import Forbidden, Unauthenticated
 from cityservices.kit.messaging import MessageSender, OutboxSender
 from cityservices.platform.domains import Domains
 from cityservices.platform.security import CSRF_HEADER, SecurityConfig
@@ -79,13 +77,3 @@ def identity_checks(request: Request) -> Sequence[IdentityCheck]:
     """Every installed domain's check of a registering citizen's stated identity."""
     domains: Domains = request.app.state.domains
     return domains.identity_checks
-
-
-@contextmanager
-def keeping_counts(session: Session) -> Iterator[None]:
-    """Commit the wrong entry a refused one-time code counted, then let the refusal be answered."""
-    try:
-        yield
-    except CodeRefused:
-        session.commit()
-        raise
