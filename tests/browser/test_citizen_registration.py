@@ -80,6 +80,8 @@ def test_register_then_reset_on_a_phone(
     form.locator("input[name=password]").fill(NEW_PASSWORD)
     form.locator("button[value=reset]").click()
     page.wait_for_selector("text=验证码不正确，还可再试 4 次")
+    assert len(problems) == 1  # the refused form is answered 422, which the browser reports
+    assert "422" in problems.pop()
     form.locator("input[name=code]").fill(outbox_code(demo_env))
     form.locator("input[name=password]").fill(NEW_PASSWORD)
     form.locator("button[value=reset]").click()
