@@ -84,7 +84,8 @@ def _wants_json(request: Request) -> bool:
 
 
 async def _app_error(request: Request, exc: AppError) -> Response:
-    return _render(request, exc)
+    retry_after = getattr(exc, "retry_after", None)
+    return _render(request, exc, headers={"Retry-After": str(retry_after)} if retry_after is not None else None)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

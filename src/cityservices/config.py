@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     map_tile_attribution: str = ""
     # Staff side and security (docs/configuration.md, "Security").
     secret_key: SecretStr | None = None
+    # Demo and development only (docs/member-services.md, "Registration"): staff can read the message outbox.
+    demo_mode: bool = False
     cookie_secure: bool = True
     session_idle_minutes: int = Field(default=60, ge=1)
     session_max_hours: int = Field(default=12, ge=1)

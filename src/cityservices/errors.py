@@ -194,6 +194,26 @@ class Unauthenticated(AppError):
     code = "unauthenticated"
 
 
+class CodeRefused(RequestInvalid):
+    """A one-time code that is wrong, expired or used up (422 on the ``code`` field); the wrong entry was counted
+    in a transaction of its own."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("code", message)
+
+
+class TooFrequent(AppError):
+    """Asked again too soon (a one-time code for the same phone, or too many from one address): 429, nothing
+    was done; ``retry_after`` says in how many seconds it may be asked again."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 ERROR_DESCRIPTIONS: dict[int, str] = {
     400: "Bad request: the body cannot be parsed",
     401: "No valid staff session",

@@ -19,6 +19,7 @@ from cityservices.insurance.settlement import models as insurance_settlement_mod
 from cityservices.insurance.video import models as insurance_video_models
 from cityservices.kit.audit import models as audit_models
 from cityservices.kit.calendar import models as calendar_models
+from cityservices.kit.messaging import models as messaging_models
 from cityservices.kit.ratelimit import models as ratelimit_models
 from cityservices.party_day.activities import models as party_activity_models
 from cityservices.party_day.attendance import models as party_attendance_models
@@ -54,6 +55,7 @@ __all__ = [
     "insurance_settlement_models",
     "insurance_video_models",
     "insurance_webhook_models",
+    "messaging_models",
     "metadata",
     "party_activity_models",
     "party_attendance_models",

@@ -20,8 +20,17 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.auth import api, pages, security_pages
     from cityservices.auth.citizens import api as citizen_api
     from cityservices.auth.citizens import pages as citizen_pages
+    from cityservices.auth.citizens import registration_pages
 
-    return (api.router, pages.router, security_pages.router, citizen_api.router, citizen_pages.router)
+    return (
+        api.router,
+        pages.router,
+        security_pages.router,
+        citizen_api.router,
+        citizen_pages.router,
+        registration_pages.router,
+        registration_pages.staff_router,
+    )
 
 
 def _install_app(app: FastAPI, settings: Settings) -> None:
@@ -43,5 +52,16 @@ DOMAIN = Domain(
     install_app=_install_app,
     register_cli=_register_cli,
     staff_prefixes=("/staff", "/api/staff/"),
-    login_paths=("/staff/login", "/api/staff/login", "/api/v1/citizen/login", "/citizen/login"),
+    login_paths=(
+        "/staff/login",
+        "/api/staff/login",
+        "/api/v1/citizen/login",
+        "/citizen/login",
+        "/api/v1/citizen/registration/code",
+        "/api/v1/citizen/registration",
+        "/citizen/register",
+        "/api/v1/citizen/password-reset/code",
+        "/api/v1/citizen/password-reset",
+        "/citizen/reset",
+    ),
 )

@@ -160,6 +160,12 @@ def _resume_open_platform(app: FastAPI) -> Callable[[], None] | None:
     return resume.start(runtime.sessions, platform_secret=load_secret(runtime.settings))
 
 
+def _check_identity(session: Session, certno: str, name: str) -> str | None:
+    from cityservices.insurance.members.service import check_stated_identity
+
+    return check_stated_identity(session, certno, name)
+
+
 def _regions(session: Session) -> dict[str, str]:
     from cityservices.insurance.demo import DISTRICTS
 
@@ -179,4 +185,5 @@ DOMAIN = Domain(
     stats=_stats,
     load_demo=_load_demo,
     on_start=_resume_open_platform,  # enrolment jobs and webhook deliveries a stopped worker left unfinished
+    identity_checks=(_check_identity,),
 )

@@ -61,6 +61,9 @@ class Domain:
     load_demo: Callable[[Settings, bool], None] | None = None  # ``cityservices load-demo [--if-empty]``
     # Called by each worker's lifespan at startup (work to resume, in a thread of its own); returns what stops it.
     on_start: Callable[[FastAPI], Callable[[], None] | None] | None = None
+    # Checks of a registering citizen's stated (ID number, name) against this domain's own records of that ID
+    # number: the refusal's message, or None when the records agree or hold no such number.
+    identity_checks: Sequence[Callable[[Session, str, str], str | None]] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ class Domains:
     @property
     def indexes(self) -> tuple[IndexSpec, ...]:
         return tuple(index for domain in self.installed for index in domain.indexes)
+
+    @property
+    def identity_checks(self) -> tuple[Callable[[Session, str, str], str | None], ...]:
+        return tuple(check for domain in self.installed for check in domain.identity_checks)
 
     @property
     def scopes(self) -> dict[str, ScopeKind]:

@@ -3,6 +3,9 @@ and office, not their own reads, not another member's), and their timeline as a 
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from fhir.resources.R4B.bundle import Bundle
@@ -10,10 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import StaffAccount
+from cityservices.insurance.certificates import service as certificates
+from cityservices.insurance.maternity.models import MaternityApplication
 from cityservices.kit.audit import Actor, record_audit
 from cityservices.kit.audit.models import AuditEntry
 from tests.auth.citizens.helpers import sign_in
 from tests.insurance.archive.conftest import OTHER_ID, OWN_ID
+from tests.insurance.builders import enterprise
 from tests.service_map.editing.helpers import login
 
 
@@ -60,6 +66,43 @@ def test_staff_reads_of_the_own_records_only(
     assert page.status_code == 200
     assert "市南区医疗保障分局 ins_shinan 查看了您的异地就医备案" in page.text
     assert "/insurance/archive/reads" in insurance_client.get("/insurance/archive").text
+
+
+def maternity_application(session: Session, psn_no: str) -> str:
+    """A submitted application as the maternity service stores one (its calculation is tested there)."""
+    enterprise(session, "E0001", serial=1)
+    now = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
+    session.add(MaternityApplication(
+        application_no="M20261201A1B2C3D4", psn_no=psn_no, emp_no="E0001", birth_date=dt.date(2026, 10, 15),
+        birth_kind="normal", babies=1, days=98, average_base=Decimal("7500.00"), amount=Decimal("24500.00"),
+        payee="employer", lines=[], rule_ids="", rule_version="test", example_parameters=True, status="submitted",
+        history=[], submitted_at=now, updated_at=now,
+    ))  # fmt: skip
+    session.flush()
+    return "M20261201A1B2C3D4"
+
+
+def test_certificate_and_maternity_reads_name_the_member(
+    insurance_app: FastAPI, insurance_client: TestClient, db: Session, members_with_records: dict[str, str]
+) -> None:
+    now = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
+    cert = certificates.issue(db, psn_no="P0001", channel=certificates.STAFF, issued_by="test", now=now)
+    application_no = maternity_application(db, "P0001")
+    db.commit()
+    with staff_client(insurance_app, "ins_admin") as staff:
+        assert staff.get(f"/api/v1/insurance/members/P0001/certificates/{cert.cert_no}/pdf").status_code == 200
+        assert staff.get(f"/api/v1/insurance/maternity-applications/{application_no}").status_code == 200
+    reads = db.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action.in_(["insurance.certificate.read", "insurance.maternity.read"]))
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [(e.target_kind, e.target_key) for e in reads] == [("member", "P0001"), ("member", "P0001")]
+    assert reads[0].detail == {"cert_no": cert.cert_no}
+    assert reads[1].detail == {"application_no": application_no}
+    sign_in(insurance_client, OWN_ID)
+    labels = sorted(i["record_label"] for i in insurance_client.get("/api/v1/insurance/archive/reads").json()["items"])
+    assert labels == ["参保证明", "生育津贴申请"]
 
 
 def test_no_staff_read_yet(insurance_client: TestClient, members_with_records: dict[str, str]) -> None:

@@ -214,6 +214,33 @@ def test_settlement_at_the_place_of_treatment(db: Session, book: RuleBook) -> No
         _settle(db, book, "370211", _claim(), "req-local-0001")
 
 
+def test_the_filing_step_is_stored_with_the_settlement(db: Session, book: RuleBook) -> None:
+    from cityservices.insurance.archive.service import settlement_summary
+    from cityservices.insurance.settlement import service as settlement
+    from cityservices.insurance.settlement.models import InsuranceSettlement
+
+    filing = _file(db, category="temporary", mdtrtarea_admvs="110000")
+    filed = _settle(db, book, "110105", _claim(), "req-stored-001")
+    emergency = _settle(db, book, "440300", _claim("13"), "req-stored-002")
+    rows = {row.setl_id: row for row in db.query(InsuranceSettlement)}
+    stored = rows[str(filed.settlement.setl_id)]
+    assert (stored.mdtrtarea_admvs, stored.filing_status, stored.filing_id) == ("110105", "filed", filing.filing_id)
+    assert stored.result["trace"][0]["step"] == "filing"
+    assert "临时外出就医" in stored.result["trace"][0]["text"]
+    again = rows[str(emergency.settlement.setl_id)]
+    assert (again.mdtrtarea_admvs, again.filing_status, again.filing_id) == ("440300", "emergency", None)
+    # the stored settlement read back (its trace, its FHIR export, a retry of the same request) keeps the step
+    retried = _settle(db, book, "110105", _claim(), "req-stored-001")
+    assert retried.settlement.trace[0].text == filed.settlement.trace[0].text
+    assert [step.step for step in retried.settlement.trace].count("filing") == 1
+    fhir = settlement.settlement_fhir(db, stored.setl_id, actor=SYSTEM)
+    assert "临时外出就医" in str(fhir)
+    summary = settlement_summary(stored)
+    assert summary.elsewhere == "在北京市就医（已备案）"
+    assert "临时外出就医" in summary.trace[0]
+    assert settlement_summary(again).elsewhere == "在广东省就医（急诊抢救，视同已备案）"
+
+
 def test_demo_filings_follow_the_rules_and_are_removable(db: Session, book: RuleBook) -> None:
     from cityservices.insurance.filings.demo import generate_filings
     from cityservices.insurance.filings.repository import delete_demo

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from cityservices.auth.citizens.models import CitizenAccount, CitizenSession
+from cityservices.auth.citizens.models import CitizenAccount, CitizenPhoneCode, CitizenSession
 
 
 def get_by_hash(session: Session, id_hash: str) -> CitizenAccount | None:
@@ -43,3 +43,42 @@ def delete_session_row(session: Session, digest: str) -> None:
 def delete_stale_sessions(session: Session, now: dt.datetime, idle_before: dt.datetime) -> None:
     stale = (CitizenSession.expires_at <= now) | (CitizenSession.last_seen_at < idle_before)
     session.execute(delete(CitizenSession).where(stale))
+
+
+def add_code(session: Session, row: CitizenPhoneCode) -> None:
+    session.add(row)
+    session.flush()
+
+
+def latest_open_code(session: Session, *, purpose: str, subject_hash: str) -> CitizenPhoneCode | None:
+    """The newest unused code of (purpose, ID number and phone); an older one is replaced by it."""
+    query = (
+        select(CitizenPhoneCode)
+        .where(CitizenPhoneCode.purpose == purpose, CitizenPhoneCode.subject_hash == subject_hash)
+        .where(CitizenPhoneCode.used_at.is_(None))
+        .order_by(CitizenPhoneCode.created_at.desc(), CitizenPhoneCode.id.desc())
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def codes_since(session: Session, *, since: dt.datetime, phone_hash: str | None = None, ip: str | None = None) -> int:
+    """How many codes were issued since ``since`` to one phone or from one client address."""
+    query = select(func.count()).select_from(CitizenPhoneCode).where(CitizenPhoneCode.created_at >= since)
+    if phone_hash is not None:
+        query = query.where(CitizenPhoneCode.phone_hash == phone_hash)
+    if ip is not None:
+        query = query.where(CitizenPhoneCode.ip == ip)
+    return int(session.scalar(query) or 0)
+
+
+def newest_code_at(session: Session, *, purpose: str, phone_hash: str) -> dt.datetime | None:
+    query = select(func.max(CitizenPhoneCode.created_at)).where(
+        CitizenPhoneCode.purpose == purpose, CitizenPhoneCode.phone_hash == phone_hash
+    )
+    return session.scalar(query)
+
+
+def delete_account_sessions(session: Session, citizen_id: int) -> int:
+    """End every session of one account; how many there were."""
+    result = session.execute(delete(CitizenSession).where(CitizenSession.citizen_id == citizen_id))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -4,14 +4,18 @@ optional form for pages. Unsafe requests of a signed-in citizen must carry the s
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
+from cityservices.auth.citizens.registration import IdentityCheck
 from cityservices.auth.citizens.service import CitizenKeys, SignedInCitizen, citizen_csrf_token, resolve_citizen_session
 from cityservices.config import Settings
 from cityservices.deps import DbSession, client_ip, get_runtime
 from cityservices.errors import Forbidden, Unauthenticated
+from cityservices.kit.messaging import MessageSender, OutboxSender
+from cityservices.platform.domains import Domains
 from cityservices.platform.security import CSRF_HEADER, SecurityConfig
 
 CITIZEN_COOKIE = "cs_citizen"
@@ -61,3 +65,15 @@ def current_citizen(
 
 CurrentCitizen = Annotated[SignedInCitizen, Depends(current_citizen)]
 OptionalCitizen = Annotated[SignedInCitizen | None, Depends(optional_citizen)]
+
+
+def message_sender(request: Request) -> MessageSender:
+    """The application's message sender (``app.state.message_sender``), the outbox unless another is installed."""
+    sender: MessageSender | None = getattr(request.app.state, "message_sender", None)
+    return sender if sender is not None else OutboxSender()
+
+
+def identity_checks(request: Request) -> Sequence[IdentityCheck]:
+    """Every installed domain's check of a registering citizen's stated identity."""
+    domains: Domains = request.app.state.domains
+    return domains.identity_checks

@@ -63,6 +63,9 @@ class SettlementSummaryRead(BaseModel):
     fund_pay_sumamt: str
     acct_pay: str
     psn_cash_pay: str
+    elsewhere: str | None = Field(
+        default=None, description="异地就医结算：就医地与备案情况（如“在北京市就医（已备案）”）"
+    )
     trace: list[str] = Field(description="每一步怎么算的（白话）")
     adjustments: list[AdjustmentRead] = Field(default_factory=list, description="重新结算后的补付 / 追回")
 

@@ -139,6 +139,7 @@ def settlement_summary(
         fund_pay_sumamt=_money(row.fund_pay_sumamt), acct_pay=_money(row.acct_pay),
         psn_cash_pay=_money(row.psn_cash_pay), trace=trace,
         adjustments=[adjustment_read(a) for a in adjustments or []],
+        elsewhere=filings.place_label(row.mdtrtarea_admvs, row.filing_status) if row.mdtrtarea_admvs else None,
     )  # fmt: skip
 
 

@@ -143,7 +143,8 @@ def fetch_by_staff(
     """The certificate's PDF."""
     members.member_or_404(session, psn_no, region=region_of(staff.account))
     row = certificates.certificate_or_404(session, cert_no, psn_no=psn_no)
-    _audit(session, staff, "insurance.certificate.read", cert_no)
+    members.audit_member_read(session, actor=staff.actor, action="insurance.certificate.read", psn_no=psn_no,
+                              cert_no=cert_no)  # fmt: skip
     headers = {"Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{cert_no}.pdf"'}
     return Response(content=_pdf(request, row), media_type="application/pdf", headers=headers)
 

@@ -4,9 +4,11 @@ signed-in editor previews for the member and files on the member's behalf (maske
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
@@ -121,41 +123,69 @@ def filing_page(
     return _filing_page(request, session, citizen, psn_type, hosp_lv)
 
 
-def _sign_in_first(request: Request, session: DbSession) -> HTMLResponse:
-    return _filing_page(request, session, None, "1201", "3", error="请先登录后再办理备案", status=401)
+@dataclass(frozen=True)
+class FilingFields:
+    """The filing form as posted, the member's own and the staff-assisted one alike."""
+
+    category: str
+    province: str
+    begin_date: str
+    admission_date: str
+    documents: list[str]
+
+    def payload(self) -> dict[str, object]:
+        return {"category": self.category, "mdtrtarea_admvs": f"{self.province}0000", "begin_date": self.begin_date,
+                "admission_date": self.admission_date or None, "documents": self.documents}  # fmt: skip
 
 
-@router.post("/insurance/filing", response_class=HTMLResponse)
-def own_file(
-    request: Request,
-    session: DbSession,
-    citizen: OptionalCitizen,
+def filing_fields(
     category: Annotated[str, Form(max_length=30)],
     province: Annotated[str, Form(max_length=2)],
     begin_date: Annotated[str, Form(max_length=10)],
     admission_date: Annotated[str, Form(max_length=10)] = "",
     documents: Annotated[list[str] | None, Form()] = None,
+) -> FilingFields:
+    return FilingFields(category, province, begin_date, admission_date, documents or [])
+
+
+Fields = Annotated[FilingFields, Depends(filing_fields)]
+
+
+def _refusal(exc: ValidationError | AppError) -> str:
+    """What the page says about a refused form: the first unusable field, or the rule that refused it."""
+    if isinstance(exc, ValidationError):
+        field = str(exc.errors()[0]["loc"][0])
+        return f"填写有误：{FIELD_ZH.get(field, '请检查填写内容')}"
+    return exc.detail
+
+
+def _own_action(
+    request: Request, session: DbSession, citizen: SignedInCitizen | None, act: Callable[[], str]
 ) -> HTMLResponse:
-    """The signed-in member files through the member's own filing route; a refusal is shown, nothing written."""
+    """Run one of the member's own filing actions (nothing written if refused); the page shows its outcome."""
     if citizen is None:
-        return _sign_in_first(request, session)
+        return _filing_page(request, session, None, "1201", "3", error="请先登录后再办理备案", status=401)
     message, error = None, None
     try:
-        data = api.MyFilingCreate.model_validate({
-            "category": category, "mdtrtarea_admvs": f"{province}0000", "begin_date": begin_date,
-            "admission_date": admission_date or None, "documents": documents or [],
-        })  # fmt: skip
         with session.begin_nested():
-            done = api.my_create(session, citizen, data, Response())
-        until = f"至 {done.end_date}" if done.end_date else "长期有效"
-        message = f"已备案：{done.category_name}，就医地 {done.mdtrtarea_name}，{done.begin_date} 起{until}"
-    except ValidationError as exc:
-        field = str(exc.errors()[0]["loc"][0])
-        error = f"填写有误：{FIELD_ZH.get(field, '请检查填写内容')}"
-    except AppError as exc:
-        error = exc.detail
+            message = act()
+    except (ValidationError, AppError) as exc:
+        error = _refusal(exc)
     return _filing_page(request, session, citizen, "1201", "3", message=message, error=error,
                         status=200 if message else 422)  # fmt: skip
+
+
+@router.post("/insurance/filing", response_class=HTMLResponse)
+def own_file(request: Request, session: DbSession, citizen: OptionalCitizen, fields: Fields) -> HTMLResponse:
+    """The signed-in member files through the member's own filing route; a refusal is shown, nothing written."""
+
+    def act() -> str:
+        assert citizen is not None
+        done = api.my_create(session, citizen, api.MyFilingCreate.model_validate(fields.payload()), Response())
+        until = f"至 {done.end_date}" if done.end_date else "长期有效"
+        return f"已备案：{done.category_name}，就医地 {done.mdtrtarea_name}，{done.begin_date} 起{until}"
+
+    return _own_action(request, session, citizen, act)
 
 
 @router.post("/insurance/filing/{filing_id}/cancel", response_class=HTMLResponse)
@@ -166,17 +196,13 @@ def own_cancel(
     filing_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")],
 ) -> HTMLResponse:
     """Cancel one's own filing through the member's own cancellation route."""
-    if citizen is None:
-        return _sign_in_first(request, session)
-    message, error = None, None
-    try:
-        with session.begin_nested():
-            done = api.my_cancel(session, citizen, filing_id, Response())
-        message = f"已取消备案：{done.category_name}，就医地 {done.mdtrtarea_name}"
-    except AppError as exc:
-        error = exc.detail
-    return _filing_page(request, session, citizen, "1201", "3", message=message, error=error,
-                        status=200 if message else 422)  # fmt: skip
+
+    def act() -> str:
+        assert citizen is not None
+        done = api.my_cancel(session, citizen, filing_id, Response())
+        return f"已取消备案：{done.category_name}，就医地 {done.mdtrtarea_name}"
+
+    return _own_action(request, session, citizen, act)
 
 
 def _staff_context(
@@ -227,33 +253,17 @@ def staff_file(
     session: DbSession,
     staff: RequireEditor,
     psn_no: Annotated[str, Form(max_length=30)],
-    category: Annotated[str, Form(max_length=30)],
-    province: Annotated[str, Form(max_length=2)],
-    begin_date: Annotated[str, Form(max_length=10)],
-    admission_date: Annotated[str, Form(max_length=10)] = "",
-    documents: Annotated[list[str] | None, Form()] = None,
+    fields: Fields,
 ) -> HTMLResponse:
     """File on the member's behalf; a refusal is shown on the page, nothing written."""
     error, done = None, None
     try:
-        data = FilingCreate.model_validate(
-            {
-                "psn_no": psn_no,
-                "category": category,
-                "mdtrtarea_admvs": f"{province}0000",
-                "begin_date": begin_date,
-                "admission_date": admission_date or None,
-                "documents": documents or [],
-            }
-        )
+        data = FilingCreate.model_validate({"psn_no": psn_no, **fields.payload()})
         with session.begin_nested():
             done = service.create_filing(
                 session, data, actor=staff.actor, today=now_in_china().date(), region=region_of(staff.account)
             )
-    except ValidationError as exc:
-        field = str(exc.errors()[0]["loc"][0])
-        error = f"填写有误：{FIELD_ZH.get(field, '请检查填写内容')}"
-    except AppError as exc:
-        error = exc.detail
+    except (ValidationError, AppError) as exc:
+        error = _refusal(exc)
     context = _staff_context(session, staff, psn_no if psn_no.isalnum() else "", error=error, done=done)
     return render_staff_page(request, "insurance/filings/staff_filing.html", context, status=200 if done else 422)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Final
 
 from sqlalchemy.orm import Session
 
@@ -38,7 +39,7 @@ from cityservices.insurance.rules.book import RuleBook
 from cityservices.insurance.settlement import service as settlement
 from cityservices.insurance.settlement.claims import Claim, ClaimInvalid, ClaimLine, Counters, MemberFacts
 from cityservices.insurance.settlement.engine import settle_claim
-from cityservices.insurance.settlement.schemas import SettlementRead, TraceStepRead, settlement_read
+from cityservices.insurance.settlement.schemas import SettlementRead, TraceStepRead, TreatmentPlace, settlement_read
 from cityservices.insurance.vocabulary import EXAMPLE_MARK, ElsewhereKind, HospLevel, psn_group
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.money import Money
@@ -261,7 +262,7 @@ def change_filing(
 
 def member_filings(session: Session, psn_no: str, *, actor: Actor, region: str | None = None) -> list[FilingRead]:
     members.member_or_404(session, psn_no, region=region)
-    record_audit(session, actor=actor, action="insurance.filing.read", target_kind="member", target_key=psn_no)
+    members.audit_member_read(session, actor=actor, action="insurance.filing.read", psn_no=psn_no)
     return [filing_read(row) for row in repository.of_member(session, psn_no)]
 
 
@@ -324,7 +325,7 @@ def member_preview(
 ) -> PreviewRead:  # fmt: skip
     members.member_or_404(session, psn_no, region=region)
     facts = members.member_facts(session, psn_no, on)
-    record_audit(session, actor=actor, action="insurance.filing.preview", target_kind="member", target_key=psn_no)
+    members.audit_member_read(session, actor=actor, action="insurance.filing.preview", psn_no=psn_no)
     return preview_ratios(facts, on=on, hosp_lv=hosp_lv, med_type=med_type, book=book)
 
 
@@ -343,6 +344,15 @@ def _situation(
     if med_type in rules.emergency.med_types:
         return "emergency", None, rules.emergency.elsewhere_kind
     return "unfiled", None, rules.unfiled.reimburse_as
+
+
+FILING_STATUS_ZH: Final = {"filed": "已备案", "emergency": "急诊抢救，视同已备案", "unfiled": "未备案"}
+
+
+def place_label(mdtrtarea_admvs: str, filing_status: str | None) -> str:
+    """A stored settlement elsewhere in a few words: where, and under which filing situation."""
+    place = region_name(mdtrtarea_admvs) or mdtrtarea_admvs
+    return f"在{place}就医（{FILING_STATUS_ZH.get(filing_status or '', '备案情况不明')}）"
 
 
 def _filing_step(status: str, row: InsuranceFiling | None, place: str) -> TraceStepRead:
@@ -371,14 +381,17 @@ def settle_elsewhere(
     place = _treatment_place(data.mdtrtarea_admvs)
     status, row, kind = _situation(session, claim.psn_no, data.mdtrtarea_admvs, claim.setl_date, claim.med_type)
     claim = claim.model_copy(update={"elsewhere": kind})
+    step = _filing_step(status, row, place)
     if status == "unfiled" and not filing_rules().unfiled.direct_settlement:
         result = settlement.pre_settle(session, claim, book=book)
-        settlement.audit_read(session, actor=actor, action="insurance.filing.unfiled", key=claim.psn_no)
+        result = result.model_copy(update={"trace": [step, *result.trace]})
+        members.audit_member_read(session, actor=actor, action="insurance.filing.unfiled", psn_no=claim.psn_no)
         direct = False
     else:
-        result = settlement.settle(session, claim, request_id=request_id, book=book, actor=actor)
+        where = TreatmentPlace(mdtrtarea_admvs=data.mdtrtarea_admvs, filing_status=status,
+                               filing_id=row.filing_id if row else None, step=step)  # fmt: skip
+        result = settlement.settle(session, claim, request_id=request_id, book=book, actor=actor, place=where)
         direct = True
-    result = result.model_copy(update={"trace": [_filing_step(status, row, place), *result.trace]})
     return ElsewhereSettlementRead(
         filing_status=status,
         filing_id=row.filing_id if row else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from cityservices.deps import DbSession
 from cityservices.errors import RequestInvalid, error_responses
@@ -14,7 +14,7 @@ from cityservices.insurance.map.places import DISTRICTS
 from cityservices.insurance.map.schemas import PlaceRead, PlaceRouteRead, PlacesRead
 from cityservices.kit.calendar import now_in_china
 from cityservices.kit.geo import check_point
-from cityservices.service_map.routing.service import RoadGraphCache
+from cityservices.service_map.routing.service import road_graph_cache
 
 router = APIRouter(prefix="/api/v1/insurance/map", tags=["insurance"], responses=error_responses(422))
 Kind = Annotated[Literal["office", "hospital", "pharmacy"] | None, Query(description="地点类别")]
@@ -38,38 +38,21 @@ def _filter(
     return service.PlaceFilter(kind, district, level, cross_province, chronic, open_now)
 
 
+Wanted = Annotated[service.PlaceFilter, Depends(_filter)]  # the filter query parameters, checked
+
+
 @router.get("/places", response_model=PlacesRead)
-def list_places(
-    session: DbSession,
-    kind: Kind = None,
-    district: District = None,
-    level: Level = None,
-    cross_province: Annotated[bool | None, Query(description="可跨省异地就医直接结算")] = None,
-    chronic: Annotated[bool | None, Query(description="可门诊慢特病结算")] = None,
-    open_now: Annotated[bool, Query(description="只看现在开放的")] = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 100,
-) -> PlacesRead:
+def list_places(session: DbSession, wanted: Wanted, limit: Annotated[int, Query(ge=1, le=200)] = 100) -> PlacesRead:
     """Insurance offices, designated hospitals (with level) and pharmacies, filtered; generated values marked."""
-    wanted = _filter(kind, district, level, cross_province, chronic, open_now)
     return service.find_places(session, wanted, at=now_in_china(), limit=limit)
 
 
 @router.get("/nearest", response_model=PlacesRead)
 def nearest(
-    session: DbSession,
-    lat: Lat,
-    lng: Lng,
-    kind: Kind = None,
-    district: District = None,
-    level: Level = None,
-    cross_province: Annotated[bool | None, Query(description="可跨省异地就医直接结算")] = None,
-    chronic: Annotated[bool | None, Query(description="可门诊慢特病结算")] = None,
-    open_now: Annotated[bool, Query(description="只看现在开放的")] = False,
-    limit: Annotated[int, Query(ge=1, le=50)] = 5,
+    session: DbSession, lat: Lat, lng: Lng, wanted: Wanted, limit: Annotated[int, Query(ge=1, le=50)] = 5
 ) -> PlacesRead:
     """The nearest matching places from a point (straight-line distance), optionally only those open now."""
     origin = check_point(lat, lng)
-    wanted = _filter(kind, district, level, cross_province, chronic, open_now)
     return service.find_places(session, wanted, at=now_in_china(), origin=origin, limit=limit)
 
 
@@ -90,7 +73,6 @@ def route(
 ) -> PlaceRouteRead:
     """A route to a place over the service map's road graph, or a straight-line estimate labelled as such."""
     origin = check_point(from_lat, from_lng, lat_field="from_lat", lng_field="from_lng")
-    graphs: RoadGraphCache | None = getattr(request.app.state, "road_graph_cache", None)
-    if graphs is None:
-        graphs = request.app.state.road_graph_cache = RoadGraphCache()
-    return service.route_to_place(session, graphs, origin=origin, place_id=to, mode=mode, at=now_in_china())
+    return service.route_to_place(
+        session, road_graph_cache(request.app), origin=origin, place_id=to, mode=mode, at=now_in_china()
+    )

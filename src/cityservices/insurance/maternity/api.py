@@ -134,7 +134,8 @@ def read_application(
 ) -> MaternityRead:
     response.headers["Cache-Control"] = "no-store"
     row = _in_scope(session, staff, application_no)
-    _audit(session, staff, "insurance.maternity.read", application_no)
+    members.audit_member_read(session, actor=staff.actor, action="insurance.maternity.read", psn_no=row.psn_no,
+                              application_no=application_no)  # fmt: skip
     return maternity.application_read(session, row)
 
 

@@ -14,7 +14,6 @@ from cityservices.errors import error_responses
 from cityservices.insurance.members import service as members
 from cityservices.insurance.members.schemas import CountersRead, MemberRead
 from cityservices.insurance.scopes import region_of
-from cityservices.kit.audit import record_audit
 from cityservices.kit.calendar import now_in_china
 
 router = APIRouter(prefix="/api/v1/insurance/members", tags=["insurance"], responses=error_responses(401, 403, 404))
@@ -30,7 +29,7 @@ class MemberDetail(BaseModel):
 def read_member(session: DbSession, staff: CurrentStaff, psn_no: PsnNo) -> MemberDetail:
     """A member (ID number and name masked) and the status of each insurance type this month."""
     member = members.member_or_404(session, psn_no, region=region_of(staff.account))
-    record_audit(session, actor=staff.actor, action="insurance.member.read", target_kind="member", target_key=psn_no)
+    members.audit_member_read(session, actor=staff.actor, action="insurance.member.read", psn_no=psn_no)
     statuses = members.statuses_on(session, psn_no, now_in_china().date())
     return MemberDetail(member=members.member_read(member), psn_insu_stas=statuses)
 
@@ -45,14 +44,7 @@ def read_counters(
     """The member's annual counters: admissions, deductible borne, what each fund paid."""
     when = year or now_in_china().year
     result = members.read_counters(session, psn_no, when, region=region_of(staff.account))
-    record_audit(
-        session,
-        actor=staff.actor,
-        action="insurance.counters.read",
-        target_kind="member",
-        target_key=psn_no,
-        detail={"year": when},
-    )
+    members.audit_member_read(session, actor=staff.actor, action="insurance.counters.read", psn_no=psn_no, year=when)
     return result
 
 
@@ -60,7 +52,5 @@ def read_counters(
 def read_coverage_fhir(session: DbSession, staff: CurrentStaff, psn_no: PsnNo) -> dict[str, Any]:
     """The member's insurance relations as an HL7 FHIR Bundle of ``Coverage`` (no ID number in it)."""
     result = members.coverage_fhir(session, psn_no, on=now_in_china().date(), region=region_of(staff.account))
-    record_audit(
-        session, actor=staff.actor, action="insurance.coverage.export", target_kind="member", target_key=psn_no
-    )
+    members.audit_member_read(session, actor=staff.actor, action="insurance.coverage.export", psn_no=psn_no)
     return result

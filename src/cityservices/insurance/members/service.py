@@ -51,6 +51,12 @@ COUNTER_FIELDS: Final = (
 )
 
 
+def audit_member_read(session: Session, *, actor: Actor, action: str, psn_no: str, **detail: object) -> None:
+    """Record a read of one member's records with the member (``psn_no``) as the target, whatever record was read
+    (the record's own key goes in ``detail``): the member's "who read my archive" finds staff reads by it."""
+    record_audit(session, actor=actor, action=action, target_kind="member", target_key=psn_no, detail=detail)
+
+
 def register_member(session: Session, data: MemberCreate, *, actor: Actor) -> InsuranceMember:
     if data.emp_no is not None and not enterprises.exists(session, data.emp_no):
         raise RequestInvalid("emp_no", f"单位 {data.emp_no} 不存在")
@@ -292,3 +298,12 @@ def members_by_certno(session: Session, certnos: list[str]) -> dict[str, Insuran
 
 def relation(session: Session, psn_no: str, insutype: str) -> InsuranceRelation | None:
     return repository.get_relation(session, psn_no, insutype)
+
+
+def check_stated_identity(session: Session, certno: str, name: str) -> str | None:
+    """A registering citizen's stated name against the member record of that ID number (found by the number
+    only): the refusal's message when they differ, None when they agree or no member has the number."""
+    member = repository.member_with_certno(session, certno)
+    if member is None or member.psn_name.strip() == name.strip():
+        return None
+    return "姓名与身份证号码登记的信息不一致"

@@ -23,6 +23,7 @@ from cityservices.insurance.settlement.schemas import (
     ReconciliationRead,
     SettlementRead,
 )
+from cityservices.kit.audit import record_audit
 from cityservices.kit.calendar import now_in_china
 
 router = APIRouter(prefix="/api/v1/insurance", tags=["insurance"])
@@ -47,7 +48,7 @@ def preview(session: DbSession, staff: CurrentStaff, data: ClaimRequest) -> Sett
     """Pre-settlement (预结算): the result now; nothing is written except the audit entry."""
     members.member_or_404(session, data.psn_no, region=region_of(staff.account))
     result = service.pre_settle(session, data, book=_book(session))
-    service.audit_read(session, actor=staff.actor, action="insurance.settlement.preview", key=data.psn_no)
+    members.audit_member_read(session, actor=staff.actor, action="insurance.settlement.preview", psn_no=data.psn_no)
     return result
 
 
@@ -77,7 +78,8 @@ def reconcile(
     declared: list[DeclaredTotals] | None = None,
 ) -> ReconciliationRead:
     """Daily reconciliation (对总账): totals per institution and fund, compared with declared totals if given."""
-    service.audit_read(session, actor=staff.actor, action="insurance.settlement.reconcile", key=day.isoformat())
+    record_audit(session, actor=staff.actor, action="insurance.settlement.reconcile", target_kind="day",
+                 target_key=day.isoformat())  # fmt: skip
     return service.reconcile(session, day, declared)
 
 
@@ -86,6 +88,4 @@ def read_settlement_fhir(
     session: DbSession, staff: CurrentStaff, setl_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 ) -> dict[str, Any]:
     """The settlement as an HL7 FHIR ``ExplanationOfBenefit`` (totals per category and fund, the trace as notes)."""
-    result = service.settlement_fhir(session, setl_id, region=region_of(staff.account))
-    service.audit_read(session, actor=staff.actor, action="insurance.settlement.fhir", key=setl_id)
-    return result
+    return service.settlement_fhir(session, setl_id, actor=staff.actor, region=region_of(staff.account))

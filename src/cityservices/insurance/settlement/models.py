@@ -44,6 +44,11 @@ class InsuranceSettlement(Base):
     hosp_lv: Mapped[str | None] = mapped_column(String(1))
     use_account: Mapped[bool | None] = mapped_column(Boolean)
     elsewhere: Mapped[str | None] = mapped_column(String(10))
+    # A settlement at a place of treatment elsewhere: the place, and which filing was in force (filed, with the
+    # filing's id), or emergency treatment deemed filed, or unfiled. The filing step leads the stored trace.
+    mdtrtarea_admvs: Mapped[str | None] = mapped_column(String(6))
+    filing_status: Mapped[str | None] = mapped_column(String(10))
+    filing_id: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class InsuranceSettlementFund(Base):

@@ -76,6 +76,16 @@ class TraceStepRead(BaseModel):
     rule_ids: list[str]
 
 
+class TreatmentPlace(BaseModel):
+    """Where a settlement elsewhere took place and under which filing: stored with the settlement, its step
+    first in the trace."""
+
+    mdtrtarea_admvs: str
+    filing_status: str  # filed, emergency, unfiled
+    filing_id: str | None
+    step: TraceStepRead
+
+
 class SettlementRead(BaseModel):
     """A (pre-)settlement in the national output's names (2207 / 2304)."""
 

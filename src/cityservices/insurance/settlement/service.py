@@ -26,6 +26,7 @@ from cityservices.insurance.settlement.schemas import (
     InstitutionTotals,
     ReconciliationRead,
     SettlementRead,
+    TreatmentPlace,
     settlement_read,
 )
 from cityservices.insurance.vocabulary import PSN_TYPE_ZH, psn_group
@@ -66,8 +67,10 @@ def settle(
     book: RuleBook,
     actor: Actor,
     demo: bool = False,
+    place: TreatmentPlace | None = None,
 ) -> SettlementRead:
-    """Settle and record; the same request id answers the stored settlement again (a different body: 409)."""
+    """Settle and record; the same request id answers the stored settlement again (a different body: 409). A
+    settlement at a place of treatment elsewhere stores ``place``: its filing step leads the trace."""
     if not 8 <= len(request_id) <= 64:
         raise RequestInvalid("request_id", "请求编号应为 8–64 个字符")
     digest = _request_hash(claim_request)
@@ -86,6 +89,8 @@ def settle(
             session, facts.psn_no, -result.acct_pay, kind=f"settle_{claim_request.med_type}", ref=setl_id
         )
     read = settlement_read(result, psn_no=claim_request.psn_no, setl_date=claim_request.setl_date)
+    if place is not None:
+        read = read.model_copy(update={"trace": [place.step, *read.trace]})
     repository.add_settlement(
         session,
         InsuranceSettlement(
@@ -111,6 +116,9 @@ def settle(
             hosp_lv=claim_request.hosp_lv,
             use_account=claim_request.use_account,
             elsewhere=claim_request.elsewhere,
+            mdtrtarea_admvs=place.mdtrtarea_admvs if place else None,
+            filing_status=place.filing_status if place else None,
+            filing_id=place.filing_id if place else None,
         ),
         [(d.fund_pay_type, d.fund_payamt.amount) for d in result.setldetail],
         _line_rows(claim_request, result),
@@ -261,19 +269,18 @@ def estimate(data: EstimateRequest, *, book: RuleBook, today: dt.date) -> Settle
     return settlement_read(result, psn_no="-", setl_date=day)
 
 
-def audit_read(session: Session, *, actor: Actor, action: str, key: str) -> None:
-    record_audit(session, actor=actor, action=action, target_kind="member", target_key=key)
-
-
 def delete_demo(session: Session) -> None:
     repository.delete_demo(session)
 
 
-def settlement_fhir(session: Session, setl_id: str, *, region: str | None = None) -> dict[str, object]:
-    """The stored settlement as a FHIR ExplanationOfBenefit (404 outside the region scope)."""
+def settlement_fhir(session: Session, setl_id: str, *, actor: Actor, region: str | None = None) -> dict[str, object]:
+    """The stored settlement as a FHIR ExplanationOfBenefit (404 outside the region scope); the read is audited
+    with the member as its target."""
     from cityservices.insurance.settlement.fhir import explanation_of_benefit
 
     row = repository.get(session, setl_id)
     if row is None or (region and members.outside_region(session, row.psn_no, region)):
         raise NotFound(f"没有结算 {setl_id}")
+    members.audit_member_read(session, actor=actor, action="insurance.settlement.fhir", psn_no=row.psn_no,
+                              setl_id=setl_id)  # fmt: skip
     return explanation_of_benefit(_stored_read(row), fixmedins_code=row.fixmedins_code, insutype=row.insutype)

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -75,6 +76,15 @@ class RoadGraphCache:
                 self._graph = load_road_graph(session) if current is not None else None
                 self._import_id = current
             return self._graph
+
+
+def road_graph_cache(app: Any) -> RoadGraphCache:
+    """The application's one road graph cache (``app.state.road_graph_cache``), made on first use: every domain
+    that routes over the road graph shares it."""
+    cache: RoadGraphCache | None = getattr(app.state, "road_graph_cache", None)
+    if cache is None:
+        cache = app.state.road_graph_cache = RoadGraphCache()
+    return cache
 
 
 def plan_route(

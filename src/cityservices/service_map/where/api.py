@@ -7,7 +7,7 @@ in the answer. Bad parameters give 422 ``invalid_request`` with field-level mess
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
@@ -23,7 +23,7 @@ from cityservices.kit.text import PRINTABLE
 from cityservices.platform.http_cache import cacheable
 from cityservices.platform.read_models import EncodedJSON, encode
 from cityservices.service_map.install import CHANGED
-from cityservices.service_map.routing.service import RoadGraphCache
+from cityservices.service_map.routing.service import road_graph_cache
 from cityservices.service_map.where.basemap import BaseMap, BaseMapCache
 from cityservices.service_map.where.locate import MAX_QUERY_CHARS, Located, locate_place
 from cityservices.service_map.where.nearby import MAX_RADIUS_M, PoiCategory, find_nearby_places
@@ -72,7 +72,6 @@ PlanParam = list[Annotated[str, StringConstraints(min_length=1, max_length=300, 
 DistrictParam = Annotated[
     str | None, Query(min_length=1, max_length=40, pattern=PRINTABLE, description="区(市)代码或名称")
 ]
-T = TypeVar("T")
 
 
 def _origin(lat: float, lng: float, crs: Crs, *, prefix: str = "") -> tuple[float, float]:
@@ -86,14 +85,6 @@ def venue_index_cache(app: FastAPI) -> VenueIndexCache:
     if cache is None:
         cache = app.state.venue_index_cache = VenueIndexCache()
     return cache
-
-
-def _state(request: Request, name: str, factory: type[T]) -> T:
-    value = getattr(request.app.state, name, None)
-    if value is None:
-        value = factory()
-        setattr(request.app.state, name, value)
-    return value
 
 
 def _index(request: Request, session: DbSession) -> VenueIndex:
@@ -185,7 +176,7 @@ def route(
 ) -> RouteRead:
     """The fastest road route to a venue with turn-by-turn steps, or a straight-line estimate labelled as such."""
     origin = _origin(from_lat, from_lng, crs, prefix="from_")
-    graph = _state(request, "road_graph_cache", RoadGraphCache).get(session)
+    graph = road_graph_cache(request.app).get(session)
     venue, result = route_to_venue(session, graph, origin=origin, venue_id=to, mode=mode)
     return route_read(result, origin=origin, destination=venue_read(venue, crs), crs=crs, requested=mode)
 

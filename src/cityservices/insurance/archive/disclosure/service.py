@@ -23,7 +23,8 @@ from cityservices.kit.audit import Actor, record_audit
 from cityservices.kit.calendar import to_china_time
 from cityservices.kit.masking import mask_id_number, mask_name
 
-# The audited staff actions that read a member's records (target: the member's psn_no or one of their setl_ids).
+# The audited staff actions that read a member's records. Each is written by ``members.audit_member_read`` with
+# the member's psn_no as the target (older settlement reads named the setl_id; the query finds those too).
 READ_ACTIONS: Final = {
     "insurance.member.read": "参保信息",
     "insurance.counters.read": "年度累计",
@@ -31,6 +32,8 @@ READ_ACTIONS: Final = {
     "insurance.settlement.preview": "结算预览",
     "insurance.settlement.fhir": "结算单导出",
     "insurance.filing.read": "异地就医备案",
+    "insurance.certificate.read": "参保证明",
+    "insurance.maternity.read": "生育津贴申请",
 }
 READS_SHOWN: Final = 200
 CITY_OFFICE: Final = "青岛市医疗保障局"
