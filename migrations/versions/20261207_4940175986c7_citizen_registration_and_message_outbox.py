@@ -4,7 +4,7 @@ citizen_phone_codes: one-time codes (hashed) sent to a mobile number; citizen_ac
 (keyed hash and masked form); outbox_messages: outgoing messages kept for a gateway.
 
 Revision ID: 4940175986c7
-Revises: b5d2e7a4c913
+Revises: dd986355f1b2
 Create Date: 2026-12-07 13:04:29
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '4940175986c7'
-down_revision: str | None = 'b5d2e7a4c913'
+down_revision: str | None = "dd986355f1b2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ insurance_video_files: the files a member shows during a video session, kept wit
 insurance_video_agent_skills: the business items each agent handles (the queue offers sessions by skill).
 
 Revision ID: 4f8a2c6e1b37
-Revises: b5d2e7a4c913
+Revises: e3a9c5f17b24
 Create Date: 2026-12-07 13:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4f8a2c6e1b37"
-down_revision: str | None = "b5d2e7a4c913"
+down_revision: str | None = "e3a9c5f17b24"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,7 +5,7 @@ open_apps: who requested the app, its signing profile and webhook URL, the reaso
 open_app_keys: when an HMAC secret was shown (once). Enrolment jobs and webhook deliveries: the worker's lease.
 
 Revision ID: dd986355f1b2
-Revises: b5d2e7a4c913
+Revises: e3a91c5f7b20
 Create Date: 2026-12-07 13:04:57.732297
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision: str = 'dd986355f1b2'
-down_revision: str | None = 'b5d2e7a4c913'
+down_revision: str | None = "e3a91c5f7b20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

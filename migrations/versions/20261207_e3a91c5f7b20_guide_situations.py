@@ -3,7 +3,7 @@
 guides: the plain-language situations in which an item is needed (适用情形), a list of short texts.
 
 Revision ID: e3a91c5f7b20
-Revises: b5d2e7a4c913
+Revises: 4f8a2c6e1b37
 Create Date: 2026-12-07 13:30:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e3a91c5f7b20"
-down_revision: str | None = "b5d2e7a4c913"
+down_revision: str | None = "4f8a2c6e1b37"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
