@@ -1,8 +1,13 @@
-"""Fixtures: real databases (SQLite file and PostgreSQL), schema built by the migrations."""
+"""Fixtures: real databases (SQLite file and PostgreSQL), schema built by the migrations.
+
+``fresh_db_url`` is an empty database (no tables), for the tests of the migrations and of first-run behaviour;
+``migrated_db_url`` is a database whose schema the migrations built, copied from a template that each test process
+migrates once (SQLite: the sqlite3 backup API; PostgreSQL: ``CREATE DATABASE … TEMPLATE``)."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,8 +101,79 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def fresh_db_url(db_url: str, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database private to one test (for CLI and whole-process tests)."""
+    """A URL of an empty database (no tables) private to one test: for the tests of the migrations and of what a
+    first run does on an empty database; a test that needs the schema takes ``migrated_db_url``."""
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
     yield from _throwaway_pg_database("cityservices_fresh")
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Per backend, a database migrated once for this test process: a SQLite file path or a PostgreSQL name."""
+    templates: dict[str, str] = {}
+    yield templates
+    if "postgresql" in templates:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{templates["postgresql"]}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _sqlite_template(templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> str:
+    if "sqlite" not in templates:
+        path = tmp_path_factory.mktemp("template") / "migrated.db"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade_to_head(engine)
+        engine.dispose()
+        with sqlite3.connect(path) as conn:  # everything into the main file, so a copy of it is complete
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        templates["sqlite"] = str(path)
+    return templates["sqlite"]
+
+
+def _pg_template(templates: dict[str, str]) -> str:
+    if "postgresql" not in templates:
+        name = f"cityservices_template_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        engine = make_engine(make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+        upgrade_to_head(engine)
+        engine.dispose()  # a template must have no open connection when it is copied
+        templates["postgresql"] = name
+    return templates["postgresql"]
+
+
+@pytest.fixture
+def migrated_db_url(
+    db_url: str,
+    tmp_path: Path,
+    migrated_templates: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """A URL of a database private to one test, its schema built by the migrations and holding no rows (for CLI,
+    app and whole-process tests that start from an installed, empty platform)."""
+    if db_url.startswith("sqlite"):
+        path = tmp_path / "fresh.db"
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # 0600, as make_engine creates it
+        source = sqlite3.connect(_sqlite_template(migrated_templates, tmp_path_factory))
+        target = sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+        yield f"sqlite:///{path}"
+        return
+    template = _pg_template(migrated_templates)
+    name = f"cityservices_fresh_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

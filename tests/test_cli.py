@@ -1,6 +1,8 @@
-"""The command line on a fresh database: the demo dataset, stats, export, import. Commands run in-process through
-Typer (``invoke_cli``: the same commands, without paying a new interpreter's imports each time); the exit code and
-message of bad input go through a real process (``run_cli``: the ``main`` entry point)."""
+"""The command line on a fresh database: the demo dataset, stats, export, import. Commands run in-process, without
+paying a new interpreter's imports each time: ``invoke_cli`` through Typer's runner, ``run_cli_in_process`` through
+the ``main`` entry point (its exit code 2 and message for expected errors) with the answer shaped like a finished
+process's. ``run_cli`` starts a real ``python -m cityservices`` process: kept for what only a process shows (the
+module entry point, start-up, serving, signals)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from cityservices.cli import app
+from cityservices.cli import app, main
 from cityservices.config import get_settings
 from cityservices.service_map.interchange.native import write_dataset
 from tests.builders import make_dataset
@@ -31,6 +34,38 @@ def run_cli(db_url: str, *args: str, cwd: Path | None = None) -> subprocess.Comp
         cwd=cwd,
         timeout=600,
     )
+
+
+def run_cli_in_process(db_url: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m cityservices ARGS`` on ``db_url``, run by the same ``main`` in this process: its exit code,
+    standard output and standard error (an unexpected exception's traceback on standard error, exit code 1, as
+    the interpreter would)."""
+    argv = ["cityservices", *args]
+    before_argv, before_cwd = sys.argv, Path.cwd()
+    code: int
+    with _database(db_url), CliRunner().isolation() as (out, err, _):
+        sys.argv = argv
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            if exc.code is None or isinstance(exc.code, int):
+                code = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+                code = 1
+        except Exception:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.argv = before_argv
+            os.chdir(before_cwd)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    return subprocess.CompletedProcess(argv, code, stdout, stderr)
 
 
 @contextmanager
@@ -80,7 +115,7 @@ def test_bad_input_gives_a_clear_message_not_a_traceback(fresh_db_url: str, tmp_
     assert result.returncode == 2
     assert "venues.jsonl:1" in result.stderr
     assert "Traceback" not in result.stderr
-    stats = json.loads(run_cli(fresh_db_url, "stats", "--json").stdout)
+    stats = json.loads(run_cli_in_process(fresh_db_url, "stats", "--json").stdout)
     assert stats["venues"]["total"] == 0
 
 

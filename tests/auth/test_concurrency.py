@@ -27,9 +27,9 @@ ATTACKER = "203.0.113.9"
 
 
 @pytest.fixture
-def sessions(fresh_db_url: str) -> Iterator[sessionmaker[Session]]:
+def sessions(migrated_db_url: str) -> Iterator[sessionmaker[Session]]:
     """A migrated private database with two administrators and an editor, committed."""
-    engine = make_engine(fresh_db_url)
+    engine = make_engine(migrated_db_url)
     upgrade_to_head(engine)
     factory = make_session_factory(engine)
     now = utc_now()

@@ -39,8 +39,8 @@ def test_the_file_counts_per_bucket_and_key_and_reuses_past_windows(tmp_path: Pa
         assert first.hit("api", f"client-{index}", limit=1, window=3600).allowed
 
 
-def test_the_database_is_one_count_for_every_worker(fresh_db_url: str) -> None:
-    engines = [make_engine(fresh_db_url), make_engine(fresh_db_url)]
+def test_the_database_is_one_count_for_every_worker(migrated_db_url: str) -> None:
+    engines = [make_engine(migrated_db_url), make_engine(migrated_db_url)]
     upgrade_to_head(engines[0])
     workers = [DatabaseRateLimiter(engine) for engine in engines]
     allowed = [workers[i % 2].hit("login", "203.0.113.9", limit=10, window=3600).allowed for i in range(17)]
@@ -58,10 +58,10 @@ def test_the_store_follows_the_configuration(tmp_path: Path) -> None:
     assert isinstance(make_rate_limiter(None, f"sqlite:///{tmp_path / 'a.db'}", shared=False), MemoryRateLimiter)
 
 
-def test_two_workers_share_the_public_api_limit(fresh_db_url: str, tmp_path: Path) -> None:
+def test_two_workers_share_the_public_api_limit(migrated_db_url: str, tmp_path: Path) -> None:
     """The attack through the app: 17 requests spread over two workers (two apps) against a limit of 10."""
-    upgrade_to_head(make_engine(fresh_db_url))
-    settings = Settings.model_validate({"database_url": fresh_db_url, "secret_key": "test-secret-key-0123456789",
+    upgrade_to_head(make_engine(migrated_db_url))
+    settings = Settings.model_validate({"database_url": migrated_db_url, "secret_key": "test-secret-key-0123456789",
                                         "media_dir": tmp_path / "media", "rate_limit_api_per_minute": 10})  # fmt: skip
     workers = [TestClient(create_app(settings), base_url="https://testserver") for _ in range(2)]
     if time.time() % 60 > 50:  # the limit's window is the clock's minute: start in a fresh one

@@ -43,12 +43,12 @@ class Clock:
 
 
 @pytest.fixture
-def app_and_clock(fresh_db_url: str) -> tuple[FastAPI, str, Clock]:
-    load_dataset(fresh_db_url, make_dataset())
-    app = create_app(Settings(database_url=fresh_db_url))
+def app_and_clock(migrated_db_url: str) -> tuple[FastAPI, str, Clock]:
+    load_dataset(migrated_db_url, make_dataset())
+    app = create_app(Settings(database_url=migrated_db_url))
     clock = app.state.answer_cache.clock = Clock()
     app.state.answer_cache.spread_s = 0.0  # these tests follow one entry to the exact minute boundary
-    return app, fresh_db_url, clock
+    return app, migrated_db_url, clock
 
 
 @pytest.fixture

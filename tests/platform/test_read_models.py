@@ -21,11 +21,11 @@ from tests.builders import load_dataset, make_dataset
 
 
 @pytest.fixture
-def db_and_client(fresh_db_url: str) -> Iterator[tuple[str, TestClient]]:
-    load_dataset(fresh_db_url, make_dataset())
-    settings = Settings(database_url=fresh_db_url, api_cache_entries=0, rate_limit_api_per_minute=0)
+def db_and_client(migrated_db_url: str) -> Iterator[tuple[str, TestClient]]:
+    load_dataset(migrated_db_url, make_dataset())
+    settings = Settings(database_url=migrated_db_url, api_cache_entries=0, rate_limit_api_per_minute=0)
     with TestClient(create_app(settings)) as client:  # no answer cache: the read model alone
-        yield fresh_db_url, client
+        yield migrated_db_url, client
 
 
 def _rename_venues_behind_the_apps_back(url: str, name: str) -> None:

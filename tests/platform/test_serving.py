@@ -36,8 +36,8 @@ def _load(url: str) -> str:
 
 
 @pytest.fixture
-def loaded_db(fresh_db_url: str) -> str:
-    return _load(fresh_db_url)
+def loaded_db(migrated_db_url: str) -> str:
+    return _load(migrated_db_url)
 
 
 def _settings(url: str, **overrides: Any) -> Settings:

@@ -28,9 +28,9 @@ from tests.service_map.pages_data import make_pages_dataset
 DEADLINE_S = 90  # generous bounds for correctness; no speed is asserted
 
 
-def test_a_worker_is_alive_at_once_and_ready_once_its_indexes_are_built(fresh_db_url: str) -> None:
-    load_dataset(fresh_db_url, make_pages_dataset())
-    app = create_app(Settings.model_validate({"database_url": fresh_db_url, "secret_key": "workers-test"}))
+def test_a_worker_is_alive_at_once_and_ready_once_its_indexes_are_built(migrated_db_url: str) -> None:
+    load_dataset(migrated_db_url, make_pages_dataset())
+    app = create_app(Settings.model_validate({"database_url": migrated_db_url, "secret_key": "workers-test"}))
     release, entered = threading.Event(), threading.Event()
 
     def slow_index(_app: FastAPI) -> None:  # stands for an index that takes long to build on a busy machine
@@ -89,11 +89,11 @@ def _ready_pids(base: str) -> set[int]:
 
 
 @pytest.mark.slow
-def test_serve_logs_its_health_check_timeout_and_workers_that_keep_dying(fresh_db_url: str, tmp_path: Path) -> None:
-    load_dataset(fresh_db_url, make_pages_dataset())
+def test_serve_logs_its_health_check_timeout_and_workers_that_keep_dying(migrated_db_url: str, tmp_path: Path) -> None:
+    load_dataset(migrated_db_url, make_pages_dataset())
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": fresh_db_url, "CITYSERVICES_SECRET_KEY": "workers-secret",
+    env = {**os.environ, "CITYSERVICES_DATABASE_URL": migrated_db_url, "CITYSERVICES_SECRET_KEY": "workers-secret",
            "CITYSERVICES_MEDIA_DIR": str(tmp_path / "media"),
            "CITYSERVICES_WORKER_HEALTHCHECK_TIMEOUT_S": "7"}  # fmt: skip
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)

@@ -20,9 +20,9 @@ def _load_pages_dataset(url: str) -> str:
 
 
 @pytest.fixture
-def pages_db(fresh_db_url: str) -> str:
+def pages_db(migrated_db_url: str) -> str:
     """A fresh database holding the page tests' dataset (with hostile text), private to one test."""
-    return _load_pages_dataset(fresh_db_url)
+    return _load_pages_dataset(migrated_db_url)
 
 
 @pytest.fixture(scope="module")

@@ -97,8 +97,8 @@ def test_search_shows_class_ratio_restrictions_and_agreement(engine: Engine) -> 
         entry_detail(index, "XY-9999-9")
 
 
-def test_a_bad_file_writes_nothing(fresh_db_url: str, tmp_path: Path) -> None:
-    engine = make_engine(fresh_db_url)
+def test_a_bad_file_writes_nothing(migrated_db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(migrated_db_url)
     upgrade_to_head(engine)
     factory = make_session_factory(engine)
     good = catalogue_folder(tmp_path / "good", consumables=None)

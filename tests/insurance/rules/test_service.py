@@ -96,22 +96,22 @@ def _cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_loads_lists_and_refuses_bad_files(fresh_db_url: str, tmp_path: Path) -> None:
-    loaded = _cli(fresh_db_url, "load")
+def test_cli_loads_lists_and_refuses_bad_files(migrated_db_url: str, tmp_path: Path) -> None:
+    loaded = _cli(migrated_db_url, "load")
     assert loaded.returncode == 0, loaded.stderr
     assert "新增 81 条" in loaded.stderr
-    listed = _cli(fresh_db_url, "list", "--table", "annual_cap", "--on", "2026-01-01", "--json")
+    listed = _cli(migrated_db_url, "list", "--table", "annual_cap", "--on", "2026-01-01", "--json")
     assert listed.returncode == 0, listed.stderr
     assert {r["id"] for r in json.loads(listed.stdout)} >= {"cap-310100", "cap-330100"}
     bad: dict[str, Any] = rule_file({**pool_row("z", "0.9", "2024-01-01"), "ratio": "2"})
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad), encoding="utf-8")
-    refused = _cli(fresh_db_url, "load", str(path))
+    refused = _cli(migrated_db_url, "load", str(path))
     assert refused.returncode == 2
     assert "rules[0].ratio" in refused.stderr
     overlapping = tmp_path / "overlap.json"
     overlapping.write_text(json.dumps(rule_file(pool_row("pool-x", "0.9", "2025-06-01"))), encoding="utf-8")
-    overlap = _cli(fresh_db_url, "load", str(overlapping))
+    overlap = _cli(migrated_db_url, "load", str(overlapping))
     assert overlap.returncode == 2
     assert "有效期重叠" in overlap.stderr
-    assert _cli(fresh_db_url, "list", "--on", "someday").returncode == 2
+    assert _cli(migrated_db_url, "list", "--on", "someday").returncode == 2

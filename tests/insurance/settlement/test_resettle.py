@@ -93,12 +93,12 @@ def test_a_settlement_without_lines_is_kept_as_settled(session: Session) -> None
     assert psn_no == report.members[0].psn_no
 
 
-def test_the_command(fresh_db_url: str) -> None:
-    assert _cli(fresh_db_url, "rules", "load").returncode == 0
-    empty = _cli(fresh_db_url, "settlement", "resettle", "--year", "2026", "--json")
+def test_the_command(migrated_db_url: str) -> None:
+    assert _cli(migrated_db_url, "rules", "load").returncode == 0
+    empty = _cli(migrated_db_url, "settlement", "resettle", "--year", "2026", "--json")
     assert empty.returncode == 0, empty.stderr
     body = json.loads(empty.stdout)
     assert (body["settlements"], body["changed_members"], body["rules_version"]) == (0, [], "2026.1-example")
-    text = _cli(fresh_db_url, "settlement", "resettle", "--year", "2026")
+    text = _cli(migrated_db_url, "settlement", "resettle", "--year", "2026")
     assert "2026 年度：0 笔有效结算" in text.stdout
-    assert _cli(fresh_db_url, "settlement", "resettle", "--year", "20266").returncode == 2
+    assert _cli(migrated_db_url, "settlement", "resettle", "--year", "20266").returncode == 2

@@ -37,8 +37,8 @@ def _add_versions(url: str) -> None:
 
 
 @pytest.fixture
-def several_current(fresh_db_url: str) -> str:
-    url = load_dataset(fresh_db_url, make_dataset())
+def several_current(migrated_db_url: str) -> str:
+    url = load_dataset(migrated_db_url, make_dataset())
     _add_versions(url)
     return url
 

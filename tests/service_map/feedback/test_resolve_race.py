@@ -27,8 +27,8 @@ __all__ = ["app", "client", "connection", "db", "staff_settings"]
 
 
 @pytest.fixture
-def sessions(fresh_db_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(fresh_db_url)
+def sessions(migrated_db_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(migrated_db_url)
     upgrade_to_head(engine)
     factory = make_session_factory(engine)
     with session_scope(factory) as session:

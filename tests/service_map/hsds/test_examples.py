@@ -23,7 +23,7 @@ from cityservices.service_map.interchange.dump import dump_dataset
 from cityservices.service_map.interchange.repository import count_rows
 from cityservices.service_map.interchange.store import import_dataset
 from tests.builders import load_dataset, make_dataset
-from tests.test_cli import run_cli
+from tests.test_cli import run_cli_in_process as run_cli
 
 EXAMPLES = Path(__file__).parents[2] / "data" / "hsds" / "examples"
 DIVISION = "370202001"  # in make_dataset: the plain examples name no division, the import gives them this one
@@ -246,20 +246,20 @@ def test_imported_example_survives_export_import_export(session: Session, tmp_pa
         assert path.read_bytes() == (second / path.name if writer == "csv" else second).read_bytes(), path.name
 
 
-def test_cli_reports_tables_before_writing_and_refuses_the_whole_file(fresh_db_url: str, tmp_path: Path) -> None:
-    load_dataset(fresh_db_url, make_dataset())
-    refused = run_cli(fresh_db_url, "import", str(EXAMPLES / "tabular.json"), "-f", "hsds", "--division", DIVISION)
+def test_cli_reports_tables_before_writing_and_refuses_the_whole_file(migrated_db_url: str, tmp_path: Path) -> None:
+    load_dataset(migrated_db_url, make_dataset())
+    refused = run_cli(migrated_db_url, "import", str(EXAMPLES / "tabular.json"), "-f", "hsds", "--division", DIVISION)
     assert refused.returncode == 2, refused.stderr
     assert "HSDS 形式: 表格 JSON" in refused.stderr
     assert "contacts: 1 条，读取 0，忽略 1: 联系人是个人信息，服务地图不保存" in refused.stderr
     assert "tabular.json#/locations.csv/0: latitude: latitude 100 超出 WGS-84 范围" in refused.stderr
 
     fixed = _fixed_json(tmp_path, "tabular.json")
-    imported = run_cli(fresh_db_url, "import", str(fixed), "-f", "hsds", "--division", DIVISION)
+    imported = run_cli(migrated_db_url, "import", str(fixed), "-f", "hsds", "--division", DIVISION)
     assert imported.returncode == 0, imported.stderr
     assert imported.stderr.index("locations: 1 条，读取 1") < imported.stderr.index("已导入")
 
-    exported = run_cli(fresh_db_url, "export", str(tmp_path / "package"), "--format", "hsds-csv")
+    exported = run_cli(migrated_db_url, "export", str(tmp_path / "package"), "--format", "hsds-csv")
     assert exported.returncode == 0, exported.stderr
     with (tmp_path / "package" / "locations.csv").open(encoding="utf-8", newline="") as handle:
         names = sorted(row["name"] for row in csv.DictReader(handle))

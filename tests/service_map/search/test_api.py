@@ -20,9 +20,9 @@ def _client(db_url: str) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def client(fresh_db_url: str) -> Iterator[TestClient]:
+def client(migrated_db_url: str) -> Iterator[TestClient]:
     """On SQLite and on PostgreSQL."""
-    yield from _client(fresh_db_url)
+    yield from _client(migrated_db_url)
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ from cityservices.service_map.search.engine import SearchIndex
 from tests.builders import make_dataset
 
 
-def test_cached_until_the_catalogue_changes(fresh_db_url: str) -> None:
-    engine = make_engine(fresh_db_url)
+def test_cached_until_the_catalogue_changes(migrated_db_url: str) -> None:
+    engine = make_engine(migrated_db_url)
     upgrade_to_head(engine)
     sessions = make_session_factory(engine)
     with session_scope(sessions) as session:
@@ -40,10 +40,10 @@ def test_cached_until_the_catalogue_changes(fresh_db_url: str) -> None:
     engine.dispose()
 
 
-def test_a_bulk_change_event_replaces_the_cached_index(fresh_db_url: str) -> None:
+def test_a_bulk_change_event_replaces_the_cached_index(migrated_db_url: str) -> None:
     from cityservices.kit import events
 
-    engine = make_engine(fresh_db_url)
+    engine = make_engine(migrated_db_url)
     upgrade_to_head(engine)
     sessions = make_session_factory(engine)
     with session_scope(sessions) as session:

@@ -14,17 +14,17 @@ from cityservices.cli import app
 from cityservices.config import get_settings
 from cityservices.service_map.search.cli import BadInputFile
 from tests.builders import load_dataset, make_dataset
-from tests.test_cli import run_cli
+from tests.test_cli import run_cli_in_process as run_cli
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def loaded_db(fresh_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    load_dataset(fresh_db_url, make_dataset())
-    monkeypatch.setenv("CITYSERVICES_DATABASE_URL", fresh_db_url)
+def loaded_db(migrated_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    load_dataset(migrated_db_url, make_dataset())
+    monkeypatch.setenv("CITYSERVICES_DATABASE_URL", migrated_db_url)
     get_settings.cache_clear()
-    yield fresh_db_url
+    yield migrated_db_url
     get_settings.cache_clear()
 
 

@@ -16,18 +16,18 @@ from tests.builders import make_dataset, make_venue
 
 
 @pytest.fixture
-def client(fresh_db_url: str) -> Iterator[TestClient]:
+def client(migrated_db_url: str) -> Iterator[TestClient]:
     from cityservices.db import make_engine
     from cityservices.platform.migrate import upgrade_to_head
 
-    engine: Engine = make_engine(fresh_db_url)
+    engine: Engine = make_engine(migrated_db_url)
     upgrade_to_head(engine)
     dataset = make_dataset()
     dataset.venues[0] = make_venue(address="<script>alert(1)</script>香港中路")
     with session_scope(make_session_factory(engine)) as session:
         import_dataset(session, dataset, mode="replace")
     engine.dispose()
-    with TestClient(create_app(Settings(database_url=fresh_db_url))) as test_client:
+    with TestClient(create_app(Settings(database_url=migrated_db_url))) as test_client:
         yield test_client
 
 

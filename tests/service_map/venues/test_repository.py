@@ -16,8 +16,8 @@ from tests.service_map.catalog_data import ALL_VENUES, SHINAN_VENUES, make_catal
 
 
 @pytest.fixture
-def session(fresh_db_url: str) -> Iterator[Session]:
-    engine = make_engine(load_dataset(fresh_db_url, make_catalog_dataset()))
+def session(migrated_db_url: str) -> Iterator[Session]:
+    engine = make_engine(load_dataset(migrated_db_url, make_catalog_dataset()))
     with session_scope(make_session_factory(engine)) as db_session:
         yield db_session
     engine.dispose()

@@ -22,9 +22,9 @@ OSM = Path(__file__).resolve().parents[2] / "data" / "small_city.osm"
 
 
 @pytest.fixture
-def db(fresh_db_url: str) -> str:
-    load_dataset(fresh_db_url, make_where_dataset())
-    return fresh_db_url
+def db(migrated_db_url: str) -> str:
+    load_dataset(migrated_db_url, make_where_dataset())
+    return migrated_db_url
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from cityservices.service_map.interchange.native import write_dataset
 from tests.service_map.where_data import ORIGIN, TUESDAY, make_where_dataset
-from tests.test_cli import run_cli
+from tests.test_cli import run_cli_in_process as run_cli
 
 ROOT = Path(__file__).resolve().parents[3]
 OSM = ROOT / "tests" / "data" / "small_city.osm"
@@ -19,12 +19,12 @@ AT = f"{ORIGIN[0]},{ORIGIN[1]}"
 
 
 @pytest.fixture
-def db(fresh_db_url: str, tmp_path: Path) -> str:
+def db(migrated_db_url: str, tmp_path: Path) -> str:
     source = tmp_path / "dataset"
     write_dataset(make_where_dataset(), source, name="where", created="2026-11-29")
-    result = run_cli(fresh_db_url, "import", str(source))
+    result = run_cli(migrated_db_url, "import", str(source))
     assert result.returncode == 0, result.stderr
-    return fresh_db_url
+    return migrated_db_url
 
 
 def run_json(db: str, *args: str) -> Any:

@@ -60,9 +60,9 @@ def test_alternatives_are_every_mode_fastest_first() -> None:
 
 
 @pytest.fixture
-def client(fresh_db_url: str) -> Iterator[TestClient]:
-    load_dataset(fresh_db_url, make_where_dataset())
-    with TestClient(create_app(Settings(database_url=fresh_db_url))) as test_client:
+def client(migrated_db_url: str) -> Iterator[TestClient]:
+    load_dataset(migrated_db_url, make_where_dataset())
+    with TestClient(create_app(Settings(database_url=migrated_db_url))) as test_client:
         yield test_client
 
 
