@@ -149,3 +149,20 @@ def test_the_command_asks_and_applies(fresh_db_url: str) -> None:
     assert applied.returncode == 0, applied.stderr
     body = json.loads(applied.stdout)
     assert (body["changed_settlements"], body["applied"]["adjustments"]) == (0, 0)
+
+
+def test_the_daily_reconciliation_lists_the_adjustments_of_the_day(session: Session) -> None:
+    """Adjustments are dated when they are applied (Beijing day), per institution of the settlement and kind."""
+    _settled_twice(session)
+    apply_differences(session, resettle_year(session, 2026, book=_raised_inpatient_ratio(), actor=CLERK), actor=CLERK)
+    applied_on = max(a.created_at for a in _adjustments(session))
+    if applied_on.tzinfo is None:  # SQLite gives the stored UTC wall clock back without its zone
+        applied_on = applied_on.replace(tzinfo=dt.UTC)
+    today = applied_on.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    totals = service.reconcile(session, today).adjustments
+    assert [(t.fixmedins_code, t.kind, t.kind_zh, t.count) for t in totals] == [("H001", "pay", "补付", 2)]
+    assert (totals[0].fund_pay_diff, totals[0].acct_pay_diff, totals[0].cash_pay_diff) == ("152.00", "-152.00", "0.00")
+    assert service.reconcile(session, today - dt.timedelta(days=1)).adjustments == []
+    assert service.reconcile(session, today + dt.timedelta(days=1)).adjustments == []
+    # the stays' own day still balances: its totals are the settlements as made
+    assert service.reconcile(session, DAY).institutions[0].count == 2

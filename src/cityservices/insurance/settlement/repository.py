@@ -121,6 +121,27 @@ def reversed_count(session: Session, day: dt.date) -> dict[str, int]:
     return {code: int(n) for code, n in session.execute(query).all()}
 
 
+def adjustment_totals(session: Session, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
+    """Per institution (of the settlement adjusted) and kind: re-settlement adjustments recorded in [start, end)."""
+    s, a = InsuranceSettlement, InsuranceSettlementAdjustment
+    query = (
+        select(
+            s.fixmedins_code,
+            a.kind,
+            func.count(),
+            func.sum(a.fund_pay_diff),
+            func.sum(a.acct_pay_diff),
+            func.sum(a.cash_pay_diff),
+        )
+        .join(s, s.setl_id == a.setl_id)
+        .where(a.created_at >= start, a.created_at < end)
+        .group_by(s.fixmedins_code, a.kind)
+        .order_by(s.fixmedins_code, a.kind)
+    )
+    keys = ("fixmedins_code", "kind", "count", "fund_pay_diff", "acct_pay_diff", "cash_pay_diff")
+    return [dict(zip(keys, row, strict=True)) for row in session.execute(query).all()]
+
+
 def count_settlements(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(InsuranceSettlement)) or 0)
 

@@ -164,9 +164,24 @@ class DeclaredTotals(BaseModel):
     acct_pay: MoneyField
 
 
+class AdjustmentTotals(BaseModel):
+    """Re-settlement adjustments recorded on the day (Beijing time), per institution of the settlement and kind."""
+
+    fixmedins_code: str
+    kind: str = Field(description="pay 补付（基金多付）/ reclaim 追回（基金少付）/ counters 仅调整累计")
+    kind_zh: str
+    count: int
+    fund_pay_diff: str = Field(description="基金支付变化合计（正数为基金补付）")
+    acct_pay_diff: str = Field(description="个人账户支付变化合计")
+    cash_pay_diff: str = Field(description="个人现金支付变化合计")
+
+
 class ReconciliationRead(BaseModel):
     day: dt.date
     institutions: list[InstitutionTotals]
+    adjustments: list[AdjustmentTotals] = Field(
+        default_factory=list, description="当日记录的重新结算差额（补付 / 追回），按原结算的机构与类别汇总"
+    )
 
 
 class EstimateRequest(BaseModel):

@@ -20,6 +20,7 @@ from cityservices.insurance.settlement.claims import Claim, ClaimInvalid, ClaimL
 from cityservices.insurance.settlement.engine import settle_claim, settled_insutype
 from cityservices.insurance.settlement.models import InsuranceSettlement
 from cityservices.insurance.settlement.schemas import (
+    AdjustmentTotals,
     ClaimRequest,
     DeclaredTotals,
     EstimateRequest,
@@ -31,6 +32,7 @@ from cityservices.insurance.settlement.schemas import (
 )
 from cityservices.insurance.vocabulary import PSN_TYPE_ZH, psn_group
 from cityservices.kit.audit import Actor, record_audit, utc_now
+from cityservices.kit.calendar import CHINA_TZ
 from cityservices.kit.money import Money
 
 
@@ -229,7 +231,25 @@ def reconcile(session: Session, day: dt.date, declared: list[DeclaredTotals] | N
                 declared_match=match,
             )
         )
-    return ReconciliationRead(day=day, institutions=rows)
+    return ReconciliationRead(day=day, institutions=rows, adjustments=_adjustment_totals(session, day))
+
+
+ADJUSTMENT_KIND_ZH = {"pay": "补付", "reclaim": "追回", "counters": "仅调整累计"}
+
+
+def _adjustment_totals(session: Session, day: dt.date) -> list[AdjustmentTotals]:
+    """Adjustments recorded on ``day`` in Beijing time (they are dated when applied, not by the stay)."""
+    start = dt.datetime.combine(day, dt.time(), CHINA_TZ).astimezone(dt.UTC)  # stored in UTC
+    return [
+        AdjustmentTotals(
+            fixmedins_code=row["fixmedins_code"],
+            kind=row["kind"],
+            kind_zh=ADJUSTMENT_KIND_ZH.get(row["kind"], row["kind"]),
+            count=int(row["count"]),
+            **{k: str(Money(row[k])) for k in ("fund_pay_diff", "acct_pay_diff", "cash_pay_diff")},
+        )
+        for row in repository.adjustment_totals(session, start, start + dt.timedelta(days=1))
+    ]
 
 
 def count_settlements(session: Session) -> int:
