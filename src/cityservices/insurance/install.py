@@ -44,6 +44,7 @@ def _routers() -> Sequence[APIRouter]:
     from cityservices.insurance.certificates import api as certificates_api
     from cityservices.insurance.certificates import pages as certificates_pages
     from cityservices.insurance.enterprises.accounts import api as enterprise_accounts_api
+    from cityservices.insurance.enterprises.accounts import pages as enterprise_pages
     from cityservices.insurance.filings import api as filings_api
     from cityservices.insurance.filings import pages as filings_pages
     from cityservices.insurance.map import api as map_api
@@ -83,6 +84,7 @@ def _routers() -> Sequence[APIRouter]:
         enrolment_api.router,
         enterprise_accounts_api.router,
         enterprise_accounts_api.staff_router,
+        enterprise_pages.router,
         open_portal_api.router,
         open_pages.router,
         filings_api.router,
