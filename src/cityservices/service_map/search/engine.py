@@ -299,6 +299,10 @@ class SearchIndex:
                 if index is not None and self.items[index].name not in done:
                     event_items[index] = (position, event.dominant)
                     candidates.setdefault(index, float(scores[index]))
+        elif event is not None:  # no bundle: the items the event's terms name stand in for its members
+            for position, index in enumerate(self._groups.members(event.event)):
+                event_items[index] = (position, event.dominant)
+                candidates.setdefault(index, float(scores[index]))
         if not candidates:
             return []
         semantic = self.semantic.scores(analysis.rewritten, list(candidates)) if self.semantic else None
