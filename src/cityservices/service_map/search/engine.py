@@ -20,6 +20,7 @@ from cityservices.service_map.search.confidence import (
     ANCHORED_MIN_COVERAGE,
     MIN_COVERAGE,
     OUT_OF_DOMAIN_MIN_COVERAGE,
+    OUT_OF_DOMAIN_WEIGHT,
     concept_hits,
     coverage,
 )
@@ -233,10 +234,20 @@ class SearchIndex:
         """Is an unsure query still about public services? No out-of-domain word outweighs it, and some of
         its content is a domain phrase, a life event, or a word the best item's name explains."""
         if analysis.out_of_domain:
-            return False
+            return self._outweighs_out_of_domain(analysis, ranked)
         if event is not None or any(c.kind == "syn" for c in analysis.concepts):
             return True
         return confidence > 0 and bool(ranked)
+
+    def _outweighs_out_of_domain(self, analysis: Analysis, ranked: list[Scored]) -> bool:
+        """生病住了院，钱能报吗: lexicon phrases that the best item's name explains, weighing more than the
+        out-of-domain words together, keep the query in the domain (answered as a choice, not "no match")."""
+        if not ranked:
+            return False
+        top = self.items[ranked[0].index]
+        named = set(self._document(top))
+        syn = [c for c in analysis.concepts if c.kind == "syn" and concept_hits(c, named, self.tokens_of, top)]
+        return SYNONYM_CONFIDENCE_WEIGHT * len(syn) > OUT_OF_DOMAIN_WEIGHT * len(analysis.out_of_domain)
 
     def _named_first(self, text: str, ranked: list[Scored]) -> list[Scored]:
         """A query that contains a core item's full official name gets that item first (the longest name wins)."""
@@ -299,6 +310,10 @@ class SearchIndex:
                 if index is not None and self.items[index].name not in done:
                     event_items[index] = (position, event.dominant)
                     candidates.setdefault(index, float(scores[index]))
+        elif event is not None:  # no bundle: the items the event's terms name stand in for its members
+            for position, index in enumerate(self._groups.members(event.event)):
+                event_items[index] = (position, event.dominant)
+                candidates.setdefault(index, float(scores[index]))
         if not candidates:
             return []
         semantic = self.semantic.scores(analysis.rewritten, list(candidates)) if self.semantic else None

@@ -24,6 +24,12 @@ class GroupBuilder:
                     if term in item.name:
                         self.core_with.setdefault(term, index)
 
+    def members(self, event: str) -> list[int]:
+        """The core items the event's terms name, in the order of its terms (first core item per term)."""
+        spec = self.lexicon.events.get(event)
+        found = [self.core_with[t] for t in spec.terms if t in self.core_with] if spec is not None else []
+        return list(dict.fromkeys(found))
+
     def group(self, event: str, ranked: list[int]) -> BundleRead | None:
         heading = self.lexicon.group_headings.get(event)
         spec = self.lexicon.events.get(event)

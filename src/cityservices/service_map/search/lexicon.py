@@ -213,6 +213,19 @@ def _load_separable(lex: Lexicon) -> None:
                     lex.categories.setdefault(phrase, lex.categories[word])
 
 
+LIST_QUANTIFIERS = ("点", "些")
+
+
+def _load_list_quantifiers(lex: Lexicon) -> None:
+    """要办点啥, 该办些什么: a quantity particle after the verb of a list question (办啥, 办哪些) leaves it a list
+    question. A rule of the language, not entries: the phrases are the list fillers with 点 or 些 inserted."""
+    for phrase, role in list(lex.fillers.items()):
+        if role == "list" and phrase.endswith(("办啥", "办什么")):
+            cut = phrase.index("办") + 1
+            for particle in LIST_QUANTIFIERS:
+                lex.fillers.setdefault(phrase[:cut] + particle + phrase[cut:], "list")
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The lexicon bundled with the package (read once per process)."""
@@ -223,6 +236,7 @@ def load_lexicon() -> Lexicon:
     _load_separable(lex)
     lex.out_of_domain = {phrase: topic for phrase, topic, *_ in _rows("out_of_domain.tsv")}
     lex.fillers = {phrase: role for phrase, role, *_ in _rows("fillers.tsv")}
+    _load_list_quantifiers(lex)
     lex.group_headings = {event: heading for event, heading, *_ in _rows("event_groups.tsv")}
     for slot, value, column, *_ in _rows("slot_words.tsv"):
         for phrase in column.split():

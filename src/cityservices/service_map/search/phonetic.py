@@ -126,6 +126,8 @@ class PinyinVocabulary:
                     continue  # never change a character of a correctly written domain word
                 if term is not None and size == 2 and not self._two_char_context(chars, protected, start, term):
                     continue
+                if term is not None and size == 2 and protected[start] != protected[start + 1]:
+                    continue  # 驾照想换 ↛ 照相: a pair never takes a character from a correctly written domain word
                 real_word = term is not None and size == 2 and is_word(window)
                 if real_word and not self._beside_domain_word(protected, start):
                     continue  # 护罩丢了 → 护照: a real word is corrected only next to a domain word that explains it

@@ -20,6 +20,8 @@ BIGRAM_FACTOR = 0.5
 EVENT_WEIGHT = 1.5  # only when the event is what the query is about (see engine._event)
 LEFTOVER_FACTOR = 0.7  # a word no lexicon phrase explains says less about intent than one that does
 MIN_WORD_WEIGHT = 0.3
+BENEFICIARY_MARKERS = frozenset("给帮替为")
+BENEFICIARY_WEIGHT = 0.5
 FULL_WEIGHT_SHARE = 0.01  # a word in at most 1 % of items weighs fully
 
 
@@ -62,10 +64,25 @@ def concept_plan(concept: Concept, segmenter: Segmenter, index: ScoringIndex) ->
     return PlanConcept(LEFTOVER_FACTOR * word_weight(index, bag), [(1.0, bag)], concept.surface)
 
 
+def _beneficiary(analysis: Analysis, concept: Concept) -> bool:
+    """给闺女换个名字: the one a thing is done for (after 给 / 帮 / 替 / 为, with the need still to come) is not
+    the thing acted on, so it weighs less than the words of the need."""
+    text = analysis.rewritten
+    before = text[concept.start - 1] if concept.start > 0 else ""
+    later = any(c.start >= concept.end for c in analysis.concepts) or bool(analysis.slots.conditions)
+    return before in BENEFICIARY_MARKERS and later
+
+
 def build_plan(
     analysis: Analysis, segmenter: Segmenter, index: ScoringIndex, lexicon: Lexicon, *, dominant_event: bool = False
 ) -> list[PlanConcept]:
-    plan = [p for c in analysis.concepts if (p := concept_plan(c, segmenter, index)) is not None]
+    plan = []
+    for concept in analysis.concepts:
+        part = concept_plan(concept, segmenter, index)
+        if part is not None and _beneficiary(analysis, concept):
+            part = PlanConcept(part.weight * BENEFICIARY_WEIGHT, part.terms, part.label)
+        if part is not None:
+            plan.append(part)
     for hit in analysis.events[:1] if dominant_event else []:
         terms = lexicon.events[hit.event].terms if hit.event in lexicon.events else ()
         # Alternatives (the best one counts), not one bag: a long item name must not outweigh a short one.

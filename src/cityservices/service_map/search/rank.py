@@ -19,6 +19,7 @@ from cityservices.service_map.search.understand import Analysis
 CORE_PRIOR = 0.4
 CONDITION_BONUS = 0.5
 CONDITION_PENALTY = 0.3
+LAST_CONDITION_WEIGHT = 2.0
 DEFAULT_FIRST_BONUS = 0.08
 DEFAULT_OTHER_PENALTY = 0.08
 CATEGORY_BONUS = 0.12
@@ -65,7 +66,9 @@ class ConditionModel:
                 return DEFAULT_FIRST_BONUS
             return -DEFAULT_OTHER_PENALTY if item & EXPLICIT else 0.0
         fits = [max((self.compatibility.get((q, i), 0.0) for i in item), default=0.0) for q in query_conditions]
-        best = sum(fits) / len(fits)
+        # 丢了先挂个失: the situation comes first, the action asked for last — the last condition counts double
+        weights = [1.0] * (len(fits) - 1) + [LAST_CONDITION_WEIGHT]
+        best = sum(f * w for f, w in zip(fits, weights, strict=True)) / sum(weights)
         if best > 0:
             return CONDITION_BONUS * best
         return -CONDITION_PENALTY if item & EXPLICIT else 0.0
