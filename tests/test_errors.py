@@ -50,6 +50,9 @@ NOT_SEMANTIC = {
     "cityservices.app._HttpError",
     # Raised and caught inside hsds.mapping.schedules_to_hours, which turns it into a (path, message) problem.
     "cityservices.service_map.hsds.mapping.ScheduleError",
+    # Raised and caught inside service_map.editing.forms.read_form, which turns it into per-row messages of the
+    # staff form's field (the page shows the rows again as typed).
+    "cityservices.service_map.editing.forms.RowErrors",
     # Raised from ``receive`` while a body is read: Starlette HTTP errors so that FastAPI's body parsing passes
     # them on (it turns any other error into a 400); rendered 413 / 408 by the one handler or platform.limits.
     "cityservices.platform.limits.BodyTooLarge",

@@ -126,7 +126,8 @@ def nearest(
     if district is not None:
         district = resolve_district(index, district)
     if item is not None and (pick or applies or skip):
-        raise RequestInvalid("pick", "pick、applies、skip 只用于一件事 (bundle)")
+        given = "pick" if pick else "applies" if applies else "skip"
+        raise RequestInvalid(given, f"{given} 只用于一件事 (bundle)，事项 (item) 没有可选或有条件的步骤")
     choices = PlanChoices(tuple(pick or ()), tuple(applies or ()), tuple(skip or ()))
     target = resolve_target(index, item=item, bundle=bundle, choices=choices)
     query = NearestQuery(
