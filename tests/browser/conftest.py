@@ -182,7 +182,7 @@ def new_context(browser: Any) -> Iterator[Any]:
         if geolocation:
             options |= {"geolocation": QINGDAO_ORIGIN, "permissions": ["geolocation"]}
         context = browser.new_context(**options)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(45_000)  # a loaded two-core machine; a passing step waits no longer
         made.append(context)
         return context
 

@@ -152,7 +152,8 @@ def test_committee_dashboard_and_records_on_a_phone(party_server: Any, new_conte
     photo = tmp_path / "现场.jpg"
     Image.new("RGB", (1200, 900), (190, 30, 30)).save(photo, "JPEG")
     page.set_input_files("#photo", str(photo))
-    page.click("form[enctype] button[type=submit]")
+    with page.expect_navigation():  # the upload's answer page, not the form it left
+        page.click("form[enctype] button[type=submit]")
     page.wait_for_load_state()
     assert page.locator(".photos img").count() > 0, page.inner_text("main")[:600]
     image = page.locator(".photos img").first
