@@ -8,6 +8,7 @@ page load is written to ``test-artifacts/browser/transfer.json``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -189,6 +190,24 @@ def new_context(browser: Any) -> Iterator[Any]:
     yield make
     for context in made:
         context.close()
+
+
+def create_admin(env: dict[str, str], username: str, password: str) -> str:
+    """An administrator account made by the real command, as an operator would (``create-admin``)."""
+    subprocess.run(
+        [sys.executable, "-m", "cityservices", "create-admin", username, "--password-stdin"],
+        env=env, input=password + "\n", check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return username
+
+
+def staff_sign_in(page: Any, server: Server, username: str, password: str) -> None:
+    """Sign in on the staff login page and wait for the staff home page."""
+    page.goto(server.url("/staff/login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form[action='/staff/login'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff$"))
 
 
 def watch_console(page: Any) -> list[str]:

@@ -7,13 +7,11 @@ Only the row's note is changed, so that no figure another test computes moves.""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, MOBILE, Server, watch_console
+from tests.browser.conftest import DESKTOP, MOBILE, Server, create_admin, staff_sign_in, watch_console
 
 PASSWORD = "rule-clerk-2026"
 ROW = "pool-310-inp-ret-l3"
@@ -21,19 +19,11 @@ ROW = "pool-310-inp-ret-l3"
 
 @pytest.fixture(scope="module")
 def rule_clerk(demo_env: dict[str, str]) -> str:
-    subprocess.run(
-        [sys.executable, "-m", "cityservices", "create-admin", "ruleclerk", "--password-stdin"],
-        env=demo_env, input=PASSWORD + "\n", check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return "ruleclerk"
+    return create_admin(demo_env, "ruleclerk", PASSWORD)
 
 
 def sign_in(page: Any, server: Server, username: str) -> None:
-    page.goto(server.url("/staff/login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/staff/login'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff$"))
+    staff_sign_in(page, server, username, PASSWORD)
 
 
 def test_a_rule_row_edited_and_a_stale_tab_refused(new_context: Any, server: Server, rule_clerk: str) -> None:

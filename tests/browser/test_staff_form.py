@@ -4,8 +4,6 @@ refused with what to type, a confirmed demo value loses its mark, and the form f
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from cityservices.service_map.catalogue.models import Venue
-from tests.browser.conftest import DESKTOP, MOBILE, Server, watch_console
+from tests.browser.conftest import DESKTOP, MOBILE, Server, create_admin, staff_sign_in, watch_console
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -23,11 +21,7 @@ PASSWORD = "form-clerk-2026"
 
 @pytest.fixture(scope="module")
 def clerk(demo_env: dict[str, str]) -> str:
-    subprocess.run(
-        [sys.executable, "-m", "cityservices", "create-admin", "formclerk", "--password-stdin"],
-        env=demo_env, input=PASSWORD + "\n", check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return "formclerk"
+    return create_admin(demo_env, "formclerk", PASSWORD)
 
 
 def a_demo_venue(demo_env: dict[str, str]) -> Venue:
@@ -41,11 +35,7 @@ def a_demo_venue(demo_env: dict[str, str]) -> Venue:
 
 
 def sign_in(page: Any, server: Server, username: str) -> None:
-    page.goto(server.url("/staff/login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/staff/login'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff$"))
+    staff_sign_in(page, server, username, PASSWORD)
 
 
 def test_rows_added_and_removed_and_a_demo_value_confirmed(
