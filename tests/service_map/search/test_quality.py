@@ -62,3 +62,22 @@ def test_every_blind_set_answer_is_a_core_catalogue_name() -> None:
     cases = read_cases(HELDOUT.parent / "heldout_blind.jsonl")
     assert len(cases) >= 200
     assert {n for c in cases for n in c.expected} <= core
+
+
+@pytest.mark.parametrize("name", ["heldout_blind2.jsonl", "heldout_blind3.jsonl"])
+def test_later_blind_sets_name_core_items_and_mark_out_of_domain(name: str) -> None:
+    # The later blind sets are only read by benchmarks/search_quality.py (never by --tune); this checks their shape
+    # without searching: every answer is a core item's exact name, and only out-of-domain queries expect nothing.
+    import csv
+
+    from .conftest import DEMO
+
+    if not (DEMO / "items.csv").is_file():
+        unavailable("the demo dataset data/qingdao is not built")
+    with (DEMO / "items.csv").open(encoding="utf-8") as handle:
+        core = {row["name"] for row in csv.DictReader(handle) if row["is_core"] == "true"}
+    cases = read_cases(HELDOUT.parent / name)
+    assert len(cases) >= 200
+    assert sorted({n for c in cases for n in c.expected} - core) == []
+    assert [c.query for c in cases if (c.kind == "out_of_domain") != (not c.expected)] == []
+    assert len({c.query for c in cases}) == len(cases)
