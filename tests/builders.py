@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import struct
+import zlib
 from typing import Any
 
 import pytest
@@ -153,3 +155,16 @@ def pdf_text(pdf: bytes) -> str:
     import subprocess
 
     return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_bomb(side: int) -> bytes:
+    """A valid grayscale PNG of ``side``×``side`` black pixels: a few dozen KiB on disk that decode to side²
+    bytes (a decompression bomb for the image-size limits)."""
+    rows = (b"\0" * (side + 1)) * side
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    body = _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", zlib.compress(rows, 9)) + _png_chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body

@@ -44,12 +44,14 @@ def pg_url() -> Iterator[str]:
     yield from _throwaway_pg_database("cityservices_test")
 
 
-def _throwaway_pg_database(prefix: str) -> Iterator[str]:
-    """Create a uniquely named PostgreSQL database, yield its URL, and drop it afterwards."""
+def _throwaway_pg_database(prefix: str, *, template: str | None = None) -> Iterator[str]:
+    """Create a uniquely named PostgreSQL database (a copy of ``template`` if given), yield its URL, and drop it
+    afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -168,12 +170,4 @@ def migrated_db_url(
             source.close()
         yield f"sqlite:///{path}"
         return
-    template = _pg_template(migrated_templates)
-    name = f"cityservices_fresh_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield from _throwaway_pg_database("cityservices_fresh", template=_pg_template(migrated_templates))

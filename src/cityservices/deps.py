@@ -63,6 +63,15 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+async def form_values(request: Request) -> dict[str, str]:
+    """The text fields of a submitted form whose fields are not known in advance (named after a record's)."""
+    form = await request.form()
+    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
+
+
+FormValues = Annotated[dict[str, str], Depends(form_values)]
+
+
 def get_signed_in(request: Request, session: DbSession) -> SignedIn:
     """The staff member of the request's session cookie; 401 (pages: a redirect to sign in) without one."""
     security: SecurityConfig = request.app.state.security

@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
+from cityservices.insurance.enterprises.models import InsuranceEnterprise
 from tests.builders import free_port, unavailable
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -199,6 +202,17 @@ def create_admin(env: dict[str, str], username: str, password: str) -> str:
         env=env, input=password + "\n", check=True, capture_output=True, text=True,
     )  # fmt: skip
     return username
+
+
+def demo_unit_uscc(env: dict[str, str], *, last: bool = False) -> str:
+    """The unified social credit code of the first (or the last) demo insurance unit, by unit number."""
+    number = InsuranceEnterprise.emp_no
+    engine = create_engine(env["CITYSERVICES_DATABASE_URL"])
+    with Session(engine) as session:
+        code = session.scalars(select(InsuranceEnterprise.uscc).order_by(number.desc() if last else number)).first()
+    engine.dispose()
+    assert code is not None
+    return code
 
 
 def staff_sign_in(page: Any, server: Server, username: str, password: str) -> None:

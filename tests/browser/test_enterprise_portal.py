@@ -6,16 +6,20 @@ Screenshot: docs/screenshots/enterprise-portal-mobile.png."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
 
-from cityservices.insurance.enterprises.models import InsuranceEnterprise
-from tests.browser.conftest import DESKTOP, MOBILE, ROOT, Server, watch_console
+from tests.browser.conftest import (
+    DESKTOP,
+    MOBILE,
+    ROOT,
+    Server,
+    create_admin,
+    demo_unit_uscc,
+    staff_sign_in,
+    watch_console,
+)
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = ROOT / "docs" / "screenshots" / "enterprise-portal-mobile.png"
@@ -25,21 +29,7 @@ FIRM_PASSWORD = "hr-portal-2026!"
 
 @pytest.fixture(scope="module")
 def admin(demo_env: dict[str, str]) -> str:
-    subprocess.run(
-        [sys.executable, "-m", "cityservices", "create-admin", "portalclerk", "--password-stdin"],
-        env=demo_env, input=PASSWORD + "\n", check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return "portalclerk"
-
-
-def a_demo_unit(demo_env: dict[str, str]) -> str:
-    """The last demo unit (the staff-page test uses the first one)."""
-    engine = create_engine(demo_env["CITYSERVICES_DATABASE_URL"])
-    with Session(engine) as session:
-        code = session.scalars(select(InsuranceEnterprise.uscc).order_by(InsuranceEnterprise.emp_no.desc())).first()
-    engine.dispose()
-    assert code is not None
-    return code
+    return create_admin(demo_env, "portalclerk", PASSWORD)
 
 
 def no_sideways_scroll(page: Any) -> None:
@@ -50,7 +40,7 @@ def no_sideways_scroll(page: Any) -> None:
 def test_register_request_and_see_the_secret_once(
     new_context: Any, server: Server, demo_env: dict[str, str], admin: str
 ) -> None:
-    code = a_demo_unit(demo_env)
+    code = demo_unit_uscc(demo_env, last=True)
     firm = new_context(MOBILE, geolocation=False).new_page()
     problems = watch_console(firm)
     firm.goto(server.url("/enterprise"))
@@ -69,11 +59,7 @@ def test_register_request_and_see_the_secret_once(
     no_sideways_scroll(firm)
 
     staff = new_context(DESKTOP, geolocation=False).new_page()
-    staff.goto(server.url("/staff/login"))
-    staff.fill("input[name=username]", admin)
-    staff.fill("input[name=password]", PASSWORD)
-    staff.click("form[action='/staff/login'] button[type=submit]")
-    staff.wait_for_url(re.compile(r"/staff$"))
+    staff_sign_in(staff, server, admin, PASSWORD)
     staff.click("nav >> text=开放平台")
     staff.locator("tr", has_text=code).locator("button", has_text="开通").click()
     staff.wait_for_selector("text=单位账户已开通。")

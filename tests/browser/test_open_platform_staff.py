@@ -5,18 +5,12 @@ certificates page open. Screenshot: docs/screenshots/open-platform-staff.png."""
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
 
-from cityservices.insurance.enterprises.models import InsuranceEnterprise
-from tests.browser.conftest import DESKTOP, ROOT, Server, watch_console
+from tests.browser.conftest import DESKTOP, ROOT, Server, create_admin, demo_unit_uscc, staff_sign_in, watch_console
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = ROOT / "docs" / "screenshots" / "open-platform-staff.png"
@@ -26,26 +20,13 @@ FIRM_PASSWORD = "hr-system-2026!"
 
 @pytest.fixture(scope="module")
 def admin(demo_env: dict[str, str]) -> str:
-    subprocess.run(
-        [sys.executable, "-m", "cityservices", "create-admin", "openclerk", "--password-stdin"],
-        env=demo_env, input=PASSWORD + "\n", check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return "openclerk"
-
-
-def a_demo_unit(demo_env: dict[str, str]) -> str:
-    engine = create_engine(demo_env["CITYSERVICES_DATABASE_URL"])
-    with Session(engine) as session:
-        code = session.scalars(select(InsuranceEnterprise.uscc).order_by(InsuranceEnterprise.emp_no)).first()
-    engine.dispose()
-    assert code is not None
-    return code
+    return create_admin(demo_env, "openclerk", PASSWORD)
 
 
 def test_staff_open_an_account_and_approve_an_app(
     new_context: Any, server: Server, demo_env: dict[str, str], admin: str
 ) -> None:
-    code = a_demo_unit(demo_env)
+    code = demo_unit_uscc(demo_env)
     firm = httpx.Client(base_url=server.url(""))
     registered = firm.post(
         "/api/v1/enterprise/registrations", json={"uscc": code, "contact_name": "王小明", "password": FIRM_PASSWORD}
@@ -54,11 +35,7 @@ def test_staff_open_an_account_and_approve_an_app(
 
     page = new_context(DESKTOP).new_page()
     problems = watch_console(page)
-    page.goto(server.url("/staff/login"))
-    page.fill("input[name=username]", admin)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/staff/login'] button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff$"))
+    staff_sign_in(page, server, admin, PASSWORD)
     page.goto(server.url("/staff/insurance/open-platform/apps"))
     row = page.locator("tr", has_text=code)
     assert "王**" in row.inner_text()

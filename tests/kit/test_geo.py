@@ -21,6 +21,7 @@ from cityservices.kit.geo import (
     initial_bearing_deg,
     parse_crs,
     parse_point,
+    point_or_none,
     to_wgs84,
     wgs84_to_gcj02,
 )
@@ -139,6 +140,15 @@ def test_bad_points_name_the_field(text: str) -> None:
     with pytest.raises(CoordinateError) as info:
         parse_point(text, field="--at")
     assert info.value.field == "--at"
+
+
+@pytest.mark.parametrize("text", ["", "36.0671", "a,b", "95,120", "36,200"])
+def test_an_optional_point_that_is_missing_or_wrong_is_none(text: str) -> None:
+    assert point_or_none(text) is None
+
+
+def test_an_optional_point_is_parsed() -> None:
+    assert point_or_none("36.0671，120.3826") == (36.0671, 120.3826)
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import inspect
 import io
-import struct
-import zlib
 
 import pytest
 from PIL import Image
@@ -16,24 +14,13 @@ from cityservices.kit import images
 from cityservices.kit.images import ImageTooLarge, check_upload, decode_image, detect_image_type
 from cityservices.party_day.records import photos as party_photos
 from cityservices.service_map.editing import photos as venue_photos
+from tests.builders import png_bomb
 
 
 def encoded(size: tuple[int, int], fmt: str) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, fmt)
     return buffer.getvalue()
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def png_bomb(side: int) -> bytes:
-    """A valid grayscale PNG of ``side``×``side`` black pixels: small on disk, side² bytes decoded."""
-    rows = (b"\0" * (side + 1)) * side
-    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    body = _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 9)) + _chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + body
 
 
 @pytest.mark.parametrize(("fmt", "kind"), [("JPEG", "jpeg"), ("PNG", "png"), ("WEBP", "webp")])

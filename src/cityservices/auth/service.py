@@ -22,6 +22,7 @@ from cityservices.db import session_scope
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_phone
+from cityservices.kit.sessions import PasswordRules
 from cityservices.platform.domains import ScopeKind
 
 log = logging.getLogger(__name__)
@@ -387,13 +388,12 @@ def set_scopes(
 
 
 def hash_new_password(password: str, *, username: str) -> str:
-    """An Argon2id hash of a password that passes the staff rules (``RuleViolation`` otherwise)."""
-    return hash_password(password, username=username)
-
-
-def password_matches(stored: str | None, password: str) -> bool:
-    """Whether ``password`` matches ``stored`` (a missing account costs the same time)."""
-    return verify_password(stored, password)
+    """An Argon2id hash of a password that passes the staff rules; ``RequestInvalid`` on the ``password`` field
+    otherwise (the account forms of other kinds of accounts name it so)."""
+    try:
+        return hash_password(password, username=username)
+    except RuleViolation as exc:
+        raise RequestInvalid("password", exc.detail) from None
 
 
 def refreshed_hash(stored: str, password: str) -> str | None:
@@ -401,6 +401,12 @@ def refreshed_hash(stored: str, password: str) -> str | None:
     return rehash_password(password) if needs_rehash(stored) else None
 
 
-def forgive_attempts(session: Session, *, username: str, client: str) -> None:
-    """Forget the counted sign-in attempts of ``username`` from ``client`` after a successful sign-in."""
-    repo.forgive_attempt(session, username=username, client=client)
+def password_rules(counters: sessionmaker[Session], *, now: dt.datetime, settings: Settings) -> PasswordRules:
+    """The staff sign-in's password and lock-out rules, for the sign-in of another kind of account
+    (``kit.sessions.sign_in_with_password``); its throttle keys must be kept apart from staff user names."""
+    return PasswordRules(
+        count=lambda key, client: count_attempt(counters, username=key, client=client, now=now, settings=settings),
+        forgive=lambda session, key, client: repo.forgive_attempt(session, username=key, client=client),
+        matches=verify_password,
+        refreshed=refreshed_hash,
+    )

@@ -1,1 +1,2 @@
-"""Reusable parts with no domain knowledge: text, geo, calendar, events, masking, audit, pagination, rate limits."""
+"""Reusable parts with no domain knowledge: text, geo, calendar, events, masking, audit, pagination, rate limits,
+sessions."""

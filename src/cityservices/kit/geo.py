@@ -82,6 +82,17 @@ def parse_point(text: str, *, field: str) -> tuple[float, float]:
         raise CoordinateError(field, exc.message) from None
 
 
+def point_or_none(text: str) -> tuple[float, float] | None:
+    """A ``"LAT,LNG"`` handed over in a link (a route origin, say), or None when it is empty or not a point in
+    China: an optional hint that is dropped rather than refused."""
+    if not text:
+        return None
+    try:
+        return parse_point(text, field="point")
+    except CoordinateError:
+        return None
+
+
 def in_china(lat: float, lng: float) -> bool:
     """True when the point lies within China's bounding extent."""
     return CHINA_LAT_RANGE[0] <= lat <= CHINA_LAT_RANGE[1] and CHINA_LNG_RANGE[0] <= lng <= CHINA_LNG_RANGE[1]

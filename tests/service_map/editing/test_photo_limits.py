@@ -4,8 +4,6 @@ files left behind by a failed save, removed photos still served."""
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -15,19 +13,8 @@ from PIL import Image
 from cityservices.config import Settings
 from cityservices.errors import Conflict
 from cityservices.service_map.editing import photos
+from tests.builders import png_bomb
 from tests.service_map.editing.helpers import SHINAN_VENUE, current_version, login
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def png_bomb(side: int) -> bytes:
-    """A valid grayscale PNG of ``side``×``side`` black pixels: a few dozen KiB that decode to side² bytes."""
-    rows = (b"\0" * (side + 1)) * side
-    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    body = _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows, 9)) + _chunk(b"IEND", b"")
-    return b"\x89PNG\r\n\x1a\n" + body
 
 
 def _upload(client: TestClient, token: str, data: bytes, name: str = "p.png") -> object:

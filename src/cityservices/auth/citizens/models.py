@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cityservices.db import Base
+from cityservices.kit.sessions.models import SessionColumns
 
 
 class CitizenAccount(Base):
@@ -32,16 +33,12 @@ class CitizenAccount(Base):
     phone_masked: Mapped[str | None] = mapped_column(String(20))
 
 
-class CitizenSession(Base):
+class CitizenSession(SessionColumns, Base):
     """A citizen's signed-in browser; the cookie holds a random token, only its SHA-256 is stored."""
 
     __tablename__ = "citizen_sessions"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizen_accounts.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     ip: Mapped[str | None] = mapped_column(String(45))
 
 

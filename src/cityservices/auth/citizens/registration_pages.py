@@ -8,9 +8,10 @@ password. Forms carry the site's CSRF token (checked by the security middleware)
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -82,34 +83,47 @@ def _two_steps(
     return _page(request, template, {"form": form, "stage": "code_sent", "error": None, "sent": sent})
 
 
+@dataclass(frozen=True)
+class CodeStep:
+    """What both two-step forms send: the ID number and phone, then the code and the new password; ``step`` names
+    the step (``code`` first)."""
+
+    id_number: str
+    phone: str
+    code: str
+    password: str
+    step: str
+
+
+def _code_step(
+    id_number: Text = "", phone: Text = "", code: Text = "", password: Secret = "", step: Text = "code"
+) -> CodeStep:
+    return CodeStep(id_number, phone, code, password, step)
+
+
+CodeStepForm = Annotated[CodeStep, Depends(_code_step)]
+
+
 @router.post("/citizen/register", response_class=HTMLResponse)
 def register(
-    request: Request,
-    session: DbSession,
-    runtime: CurrentRuntime,
-    id_number: Text = "",
-    name: Text = "",
-    phone: Text = "",
-    code: Text = "",
-    password: Secret = "",
-    step: Text = "code",
+    request: Request, session: DbSession, runtime: CurrentRuntime, form: CodeStepForm, name: Text = ""
 ) -> Response:
     """Step ``code``: check the stated details and send the code; step ``register``: open the account."""
     ip, keys, checks = client_ip(request), citizen_keys(request), identity_checks(request)
 
     def finish() -> CitizenSignInResult:
-        return register_citizen(session, id_number=id_number, name=name, phone=phone, code=code, password=password,
-                                ip=ip, settings=runtime.settings, keys=keys, counters=runtime.sessions,
-                                checks=checks)  # fmt: skip
+        return register_citizen(session, id_number=form.id_number, name=name, phone=form.phone, code=form.code,
+                                password=form.password, ip=ip, settings=runtime.settings, keys=keys,
+                                counters=runtime.sessions, checks=checks)  # fmt: skip
 
     def send() -> str:
-        sent = request_registration_code(session, id_number=id_number, name=name, phone=phone, ip=ip, keys=keys,
-                                         sender=message_sender(request), checks=checks)  # fmt: skip
+        sent = request_registration_code(session, id_number=form.id_number, name=name, phone=form.phone, ip=ip,
+                                         keys=keys, sender=message_sender(request), checks=checks)  # fmt: skip
         return _sent_text(sent)
 
-    form = {"id_number": id_number, "name": name, "phone": phone}
-    return _two_steps(request, session, runtime, template="citizen/register.html", form=form,
-                      final=step == "register", finish=finish, send=send)  # fmt: skip
+    shown = {"id_number": form.id_number, "name": name, "phone": form.phone}
+    return _two_steps(request, session, runtime, template="citizen/register.html", form=shown,
+                      final=form.step == "register", finish=finish, send=send)  # fmt: skip
 
 
 @router.get("/citizen/reset", response_class=HTMLResponse)
@@ -118,31 +132,23 @@ def reset_page(request: Request) -> Response:
 
 
 @router.post("/citizen/reset", response_class=HTMLResponse)
-def reset(
-    request: Request,
-    session: DbSession,
-    runtime: CurrentRuntime,
-    id_number: Text = "",
-    phone: Text = "",
-    code: Text = "",
-    password: Secret = "",
-    step: Text = "code",
-) -> Response:
+def reset(request: Request, session: DbSession, runtime: CurrentRuntime, form: CodeStepForm) -> Response:
     """Step ``code``: send the code to the registered phone; step ``reset``: set the new password."""
     ip, keys = client_ip(request), citizen_keys(request)
 
     def finish() -> CitizenSignInResult:
-        return reset_password(session, id_number=id_number, phone=phone, code=code, password=password, ip=ip,
-                              settings=runtime.settings, keys=keys, counters=runtime.sessions)  # fmt: skip
+        return reset_password(session, id_number=form.id_number, phone=form.phone, code=form.code,
+                              password=form.password, ip=ip, settings=runtime.settings, keys=keys,
+                              counters=runtime.sessions)  # fmt: skip
 
     def send() -> str:
-        sent = request_reset_code(session, id_number=id_number, phone=phone, ip=ip, keys=keys,
+        sent = request_reset_code(session, id_number=form.id_number, phone=form.phone, ip=ip, keys=keys,
                                   sender=message_sender(request))  # fmt: skip
         return f"如果身份证号码和手机号码与开通账户时一致，{_sent_text(sent)}"
 
     return _two_steps(request, session, runtime, template="citizen/reset.html",
-                      form={"id_number": id_number, "phone": phone}, final=step == "reset", finish=finish,
-                      send=send)  # fmt: skip
+                      form={"id_number": form.id_number, "phone": form.phone}, final=form.step == "reset",
+                      finish=finish, send=send)  # fmt: skip
 
 
 @staff_router.get("/outbox", response_class=HTMLResponse)

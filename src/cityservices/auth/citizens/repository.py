@@ -27,22 +27,9 @@ def count_accounts(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(CitizenAccount)) or 0)
 
 
-def add(session: Session, row: CitizenAccount | CitizenSession) -> None:
+def add(session: Session, row: CitizenAccount) -> None:
     session.add(row)
     session.flush()
-
-
-def get_session_row(session: Session, digest: str) -> CitizenSession | None:
-    return session.get(CitizenSession, digest)
-
-
-def delete_session_row(session: Session, digest: str) -> None:
-    session.execute(delete(CitizenSession).where(CitizenSession.id == digest))
-
-
-def delete_stale_sessions(session: Session, now: dt.datetime, idle_before: dt.datetime) -> None:
-    stale = (CitizenSession.expires_at <= now) | (CitizenSession.last_seen_at < idle_before)
-    session.execute(delete(CitizenSession).where(stale))
 
 
 def add_code(session: Session, row: CitizenPhoneCode) -> None:

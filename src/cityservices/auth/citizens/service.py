@@ -11,7 +11,6 @@ never a staff session and the reverse.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 import logging
@@ -23,15 +22,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
-from cityservices.auth import repository as staff_repo
 from cityservices.auth.citizens import repository as repo
 from cityservices.auth.citizens.models import CitizenAccount, CitizenSession
-from cityservices.auth.passwords import hash_password, needs_rehash, rehash_password, verify_password
-from cityservices.auth.service import LOCKED_MESSAGE, as_utc, count_attempt
+from cityservices.auth.service import LOCKED_MESSAGE, hash_new_password, password_rules
 from cityservices.config import Settings
-from cityservices.errors import Conflict, RequestInvalid, RuleViolation
+from cityservices.errors import Conflict, RequestInvalid
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_id_number, mask_name
+from cityservices.kit.sessions import SessionKind, SignInAudit, sign_in_with_password
 
 log = logging.getLogger(__name__)
 FAILED_MESSAGE = "身份证号码或密码错误"
@@ -102,10 +100,7 @@ def create_citizen(
     digest = id_hash(keys, number)
     if repo.get_by_hash(session, digest) is not None:
         raise Conflict("该身份证号码已开通账户")
-    try:
-        password_hash = hash_password(password, username=number)
-    except RuleViolation as exc:  # the strength rules, named after the field
-        raise RequestInvalid("password", exc.detail) from None
+    password_hash = hash_new_password(password, username=number)
     now = utc_now()
     masked = mask_id_number(number) or ""
     account = CitizenAccount(
@@ -115,6 +110,9 @@ def create_citizen(
     repo.add(session, account)
     record_audit(session, actor=actor, action="citizen.create", target_kind="citizen", target_key=masked)
     return account
+
+
+SESSIONS = SessionKind(CitizenSession, "citizen")
 
 
 def sign_in_citizen(
@@ -133,73 +131,56 @@ def sign_in_citizen(
     now = utc_now()
     text = id_number.strip().upper()[:18]
     digest = id_hash(keys, text)
-    throttle_key = THROTTLE_PREFIX + digest[:40]
     masked = mask_id_number(text) or "-"
-    actor = Actor(id=None, name=f"citizen:{masked}", ip=ip)
-    if not count_attempt(counters, username=throttle_key, client=ip or "-", now=now, settings=settings):
-        record_audit(session, actor=actor, action="citizen.login.locked", target_kind="citizen", target_key=masked)
+    audit = SignInAudit(Actor(id=None, name=f"citizen:{masked}", ip=ip), "citizen.login", "citizen", masked)
+    outcome = sign_in_with_password(
+        session, find=lambda: repo.get_by_hash(session, digest), usable=lambda account: account.is_active,
+        password=password, rules=password_rules(counters, now=now, settings=settings),
+        throttle_key=THROTTLE_PREFIX + digest[:40], client=ip or "-", audit=audit,
+    )  # fmt: skip
+    if outcome.locked:
         return CitizenSignInResult(None, error=LOCKED_MESSAGE)
-    account = repo.get_by_hash(session, digest)
-    valid = verify_password(account.password_hash if account else None, password)
-    if account is None or not account.is_active or not valid:
-        record_audit(session, actor=actor, action="citizen.login.failure", target_kind="citizen", target_key=masked)
+    if outcome.account is None:
         log.info("failed citizen sign-in for %s from %s", masked, ip)
         return CitizenSignInResult(None, error=FAILED_MESSAGE)
-    staff_repo.forgive_attempt(session, username=throttle_key, client=ip or "-")
-    if needs_rehash(account.password_hash):
-        account.password_hash = rehash_password(password)
-    record_audit(session, actor=actor, action="citizen.login.success", target_kind="citizen", target_key=masked)
-    token = _start_session(session, account=account, ip=ip, settings=settings, previous_token=previous_token)
-    return CitizenSignInResult(account, token)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(b"citizen:" + token.encode()).hexdigest()
+    token = _start_session(session, account=outcome.account, ip=ip, settings=settings, previous_token=previous_token)
+    return CitizenSignInResult(outcome.account, token)
 
 
 def _start_session(
     session: Session, *, account: CitizenAccount, ip: str | None, settings: Settings, previous_token: str | None
 ) -> str:
-    now = utc_now()
-    if previous_token:
-        repo.delete_session_row(session, _digest(previous_token))
-    repo.delete_stale_sessions(session, now, now - dt.timedelta(minutes=settings.session_idle_minutes))
-    token = secrets.token_urlsafe(32)
-    expires = now + dt.timedelta(hours=settings.session_max_hours)
-    repo.add(session, CitizenSession(id=_digest(token), citizen_id=account.id, created_at=now, last_seen_at=now,
-                                     expires_at=expires, ip=ip))  # fmt: skip
-    return token
+    return SESSIONS.start(session, now=utc_now(), limits=settings, previous_token=previous_token,
+                          citizen_id=account.id, ip=ip)  # fmt: skip
+
+
+def _active_account(session: Session, row: CitizenSession) -> CitizenAccount | None:
+    account = repo.get_account(session, row.citizen_id)
+    return account if account is not None and account.is_active else None
 
 
 def resolve_citizen_session(
     session: Session, *, token: str, ip: str | None, settings: Settings, keys: CitizenKeys
 ) -> SignedInCitizen | None:
     """The signed-in citizen of a session token, or None (unknown, expired, idle too long, or inactive)."""
-    row = repo.get_session_row(session, _digest(token))
-    if row is None:
+    found = SESSIONS.resolve(session, token=token, now=utc_now(), limits=settings,
+                             owner=lambda row: _active_account(session, row))  # fmt: skip
+    if found is None:
         return None
-    now = utc_now()
-    account = repo.get_account(session, row.citizen_id)
-    idle = now - as_utc(row.last_seen_at) > dt.timedelta(minutes=settings.session_idle_minutes)
-    if as_utc(row.expires_at) <= now or idle or account is None or not account.is_active:
-        repo.delete_session_row(session, row.id)
-        return None
-    if now - as_utc(row.last_seen_at) > dt.timedelta(minutes=1):
-        row.last_seen_at = now
+    row, account = found
     actor = Actor(id=None, name=f"citizen:{account.id_masked}", ip=ip)
     return SignedInCitizen(account, row.id, _decrypt(keys, account.id_cipher), actor)
 
 
 def end_citizen_session(session: Session, *, citizen: SignedInCitizen) -> None:
-    repo.delete_session_row(session, citizen.session_id)
+    SESSIONS.end(session, citizen.session_id)
     record_audit(session, actor=citizen.actor, action="citizen.logout", target_kind="citizen",
                  target_key=citizen.account.id_masked)  # fmt: skip
 
 
 def citizen_csrf_token(secret: bytes, token: str) -> str:
     """The value a signed-in citizen's page sends as ``X-CSRF-Token`` with unsafe API requests."""
-    digest = hmac.new(secret, b"citizen-csrf:" + token.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return SESSIONS.csrf_token(secret, token)
 
 
 def demo_citizens(session: Session) -> list[CitizenAccount]:

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Final, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from cityservices.auth.service import SignedIn
 from cityservices.auth.web import render_staff_page, see_other
-from cityservices.deps import CurrentStaff, DbSession, RequireEditor
+from cityservices.deps import CurrentStaff, DbSession, FormValues, RequireEditor
 from cityservices.errors import Conflict, RequestInvalid, RuleViolation
 from cityservices.insurance.rules import service
 from cityservices.insurance.rules.schemas import RULE_CLASSES, TABLE_LABELS, RuleBase
@@ -250,14 +250,6 @@ def edit_page(
     context = _edit_context(staff, read, build_form(read.table, read.body), read.row_version)
     context["saved"] = saved
     return render(request, "rule_form.html", context)
-
-
-async def form_values(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
-
-
-FormValues = Annotated[dict[str, str], Depends(form_values)]
 
 
 @router.post("/row/{rule_id}", response_class=HTMLResponse)

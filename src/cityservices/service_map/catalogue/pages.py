@@ -13,7 +13,7 @@ from cityservices.deps import CurrentRuntime, DbSession
 from cityservices.errors import NotFound
 from cityservices.kit.calendar import UnknownCalendarYear, now_in_china
 from cityservices.kit.calendar.repository import load_calendar
-from cityservices.kit.geo import CoordinateError, parse_point
+from cityservices.kit.geo import point_or_none
 from cityservices.platform.templating import templates
 from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.models import Guide, Item
@@ -144,7 +144,7 @@ def print_venues(request: Request, session: Session, item: Item, *, district: st
     from a start point the nearest, within ``district`` when one is given),
     ``print_from`` (whether they are ordered by the start point) and ``district_name``."""
     names = repo.district_names(session)
-    start = _start_point(origin)
+    start = point_or_none(origin)
     travel: dict[str, NearestHit] = {}
     if start is not None:
         index = venue_index_cache(request.app).get(session)
@@ -171,15 +171,6 @@ def print_venues(request: Request, session: Session, item: Item, *, district: st
         "print_from": start is not None,
         "district_name": names.get(district, "") if district else "",
     }
-
-
-def _start_point(text: str) -> tuple[float, float] | None:
-    if not text:
-        return None
-    try:
-        return parse_point(text, field="from")
-    except CoordinateError:
-        return None
 
 
 @router.get("/items/{code}", response_class=HTMLResponse)

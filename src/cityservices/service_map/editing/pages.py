@@ -10,13 +10,13 @@ import json
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from cityservices.auth.service import SignedIn
 from cityservices.auth.web import render_staff_page, see_other
-from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, RequireEditor
+from cityservices.deps import CurrentRuntime, CurrentStaff, DbSession, FormValues, RequireEditor
 from cityservices.errors import Conflict
 from cityservices.kit.audit import utc_now
 from cityservices.service_map.editing import photos
@@ -89,15 +89,6 @@ def edit_page(
         names = "、".join(FIELD_LABELS.get(f, "坐标" if f == "coordinates" else f) for f in found.fields)
         context["verified_last"] = {"fields": names, "actor": found.actor, "at": found.at}
     return render(request, "record_form.html", context)
-
-
-async def form_values(request: Request) -> dict[str, str]:
-    """The text fields of a submitted form (record forms have fields named after the record's)."""
-    form = await request.form()
-    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
-
-
-FormValues = Annotated[dict[str, str], Depends(form_values)]
 
 
 @router.post("/{kinds}/{key}", response_class=HTMLResponse)

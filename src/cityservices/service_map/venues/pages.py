@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from cityservices.deps import CurrentRuntime, DbSession
 from cityservices.errors import NotFound
 from cityservices.kit.calendar import UnknownCalendarYear, now_in_china
-from cityservices.kit.geo import CoordinateError, parse_point
+from cityservices.kit.geo import point_or_none
 from cityservices.platform.templating import templates
 from cityservices.service_map.catalogue import repository as repo
 from cityservices.service_map.catalogue.page_format import map_config
@@ -66,19 +66,9 @@ def venue_page(
         "page": page,
         "pages": max(1, -(-total // ITEMS_PER_PAGE)),
         "from_item": repo.get_item(session, item) if item else None,
-        "origin": _origin(origin),
+        "origin": point_or_none(origin),
         "nearby_categories": NEARBY_CATEGORIES,
         "districts": repo.list_districts(session),
         "map": map_config(runtime.settings),
     }
     return templates.TemplateResponse(request, "venue.html", context)
-
-
-def _origin(text: str) -> tuple[float, float] | None:
-    """The route origin handed over by the "near me" list, if it is a point in China; else none."""
-    if not text:
-        return None
-    try:
-        return parse_point(text, field="from")
-    except CoordinateError:
-        return None

@@ -11,6 +11,7 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cityservices.db import Base
+from cityservices.kit.sessions.models import SessionColumns
 
 ACCOUNT_PENDING = "pending"
 ACCOUNT_ACTIVE = "active"
@@ -34,17 +35,13 @@ class EnterpriseAccount(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class EnterpriseSession(Base):
+class EnterpriseSession(SessionColumns, Base):
     """An enterprise representative's signed-in browser; the cookie holds a random token, only its SHA-256 is
     stored."""
 
     __tablename__ = "enterprise_sessions"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("enterprise_accounts.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 __all__ = ["EnterpriseAccount", "EnterpriseSession"]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cityservices.insurance.enterprises.accounts.models import EnterpriseAccount, EnterpriseSession
+from cityservices.insurance.enterprises.accounts.models import EnterpriseAccount
 
 
 def by_uscc(session: Session, code: str) -> EnterpriseAccount | None:
@@ -26,19 +24,6 @@ def accounts(session: Session, *, status: str | None, offset: int, limit: int) -
     return list(session.scalars(query))
 
 
-def add(session: Session, row: EnterpriseAccount | EnterpriseSession) -> None:
+def add(session: Session, row: EnterpriseAccount) -> None:
     session.add(row)
     session.flush()
-
-
-def session_row(session: Session, digest: str) -> EnterpriseSession | None:
-    return session.get(EnterpriseSession, digest)
-
-
-def delete_session_row(session: Session, digest: str) -> None:
-    session.execute(delete(EnterpriseSession).where(EnterpriseSession.id == digest))
-
-
-def delete_stale_sessions(session: Session, now: dt.datetime, idle_before: dt.datetime) -> None:
-    stale = (EnterpriseSession.expires_at <= now) | (EnterpriseSession.last_seen_at < idle_before)
-    session.execute(delete(EnterpriseSession).where(stale))

@@ -9,24 +9,12 @@ Argon2id hashes; sessions have their own table and cookie.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from cityservices.auth.service import (
-    LOCKED_MESSAGE,
-    as_utc,
-    count_attempt,
-    forgive_attempts,
-    hash_new_password,
-    password_matches,
-    refreshed_hash,
-)
+from cityservices.auth.service import LOCKED_MESSAGE, hash_new_password, password_rules
 from cityservices.config import Settings
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
 from cityservices.insurance.enterprises import repository as enterprises
@@ -41,6 +29,7 @@ from cityservices.insurance.enterprises.accounts.models import (
 from cityservices.insurance.identifiers import check_uscc
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_name
+from cityservices.kit.sessions import SessionKind, SignInAudit, sign_in_with_password
 
 FAILED_MESSAGE = "统一社会信用代码或密码错误，或账户尚未获批"
 THROTTLE_PREFIX = "enterprise:"
@@ -71,10 +60,7 @@ def _new_account(
         raise RequestInvalid("contact_name", "联系人姓名不能为空")
     if repo.by_uscc(session, code) is not None:
         raise Conflict("该统一社会信用代码已开通或已申请账户")
-    try:
-        password_hash = hash_new_password(password, username=code)
-    except RuleViolation as exc:
-        raise RequestInvalid("password", exc.detail) from None
+    password_hash = hash_new_password(password, username=code)
     return EnterpriseAccount(
         uscc=code, contact_masked=mask_name(contact_name.strip()) or "", password_hash=password_hash,
         status=ACCOUNT_PENDING, created_at=now,
@@ -147,8 +133,7 @@ def accounts(session: Session, *, status: str | None, offset: int, limit: int) -
 # ---- sign-in and sessions ------------------------------------------------------------------------------------
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(b"enterprise:" + token.encode()).hexdigest()
+SESSIONS = SessionKind(EnterpriseSession, "enterprise")
 
 
 def sign_in(
@@ -163,56 +148,46 @@ def sign_in(
     """``(account, token, None)`` or ``(None, None, error)``; only an ``active`` account signs in."""
     now = utc_now()
     code = uscc.strip().upper()[:18]
-    actor = Actor(id=None, name=f"enterprise:{code}", ip=ip)
-    throttle_key = THROTTLE_PREFIX + code
-    if not count_attempt(counters, username=throttle_key, client=ip or "-", now=now, settings=settings):
-        record_audit(session, actor=actor, action="enterprise.login.locked", target_kind="enterprise_account",
-                     target_key=code)  # fmt: skip
-        return None, None, LOCKED_MESSAGE
-    row = repo.by_uscc(session, code)
-    valid = password_matches(row.password_hash if row else None, password)
-    if row is None or row.status != ACCOUNT_ACTIVE or row.emp_no is None or not valid:
-        record_audit(session, actor=actor, action="enterprise.login.failure", target_kind="enterprise_account",
-                     target_key=code)  # fmt: skip
-        return None, None, FAILED_MESSAGE
-    forgive_attempts(session, username=throttle_key, client=ip or "-")
-    row.password_hash = refreshed_hash(row.password_hash, password) or row.password_hash
-    record_audit(session, actor=actor, action="enterprise.login.success", target_kind="enterprise_account",
-                 target_key=code)  # fmt: skip
-    repo.delete_stale_sessions(session, now, now - dt.timedelta(minutes=settings.session_idle_minutes))
-    token = secrets.token_urlsafe(32)
-    expires = now + dt.timedelta(hours=settings.session_max_hours)
-    repo.add(session, EnterpriseSession(id=_digest(token), account_id=row.id, created_at=now, last_seen_at=now,
-                                        expires_at=expires))  # fmt: skip
-    return row, token, None
+    audit = SignInAudit(Actor(id=None, name=f"enterprise:{code}", ip=ip), "enterprise.login", "enterprise_account",
+                        code)  # fmt: skip
+    outcome = sign_in_with_password(
+        session, find=lambda: repo.by_uscc(session, code), usable=_signs_in, password=password,
+        rules=password_rules(counters, now=now, settings=settings), throttle_key=THROTTLE_PREFIX + code,
+        client=ip or "-", audit=audit,
+    )  # fmt: skip
+    if outcome.account is None:
+        return None, None, LOCKED_MESSAGE if outcome.locked else FAILED_MESSAGE
+    token = SESSIONS.start(session, now=now, limits=settings, account_id=outcome.account.id)
+    return outcome.account, token, None
+
+
+def _signs_in(account: EnterpriseAccount) -> bool:
+    return account.status == ACCOUNT_ACTIVE and account.emp_no is not None
+
+
+def _active_account(session: Session, row: EnterpriseSession) -> EnterpriseAccount | None:
+    account = repo.account(session, row.account_id)
+    return account if account is not None and account.status == ACCOUNT_ACTIVE else None
 
 
 def resolve_session(session: Session, *, token: str, ip: str | None, settings: Settings) -> SignedInEnterprise | None:
     """The signed-in representative of a session token, or None (unknown, expired, idle, or account not active)."""
-    row = repo.session_row(session, _digest(token))
-    if row is None:
+    found = SESSIONS.resolve(session, token=token, now=utc_now(), limits=settings,
+                             owner=lambda row: _active_account(session, row),
+                             usable=lambda account: account.emp_no is not None)  # fmt: skip
+    if found is None:
         return None
-    now = utc_now()
-    account = repo.account(session, row.account_id)
-    idle = now - as_utc(row.last_seen_at) > dt.timedelta(minutes=settings.session_idle_minutes)
-    if as_utc(row.expires_at) <= now or idle or account is None or account.status != ACCOUNT_ACTIVE:
-        repo.delete_session_row(session, row.id)
-        return None
-    if account.emp_no is None:
-        return None
-    if now - as_utc(row.last_seen_at) > dt.timedelta(minutes=1):
-        row.last_seen_at = now
+    row, account = found
     actor = Actor(id=None, name=f"enterprise:{account.uscc}", ip=ip)
-    return SignedInEnterprise(account, account.emp_no, row.id, actor)
+    return SignedInEnterprise(account, account.emp_no or "", row.id, actor)
 
 
 def end_session(session: Session, *, signed_in: SignedInEnterprise) -> None:
-    repo.delete_session_row(session, signed_in.session_id)
+    SESSIONS.end(session, signed_in.session_id)
     record_audit(session, actor=signed_in.actor, action="enterprise.logout", target_kind="enterprise_account",
                  target_key=signed_in.account.uscc)  # fmt: skip
 
 
 def csrf_token(secret: bytes, token: str) -> str:
     """The value a signed-in representative's page sends as ``X-CSRF-Token`` with unsafe requests."""
-    digest = hmac.new(secret, b"enterprise-csrf:" + token.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return SESSIONS.csrf_token(secret, token)
