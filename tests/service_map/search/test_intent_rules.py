@@ -30,3 +30,21 @@ def test_asking_for_a_new_copy_is_its_own_condition() -> None:
     assert lex.query_conditions["被偷"] == "lost"
     assert lex.compatibility["lost", "report_loss"] > lex.compatibility["lost", "reissue"]
     assert lex.compatibility["reissue", "reissue"] > lex.compatibility["reissue", "report_loss"]
+
+
+def test_staff_joining_or_leaving_is_the_employers_side_of_the_change(demo_index: SearchIndex) -> None:
+    assert names(demo_index, "员工离职了医保要减掉") == ["职工基本医疗保险停保登记（减员）"]
+    assert names(demo_index, "辞退了一个工人，医保怎么停") == ["职工基本医疗保险停保登记（减员）"]
+    assert names(demo_index, "公司新来了员工要给他交医保") == ["职工基本医疗保险参保登记（增员）"]
+    assert names(demo_index, "公司招了人要做用工登记") == ["就业登记"]
+    # without a third party the same verb is the person's own change
+    assert "减员" not in names(demo_index, "我离职了公积金能取吗")[0]
+
+
+def test_staff_moves_are_composed_from_verbs_and_staff_nouns_in_either_order() -> None:
+    lex = load_lexicon()
+    assert "员工~离职" in lex.composed_synonyms
+    assert "离职~员工" in lex.composed_synonyms
+    assert lex.composed_synonyms["招~人"][0].term == "增员"
+    assert "人~走了" not in lex.composed_synonyms  # 老人走了 is a death, not a leaver
+    assert "增员" in lex.official_terms()
