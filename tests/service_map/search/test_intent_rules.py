@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.lexicon import load_lexicon
+from cityservices.service_map.search.moves import MoveRules
 
 
 def names(index: SearchIndex, query: str, n: int = 1) -> list[str]:
@@ -48,3 +49,27 @@ def test_staff_moves_are_composed_from_verbs_and_staff_nouns_in_either_order() -
     assert lex.composed_synonyms["招~人"][0].term == "增员"
     assert "人~走了" not in lex.composed_synonyms  # 老人走了 is a death, not a leaver
     assert "增员" in lex.official_terms()
+
+
+def test_the_direction_of_a_household_move_is_read_from_word_classes_and_order() -> None:
+    rules = MoveRules.load()
+    assert rules.frame("户口想迁回老家") == "out"
+    assert rules.frame("我要把户口迁到外省") == "out"
+    assert rules.frame("想把户口从老家迁过来") is None  # the outward place is the source
+    assert rules.frame("把我妈的户口迁到我这来") == "parent_joins_child"
+    assert rules.frame("把户口迁到爸妈这") == "child_joins_parent"
+    assert rules.frame("孩子户口想迁到爸爸这里") == "child_joins_parent"
+    assert rules.frame("媳妇的户口想落到我户上") == "spouse"
+    assert rules.frame("买了房子能不能落户") == "buy"
+    assert rules.frame("新生儿落户") is None
+    assert rules.frame("想跟爹妈分开单独立个户口") is None
+    assert rules.frame("户口本丢了") is None
+
+
+def test_the_direction_of_a_household_move_picks_the_item(demo_index: SearchIndex) -> None:
+    assert names(demo_index, "户口想迁回老家怎么弄") == ["户口迁出"]
+    assert names(demo_index, "我要把户口从青岛迁到老家去") == ["户口迁出"]
+    assert names(demo_index, "把我妈的户口迁到我这来") == ["父母投靠成年子女"]
+    assert names(demo_index, "把孩子户口落到我户上") == ["子女投靠父母"]
+    assert names(demo_index, "在青岛买了房想把户口迁进来") == ["居住落户"]
+    assert names(demo_index, "新生儿落户") == ["出生登记"]

@@ -28,6 +28,7 @@ from cityservices.service_map.search.explain import describe_intent, explain
 from cityservices.service_map.search.fields import FIELD_WEIGHTS, SITUATIONS, FieldedIndex
 from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
+from cityservices.service_map.search.moves import MoveRules
 from cityservices.service_map.search.normalize import clean_query, normalize_text
 from cityservices.service_map.search.phonetic import PinyinVocabulary
 from cityservices.service_map.search.plan import LEFTOVER_FACTOR, build_plan, merged_bag, word_weight
@@ -109,6 +110,8 @@ class SearchIndex:
         if cascade is not None:
             cascade.index(self._cascade_texts(catalogue.bundles, with_situations=cascade.with_situations))
         self._groups = GroupBuilder(self.items, self.lexicon)
+        self.moves = MoveRules.load()
+        self._move_items = self._items_named(self.moves.results)
         self._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
             key=lambda pair: -len(pair[0]),
@@ -147,6 +150,13 @@ class SearchIndex:
                 if not token.startswith(BIGRAM) and best.get(token, 99) > tier:
                     best[token] = tier
         return [(term, tier - min(9, sum(term in name for name in core_names))) for term, tier in best.items()]
+
+    def _items_named(self, names: Mapping[str, str]) -> dict[str, int]:
+        """Key → index of the item with that name (a core item first); names the catalogue lacks are left out."""
+        by_name: dict[str, int] = {}
+        for i, item in sorted(enumerate(self.items), key=lambda pair: not pair[1].is_core):
+            by_name.setdefault(item.name, i)
+        return {key: by_name[name] for key, name in names.items() if name in by_name}
 
     def _event_bundles(self, bundles: list[BundleRecord]) -> dict[str, BundleRecord]:
         found: dict[str, BundleRecord] = {}
@@ -314,10 +324,14 @@ class SearchIndex:
             for position, index in enumerate(self._groups.members(event.event)):
                 event_items[index] = (position, event.dominant)
                 candidates.setdefault(index, float(scores[index]))
+        frame = self.moves.frame(analysis.rewritten)
+        move = self._move_items.get(frame) if frame is not None else None
+        if move is not None and candidates:
+            candidates.setdefault(move, float(scores[move]))
         if not candidates:
             return []
         semantic = self.semantic.scores(analysis.rewritten, list(candidates)) if self.semantic else None
-        return fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic)
+        return fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic, move)
 
     def item_tokens(self, index: int) -> set[str]:
         """The item's own words: its name and aliases, and the whole words of its plain-language situations
