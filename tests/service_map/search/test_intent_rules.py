@@ -4,6 +4,7 @@ one, the direction of a household-registration move, an employer's forms against
 from __future__ import annotations
 
 from cityservices.service_map.search import SearchIndex
+from cityservices.service_map.search.frames import PurposeFrames
 from cityservices.service_map.search.lexicon import load_lexicon
 from cityservices.service_map.search.moves import MoveRules
 
@@ -73,3 +74,24 @@ def test_the_direction_of_a_household_move_picks_the_item(demo_index: SearchInde
     assert names(demo_index, "把孩子户口落到我户上") == ["子女投靠父母"]
     assert names(demo_index, "在青岛买了房想把户口迁进来") == ["居住落户"]
     assert names(demo_index, "新生儿落户") == ["出生登记"]
+
+
+def test_the_purpose_of_a_trip_or_of_help_with_rent_is_read_from_word_classes() -> None:
+    frames = PurposeFrames.load()
+    assert frames.purpose("去澳门看望我女儿") == "hkmo:visit"
+    assert frames.purpose("单位派我去香港培训") == "hkmo:business"
+    assert frames.purpose("报了个团去香港") == "hkmo:group"
+    assert frames.purpose("带孩子去香港玩") == "hkmo:tour"  # a tour with the family is still a tour
+    assert frames.purpose("香港通行证第一次办") is None  # excluded: the pass itself, not an endorsement
+    assert frames.purpose("房租太贵了想申请补贴") == "renthelp:subsidy"
+    assert frames.purpose("想租公家的房子") == "renthelp:flat"
+    assert frames.purpose("租房提取公积金") is None
+    assert set(frames.items()) >= {"hkmo:visit", "renthelp:flat"}
+
+
+def test_the_purpose_picks_the_endorsement_or_the_housing_help(demo_index: SearchIndex) -> None:
+    assert names(demo_index, "去澳门看望我女儿") == ["往来港澳通行证探亲签注"]
+    assert names(demo_index, "去香港见客户要办什么签注") == ["往来港澳通行证商务签注"]
+    assert names(demo_index, "房租太贵了想申请补贴") == ["住房保障家庭租赁补贴发放"]
+    assert names(demo_index, "住房困难想租公家的房子") == ["公共租赁住房申请资格审核认定"]
+    assert names(demo_index, "租房提取公积金") == ["租房提取住房公积金"]

@@ -26,6 +26,7 @@ from cityservices.service_map.search.confidence import (
 )
 from cityservices.service_map.search.explain import describe_intent, explain
 from cityservices.service_map.search.fields import FIELD_WEIGHTS, SITUATIONS, FieldedIndex
+from cityservices.service_map.search.frames import PurposeFrames
 from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
 from cityservices.service_map.search.moves import MoveRules
@@ -112,6 +113,8 @@ class SearchIndex:
         self._groups = GroupBuilder(self.items, self.lexicon)
         self.moves = MoveRules.load()
         self._move_items = self._items_named(self.moves.results)
+        self.purposes = PurposeFrames.load()
+        self._purpose_items = self._items_named(self.purposes.items())
         self._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
             key=lambda pair: -len(pair[0]),
@@ -324,14 +327,21 @@ class SearchIndex:
             for position, index in enumerate(self._groups.members(event.event)):
                 event_items[index] = (position, event.dominant)
                 candidates.setdefault(index, float(scores[index]))
-        frame = self.moves.frame(analysis.rewritten)
-        move = self._move_items.get(frame) if frame is not None else None
+        move = self._named_by_frame(analysis.rewritten)
         if move is not None and candidates:
             candidates.setdefault(move, float(scores[move]))
         if not candidates:
             return []
         semantic = self.semantic.scores(analysis.rewritten, list(candidates)) if self.semantic else None
         return fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic, move)
+
+    def _named_by_frame(self, text: str) -> int | None:
+        """The item that the direction of a household move (moves.py) or the purpose of a need (frames.py) names."""
+        frame = self.moves.frame(text)
+        if frame is not None and frame in self._move_items:
+            return self._move_items[frame]
+        purpose = self.purposes.purpose(text)
+        return self._purpose_items.get(purpose) if purpose is not None else None
 
     def item_tokens(self, index: int) -> set[str]:
         """The item's own words: its name and aliases, and the whole words of its plain-language situations
