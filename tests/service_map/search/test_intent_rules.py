@@ -95,3 +95,16 @@ def test_the_purpose_picks_the_endorsement_or_the_housing_help(demo_index: Searc
     assert names(demo_index, "房租太贵了想申请补贴") == ["住房保障家庭租赁补贴发放"]
     assert names(demo_index, "住房困难想租公家的房子") == ["公共租赁住房申请资格审核认定"]
     assert names(demo_index, "租房提取公积金") == ["租房提取住房公积金"]
+
+
+def test_a_life_event_beside_an_out_of_domain_word_keeps_the_query_in_the_domain(demo_index: SearchIndex) -> None:
+    result = demo_index.search("残疾人坐公交免费怎么办")
+    assert not result.no_match
+    assert result.items
+    assert "残疾" in result.items[0].name
+    assert demo_index.search("坐公交怎么走").no_match  # the out-of-domain word alone is still no match
+
+
+def test_having_a_second_child_is_understood(demo_index: SearchIndex) -> None:
+    assert names(demo_index, "家里要添老二了要办啥") == ["生育登记"]
+    assert names(demo_index, "准备生老二") == ["生育登记"]

@@ -52,6 +52,7 @@ from cityservices.service_map.search.understand import Analysis, Concept, Unders
 CANDIDATES = 80
 UNKNOWN_WORD_WEIGHT = 0.25
 SYNONYM_CONFIDENCE_WEIGHT = 1.5
+EVENT_DOMAIN_WEIGHT = 2.0  # a life event named beside an out-of-domain word outweighs one such word
 MAX_LIMIT = 50
 DOMINANT_LEFTOVER_CHARS = 2
 NO_MATCH_MESSAGE = "没有找到能办理这件事的政务服务事项"
@@ -260,7 +261,11 @@ class SearchIndex:
         top = self.items[ranked[0].index]
         named = set(self._document(top))
         syn = [c for c in analysis.concepts if c.kind == "syn" and concept_hits(c, named, self.tokens_of, top)]
-        return SYNONYM_CONFIDENCE_WEIGHT * len(syn) > OUT_OF_DOMAIN_WEIGHT * len(analysis.out_of_domain)
+        # 残疾人坐公交免费: a life event named outside the out-of-domain words (残疾人) is domain evidence too
+        ood = [(start, end) for start, end, _ in analysis.out_of_domain]
+        events = [e for e in analysis.events if not any(s < e.end and e.start < end for s, end in ood)]
+        evidence = SYNONYM_CONFIDENCE_WEIGHT * len(syn) + (EVENT_DOMAIN_WEIGHT if events else 0.0)
+        return evidence > OUT_OF_DOMAIN_WEIGHT * len(analysis.out_of_domain)
 
     def _named_first(self, text: str, ranked: list[Scored]) -> list[Scored]:
         """A query that contains a core item's full official name gets that item first (the longest name wins)."""
