@@ -108,3 +108,12 @@ def test_a_life_event_beside_an_out_of_domain_word_keeps_the_query_in_the_domain
 def test_having_a_second_child_is_understood(demo_index: SearchIndex) -> None:
     assert names(demo_index, "家里要添老二了要办啥") == ["生育登记"]
     assert names(demo_index, "准备生老二") == ["生育登记"]
+
+
+def test_getting_hurt_at_work_is_a_work_injury_whatever_the_wound(demo_index: SearchIndex) -> None:
+    frames = PurposeFrames.load()
+    assert frames.purpose("干活的时候手被机器压了") == "injury:hurt"
+    assert frames.purpose("工作受伤了伤残等级鉴定") is None  # a later step is asked
+    assert frames.purpose("公司压了工资") is None
+    assert names(demo_index, "上班摔了一跤骨折了") == ["工伤认定"]
+    assert names(demo_index, "干活的时候手被机器压了") == ["工伤认定"]
