@@ -7,6 +7,7 @@ from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.frames import PurposeFrames
 from cityservices.service_map.search.lexicon import load_lexicon
 from cityservices.service_map.search.moves import MoveRules
+from cityservices.service_map.search.slots import negated
 
 
 def names(index: SearchIndex, query: str, n: int = 1) -> list[str]:
@@ -117,3 +118,11 @@ def test_getting_hurt_at_work_is_a_work_injury_whatever_the_wound(demo_index: Se
     assert frames.purpose("公司压了工资") is None
     assert names(demo_index, "上班摔了一跤骨折了") == ["工伤认定"]
     assert names(demo_index, "干活的时候手被机器压了") == ["工伤认定"]
+
+
+def test_an_employer_the_speaker_has_not_makes_a_person_not_an_employer(demo_index: SearchIndex) -> None:
+    assert negated("我没单位自己交医保", "单位")
+    assert not negated("单位没给我交医保", "单位")
+    assert demo_index.understander.analyze("我没单位自己交医保").slots.applicant == "个人"
+    assert demo_index.understander.analyze("没有公司的人怎么交社保").slots.applicant == "个人"
+    assert demo_index.understander.analyze("单位没给我交医保").slots.applicant == "企业"
