@@ -126,3 +126,10 @@ def test_an_employer_the_speaker_has_not_makes_a_person_not_an_employer(demo_ind
     assert demo_index.understander.analyze("我没单位自己交医保").slots.applicant == "个人"
     assert demo_index.understander.analyze("没有公司的人怎么交社保").slots.applicant == "个人"
     assert demo_index.understander.analyze("单位没给我交医保").slots.applicant == "企业"
+
+
+def test_a_relative_names_the_household_relation_only_in_a_household_query(demo_index: SearchIndex) -> None:
+    assert "投靠" not in names(demo_index, "想给闺女换个名字")[0]
+    assert "投靠" not in names(demo_index, "儿子在部队当兵，家里能领钱吗")[0]
+    assert names(demo_index, "老婆户口迁过来跟我一起") == ["夫妻投靠"]
+    assert names(demo_index, "投靠子女落户") == ["父母投靠成年子女"]

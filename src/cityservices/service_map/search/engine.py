@@ -317,7 +317,10 @@ class SearchIndex:
 
     def _rank(self, analysis: Analysis, event: EventMatch | None) -> list[Scored]:
         dominant = event is not None and event.dominant
-        plan = build_plan(analysis, self.segmenter, self.lexical, self.lexicon, dominant_event=dominant)
+        household = bool(self.moves.find(analysis.rewritten, "context"))
+        plan = build_plan(
+            analysis, self.segmenter, self.lexical, self.lexicon, dominant_event=dominant, household=household
+        )
         scores = score_plan(self.lexical, plan)
         candidates = {i: float(scores[i]) for i in top_k(scores, CANDIDATES)}
         event_items: dict[int, tuple[int, bool]] = {}
