@@ -133,3 +133,8 @@ def test_a_relative_names_the_household_relation_only_in_a_household_query(demo_
     assert "投靠" not in names(demo_index, "儿子在部队当兵，家里能领钱吗")[0]
     assert names(demo_index, "老婆户口迁过来跟我一起") == ["夫妻投靠"]
     assert names(demo_index, "投靠子女落户") == ["父母投靠成年子女"]
+
+
+def test_renewing_a_residence_permit_and_retiring_early_are_understood(demo_index: SearchIndex) -> None:
+    assert names(demo_index, "居住证要续一下") == ["居住证签注"]
+    assert names(demo_index, "想早点退休") == ["企业职工基本养老保险提前退休申请"]
