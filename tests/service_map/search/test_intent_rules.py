@@ -138,3 +138,7 @@ def test_a_relative_names_the_household_relation_only_in_a_household_query(demo_
 def test_renewing_a_residence_permit_and_retiring_early_are_understood(demo_index: SearchIndex) -> None:
     assert names(demo_index, "居住证要续一下") == ["居住证签注"]
     assert names(demo_index, "想早点退休") == ["企业职工基本养老保险提前退休申请"]
+
+
+def test_a_new_hire_is_added_to_the_insurance_not_a_new_employer_registration(demo_index: SearchIndex) -> None:
+    assert names(demo_index, "单位新招了个人要给他交医保") == ["职工基本医疗保险参保登记（增员）"]
