@@ -142,3 +142,8 @@ def test_renewing_a_residence_permit_and_retiring_early_are_understood(demo_inde
 
 def test_a_new_hire_is_added_to_the_insurance_not_a_new_employer_registration(demo_index: SearchIndex) -> None:
     assert names(demo_index, "单位新招了个人要给他交医保") == ["职工基本医疗保险参保登记（增员）"]
+
+
+def test_a_company_moving_house_changes_its_registration(demo_index: SearchIndex) -> None:
+    assert names(demo_index, "公司搬到新地方了") == ["公司变更登记"]
+    assert PurposeFrames.load().purpose("公司员工搬家了社保怎么办") is None  # an employee's move is no company's
