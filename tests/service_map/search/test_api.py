@@ -44,7 +44,7 @@ def test_search_returns_items_with_guides_slots_and_explanations(client: TestCli
     assert first["department"] == "青岛市人力资源和社会保障局"
     assert body["slots"]["place"]["name"] == "市南区"
     assert body["slots"]["time"]["weekday"] == "sat"
-    assert body["slots"]["condition"]["kind"] == "lost"
+    assert body["slots"]["condition"]["kind"] == "reissue"
     assert body["no_match"] is False
     assert "clarification" in body
     assert "bundle" in body

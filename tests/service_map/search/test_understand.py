@@ -34,7 +34,7 @@ def test_slots_place_time_applicant_condition(demo_index: SearchIndex) -> None:
     assert slots.place["code"] == "370212"
     assert slots.time == {"text": "周六 上午", "weekday": "sat", "part": "morning"}
     assert slots.applicant == "企业"
-    assert slots.condition == "lost"
+    assert slots.condition == "reissue"  # 补办 asks for a new copy; 丢了 would be "lost"
     nearby = demo_index.understander.analyze("附近哪里能办护照").slots
     assert nearby.place == {"kind": "nearby", "text": "附近"}
 

@@ -26,8 +26,10 @@ from cityservices.service_map.search.confidence import (
 )
 from cityservices.service_map.search.explain import describe_intent, explain
 from cityservices.service_map.search.fields import FIELD_WEIGHTS, SITUATIONS, FieldedIndex
+from cityservices.service_map.search.frames import PurposeFrames
 from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
+from cityservices.service_map.search.moves import MoveRules
 from cityservices.service_map.search.normalize import clean_query, normalize_text
 from cityservices.service_map.search.phonetic import PinyinVocabulary
 from cityservices.service_map.search.plan import LEFTOVER_FACTOR, build_plan, merged_bag, word_weight
@@ -50,6 +52,7 @@ from cityservices.service_map.search.understand import Analysis, Concept, Unders
 CANDIDATES = 80
 UNKNOWN_WORD_WEIGHT = 0.25
 SYNONYM_CONFIDENCE_WEIGHT = 1.5
+EVENT_DOMAIN_WEIGHT = 2.0  # a life event named beside an out-of-domain word outweighs one such word
 MAX_LIMIT = 50
 DOMINANT_LEFTOVER_CHARS = 2
 NO_MATCH_MESSAGE = "没有找到能办理这件事的政务服务事项"
@@ -109,6 +112,10 @@ class SearchIndex:
         if cascade is not None:
             cascade.index(self._cascade_texts(catalogue.bundles, with_situations=cascade.with_situations))
         self._groups = GroupBuilder(self.items, self.lexicon)
+        self.moves = MoveRules.load()
+        self._move_items = self._items_named(self.moves.results)
+        self.purposes = PurposeFrames.load()
+        self._purpose_items = self._items_named(self.purposes.items())
         self._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
             key=lambda pair: -len(pair[0]),
@@ -147,6 +154,13 @@ class SearchIndex:
                 if not token.startswith(BIGRAM) and best.get(token, 99) > tier:
                     best[token] = tier
         return [(term, tier - min(9, sum(term in name for name in core_names))) for term, tier in best.items()]
+
+    def _items_named(self, names: Mapping[str, str]) -> dict[str, int]:
+        """Key → index of the item with that name (a core item first); names the catalogue lacks are left out."""
+        by_name: dict[str, int] = {}
+        for i, item in sorted(enumerate(self.items), key=lambda pair: not pair[1].is_core):
+            by_name.setdefault(item.name, i)
+        return {key: by_name[name] for key, name in names.items() if name in by_name}
 
     def _event_bundles(self, bundles: list[BundleRecord]) -> dict[str, BundleRecord]:
         found: dict[str, BundleRecord] = {}
@@ -247,7 +261,11 @@ class SearchIndex:
         top = self.items[ranked[0].index]
         named = set(self._document(top))
         syn = [c for c in analysis.concepts if c.kind == "syn" and concept_hits(c, named, self.tokens_of, top)]
-        return SYNONYM_CONFIDENCE_WEIGHT * len(syn) > OUT_OF_DOMAIN_WEIGHT * len(analysis.out_of_domain)
+        # 残疾人坐公交免费: a life event named outside the out-of-domain words (残疾人) is domain evidence too
+        ood = [(start, end) for start, end, _ in analysis.out_of_domain]
+        events = [e for e in analysis.events if not any(s < e.end and e.start < end for s, end in ood)]
+        evidence = SYNONYM_CONFIDENCE_WEIGHT * len(syn) + (EVENT_DOMAIN_WEIGHT if events else 0.0)
+        return evidence > OUT_OF_DOMAIN_WEIGHT * len(analysis.out_of_domain)
 
     def _named_first(self, text: str, ranked: list[Scored]) -> list[Scored]:
         """A query that contains a core item's full official name gets that item first (the longest name wins)."""
@@ -299,7 +317,10 @@ class SearchIndex:
 
     def _rank(self, analysis: Analysis, event: EventMatch | None) -> list[Scored]:
         dominant = event is not None and event.dominant
-        plan = build_plan(analysis, self.segmenter, self.lexical, self.lexicon, dominant_event=dominant)
+        household = bool(self.moves.find(analysis.rewritten, "context"))
+        plan = build_plan(
+            analysis, self.segmenter, self.lexical, self.lexicon, dominant_event=dominant, household=household
+        )
         scores = score_plan(self.lexical, plan)
         candidates = {i: float(scores[i]) for i in top_k(scores, CANDIDATES)}
         event_items: dict[int, tuple[int, bool]] = {}
@@ -314,10 +335,21 @@ class SearchIndex:
             for position, index in enumerate(self._groups.members(event.event)):
                 event_items[index] = (position, event.dominant)
                 candidates.setdefault(index, float(scores[index]))
+        move = self._named_by_frame(analysis.rewritten)
+        if move is not None and candidates:
+            candidates.setdefault(move, float(scores[move]))
         if not candidates:
             return []
         semantic = self.semantic.scores(analysis.rewritten, list(candidates)) if self.semantic else None
-        return fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic)
+        return fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic, move)
+
+    def _named_by_frame(self, text: str) -> int | None:
+        """The item that the direction of a household move (moves.py) or the purpose of a need (frames.py) names."""
+        frame = self.moves.frame(text)
+        if frame is not None and frame in self._move_items:
+            return self._move_items[frame]
+        purpose = self.purposes.purpose(text)
+        return self._purpose_items.get(purpose) if purpose is not None else None
 
     def item_tokens(self, index: int) -> set[str]:
         """The item's own words: its name and aliases, and the whole words of its plain-language situations

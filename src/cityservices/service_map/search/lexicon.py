@@ -129,8 +129,9 @@ class Lexicon:
     group_headings: dict[str, str] = field(default_factory=dict)  # event → heading of its ad hoc group
 
     def official_terms(self) -> set[str]:
-        """Every official term the synonyms expand to (part of the domain vocabulary)."""
-        return {e.term for exps in self.synonyms.values() for e in exps}
+        """Every official term the synonyms (and the composed synonyms) expand to (part of the domain vocabulary)."""
+        tables = (self.synonyms, self.composed_synonyms)
+        return {e.term for table in tables for exps in table.values() for e in exps}
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -213,6 +214,15 @@ def _load_separable(lex: Lexicon) -> None:
                     lex.categories.setdefault(phrase, lex.categories[word])
 
 
+def _load_staff_moves(lex: Lexicon) -> None:
+    """新招了两个员工, 员工离职了: staff_moves.tsv composes hiring / leaving verbs with staff nouns (either order, a
+    gap) into phrases meaning the employer's side of the change (增员 / 减员)."""
+    for _direction, verbs, nouns, column, *_ in _rows("staff_moves.tsv"):
+        terms, _ = _expansions(column)
+        for phrase in compose(verbs, nouns):
+            lex.composed_synonyms.setdefault(phrase, terms)
+
+
 LIST_QUANTIFIERS = ("点", "些")
 
 
@@ -234,6 +244,7 @@ def load_lexicon() -> Lexicon:
     _load_conditions(lex)
     _load_events(lex)
     _load_separable(lex)
+    _load_staff_moves(lex)
     lex.out_of_domain = {phrase: topic for phrase, topic, *_ in _rows("out_of_domain.tsv")}
     lex.fillers = {phrase: role for phrase, role, *_ in _rows("fillers.tsv")}
     _load_list_quantifiers(lex)

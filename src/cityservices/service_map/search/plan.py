@@ -23,6 +23,10 @@ MIN_WORD_WEIGHT = 0.3
 BENEFICIARY_MARKERS = frozenset("给帮替为")
 BENEFICIARY_WEIGHT = 0.5
 FULL_WEIGHT_SHARE = 0.01  # a word in at most 1 % of items weighs fully
+# A relative (老公 → 夫妻, 闺女 → 子女) names who a need concerns, not the need, except in a household-registration
+# query (投靠 items are named by the relation): elsewhere its phrase weighs KIN_WEIGHT.
+KIN_TERMS = frozenset({"夫妻", "父母", "子女"})
+KIN_WEIGHT = 0.4
 
 
 def token_bag(segmenter: Segmenter, text: str) -> dict[str, float]:
@@ -73,14 +77,28 @@ def _beneficiary(analysis: Analysis, concept: Concept) -> bool:
     return before in BENEFICIARY_MARKERS and later
 
 
+def is_kin(concept: Concept) -> bool:
+    """A lexicon phrase that only names a relative (its terms are all kinship words)."""
+    return concept.kind == "syn" and bool(concept.terms) and set(concept.terms) <= KIN_TERMS
+
+
 def build_plan(
-    analysis: Analysis, segmenter: Segmenter, index: ScoringIndex, lexicon: Lexicon, *, dominant_event: bool = False
+    analysis: Analysis,
+    segmenter: Segmenter,
+    index: ScoringIndex,
+    lexicon: Lexicon,
+    *,
+    dominant_event: bool = False,
+    household: bool = True,
 ) -> list[PlanConcept]:
+    """``household``: the query is about the household register (a relative then names the 投靠 relation)."""
     plan = []
     for concept in analysis.concepts:
         part = concept_plan(concept, segmenter, index)
         if part is not None and _beneficiary(analysis, concept):
             part = PlanConcept(part.weight * BENEFICIARY_WEIGHT, part.terms, part.label)
+        if part is not None and not household and is_kin(concept):
+            part = PlanConcept(part.weight * KIN_WEIGHT, part.terms, part.label)
         if part is not None:
             plan.append(part)
     for hit in analysis.events[:1] if dominant_event else []:

@@ -27,6 +27,7 @@ APPLICANT_BONUS = 0.1
 EVENT_BONUS_DOMINANT = 0.6
 EVENT_BONUS_MILD = 0.12
 EVENT_POSITION_STEP = 0.02
+MOVE_BONUS = 1.0  # the item a household-registration move's direction names (moves.py)
 EXPLICIT = frozenset({"lost", "report_loss", "expired", "damaged", "change", "cancel", "reissue", "replace", "first"})
 
 
@@ -81,8 +82,10 @@ def fuse(
     conditions: ConditionModel,
     event_items: dict[int, tuple[int, bool]],
     semantic: dict[int, float] | None = None,
+    move: int | None = None,
 ) -> list[Scored]:
-    """Final scores of the candidates, best first. ``event_items``: index → (position, dominant)."""
+    """Final scores of the candidates, best first. ``event_items``: index → (position, dominant); ``move``: the
+    item the direction of a household-registration move names."""
     best = max((s for _, s in candidates), default=0.0) or 1.0
     categories = analysis.categories
     applicant = analysis.slots.applicant
@@ -101,6 +104,8 @@ def fuse(
             position, dominant = event_items[index]
             bonus = EVENT_BONUS_DOMINANT if dominant else EVENT_BONUS_MILD
             parts["event"] = bonus - EVENT_POSITION_STEP * position
+        if index == move:
+            parts["move"] = MOVE_BONUS
         if semantic is not None and index in semantic:
             parts["semantic"] = semantic[index]
         out.append(Scored(index, sum(parts.values()), lexical, parts))

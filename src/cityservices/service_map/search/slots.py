@@ -13,7 +13,7 @@ from cityservices.service_map.search.lexicon import Hit, Lexicon, Phrase
 from cityservices.service_map.search.records import DivisionRecord
 
 PLACE_SUFFIXES = ("街道办事处", "街道", "新区", "区", "市", "镇")
-CONDITION_PRIORITY = ("lost", "damaged", "expired", "change", "cancel", "report_loss", "renew", "first")
+CONDITION_PRIORITY = ("lost", "damaged", "expired", "change", "cancel", "report_loss", "reissue", "renew", "first")
 
 
 @dataclass
@@ -88,9 +88,22 @@ def add_time(slots: Slots, phrase: str, value: str) -> None:
     slots.time = time
 
 
+NEGATIONS = ("没有", "没", "无", "不在")
+
+
+def negated(text: str, phrase: str) -> bool:
+    """Whether every occurrence of ``phrase`` in the text follows a negation (没单位, 没有公司, 不在单位)."""
+    starts = [i for i in range(len(text)) if text.startswith(phrase, i)]
+    return bool(starts) and all(any(text[:i].endswith(n) for n in NEGATIONS) for i in starts)
+
+
 def add_applicant(slots: Slots, lexicon: Lexicon, text: str) -> None:
-    """企业 when the text names a company, shop or employer; 个人 when it names oneself."""
-    found = {value for phrase, (slot, value) in lexicon.slot_words.items() if slot == "applicant" and phrase in text}
+    """企业 when the text names a company, shop or employer; 个人 when it names oneself — or an employer it has
+    not (我没单位自己交医保 is a person without one, not an employer)."""
+    found = set()
+    for phrase, (slot, value) in lexicon.slot_words.items():
+        if slot == "applicant" and phrase in text:
+            found.add("个人" if value == "企业" and negated(text, phrase) else value)
     if found:
         slots.applicant = "企业" if "企业" in found else "个人"
 
