@@ -5,9 +5,6 @@ JSON schemas (tests/data/hsds) and against our profile document."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +35,7 @@ from cityservices.service_map.interchange.records import (
 from cityservices.service_map.interchange.store import import_dataset
 from tests.builders import load_dataset, make_dataset, make_venue
 from tests.conftest import _throwaway_pg_database
+from tests.test_cli import run_cli_in_process
 
 Json = dict[str, Any]
 SCHEMAS = Path(__file__).parents[2] / "data" / "hsds"
@@ -85,9 +83,8 @@ def client(api_db: str) -> Iterator[TestClient]:
 def exported(api_db: str, tmp_path_factory: pytest.TempPathFactory) -> Json:
     """The file written by ``cityservices export --format hsds`` from the same database."""
     path = tmp_path_factory.mktemp("export") / "hsds.json"
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": api_db}
-    command = [sys.executable, "-m", "cityservices", "export", "--format", "hsds", str(path)]
-    subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    done = run_cli_in_process(api_db, "export", "--format", "hsds", str(path))
+    assert done.returncode == 0, done.stderr
     document: Json = json.loads(path.read_text(encoding="utf-8"))
     return document
 
