@@ -34,7 +34,7 @@ from cityservices.service_map.interchange.records import (
 )
 from cityservices.service_map.interchange.store import import_dataset
 from tests.builders import load_dataset, make_dataset, make_venue
-from tests.conftest import _throwaway_pg_database
+from tests.conftest import migrated_copy
 from tests.test_cli import run_cli_in_process
 
 Json = dict[str, Any]
@@ -60,12 +60,10 @@ def _api_dataset() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def api_db(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def api_db(db_url: str, migrated_templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database holding ``_api_dataset``, shared by this module's tests (they only read)."""
-    if db_url.startswith("sqlite"):
-        urls: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('hsds') / 'api.db'}"])
-    else:
-        urls = _throwaway_pg_database("cityservices_hsds")
+    path = tmp_path_factory.mktemp("hsds") / "api.db"
+    urls = migrated_copy(db_url, path, migrated_templates, tmp_path_factory, "cityservices_hsds")
     url = next(urls)
     load_dataset(url, _api_dataset())
     yield url
