@@ -158,10 +158,22 @@ def migrated_db_url(
 ) -> Iterator[str]:
     """A URL of a database private to one test, its schema built by the migrations and holding no rows (for CLI,
     app and whole-process tests that start from an installed, empty platform)."""
+    yield from migrated_copy(db_url, tmp_path / "fresh.db", migrated_templates, tmp_path_factory)
+
+
+def migrated_copy(
+    db_url: str,
+    path: Path,
+    templates: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+    prefix: str = "cityservices_fresh",
+) -> Iterator[str]:
+    """A database of its own copied from this process's migrated template (a module's shared database too, so that
+    it is not migrated from scratch): on SQLite the file ``path``, on PostgreSQL a new database named from
+    ``prefix``, dropped when the generator resumes."""
     if db_url.startswith("sqlite"):
-        path = tmp_path / "fresh.db"
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # 0600, as make_engine creates it
-        source = sqlite3.connect(_sqlite_template(migrated_templates, tmp_path_factory))
+        source = sqlite3.connect(_sqlite_template(templates, tmp_path_factory))
         target = sqlite3.connect(path)
         try:
             source.backup(target)
@@ -170,4 +182,4 @@ def migrated_db_url(
             source.close()
         yield f"sqlite:///{path}"
         return
-    yield from _throwaway_pg_database("cityservices_fresh", template=_pg_template(migrated_templates))
+    yield from _throwaway_pg_database(prefix, template=_pg_template(templates))

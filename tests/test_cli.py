@@ -36,14 +36,16 @@ def run_cli(db_url: str, *args: str, cwd: Path | None = None) -> subprocess.Comp
     )
 
 
-def run_cli_in_process(db_url: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli_in_process(
+    db_url: str, *args: str, cwd: Path | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """``python -m cityservices ARGS`` on ``db_url``, run by the same ``main`` in this process: its exit code,
     standard output and standard error (an unexpected exception's traceback on standard error, exit code 1, as
-    the interpreter would)."""
+    the interpreter would); ``input`` is what it reads on standard input."""
     argv = ["cityservices", *args]
     before_argv, before_cwd = sys.argv, Path.cwd()
     code: int
-    with _database(db_url), CliRunner().isolation() as (out, err, _):
+    with _database(db_url), CliRunner().isolation(input=input) as (out, err, _):
         sys.argv = argv
         if cwd is not None:
             os.chdir(cwd)

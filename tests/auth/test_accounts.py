@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -15,6 +12,7 @@ from cityservices.auth.models import LoginAttempt, StaffAccount, StaffSession
 from cityservices.kit.audit import AuditEntry
 from cityservices.platform.security import SESSION_COOKIE
 from tests.service_map.editing.helpers import PASSWORD, csrf, login
+from tests.test_cli import run_cli_in_process as run_cli
 
 
 def _login(client: TestClient, username: str, password: str) -> int:
@@ -138,12 +136,11 @@ def test_disabled_accounts_lose_their_sessions(client: TestClient, app: object) 
 
 
 def test_create_admin_command_reads_the_password_from_stdin(tmp_path: Path) -> None:
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
-    command = [sys.executable, "-m", "cityservices", "create-admin", "root", "--password-stdin"]
-    done = subprocess.run(command, input="weak\n", env=env, capture_output=True, text=True, cwd=tmp_path, check=False)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    command = ("create-admin", "root", "--password-stdin")
+    done = run_cli(url, *command, input="weak\n", cwd=tmp_path)
     assert done.returncode == 2
     assert "密码" in done.stderr
-    done = subprocess.run(command, input=PASSWORD + "\n", env=env, capture_output=True, text=True, cwd=tmp_path,
-                          check=False)  # fmt: skip
+    done = run_cli(url, *command, input=PASSWORD + "\n", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "root" in done.stderr

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -15,6 +12,7 @@ from sqlalchemy.orm import Session
 from cityservices.auth.models import LoginThrottle, StaffAccount
 from cityservices.kit.audit import AuditEntry
 from tests.service_map.editing.helpers import PASSWORD, csrf, login
+from tests.test_cli import run_cli_in_process as run_cli
 
 
 def _sign_in(client: TestClient, username: str, password: str) -> tuple[int, str]:
@@ -47,15 +45,11 @@ def test_only_admins_unlock(client: TestClient, db: Session) -> None:
 
 
 def test_unlock_account_command(tmp_path: Path) -> None:
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
-    base = [sys.executable, "-m", "cityservices"]
-    done = subprocess.run([*base, "create-admin", "root", "--password-stdin"], input=PASSWORD + "\n", env=env,
-                          capture_output=True, text=True, cwd=tmp_path, check=False)  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    done = run_cli(url, "create-admin", "root", "--password-stdin", input=PASSWORD + "\n", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    done = subprocess.run([*base, "unlock-account", "root"], env=env, capture_output=True, text=True, cwd=tmp_path,
-                          check=False)  # fmt: skip
+    done = run_cli(url, "unlock-account", "root", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "root" in done.stderr
-    done = subprocess.run([*base, "unlock-account", "nobody"], env=env, capture_output=True, text=True, cwd=tmp_path,
-                          check=False)  # fmt: skip
+    done = run_cli(url, "unlock-account", "nobody", cwd=tmp_path)
     assert done.returncode == 2

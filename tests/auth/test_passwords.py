@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from cityservices.auth.passwords import check_password_strength, common_password
 from cityservices.errors import RuleViolation
 from cityservices.kit.audit import AuditEntry, utc_now
 from tests.service_map.editing.helpers import PASSWORD, csrf, login
+from tests.test_cli import run_cli_in_process as run_cli
 
 
 @pytest.mark.parametrize("password", ["password12", "Password12", "dragon1234", "iloveyou2026", "!!qwertyuiop1"])
@@ -35,10 +33,8 @@ def test_the_bundled_list_is_loaded_and_good_passwords_pass() -> None:
 
 
 def test_create_admin_refuses_password12(tmp_path: Path) -> None:
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
-    command = [sys.executable, "-m", "cityservices", "create-admin", "root", "--password-stdin"]
-    done = subprocess.run(command, input="password12\n", env=env, capture_output=True, text=True, cwd=tmp_path,
-                          check=False)  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    done = run_cli(url, "create-admin", "root", "--password-stdin", input="password12\n", cwd=tmp_path)
     assert done.returncode == 2
     assert "常见" in done.stderr
 

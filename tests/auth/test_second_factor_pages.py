@@ -5,10 +5,7 @@ attacker without it stays locked."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -25,6 +22,7 @@ from cityservices.auth.security_pages import qr_svg
 from cityservices.auth.totp import STEP_SECONDS
 from cityservices.kit.audit import AuditEntry
 from tests.service_map.editing.helpers import PASSWORD, csrf, login
+from tests.test_cli import run_cli_in_process as run_cli
 
 
 def _form_token(html: str) -> str:
@@ -174,15 +172,11 @@ def test_second_factor_guesses_while_locked_are_limited(app: FastAPI, db: Sessio
 
 
 def test_reset_second_factor_command(tmp_path: Path) -> None:
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
-    base = [sys.executable, "-m", "cityservices"]
-    done = subprocess.run([*base, "create-admin", "root", "--password-stdin"], input=PASSWORD + "\n", env=env,
-                          capture_output=True, text=True, cwd=tmp_path, check=False)  # fmt: skip
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    done = run_cli(url, "create-admin", "root", "--password-stdin", input=PASSWORD + "\n", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    done = subprocess.run([*base, "reset-second-factor", "root"], env=env, capture_output=True, text=True,
-                          cwd=tmp_path, check=False)  # fmt: skip
+    done = run_cli(url, "reset-second-factor", "root", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "root" in done.stderr
-    done = subprocess.run([*base, "reset-second-factor", "nobody"], env=env, capture_output=True, text=True,
-                          cwd=tmp_path, check=False)  # fmt: skip
+    done = run_cli(url, "reset-second-factor", "nobody", cwd=tmp_path)
     assert done.returncode == 2

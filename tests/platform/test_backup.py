@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,12 +22,11 @@ from cityservices.service_map.catalogue.models import Feedback, Venue
 from cityservices.service_map.editing.service import load_record, save_record
 from tests.conftest import PG_ADMIN_URL
 from tests.service_map.editing.helpers import SHINAN_VENUE, seed
+from tests.test_cli import run_cli_in_process
 
 
 def _cli(url: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": url}
-    command = [sys.executable, "-m", "cityservices", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, cwd=cwd, check=False, timeout=300)
+    return run_cli_in_process(url, *args, cwd=cwd)
 
 
 def _populate(engine: Engine) -> None:

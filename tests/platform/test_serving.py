@@ -24,6 +24,7 @@ from cityservices.config import Settings
 from cityservices.platform import metrics
 from tests.builders import free_port, load_dataset
 from tests.service_map.pages_data import make_pages_dataset
+from tests.test_cli import run_cli_in_process
 
 PHONE, ID_NUMBER = "13812345678", "370202199001011234"
 ITEM, NEW_NAME = "QD-RS-0001", "社会保障卡申领（2027版）"
@@ -197,10 +198,7 @@ class TwoWorkers:
 
 @pytest.fixture
 def two_workers(loaded_db: str, tmp_path: Path) -> Iterator[TwoWorkers]:
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": loaded_db}
-    made = subprocess.run([sys.executable, "-m", "cityservices", "create-admin", "admin", "--password-stdin"],
-                          input=f"{PASSWORD}\n", text=True, capture_output=True, env=env,
-                          timeout=120)  # fmt: skip
+    made = run_cli_in_process(loaded_db, "create-admin", "admin", "--password-stdin", input=f"{PASSWORD}\n")
     assert made.returncode == 0, made.stderr
     server = TwoWorkers(tmp_path, loaded_db)
     try:
@@ -317,7 +315,8 @@ def test_an_import_from_the_command_line_reaches_a_running_server(loaded_db: str
     cli = str(Path(sys.executable).with_name("cityservices"))
     env = {**os.environ, "CITYSERVICES_DATABASE_URL": loaded_db, "CITYSERVICES_SECRET_KEY": "serving-test-secret"}
     exported = tmp_path / "venues.geojson"
-    subprocess.run([cli, "export", str(exported), "--format", "geojson"], env=env, check=True, capture_output=True)
+    done = run_cli_in_process(loaded_db, "export", str(exported), "--format", "geojson")  # the importing one is real
+    assert done.returncode == 0, done.stderr
     document = json.loads(exported.read_text("utf-8"))
     venue_id = document["features"][0]["id"]
     document["features"][0]["properties"]["name"] = "导入改名的便民服务中心"

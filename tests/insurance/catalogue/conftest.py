@@ -13,7 +13,7 @@ from cityservices.db import make_engine, make_session_factory, session_scope
 from cityservices.insurance.catalogue import CATALOGUE_DIR
 from cityservices.insurance.catalogue.service import load_catalogue
 from cityservices.platform.migrate import upgrade_to_head
-from tests.conftest import _throwaway_pg_database
+from tests.conftest import migrated_copy
 
 # 27-character codes made for the tests (three makers of one class, one of another class).
 CONSUMABLES = """code,name,specification,maker_name,source
@@ -33,13 +33,13 @@ def catalogue_folder(tmp: Path, *, consumables: str | None = CONSUMABLES) -> Pat
 
 
 @pytest.fixture(scope="module")
-def catalogue_db(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of its own holding the bundled catalogue (read-only for the module's tests)."""
+def catalogue_db(
+    db_url: str, migrated_templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database of its own holding the bundled catalogue (read-only for the module's tests), copied from the
+    migrated template."""
     tmp = tmp_path_factory.mktemp("insurance-catalogue")
-    if db_url.startswith("sqlite"):
-        urls: Iterator[str] = iter([f"sqlite:///{tmp / 'catalogue.db'}"])
-    else:
-        urls = _throwaway_pg_database("cityservices_inscat")
+    urls = migrated_copy(db_url, tmp / "catalogue.db", migrated_templates, tmp_path_factory, "cityservices_inscat")
     url = next(urls)
     engine = make_engine(url)
     upgrade_to_head(engine)

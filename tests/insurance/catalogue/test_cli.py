@@ -4,23 +4,17 @@ search and eval."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.insurance.catalogue.conftest import catalogue_folder
+from tests.test_cli import run_cli_in_process
 
 QUERIES = Path(__file__).resolve().parents[2] / "data" / "insurance" / "catalogue_queries.tsv"
 
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CITYSERVICES_")} | {
-        "CITYSERVICES_DATABASE_URL": url
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "cityservices", *args], env=env, capture_output=True, text=True, timeout=600
-    )
+    return run_cli_in_process(url, *args)
 
 
 def test_load_stats_search_and_a_bad_file(tmp_path: Path) -> None:

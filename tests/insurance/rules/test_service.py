@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from cityservices.kit.audit import SYSTEM
 from cityservices.kit.audit.repository import list_audit
 from cityservices.kit.money import Ratio
 from tests.insurance.rules.test_book import pool_row, rule_file
+from tests.test_cli import run_cli_in_process
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -85,15 +84,7 @@ def test_unknown_table_filter_is_refused(session: Session) -> None:
 
 
 def _cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": db, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run(
-        [sys.executable, "-m", "cityservices", "insurance", "rules", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
+    return run_cli_in_process(db, "insurance", "rules", *args, cwd=ROOT)
 
 
 def test_cli_loads_lists_and_refuses_bad_files(migrated_db_url: str, tmp_path: Path) -> None:

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.test_cli import run_cli_in_process
 
 
 def _cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": db, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run(
-        [sys.executable, "-m", "cityservices", "insurance", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-    )
+    return run_cli_in_process(db, "insurance", *args)
 
 
 def test_estimate_and_reconcile(migrated_db_url: str) -> None:

@@ -18,7 +18,7 @@ from cityservices.kit.geo import from_wgs84
 from cityservices.service_map.catalogue.service import VENUE_ATTRIBUTES
 from cityservices.service_map.interchange.records import GuideRecord
 from tests.builders import load_dataset
-from tests.conftest import _throwaway_pg_database
+from tests.conftest import migrated_copy
 from tests.service_map.catalog_data import (
     ALL_VENUES,
     MONDAY_1230,
@@ -47,12 +47,13 @@ def _load(url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def catalog_db(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The catalogue dataset, shared read-only by this module's tests (one database per backend)."""
-    if db_url.startswith("sqlite"):
-        yield _load(f"sqlite:///{Path(tmp_path_factory.mktemp('catalog')) / 'catalog.db'}")
-        return
-    for url in _throwaway_pg_database("cityservices_catalog"):
+def catalog_db(
+    db_url: str, migrated_templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The catalogue dataset, shared read-only by this module's tests (one database per backend, copied from the
+    migrated template)."""
+    path = Path(tmp_path_factory.mktemp("catalog")) / "catalog.db"
+    for url in migrated_copy(db_url, path, migrated_templates, tmp_path_factory, "cityservices_catalog"):
         yield _load(url)
 
 

@@ -5,9 +5,6 @@ JSON schemas (tests/data/hsds) and against our profile document."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +34,8 @@ from cityservices.service_map.interchange.records import (
 )
 from cityservices.service_map.interchange.store import import_dataset
 from tests.builders import load_dataset, make_dataset, make_venue
-from tests.conftest import _throwaway_pg_database
+from tests.conftest import migrated_copy
+from tests.test_cli import run_cli_in_process
 
 Json = dict[str, Any]
 SCHEMAS = Path(__file__).parents[2] / "data" / "hsds"
@@ -62,12 +60,10 @@ def _api_dataset() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def api_db(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def api_db(db_url: str, migrated_templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database holding ``_api_dataset``, shared by this module's tests (they only read)."""
-    if db_url.startswith("sqlite"):
-        urls: Iterator[str] = iter([f"sqlite:///{tmp_path_factory.mktemp('hsds') / 'api.db'}"])
-    else:
-        urls = _throwaway_pg_database("cityservices_hsds")
+    path = tmp_path_factory.mktemp("hsds") / "api.db"
+    urls = migrated_copy(db_url, path, migrated_templates, tmp_path_factory, "cityservices_hsds")
     url = next(urls)
     load_dataset(url, _api_dataset())
     yield url
@@ -85,9 +81,8 @@ def client(api_db: str) -> Iterator[TestClient]:
 def exported(api_db: str, tmp_path_factory: pytest.TempPathFactory) -> Json:
     """The file written by ``cityservices export --format hsds`` from the same database."""
     path = tmp_path_factory.mktemp("export") / "hsds.json"
-    env = {**os.environ, "CITYSERVICES_DATABASE_URL": api_db}
-    command = [sys.executable, "-m", "cityservices", "export", "--format", "hsds", str(path)]
-    subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    done = run_cli_in_process(api_db, "export", "--format", "hsds", str(path))
+    assert done.returncode == 0, done.stderr
     document: Json = json.loads(path.read_text(encoding="utf-8"))
     return document
 
