@@ -121,3 +121,18 @@ def test_a_separable_word_with_a_particle_inside_means_the_word(demo_index: Sear
     assert not demo_index.search("刚退了休要办啥").no_match
     assert demo_index.understander.analyze("社保卡先挂个失").slots.conditions == ["report_loss"]
     assert "上个户" not in demo_index.understander.synonyms
+
+
+def test_segmenters_share_jiebas_dictionary_but_not_their_domain_words() -> None:
+    # jieba's own dictionary is read once per process; each segmenter adds its domain words to a copy of it.
+    from cityservices.service_map.search.segment import Segmenter
+
+    first, second = Segmenter(["社保卡补办"]), Segmenter(["户口迁出"])
+    assert first.is_dictionary_word("社保卡补办")
+    assert not first.is_dictionary_word("户口迁出")
+    assert second.is_dictionary_word("户口迁出")
+    assert not second.is_dictionary_word("社保卡补办")
+    assert "社保卡补办" in first.search_words("社保卡补办在哪")
+    assert "社保卡补办" not in second.search_words("社保卡补办在哪")
+    assert first.is_dictionary_word("医院")
+    assert second.is_dictionary_word("医院")

@@ -8,6 +8,7 @@ and one wrong character in a longer word).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 
 import jieba
@@ -16,6 +17,21 @@ from cityservices.service_map.search.normalize import is_han
 
 BIGRAM = "~"
 jieba.setLogLevel(logging.WARNING)
+
+_BASE_LOCK = threading.Lock()
+_base: tuple[dict[str, int], int] | None = None  # jieba's own dictionary, read once per process
+
+
+def _base_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's word frequencies and their total, loaded once per process (reading them costs about 2 s of CPU;
+    every index build used to pay it again). Each tokenizer gets its own copy, because domain words are added."""
+    global _base
+    with _BASE_LOCK:
+        if _base is None:
+            loader = jieba.Tokenizer()
+            loader.initialize()
+            _base = (loader.FREQ, loader.total)
+        return _base
 
 
 def bigrams(text: str) -> list[str]:
@@ -35,8 +51,10 @@ class Segmenter:
     """A private jieba tokenizer that knows the domain words (item vocabulary and lexicon phrases)."""
 
     def __init__(self, domain_words: Iterable[str]) -> None:
+        freq, total = _base_dictionary()
         self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self._jieba.FREQ, self._jieba.total = dict(freq), total
+        self._jieba.initialized = True  # what initialize() leaves behind, without reading the dictionary again
         for word in domain_words:
             if 2 <= len(word) <= 12 and all(is_han(c) for c in word):
                 self._jieba.add_word(word, freq=2000)
