@@ -156,3 +156,62 @@ def test_only_payloads_naming_one_record_are_single_record_changes() -> None:
     assert record_change({"kind": "venue", "key": "V1", "version": 2}) is None  # not declared as one record
     assert record_change({"kind": "*", "reason": "resync"}) is None
     assert record_change({"kind": "holiday_schedule", "key": 2027, "scope": RECORD_SCOPE}) is None
+
+
+# ----- ready(): the copy without a session, for routes on the event loop --------------------------------------------
+
+
+def test_ready_gives_the_copy_only_when_it_can_answer_without_a_session(engine: Engine) -> None:
+    builds = Builds()
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=3600)
+    assert cache.ready() is None  # nothing built yet
+    with Session(engine) as session:
+        assert cache.get(session) == 1
+        assert cache.ready() == 1
+        events.deliver(TOPIC, {})
+        assert cache.ready() is None  # changed: the old copy is never given out
+        assert cache.get(session) == 2
+    assert cache.ready() == 2
+
+
+def test_ready_leaves_a_queued_patch_to_a_caller_with_a_session(engine: Engine) -> None:
+    builds, patches = Builds(), Patches()
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=3600, patch=patches)
+    with Session(engine) as session:
+        assert cache.get(session) == 1
+        events.deliver(TOPIC, _record("V5"))
+        assert cache.ready() is None  # the edit is not in the copy yet
+        assert cache.get(session) == 1001
+    assert cache.ready() == 1001
+
+
+def test_ready_leaves_a_due_rebuild_to_a_caller_with_a_session_then_answers_while_it_runs(engine: Engine) -> None:
+    builds = Builds()
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=0.0)
+    with Session(engine) as session:
+        assert cache.get(session) == 1
+        builds.release.clear()
+        assert cache.ready() is None  # old, and no rebuild under way: someone with a session starts it
+        assert cache.get(session) == 1
+        assert cache.refreshing
+        assert cache.ready() == 1  # the old copy answers while its successor is built
+        builds.release.set()
+        _wait_for(lambda: not cache.refreshing)
+
+
+def test_ready_never_waits_for_a_build_under_way(engine: Engine) -> None:
+    builds = Builds()
+    builds.release.clear()
+    cache = RebuiltOnChange(builds, name="test", topics=(TOPIC,), ttl_s=3600)
+
+    def first_use() -> None:
+        with Session(engine) as session:
+            cache.get(session)
+
+    building = threading.Thread(target=first_use)
+    building.start()
+    _wait_for(lambda: cache._lock.locked())
+    assert cache.ready() is None  # answered at once although the build holds the lock
+    builds.release.set()
+    building.join(10)
+    assert cache.ready() == 1

@@ -111,6 +111,22 @@ class RebuiltOnChange(Generic[T]):
                 self._refresh_in_background(session)
             return self._value
 
+    def ready(self) -> T | None:
+        """The current copy when it can answer without a session, else None (then ``get`` with a session).
+
+        None when nothing is built yet, a single-record change waits to be patched on, a rebuild is due and not
+        under way, or the lock is held (a build or patch on another thread): it never waits, so a route on the
+        event loop asks it first and goes to the thread pool, with a session, only on a miss."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self._value is None or self._pending:
+                return None
+            due = self._stale or time.monotonic() - self._built > self.ttl_s
+            return None if due and not self._refreshing else self._value
+        finally:
+            self._lock.release()
+
     def changed(self, payload: Mapping[str, Any]) -> None:
         """An event of a followed topic (see the module's description)."""
         change = record_change(payload)

@@ -63,6 +63,16 @@ def get_search_index(engine: Engine, sessions: sessionmaker[Session]) -> SearchI
         return entry.cache.get(session)
 
 
+def ready_search_index(engine: Engine) -> SearchIndex | None:
+    """The cached index of this database when it can answer without a session (built, nothing to patch, the
+    fingerprint checked within ``CHECK_SECONDS``), else None: then ``get_search_index`` with a session. Never
+    waits for a lock held by a build, so the event loop may ask it."""
+    entry = _entries.get(engine)
+    if entry is None or time.monotonic() - entry.checked_at >= CHECK_SECONDS:
+        return None
+    return entry.cache.ready()
+
+
 def forget_search_index(engine: Engine) -> None:
     """Drop the cached index of ``engine`` (its app has shut down)."""
     with _lock:
