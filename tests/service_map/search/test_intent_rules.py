@@ -7,6 +7,8 @@ from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.frames import PurposeFrames
 from cityservices.service_map.search.lexicon import load_lexicon
 from cityservices.service_map.search.moves import MoveRules
+from cityservices.service_map.search.rank import FAMILY_BONUS, Scored, family_pick
+from cityservices.service_map.search.records import ItemRecord
 from cityservices.service_map.search.slots import negated
 
 
@@ -147,3 +149,40 @@ def test_a_new_hire_is_added_to_the_insurance_not_a_new_employer_registration(de
 def test_a_company_moving_house_changes_its_registration(demo_index: SearchIndex) -> None:
     assert names(demo_index, "公司搬到新地方了") == ["公司变更登记"]
     assert PurposeFrames.load().purpose("公司员工搬家了社保怎么办") is None  # an employee's move is no company's
+
+
+def _scored(*names: str) -> tuple[list[Scored], list[ItemRecord]]:
+    items = [ItemRecord(code=str(i), name=name, is_core=True) for i, name in enumerate(names)]
+    return [Scored(i, 2.0 - 0.1 * i, 1.0) for i in range(len(items))], items
+
+
+def _chars(text: str) -> list[str]:
+    """A stand-in segmenter: the two-character runs of the text."""
+    return [text[i : i + 2] for i in range(0, len(text) - 1, 2)]
+
+
+def test_the_family_member_whose_own_word_the_query_names_comes_first() -> None:
+    ranked, items = _scored("养老保险正常退休", "养老保险提前退休", "驾驶证初次申领")
+    picked = family_pick(ranked, items, {"提前", "退休"}, _chars, lambda _: False)
+    assert [items[s.index].name for s in picked][:2] == ["养老保险提前退休", "养老保险正常退休"]
+    assert picked[0].parts["family"] == FAMILY_BONUS
+    # a word every member has (退休), a generic word, or the leader named already: nothing moves
+    assert family_pick(ranked, items, {"退休"}, _chars, lambda _: False) == ranked
+    assert family_pick(ranked, items, {"提前"}, _chars, lambda word: word == "提前") == ranked
+    assert family_pick(ranked, items, {"正常", "提前"}, _chars, lambda _: False) == ranked
+    # items that share no start with the leader are no family
+    ranked, items = _scored("居住证申领", "驾驶证签注")
+    assert family_pick(ranked, items, {"签注"}, _chars, lambda _: False) == ranked
+
+
+def test_a_non_core_member_is_not_picked_by_its_long_name() -> None:
+    ranked, items = _scored("驾驶证初次申领", "驾驶证持军警驾驶证申领")
+    items[1] = ItemRecord(code="1", name=items[1].name, is_core=False)
+    assert family_pick(ranked, items, {"军警"}, _chars, lambda _: False) == ranked
+
+
+def test_a_card_family_member_named_by_a_lexicon_phrase_outranks_the_condition_fit(demo_index: SearchIndex) -> None:
+    # 换 is a renewal condition that favours the replacement item; 激活 / 开通 name the activation member
+    assert names(demo_index, "换了新社保卡要激活") == ["社会保障卡启用（激活）"]
+    assert names(demo_index, "社保卡补换了，新卡得开通一下") == ["社会保障卡启用（激活）"]
+    assert names(demo_index, "社保卡丢了要补办一张") == ["社会保障卡补领、换领、换发"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,7 +34,7 @@ from cityservices.service_map.search.moves import MoveRules
 from cityservices.service_map.search.normalize import clean_query, normalize_text
 from cityservices.service_map.search.phonetic import PinyinVocabulary
 from cityservices.service_map.search.plan import LEFTOVER_FACTOR, build_plan, merged_bag, word_weight
-from cityservices.service_map.search.rank import ConditionModel, Scored, fuse
+from cityservices.service_map.search.rank import ConditionModel, Scored, family_pick, fuse
 from cityservices.service_map.search.records import BundleRecord, Catalogue, ItemRecord, read_catalogue
 from cityservices.service_map.search.retrieve import LexicalIndex, score_plan, top_k
 from cityservices.service_map.search.schemas import (
@@ -66,6 +67,8 @@ NAMED_MIN = 4  # characters of an official name typed in full
 TAIL_KEEP = 3
 NAME_PUNCTUATION = re.compile(r"[\s，、,；;：:（）()“”\"'《》<>·.。]")
 TAIL_RATIO = 0.5
+FAMILY_WINDOW = 12  # the best-ranked candidates among which a family's members are told apart
+GENERIC_NAME_WORD = 14  # a word in this many core item names (登记, 申请) tells no family member apart
 DEFAULT_SUGGESTIONS = ("居民身份证到期换领", "社会保障卡申领", "租房提取住房公积金", "内地居民结婚登记", "出生登记")
 
 
@@ -121,6 +124,7 @@ class SearchIndex:
             key=lambda pair: -len(pair[0]),
         )
         self.situations_explain = situations_explain
+        self._generic_words = self._common_name_words()
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
         self.build_seconds = time.perf_counter() - started
@@ -154,6 +158,16 @@ class SearchIndex:
                 if not token.startswith(BIGRAM) and best.get(token, 99) > tier:
                     best[token] = tier
         return [(term, tier - min(9, sum(term in name for name in core_names))) for term, tier in best.items()]
+
+    def _common_name_words(self) -> frozenset[str]:
+        """Words too common in core item names to tell a family's members apart, and the condition markers (the
+        condition fit weighs those)."""
+        counts: Counter[str] = Counter()
+        for item in self.items:
+            if item.is_core:
+                counts.update(set(self.tokens_of(item.name)))
+        common = {word for word, n in counts.items() if n >= GENERIC_NAME_WORD}
+        return frozenset(common | set(self.lexicon.item_conditions))
 
     def _items_named(self, names: Mapping[str, str]) -> dict[str, int]:
         """Key → index of the item with that name (a core item first); names the catalogue lacks are left out."""
@@ -341,7 +355,19 @@ class SearchIndex:
         if not candidates:
             return []
         semantic = self.semantic.scores(analysis.rewritten, list(candidates)) if self.semantic else None
-        return fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic, move)
+        ranked = fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic, move)
+        return self._family_pick(analysis, ranked)
+
+    def _family_pick(self, analysis: Analysis, ranked: list[Scored]) -> list[Scored]:
+        """The member of the leading family of items whose own word the query names comes first (rank.family_pick)."""
+        named: set[str] = set()
+        for concept in analysis.concepts:
+            for text in (concept.surface, *concept.terms):
+                named.update(self.tokens_of(text))
+        window = family_pick(
+            ranked[:FAMILY_WINDOW], self.items, named, self.tokens_of, self._generic_words.__contains__
+        )
+        return window + ranked[FAMILY_WINDOW:]
 
     def _named_by_frame(self, text: str) -> int | None:
         """The item that the direction of a household move (moves.py) or the purpose of a need (frames.py) names."""

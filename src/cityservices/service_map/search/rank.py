@@ -9,6 +9,7 @@ final = BM25 / best BM25                                (0–1, lexical relevanc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,6 +29,8 @@ EVENT_BONUS_DOMINANT = 0.6
 EVENT_BONUS_MILD = 0.12
 EVENT_POSITION_STEP = 0.02
 MOVE_BONUS = 1.0  # the item a household-registration move's direction names (moves.py)
+FAMILY_BONUS = 0.3  # the member of a family of items whose own word the query names (提前退休 → 提前退休申请)
+FAMILY_MIN_PREFIX = 3  # characters a family's members share at the start of their names (居住证, 社会保障卡)
 EXPLICIT = frozenset({"lost", "report_loss", "expired", "damaged", "change", "cancel", "reissue", "replace", "first"})
 
 
@@ -109,5 +112,51 @@ def fuse(
         if semantic is not None and index in semantic:
             parts["semantic"] = semantic[index]
         out.append(Scored(index, sum(parts.values()), lexical, parts))
+    out.sort(key=lambda s: (-s.score, s.index))
+    return out
+
+
+def shared_start(names: list[str]) -> int:
+    """How many characters all the names share at their start."""
+    shortest = min(names, key=len)
+    return next((i for i, char in enumerate(shortest) if any(name[i] != char for name in names)), len(shortest))
+
+
+def family_pick(
+    ranked: list[Scored],
+    items: list[ItemRecord],
+    named: set[str],
+    tokens_of: Callable[[str], list[str]],
+    generic: Callable[[str], bool],
+) -> list[Scored]:
+    """Items of one family differ by a word after their shared start (企业职工基本养老保险 正常 / 提前 退休申请,
+    社会保障卡 申领 / 启用（激活）): the members whose own words the query names — said or through a lexicon phrase
+    (早点退休 → 提前退休申请) — get FAMILY_BONUS over the members it does not. Only core items are picked: a
+    long non-core name (持军警驾驶证申领(…大中型客货车…)) names too many words to be told apart by one.
+    ``named``: the query's words and terms; ``generic``: words too common in item names to tell members apart
+    (申请, 登记)."""
+    if len(ranked) < 2:
+        return ranked
+    top = items[ranked[0].index].name
+    names = {p: items[s.index].name for p, s in enumerate(ranked)}
+    names = {p: name for p, name in names.items() if shared_start([top, name]) >= FAMILY_MIN_PREFIX}
+    if len(names) < 2:
+        return ranked
+    shared = shared_start(list(names.values()))
+    members = {p: {t for t in tokens_of(name[shared:]) if len(t) >= 2 and t.isalnum()} for p, name in names.items()}
+    everywhere = set.intersection(*members.values())
+    picked = {
+        p
+        for p, own in members.items()
+        if items[ranked[p].index].is_core and any(t in named and not generic(t) for t in own - everywhere)
+    }
+    if not picked or 0 in picked or len(picked) == len(members):  # the leader named already: scores stay as they are
+        return ranked
+    out = list(ranked)
+    for position in picked:
+        scored = out[position]
+        out[position] = Scored(
+            scored.index, scored.score + FAMILY_BONUS, scored.lexical, {**scored.parts, "family": FAMILY_BONUS}
+        )
     out.sort(key=lambda s: (-s.score, s.index))
     return out
