@@ -7,9 +7,18 @@ from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.frames import PurposeFrames
 from cityservices.service_map.search.lexicon import load_lexicon
 from cityservices.service_map.search.moves import MoveRules
-from cityservices.service_map.search.rank import FAMILY_BONUS, Scored, family_pick
+from cityservices.service_map.search.rank import (
+    EVENT_BONUS_MILD,
+    EVENT_BY_WORDS,
+    FAMILY_BONUS,
+    ConditionModel,
+    Scored,
+    family_pick,
+    fuse,
+)
 from cityservices.service_map.search.records import ItemRecord
-from cityservices.service_map.search.slots import negated
+from cityservices.service_map.search.slots import Slots, negated
+from cityservices.service_map.search.understand import Analysis
 
 
 def names(index: SearchIndex, query: str, n: int = 1) -> list[str]:
@@ -186,3 +195,26 @@ def test_a_card_family_member_named_by_a_lexicon_phrase_outranks_the_condition_f
     assert names(demo_index, "换了新社保卡要激活") == ["社会保障卡启用（激活）"]
     assert names(demo_index, "社保卡补换了，新卡得开通一下") == ["社会保障卡启用（激活）"]
     assert names(demo_index, "社保卡丢了要补办一张") == ["社会保障卡补领、换领、换发"]
+
+
+def _fused(event_items: dict[int, tuple[int, bool, bool]]) -> list[tuple[str, float]]:
+    """Three core items: a non-member the words match best, and two members of a long bundle (positions 0 and 8);
+    the names best first with their life-event bonus."""
+    items = [
+        ItemRecord(code="a", name="不动产登记资料查询", is_core=True),
+        ItemRecord(code="b", name="居民死亡医学证明签发", is_core=True),
+        ItemRecord(code="c", name="房屋所有权转移登记（继承）", is_core=True),
+    ]
+    analysis = Analysis("", "", [], Slots(), [], [], [], list_intent=False, content_chars=0)
+    ranked = fuse(analysis, [(0, 1.0), (1, 0.2), (2, 0.85)], items, ConditionModel(load_lexicon()), event_items)
+    return [(items[s.index].name, round(s.parts.get("event", 0.0), 3)) for s in ranked]
+
+
+def test_beside_other_words_a_long_bundles_member_is_picked_by_the_words_not_by_its_position() -> None:
+    # 父亲去世留下一套房，要转到俺名下: the death bundle's ninth step is the one the words about the flat match
+    by_words = _fused({1: (0, False, True), 2: (8, False, True)})
+    assert by_words[0] == ("房屋所有权转移登记（继承）", round(EVENT_BY_WORDS * 0.85, 3))
+    # a member the words barely match keeps its place bonus
+    assert ("居民死亡医学证明签发", EVENT_BONUS_MILD) in by_words
+    by_position = _fused({1: (0, False, False), 2: (8, False, False)})
+    assert by_position[0] == ("不动产登记资料查询", 0.0)

@@ -337,17 +337,18 @@ class SearchIndex:
         )
         scores = score_plan(self.lexical, plan)
         candidates = {i: float(scores[i]) for i in top_k(scores, CANDIDATES)}
-        event_items: dict[int, tuple[int, bool]] = {}
+        event_items: dict[int, tuple[int, bool, bool]] = {}
         if event is not None and event.bundle is not None:
             done = set(self.lexicon.events[event.event].done)
             for position, code in enumerate(event.bundle.item_codes):
                 index = self.by_code.get(code)
                 if index is not None and self.items[index].name not in done:
-                    event_items[index] = (position, event.dominant)
+                    # a long bundle's order is the order of its steps: beside other words, they pick the member
+                    event_items[index] = (position, event.dominant, not event.dominant)
                     candidates.setdefault(index, float(scores[index]))
         elif event is not None:  # no bundle: the items the event's terms name stand in for its members
             for position, index in enumerate(self._groups.members(event.event)):
-                event_items[index] = (position, event.dominant)
+                event_items[index] = (position, event.dominant, False)
                 candidates.setdefault(index, float(scores[index]))
         move = self._named_by_frame(analysis.rewritten)
         if move is not None and candidates:

@@ -28,6 +28,7 @@ APPLICANT_BONUS = 0.1
 EVENT_BONUS_DOMINANT = 0.6
 EVENT_BONUS_MILD = 0.12
 EVENT_POSITION_STEP = 0.02
+EVENT_BY_WORDS = 0.3  # × lexical: a bundle member the words beside a life event match (父亲去世 + 房 → 继承登记)
 MOVE_BONUS = 1.0  # the item a household-registration move's direction names (moves.py)
 FAMILY_BONUS = 0.3  # the member of a family of items whose own word the query names (提前退休 → 提前退休申请)
 FAMILY_MIN_PREFIX = 3  # characters a family's members share at the start of their names (居住证, 社会保障卡)
@@ -83,11 +84,12 @@ def fuse(
     candidates: list[tuple[int, float]],
     items: list[ItemRecord],
     conditions: ConditionModel,
-    event_items: dict[int, tuple[int, bool]],
+    event_items: dict[int, tuple[int, bool, bool]],
     semantic: dict[int, float] | None = None,
     move: int | None = None,
 ) -> list[Scored]:
-    """Final scores of the candidates, best first. ``event_items``: index → (position, dominant); ``move``: the
+    """Final scores of the candidates, best first. ``event_items``: index → (position, dominant, by words) — by
+    words, a member's bonus grows with how well the query's words match it, whatever its position; ``move``: the
     item the direction of a household-registration move names."""
     best = max((s for _, s in candidates), default=0.0) or 1.0
     categories = analysis.categories
@@ -104,9 +106,9 @@ def fuse(
         if applicant and applicant in item.applicant_type:
             parts["applicant"] = APPLICANT_BONUS
         if index in event_items:
-            position, dominant = event_items[index]
-            bonus = EVENT_BONUS_DOMINANT if dominant else EVENT_BONUS_MILD
-            parts["event"] = bonus - EVENT_POSITION_STEP * position
+            position, dominant, by_words = event_items[index]
+            bonus = (EVENT_BONUS_DOMINANT if dominant else EVENT_BONUS_MILD) - EVENT_POSITION_STEP * position
+            parts["event"] = max(bonus, EVENT_BY_WORDS * parts["lexical"]) if by_words else bonus
         if index == move:
             parts["move"] = MOVE_BONUS
         if semantic is not None and index in semantic:
