@@ -4,6 +4,7 @@ one, the direction of a household-registration move, an employer's forms against
 from __future__ import annotations
 
 from cityservices.service_map.search import SearchIndex
+from cityservices.service_map.search.documents import DocumentRequests
 from cityservices.service_map.search.frames import PurposeFrames
 from cityservices.service_map.search.lexicon import load_lexicon
 from cityservices.service_map.search.moves import MoveRules
@@ -218,3 +219,25 @@ def test_beside_other_words_a_long_bundles_member_is_picked_by_the_words_not_by_
     assert ("居民死亡医学证明签发", EVENT_BONUS_MILD) in by_words
     by_position = _fused({1: (0, False, False), 2: (8, False, False)})
     assert by_position[0] == ("不动产登记资料查询", 0.0)
+
+
+def test_a_clause_ending_with_a_document_after_a_request_verb_asks_for_it_to_be_issued() -> None:
+    docs = DocumentRequests.load()
+    assert docs.asked("银行要我开个公积金缴了多少的证明")
+    assert docs.asked("单位让我交一份参保的证明吧")
+    assert docs.asked("派出所能开个证明，说明是同一个人吗")  # the question is in another clause
+    assert docs.asked("房客要发票")
+    assert not docs.asked("小孩落户需要出生证明吗")  # asks about a material
+    assert not docs.asked("办社保卡要交什么证明")
+    assert not docs.asked("要证明他是在哪出生的公证")  # 证明 as a verb: the clause goes on
+    assert docs.issues("住房公积金缴存证明开具")
+    assert not docs.issues("住房公积金单位缴存登记")
+
+
+def test_asking_for_a_proof_finds_the_item_that_issues_it_not_the_subject_it_is_about(
+    demo_index: SearchIndex,
+) -> None:
+    assert names(demo_index, "贷款要用，得开个公积金交了多少年的证明") == ["住房公积金缴存证明开具"]
+    assert names(demo_index, "办签证要开个人交税的记录") == ["个人所得税纳税记录开具"]
+    # a material asked about stays a question about it
+    assert "证明" not in names(demo_index, "办社保卡要交什么证明")[0]

@@ -25,6 +25,7 @@ from cityservices.service_map.search.confidence import (
     concept_hits,
     coverage,
 )
+from cityservices.service_map.search.documents import DocumentRequests
 from cityservices.service_map.search.explain import describe_intent, explain
 from cityservices.service_map.search.fields import FIELD_WEIGHTS, SITUATIONS, FieldedIndex
 from cityservices.service_map.search.frames import PurposeFrames
@@ -118,6 +119,7 @@ class SearchIndex:
         self.moves = MoveRules.load()
         self._move_items = self._items_named(self.moves.results)
         self.purposes = PurposeFrames.load()
+        self.documents = DocumentRequests.load()
         self._purpose_items = self._items_named(self.purposes.items())
         self._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
@@ -356,7 +358,12 @@ class SearchIndex:
         if not candidates:
             return []
         semantic = self.semantic.scores(analysis.rewritten, list(candidates)) if self.semantic else None
-        ranked = fuse(analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic, move)
+        documents: frozenset[int] = frozenset()
+        if self.documents.asked(analysis.rewritten):
+            documents = frozenset(i for i in candidates if self.documents.issues(self.items[i].name))
+        ranked = fuse(
+            analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic, move, documents
+        )
         return self._family_pick(analysis, ranked)
 
     def _family_pick(self, analysis: Analysis, ranked: list[Scored]) -> list[Scored]:

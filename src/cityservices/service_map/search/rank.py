@@ -30,6 +30,7 @@ EVENT_BONUS_MILD = 0.12
 EVENT_POSITION_STEP = 0.02
 EVENT_BY_WORDS = 0.3  # × lexical: a bundle member the words beside a life event match (父亲去世 + 房 → 继承登记)
 MOVE_BONUS = 1.0  # the item a household-registration move's direction names (moves.py)
+DOCUMENT_BONUS = 0.5  # an item issuing the document a query asks for (开个……的证明, documents.py)
 FAMILY_BONUS = 0.3  # the member of a family of items whose own word the query names (提前退休 → 提前退休申请)
 FAMILY_MIN_PREFIX = 3  # characters a family's members share at the start of their names (居住证, 社会保障卡)
 EXPLICIT = frozenset({"lost", "report_loss", "expired", "damaged", "change", "cancel", "reissue", "replace", "first"})
@@ -87,10 +88,12 @@ def fuse(
     event_items: dict[int, tuple[int, bool, bool]],
     semantic: dict[int, float] | None = None,
     move: int | None = None,
+    documents: frozenset[int] = frozenset(),
 ) -> list[Scored]:
     """Final scores of the candidates, best first. ``event_items``: index → (position, dominant, by words) — by
     words, a member's bonus grows with how well the query's words match it, whatever its position; ``move``: the
-    item the direction of a household-registration move names."""
+    item the direction of a household-registration move names; ``documents``: the candidates that issue the document
+    the query asks for (documents.py)."""
     best = max((s for _, s in candidates), default=0.0) or 1.0
     categories = analysis.categories
     applicant = analysis.slots.applicant
@@ -111,6 +114,8 @@ def fuse(
             parts["event"] = max(bonus, EVENT_BY_WORDS * parts["lexical"]) if by_words else bonus
         if index == move:
             parts["move"] = MOVE_BONUS
+        if index in documents:
+            parts["document"] = DOCUMENT_BONUS
         if semantic is not None and index in semantic:
             parts["semantic"] = semantic[index]
         out.append(Scored(index, sum(parts.values()), lexical, parts))
