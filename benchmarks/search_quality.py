@@ -56,6 +56,8 @@ def without(lexicon: Lexicon, entries: list[tuple[str, str]]) -> Lexicon:
     lex = copy.deepcopy(lexicon)
     for file, entry in entries:
         table: dict[str, Any] = lex.synonyms if file == "synonyms.tsv" else lex.event_triggers
+        if file == "conditions.tsv":
+            table = lex.query_conditions
         table.pop(entry, None)
         lex.categories.pop(entry, None)
     return lex

@@ -241,3 +241,15 @@ def test_asking_for_a_proof_finds_the_item_that_issues_it_not_the_subject_it_is_
     assert names(demo_index, "办签证要开个人交税的记录") == ["个人所得税纳税记录开具"]
     # a material asked about stays a question about it
     assert "证明" not in names(demo_index, "办社保卡要交什么证明")[0]
+
+
+def test_closing_down_or_giving_a_licence_up_is_its_cancellation_and_extending_a_permit_is_its_renewal(
+    demo_index: SearchIndex,
+) -> None:
+    lex = load_lexicon()
+    assert {lex.query_conditions[w] for w in ("关了", "不要了", "不用了")} == {"cancel"}
+    assert {lex.query_conditions[w] for w in ("要续", "续一下", "续上")} == {"expired"}
+    assert "续" not in lex.query_conditions  # 手续 / 继续 are no renewal
+    assert names(demo_index, "公司关了，执照不用了") == ["公司注销登记"]
+    assert names(demo_index, "餐馆不开了，许可证不要了") == ["食品经营许可证注销"]
+    assert names(demo_index, "居住证今年还得续一下") == ["居住证签注"]
