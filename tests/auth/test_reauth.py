@@ -147,7 +147,7 @@ def test_roles_change_with_the_last_admin_kept(client: TestClient, app: FastAPI,
     last = client.put(f"/api/staff/accounts/{admin}/role", json={"role": "editor"}, headers=headers)
     assert last.status_code == 422
     assert "最后一个管理员" in last.text
-    rows = db.scalars(select(AuditEntry).where(AuditEntry.action == "account.role")).all()
+    rows = db.scalars(select(AuditEntry).where(AuditEntry.action == "account.role").order_by(AuditEntry.id)).all()
     assert [r.detail for r in rows] == [{"from": "editor", "to": "admin"}, {"from": "admin", "to": "viewer"}]
     viewer = TestClient(app, base_url="https://testserver")
     viewer_token = login(viewer, "viewer")

@@ -73,7 +73,8 @@ def test_refusals(insurance_client: TestClient, db: Session, members_with_record
     unknown = _ask(insurance_client, token, "明天天气怎么样")
     assert unknown["intent"] == "not_grounded"
     assert unknown["citations"] == []
-    entries = db.scalars(select(AuditEntry).where(AuditEntry.action == "insurance.assistant.ask")).all()
+    ask = select(AuditEntry).where(AuditEntry.action == "insurance.assistant.ask").order_by(AuditEntry.id)
+    entries = db.scalars(ask).all()
     assert [e.detail["intent"] for e in entries] == ["other_person", "not_grounded"]
     assert all("余额" not in str(e.detail) for e in entries)  # the question's text is never stored
     reads = db.scalars(select(AuditEntry).where(AuditEntry.action == "insurance.archive.read")).all()

@@ -77,7 +77,8 @@ def test_a_whole_session(insurance_client: TestClient, db: Session, members_with
                                  headers={"X-CSRF-Token": staff_token})  # fmt: skip
     assert done.json()["status"] == "completed"
     assert done.json()["outcome"] == "已受理备案"
-    actions = [a.action for a in db.scalars(select(AuditEntry).where(AuditEntry.action.startswith("insurance.video")))]
+    video_actions = select(AuditEntry).where(AuditEntry.action.startswith("insurance.video")).order_by(AuditEntry.id)
+    actions = [a.action for a in db.scalars(video_actions)]
     assert actions == ["insurance.video.request", "insurance.video.accept", "insurance.video.complete"]
 
 

@@ -108,7 +108,8 @@ def test_every_read_of_members_is_audited_without_personal_data(session: Session
     created = member(session, tree.branch.code, name="王红", phone="13912345678")
     members.list_members(session, account=ADMIN, actor=ACTOR, branch_code=tree.branch.code, limit=50, offset=0)
     members.read_member(session, account=ADMIN, actor=ACTOR, member_id=created.id)
-    entries = session.scalars(select(AuditEntry).where(AuditEntry.action.startswith("party.member"))).all()
+    member_actions = select(AuditEntry).where(AuditEntry.action.startswith("party.member")).order_by(AuditEntry.id)
+    entries = session.scalars(member_actions).all()
     assert [entry.action for entry in entries] == ["party.member.create", "party.member.list", "party.member.read"]
     assert all("13912345678" not in str(entry.detail) and "王红" not in str(entry.detail) for entry in entries)
 
