@@ -85,6 +85,15 @@ def test_a_one_megabyte_header_is_refused(server: int) -> None:
     assert answer == b"" or answer.startswith(b"HTTP/1.1 4")
 
 
+def test_a_small_head_sent_with_a_large_body_in_one_write_is_answered(server: int) -> None:
+    # a browser's upload: the head and the first 40 KiB of the body arrive in one read; only the head counts
+    body = b"x" * (40 * 1024)
+    head = f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as conn:
+        conn.sendall(head + body)
+        assert _read_all(conn).startswith(b"HTTP/1.1 200")
+
+
 def test_a_slow_second_request_on_a_kept_alive_connection_is_cut(server: int) -> None:
     with socket.create_connection(("127.0.0.1", server), timeout=10) as conn:
         conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")

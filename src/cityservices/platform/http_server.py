@@ -101,13 +101,15 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self.deadline.between_requests():
             self.deadline.arm_if_idle()
-            self.head_bytes += len(data)
-            if self.head_bytes > self.max_head_bytes:
+            end = data.find(b"\r\n\r\n")  # a read may carry the end of the head and the start of the body
+            head_part = len(data) if end < 0 else end + 4
+            if self.head_bytes + head_part > self.max_head_bytes:
                 self.deadline.disarm()
                 self.logger.info("refused a request whose head exceeds %d bytes", self.max_head_bytes)
                 self.transport.write(HEAD_TOO_LARGE)
                 self.transport.close()
                 return
+            self.head_bytes += head_part
         super().data_received(data)
         if not self.deadline.between_requests():
             self.deadline.disarm()  # the headers are in: the application reads the body under its own limits
