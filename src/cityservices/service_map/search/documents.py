@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
+
+from cityservices.service_map.search.lexicon import data_rows
 
 FILE = "document_requests.tsv"
 WINDOW = 14  # characters between the verb and the document noun (开个公积金缴了多少的证明)
@@ -28,14 +29,11 @@ class DocumentRequests:
 
     @classmethod
     def load(cls) -> DocumentRequests:
-        text = resources.files("cityservices.service_map.search").joinpath("data", FILE).read_text(encoding="utf-8")
         roles: dict[str, tuple[str, ...]] = {}
-        for line in text.splitlines():
-            if line.strip() and not line.startswith("#"):
-                role, words = line.split("\t")
-                if role not in ("verb", "noun", "question", "issuing"):
-                    raise ValueError(f"{FILE}: unknown role {role!r}")
-                roles[role] = tuple(sorted(words.split(), key=len, reverse=True))
+        for role, words in data_rows(FILE):
+            if role not in ("verb", "noun", "question", "issuing"):
+                raise ValueError(f"{FILE}: unknown role {role!r}")
+            roles[role] = tuple(sorted(words.split(), key=len, reverse=True))
         return cls(roles["verb"], roles["noun"], roles["question"], roles["issuing"])
 
     def asked(self, text: str) -> bool:

@@ -9,9 +9,8 @@ query names the item (ranked up by ``rank.fuse`` like a household move's directi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 
-from cityservices.service_map.search.lexicon import PhraseMatcher, make_phrase
+from cityservices.service_map.search.lexicon import PhraseMatcher, data_rows, make_phrase
 
 FILE = "purpose_frames.tsv"
 
@@ -33,19 +32,15 @@ class PurposeFrames:
 
     @classmethod
     def load(cls) -> PurposeFrames:
-        text = resources.files("cityservices.service_map.search").joinpath("data", FILE).read_text(encoding="utf-8")
         frames: dict[str, Frame] = {}
-        for line in text.splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            name, role, words, *rest = line.split("\t")
+        for name, role, words, *rest in data_rows(FILE):
             frame = frames.setdefault(name, Frame())
             if role == "context":
                 frame.context += words.split()
             elif role == "exclude":
                 frame.exclude += words.split()
             elif role.startswith("class:"):
-                frame.classes.append((role.removeprefix("class:"), words.split(), rest[0].strip()))
+                frame.classes.append((role.removeprefix("class:"), words.split(), rest[0]))
             else:
                 raise ValueError(f"{FILE}: unknown role {role!r}")
         return cls(frames)

@@ -134,7 +134,8 @@ class Lexicon:
         return {e.term for table in tables for exps in table.values() for e in exps}
 
 
-def _rows(name: str) -> list[list[str]]:
+def data_rows(name: str) -> list[list[str]]:
+    """Rows of a data file of this package: tab-separated, columns stripped, blanks and ``#`` comments skipped."""
     text = resources.files("cityservices.service_map.search").joinpath("data", name).read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
@@ -156,7 +157,7 @@ def _expansions(column: str) -> tuple[tuple[Expansion, ...], tuple[str, ...]]:
 
 
 def _load_synonyms(lex: Lexicon) -> None:
-    for phrase, column, *_ in _rows("synonyms.tsv"):
+    for phrase, column, *_ in data_rows("synonyms.tsv"):
         terms, categories = _expansions(column)
         lex.synonyms[phrase] = lex.synonyms.get(phrase, ()) + terms
         if categories:
@@ -164,7 +165,7 @@ def _load_synonyms(lex: Lexicon) -> None:
 
 
 def _load_conditions(lex: Lexicon) -> None:
-    for side, condition, column, *rest in _rows("conditions.tsv"):
+    for side, condition, column, *rest in data_rows("conditions.tsv"):
         if side == "query":
             lex.query_conditions.update(dict.fromkeys(column.split(), condition))
         elif side == "item":
@@ -188,10 +189,10 @@ def compose(verbs: str, objects: str) -> dict[str, str]:
 
 
 def _load_events(lex: Lexicon) -> None:
-    for event, bundles, terms, *rest in _rows("life_events.tsv"):
+    for event, bundles, terms, *rest in data_rows("life_events.tsv"):
         done = tuple(rest[0].split()) if rest else ()
         lex.events[event] = EventSpec(tuple(b for b in bundles.split() if b != "-"), tuple(terms.split()), done)
-    for phrase, event, *rest in _rows("life_event_triggers.tsv"):
+    for phrase, event, *rest in data_rows("life_event_triggers.tsv"):
         if phrase == "compose":
             firsts, seconds = rest[0].split(), rest[1].split()
             lex.composed_triggers.update({f"{a}{GAP}{b}": event for a in firsts for b in seconds})
@@ -201,7 +202,7 @@ def _load_events(lex: Lexicon) -> None:
 
 def _load_separable(lex: Lexicon) -> None:
     """挂个失, 结了婚: each separable word of separable.tsv with a particle inside means the word itself."""
-    rows = _rows("separable.tsv")
+    rows = data_rows("separable.tsv")
     particles = next(row[1].split() for row in rows if row[0] == "particles")
     for word, *_ in (row for row in rows if row[0] != "particles"):
         for particle in particles:
@@ -217,7 +218,7 @@ def _load_separable(lex: Lexicon) -> None:
 def _load_staff_moves(lex: Lexicon) -> None:
     """新招了两个员工, 员工离职了: staff_moves.tsv composes hiring / leaving verbs with staff nouns (either order, a
     gap) into phrases meaning the employer's side of the change (增员 / 减员)."""
-    for _direction, verbs, nouns, column, *_ in _rows("staff_moves.tsv"):
+    for _direction, verbs, nouns, column, *_ in data_rows("staff_moves.tsv"):
         terms, _ = _expansions(column)
         for phrase in compose(verbs, nouns):
             lex.composed_synonyms.setdefault(phrase, terms)
@@ -245,11 +246,11 @@ def load_lexicon() -> Lexicon:
     _load_events(lex)
     _load_separable(lex)
     _load_staff_moves(lex)
-    lex.out_of_domain = {phrase: topic for phrase, topic, *_ in _rows("out_of_domain.tsv")}
-    lex.fillers = {phrase: role for phrase, role, *_ in _rows("fillers.tsv")}
+    lex.out_of_domain = {phrase: topic for phrase, topic, *_ in data_rows("out_of_domain.tsv")}
+    lex.fillers = {phrase: role for phrase, role, *_ in data_rows("fillers.tsv")}
     _load_list_quantifiers(lex)
-    lex.group_headings = {event: heading for event, heading, *_ in _rows("event_groups.tsv")}
-    for slot, value, column, *_ in _rows("slot_words.tsv"):
+    lex.group_headings = {event: heading for event, heading, *_ in data_rows("event_groups.tsv")}
+    for slot, value, column, *_ in data_rows("slot_words.tsv"):
         for phrase in column.split():
             lex.slot_words[phrase] = (slot, value)
     return lex

@@ -10,7 +10,8 @@ relative named after it is the one joined → the 投靠 item of that relation; 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
+
+from cityservices.service_map.search.lexicon import data_rows
 
 FILE = "household_moves.tsv"
 # who moves → who is joined → frame
@@ -25,15 +26,11 @@ class MoveRules:
 
     @classmethod
     def load(cls) -> MoveRules:
-        text = resources.files("cityservices.service_map.search").joinpath("data", FILE).read_text(encoding="utf-8")
         classes: dict[str, tuple[str, ...]] = {}
         results: dict[str, str] = {}
-        for line in text.splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            kind, *columns = line.split("\t")
+        for kind, *columns in data_rows(FILE):
             if kind == "result":
-                results[columns[0]] = columns[1].strip()
+                results[columns[0]] = columns[1]
             else:
                 classes[kind] = tuple(sorted(columns[0].split(), key=len, reverse=True))
         return cls(classes, results)
