@@ -72,9 +72,12 @@ def test_search_guide_near_me_venue_route(new_context: Any, server: Server, arti
     assert page.locator(".facts-grid").is_visible()
     shot(page, artifacts, "03-guide-mobile")
 
+    page.select_option("[data-day]", "wed")  # a working-day morning: which halls are open depends on the hour
+    page.fill("[data-clock]", "10:00")
     page.click("[data-nearme-go]")
     hits = page.locator("[data-results] .venue-hit")
     hits.first.wait_for()
+    assert "周三 10:00" in page.inner_text("[data-nearme] [data-status]")
     assert hits.count() >= 3
     texts = [hits.nth(i).inner_text() for i in range(hits.count())]
     assert all("分钟" in t and ("开放" in t) for t in texts)

@@ -203,6 +203,22 @@ def test_open_first_puts_a_farther_open_venue_before_nearer_closed_ones(session:
     assert [h.state.is_open for h in first.hits] == [True, False]
 
 
+def test_open_first_does_not_send_a_citizen_far_away_to_arrive_just_as_it_opens(index: VenueIndex) -> None:
+    target = resolve_target(index, item="QD-RS-0001")
+    early = dt.datetime.fromisoformat("2026-12-02T08:40:00+08:00")  # a Wednesday: every hall opens at 09:00
+    plain = find_nearest_venues(index, target=target, query=query(at=early, limit=10))
+    far = next(h for h in plain.hits if index.venues.ids[h.position] == "V3702")
+    assert far.state.is_open  # the far hall alone is open on arrival
+    assert not plain.hits[0].state.is_open
+    first = find_nearest_venues(index, target=target, query=query(at=early, limit=10, open_first=True))
+    assert [h.position for h in first.hits] == [h.position for h in plain.hits]  # all serve this morning
+    evening = dt.datetime.fromisoformat("2026-12-02T16:50:00+08:00")  # the far hall is closed on arrival
+    late = find_nearest_venues(index, target=target, query=query(at=evening, limit=10, open_first=True))
+    assert [h.state.is_open for h in late.hits] == sorted((h.state.is_open for h in late.hits), reverse=True)
+    assert late.hits[0].state.is_open
+    assert not late.hits[-1].state.is_open
+
+
 def statuses(target: Target) -> dict[str, tuple[str, str]]:
     return {s.item.code: (s.status, s.chosen_by) for s in target.plan}
 

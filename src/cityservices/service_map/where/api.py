@@ -119,7 +119,7 @@ async def nearest(
     district: DistrictParam = None,
     level: Annotated[Literal["city", "district", "street"] | None, Query()] = None,
     open_now: Annotated[bool, Query(description="只要到达时开放的场所")] = False,
-    open_first: Annotated[bool, Query(description="到达时开放的场所排在前面 (各自由近到远)")] = False,
+    open_first: Annotated[bool, Query(description="最早能办理的场所在前 (按日期，同一天由近到远)")] = False,
     parking: Annotated[bool, Query(description="只要有停车位的场所")] = False,
     accessible: Annotated[bool, Query(description="只要有无障碍通道的场所")] = False,
     explain: Annotated[bool, Query(description="说明较近的场所为何未列出")] = False,

@@ -88,7 +88,7 @@ def nearest(
     district: Annotated[str | None, typer.Option("--district", help="区(市)代码或名称")] = None,
     level: Annotated[str | None, typer.Option("--level", help="city | district | street")] = None,
     open_now: Annotated[bool, typer.Option("--open-now", help="只要到达时开放的场所")] = False,
-    open_first: Annotated[bool, typer.Option("--open-first", help="到达时开放的场所排在前面")] = False,
+    open_first: Annotated[bool, typer.Option("--open-first", help="最早能办理的在前 (同一天由近到远)")] = False,
     parking: Annotated[bool, typer.Option("--parking", help="只要有停车位的场所")] = False,
     accessible: Annotated[bool, typer.Option("--accessible", help="只要有无障碍通道的场所")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="说明较近的场所为何未列出")] = False,

@@ -113,7 +113,7 @@ class NearestQuery:
     district: str | None = None
     level: str | None = None
     open_now: bool = False  # open on arrival (query time + travel estimate)
-    open_first: bool = False  # rank venues open on arrival before closed ones (nearest first within each)
+    open_first: bool = False  # rank by the day the venue first serves (open on arrival: that day), nearest first
     parking: bool = False
     accessible: bool = False
     explain: bool = False
@@ -294,11 +294,22 @@ def find_nearest_venues(index: VenueIndex, *, target: Target, query: NearestQuer
             if len(result.hits) >= wanted:
                 break
         done, k = len(positions), k * 4
-    if query.open_first:  # a stable sort: nearest first among the open, then among the closed
-        result.hits = sorted(result.hits, key=lambda hit: not hit.state.is_open)[: query.limit]
+    if query.open_first:  # a stable sort: the venues that serve soonest (by day) first, nearest first within a day
+        result.hits = sorted(result.hits, key=_service_day)[: query.limit]
     if query.explain:
         _explain_unhandled(index, result, origin_xyz, subset)
     return result
+
+
+def _service_day(hit: NearestHit) -> dt.date:
+    """The day the citizen is first served at the venue: the arrival day when it is open on arrival, else the day
+    it next opens (the far future when unknown). Ranking by the day, not the minute, means a long drive that
+    arrives just as a far hall opens never beats waiting for the nearest hall to open the same morning."""
+    if hit.state.is_open:
+        return hit.arrival.date()
+    if hit.state.next_opening is not None:
+        return hit.state.next_opening.date()
+    return dt.date.max
 
 
 def _candidates(index: VenueIndex, target: Target) -> tuple[IntArray, int | None, str | None]:
