@@ -64,7 +64,7 @@ def test_every_blind_set_answer_is_a_core_catalogue_name() -> None:
     assert {n for c in cases for n in c.expected} <= core
 
 
-@pytest.mark.parametrize("name", ["heldout_blind2.jsonl", "heldout_blind3.jsonl"])
+@pytest.mark.parametrize("name", ["heldout_blind2.jsonl", "heldout_blind3.jsonl", "heldout_blind4.jsonl"])
 def test_later_blind_sets_name_core_items_and_mark_out_of_domain(name: str) -> None:
     # The later blind sets are only read by benchmarks/search_quality.py (never by --tune); this checks their shape
     # without searching: every answer is a core item's exact name, and only out-of-domain queries expect nothing.
