@@ -5,6 +5,7 @@ password sign-in."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -54,6 +55,12 @@ def test_a_token_of_another_kind_does_not_resolve(session: Session) -> None:
     assert other.digest(token) != KIND.digest(token)
     assert other.csrf_token(b"secret", token) != KIND.csrf_token(b"secret", token)
     assert other.resolve(session, token=token, now=NOW, limits=Limits(), owner=lambda row: account) is None
+
+
+def test_an_empty_label_keeps_plain_sha256_digests() -> None:
+    # the staff sessions' stored form: a session started before they moved to the kit still resolves
+    assert SessionKind(EnterpriseSession, "").digest("tok") == hashlib.sha256(b"tok").hexdigest()
+    assert KIND.digest("tok") == hashlib.sha256(b"example:tok").hexdigest()
 
 
 def test_idle_expired_and_ownerless_sessions_are_ended(session: Session) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cityservices.db import Base
+from cityservices.kit.sessions.models import SessionColumns
 
 ROLES = ("admin", "editor", "viewer")
 
@@ -54,16 +55,12 @@ class StaffAccountScope(Base):
     value: Mapped[str] = mapped_column(String(64))
 
 
-class StaffSession(Base):
+class StaffSession(SessionColumns, Base):
     """A signed-in browser or client. The cookie holds a random token; only its SHA-256 is stored."""
 
     __tablename__ = "staff_sessions"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     ip: Mapped[str | None] = mapped_column(String(45))
     # When the account last gave its password (and second factor) in this session: at sign-in, then at each
     # re-authentication. Sensitive actions need it to be recent (``reauth_window_minutes``).

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cityservices.auth import repository as repo
 from cityservices.auth.passwords import verify_password
-from cityservices.auth.service import LOCKED_MESSAGE, SignedIn, as_utc, count_attempt
+from cityservices.auth.service import LOCKED_MESSAGE, SignedIn, count_attempt
 from cityservices.auth.totp import check_second_factor
 from cityservices.config import Settings
 from cityservices.errors import Forbidden, RequestInvalid
 from cityservices.kit.audit import record_audit, utc_now
+from cityservices.kit.sessions import as_utc
 
 REAUTH_MESSAGE = "此操作需要再次确认身份：请重新输入密码 (已启用动态验证码的还需输入验证码)"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -43,23 +43,11 @@ def get_session_row(session: Session, session_id: str) -> StaffSession | None:
     return session.get(StaffSession, session_id)
 
 
-def delete_session_row(session: Session, session_id: str) -> None:
-    session.execute(delete(StaffSession).where(StaffSession.id == session_id))
-
-
 def delete_sessions_of(session: Session, account_id: int, *, keep: str | None = None) -> None:
     query = delete(StaffSession).where(StaffSession.account_id == account_id)
     if keep is not None:
         query = query.where(StaffSession.id != keep)
     session.execute(query)
-
-
-def delete_stale_sessions(session: Session, now: dt.datetime, idle_since: dt.datetime) -> int:
-    """Delete sessions past their end or idle since before ``idle_since``; how many were deleted."""
-    result = session.execute(
-        delete(StaffSession).where(or_(StaffSession.expires_at < now, StaffSession.last_seen_at < idle_since))
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def count_attempt(session: Session, *, username: str, client: str, window_start: dt.datetime, now: dt.datetime) -> int:

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import logging
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ from cityservices.db import session_scope
 from cityservices.errors import Conflict, NotFound, RequestInvalid, RuleViolation
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_phone
-from cityservices.kit.sessions import PasswordRules
+from cityservices.kit.sessions import PasswordRules, SessionKind
 from cityservices.platform.domains import ScopeKind
 
 log = logging.getLogger(__name__)
@@ -31,11 +30,6 @@ LOCKED_MESSAGE = "登录失败次数过多，账户已暂时锁定，请稍后�
 FAILED_MESSAGE = "用户名或密码错误"
 OTP_REQUIRED_MESSAGE = "请填写动态验证码 (或一个恢复码)"
 OTP_FAILED_MESSAGE = "动态验证码不正确或已使用过"
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """Datetimes read back from SQLite are naive; every stored value is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -250,8 +244,7 @@ def sign_in(
     return SignInResult(result.account, token)
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+STAFF_SESSIONS = SessionKind(StaffSession, "")  # unsalted digests: the staff sessions' stored form
 
 
 def start_session(
@@ -259,39 +252,27 @@ def start_session(
 ) -> str:
     """A new session with a fresh random token (never the one the browser came with: no fixation)."""
     now = utc_now()
-    if previous_token:
-        repo.delete_session_row(session, _digest(previous_token))
-    repo.delete_stale_sessions(session, now, now - dt.timedelta(minutes=settings.session_idle_minutes))
-    token = secrets.token_urlsafe(32)
-    expires = now + dt.timedelta(hours=settings.session_max_hours)
-    session.add(StaffSession(id=_digest(token), account_id=account.id, created_at=now, last_seen_at=now,
-                             expires_at=expires, ip=ip, reauthenticated_at=now))  # fmt: skip
-    return token
+    return STAFF_SESSIONS.start(session, now=now, limits=settings, previous_token=previous_token,
+                                account_id=account.id, ip=ip, reauthenticated_at=now)  # fmt: skip
 
 
 def resolve_session(session: Session, *, token: str, ip: str | None, settings: Settings) -> SignedIn | None:
-    """The signed-in account of a session token, or None (unknown, expired, idle too long, or inactive)."""
-    row = repo.get_session_row(session, _digest(token))
-    if row is None:
+    """The signed-in account of a session token, or None (unknown, expired, idle too long, or inactive: the
+    session is then ended)."""
+
+    def active_owner(row: StaffSession) -> StaffAccount | None:
+        account = repo.get_account(session, row.account_id)
+        return account if account is not None and account.is_active else None
+
+    found = STAFF_SESSIONS.resolve(session, token=token, now=utc_now(), limits=settings, owner=active_owner)
+    if found is None:
         return None
-    now = utc_now()
-    idle_limit = dt.timedelta(minutes=settings.session_idle_minutes)
-    account = repo.get_account(session, row.account_id)
-    if (
-        as_utc(row.expires_at) <= now
-        or now - as_utc(row.last_seen_at) > idle_limit
-        or not account
-        or not account.is_active
-    ):
-        repo.delete_session_row(session, row.id)
-        return None
-    if now - as_utc(row.last_seen_at) > dt.timedelta(minutes=1):
-        row.last_seen_at = now
+    row, account = found
     return SignedIn(account, row.id, Actor(account.id, account.username, ip), row.reauthenticated_at)
 
 
 def end_session(session: Session, *, signed_in: SignedIn) -> None:
-    repo.delete_session_row(session, signed_in.session_id)
+    STAFF_SESSIONS.end(session, signed_in.session_id)
     record_audit(session, actor=signed_in.actor, action="logout", target_kind="account",
                  target_key=signed_in.account.username)  # fmt: skip
 

@@ -42,13 +42,13 @@ from cityservices.auth.citizens.service import (
     id_hash,
 )
 from cityservices.auth.passwords import check_password_strength, hash_password
-from cityservices.auth.service import as_utc
 from cityservices.config import Settings
 from cityservices.db import session_scope
 from cityservices.errors import CodeRefused, Conflict, RequestInvalid, RuleViolation, TooFrequent
 from cityservices.kit.audit import Actor, record_audit, utc_now
 from cityservices.kit.masking import mask_id_number, mask_phone
 from cityservices.kit.messaging import MOBILE, MessageSender
+from cityservices.kit.sessions import as_utc
 
 Purpose = Literal["register", "reset"]
 IdentityCheck = Callable[[Session, str, str], str | None]

@@ -50,13 +50,15 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 
 @dataclass(frozen=True)
 class SessionKind(Generic[S]):
-    """One kind of signed-in browser: its table and the label its token digests are salted with."""
+    """One kind of signed-in browser: its table and the label its token digests are salted with. An empty label
+    means plain SHA-256 digests (the one kind whose stored sessions predate the salting keeps them valid)."""
 
     model: type[S]
     label: str
 
     def digest(self, token: str) -> str:
-        return hashlib.sha256(f"{self.label}:".encode() + token.encode()).hexdigest()
+        salt = f"{self.label}:".encode() if self.label else b""
+        return hashlib.sha256(salt + token.encode()).hexdigest()
 
     def start(
         self, session: Session, *, now: dt.datetime, limits: SessionLimits, previous_token: str | None = None,
