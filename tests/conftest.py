@@ -58,6 +58,17 @@ def _throwaway_pg_database(prefix: str, *, template: str | None = None) -> Itera
     admin.dispose()
 
 
+@pytest.fixture
+def rate_limit_instant(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate limits count per minute-long window: fixing their clock keeps a test's requests in one window (at
+    real time, requests that straddle a minute boundary are counted in two and a limit seems not to apply)."""
+    from types import SimpleNamespace
+
+    from cityservices.kit import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
+
+
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"

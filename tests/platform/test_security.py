@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from cityservices.app import create_app
 from cityservices.auth import api as auth_api
 from cityservices.auth import pages as auth_pages
 from cityservices.auth.web import safe_next
-from cityservices.kit import ratelimit
 from cityservices.kit.masking import mask_id_number, mask_name, mask_phone, mask_text
 from cityservices.kit.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from cityservices.platform.security import SESSION_COOKIE
@@ -290,6 +288,7 @@ def test_reflected_parameters_are_escaped(client: TestClient) -> None:
 # --- rate limits -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("rate_limit_instant")
 def test_logins_are_rate_limited(connection: Connection, tmp_path: Path, db_url: str) -> None:
     settings = make_settings(db_url, tmp_path, rate_limit_login_per_minute=3)
     with TestClient(bind_app(create_app(settings), connection), base_url="https://testserver") as limited:
@@ -306,11 +305,8 @@ def test_logins_are_rate_limited(connection: Connection, tmp_path: Path, db_url:
         assert limited.get("/staff/login").status_code == 200  # only sign-in attempts count
 
 
-def test_the_public_api_is_rate_limited(
-    connection: Connection, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The limit counts per minute: the requests are made at one fixed instant, so they never straddle two minutes.
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
+@pytest.mark.usefixtures("rate_limit_instant")
+def test_the_public_api_is_rate_limited(connection: Connection, tmp_path: Path, db_url: str) -> None:
     settings = make_settings(db_url, tmp_path, rate_limit_api_per_minute=5)
     with TestClient(bind_app(create_app(settings), connection), base_url="https://testserver") as limited:
         codes = [limited.get("/api/v1/health").status_code for _ in range(6)]

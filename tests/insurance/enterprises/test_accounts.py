@@ -172,6 +172,7 @@ def test_refused_app_request_keeps_its_reason(insurance_client: TestClient, firm
     assert mine["keys"] == []
 
 
+@pytest.mark.usefixtures("rate_limit_instant")
 def test_staff_rate_limit_is_audited_and_applied(insurance_client: TestClient, db: Session) -> None:
     enterprise(db, "E0001", serial=1)
     member(db, "P0001", emp_no="E0001")
