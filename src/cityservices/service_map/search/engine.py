@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cityservices.service_map.search.benefits import BenefitRequests
 from cityservices.service_map.search.clarify import clarify
 from cityservices.service_map.search.confidence import (
     ANCHORED_MIN_COVERAGE,
@@ -120,6 +121,7 @@ class SearchIndex:
         self._move_items = self._items_named(self.moves.results)
         self.purposes = PurposeFrames.load()
         self.documents = DocumentRequests.load()
+        self.benefits = BenefitRequests.load()
         self._purpose_items = self._items_named(self.purposes.items())
         self._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
@@ -361,8 +363,24 @@ class SearchIndex:
         documents: frozenset[int] = frozenset()
         if self.documents.asked(analysis.rewritten):
             documents = frozenset(i for i in candidates if self.documents.issues(self.items[i].name))
+        benefits: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+        money, benefit = self.benefits.asked(analysis.rewritten)
+        if benefit:
+            names = {i: self.items[i].name for i in candidates}
+            benefits = (
+                frozenset(i for i, name in names.items() if money and self.benefits.pays(name)),
+                frozenset(i for i, name in names.items() if self.benefits.establishes(name)),
+            )
         ranked = fuse(
-            analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic, move, documents
+            analysis,
+            list(candidates.items()),
+            self.items,
+            self.conditions,
+            event_items,
+            semantic,
+            move,
+            documents,
+            benefits,
         )
         return self._family_pick(analysis, ranked)
 

@@ -1,0 +1,66 @@
+"""Rules that find the need of a query among the words that only say who is applying or what happened before."""
+
+from __future__ import annotations
+
+from cityservices.service_map.search import SearchIndex
+from cityservices.service_map.search.benefits import BenefitRequests
+from cityservices.service_map.search.lexicon import load_lexicon
+from cityservices.service_map.search.rank import (
+    BENEFIT_BONUS,
+    BENEFIT_MIN_LEXICAL,
+    STATUS_PENALTY,
+    ConditionModel,
+    fuse,
+)
+from cityservices.service_map.search.records import ItemRecord
+from cityservices.service_map.search.slots import Slots
+from cityservices.service_map.search.understand import Analysis
+
+
+def top(index: SearchIndex, query: str) -> str:
+    result = index.search(query, limit=5)
+    assert not result.no_match, query
+    return result.items[0].name
+
+
+def test_asking_for_money_is_told_from_naming_a_benefit_and_from_asking_for_a_determination() -> None:
+    rules = BenefitRequests.load()
+    assert rules.asked("每月能多领点钱吗") == (True, True)
+    assert rules.asked("那笔钱在哪领") == (True, True)  # 钱~领: a gap inside the verb phrase
+    assert rules.asked("看病自己掏的还能再报点吗") == (True, True)
+    assert rules.asked("有奖励吗") == (False, True)  # names a benefit: no bonus, but a status item is not the need
+    assert rules.asked("低保怎么申请") == (False, False)
+    assert rules.asked("想评个伤残等级，能领钱吗") == (False, False)  # the determination itself is asked for
+    assert rules.pays("困难残疾人生活补贴")
+    assert rules.pays("义务兵家庭优待金给付")
+    assert not rules.pays("残疾人证新办")
+    assert rules.establishes("最低生活保障审核确认")
+    assert rules.establishes("退役军人伤残等级评定")
+    assert not rules.establishes("医疗救助待遇申请")  # a benefit is never only a status
+    assert not rules.establishes("残疾人证新办")
+
+
+def _item(name: str) -> ItemRecord:
+    return ItemRecord(code=name, name=name, is_core=True)
+
+
+def test_fuse_ranks_a_paying_item_up_a_status_item_down_and_leaves_a_barely_matching_payer_alone() -> None:
+    items = [_item("最低生活保障审核确认"), _item("困难残疾人生活补贴"), _item("高龄津贴申领")]
+    analysis = Analysis("", "", [], Slots(), [], [], [], list_intent=False, content_chars=0)
+    conditions = ConditionModel(load_lexicon())
+    lexical = [(0, 1.0), (1, 0.7), (2, 0.9 * BENEFIT_MIN_LEXICAL)]
+    plain = {s.index: s for s in fuse(analysis, lexical, items, conditions, {})}
+    asked = {
+        s.index: s for s in fuse(analysis, lexical, items, conditions, {}, benefits=(frozenset({1, 2}), frozenset({0})))
+    }
+    assert round(asked[0].score, 6) == round(plain[0].score - STATUS_PENALTY, 6)
+    assert round(asked[1].score, 6) == round(plain[1].score + BENEFIT_BONUS, 6)
+    assert asked[2].score == plain[2].score  # matched too little of the query to be what it asks for
+    assert plain[0].score > plain[1].score
+    assert asked[1].score > asked[0].score
+
+
+def test_a_status_names_who_applies_and_the_money_asked_for_is_the_need(demo_index: SearchIndex) -> None:
+    assert top(demo_index, "俺家是低保户，有个残疾孩子，能多给点钱吗") == "困难残疾人生活补贴"
+    assert top(demo_index, "低保怎么申请") == "最低生活保障审核确认"  # no money asked: the status item stays
+    assert top(demo_index, "残疾人补贴") == "困难残疾人生活补贴"
