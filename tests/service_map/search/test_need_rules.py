@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.benefits import BenefitRequests
-from cityservices.service_map.search.lexicon import load_lexicon
+from cityservices.service_map.search.lexicon import load_lexicon, passive_forms, passive_markers
 from cityservices.service_map.search.rank import (
     BENEFIT_BONUS,
     BENEFIT_MIN_LEXICAL,
@@ -64,3 +64,22 @@ def test_a_status_names_who_applies_and_the_money_asked_for_is_the_need(demo_ind
     assert top(demo_index, "俺家是低保户，有个残疾孩子，能多给点钱吗") == "困难残疾人生活补贴"
     assert top(demo_index, "低保怎么申请") == "最低生活保障审核确认"  # no money asked: the status item stays
     assert top(demo_index, "残疾人补贴") == "困难残疾人生活补贴"
+
+
+def test_a_passive_phrase_matches_with_the_agent_inside_and_with_the_markers_rang_and_jiao() -> None:
+    markers = passive_markers()
+    assert set(markers) == {"被", "让", "叫"}
+    assert passive_forms("被裁", markers) == ["被~裁", "让~裁", "叫~裁"]
+    assert passive_forms("被~压", markers) == ["让~压", "叫~压"]
+    assert passive_forms("裁员", markers) == []  # not a passive phrase
+    lex = load_lexicon()
+    assert lex.composed_triggers["被~辞退"] == lex.event_triggers["被辞退"]
+    assert lex.composed_synonyms["让~骗"] == lex.synonyms["被骗"]
+
+
+def test_the_passive_with_an_agent_or_another_marker_reads_as_the_passive(demo_index: SearchIndex) -> None:
+    events = demo_index.understander.analyze("我被厂里辞退了，要办哪些手续").events
+    assert [hit.event for hit in events] == ["unemployment"]
+    assert top(demo_index, "在车间干活胳膊叫机器绞了") == "工伤认定"
+    assert top(demo_index, "下班路上让电动车撞了") == "工伤认定"
+    assert not demo_index.search("让人骗了两千块").no_match
