@@ -5,6 +5,7 @@ from __future__ import annotations
 from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.benefits import BenefitRequests
 from cityservices.service_map.search.lexicon import load_lexicon, passive_forms, passive_markers
+from cityservices.service_map.search.phonetic import PinyinVocabulary
 from cityservices.service_map.search.rank import (
     BENEFIT_BONUS,
     BENEFIT_MIN_LEXICAL,
@@ -83,3 +84,25 @@ def test_the_passive_with_an_agent_or_another_marker_reads_as_the_passive(demo_i
     assert top(demo_index, "在车间干活胳膊叫机器绞了") == "工伤认定"
     assert top(demo_index, "下班路上让电动车撞了") == "工伤认定"
     assert not demo_index.search("让人骗了两千块").no_match
+
+
+def test_a_request_for_a_document_keeps_a_query_with_an_off_topic_word_in_the_domain(demo_index: SearchIndex) -> None:
+    assert top(demo_index, "找工作要开个没犯过事的证明") == "无犯罪记录证明开具"
+    assert demo_index.search("找工作难怎么办").no_match  # the off-topic word alone stays off topic
+
+
+def test_full_pinyin_may_spell_any_stretch_of_an_official_name_but_a_vocabulary_word_keeps_its_reading() -> None:
+    plain = PinyinVocabulary([("公证", 0), ("犯罪", 20)])
+    assert plain.segment_latin("wufanzui") is None  # 无 alone is no word of the vocabulary
+    named = PinyinVocabulary([("公证", 0), ("犯罪", 20)], names=["无犯罪记录公证"])
+    assert named.segment_latin("wufanzuigongzheng") == [
+        ("wufanzui", "无犯罪", "pinyin"),
+        ("gongzheng", "公证", "pinyin"),
+    ]
+    assert named.segment_latin("fanzui") == [("fanzui", "犯罪", "pinyin")]
+    homophone = PinyinVocabulary([("公正", 0)], names=["遗嘱公证"])
+    assert homophone.segment_latin("gongzheng") == [("gongzheng", "公正", "pinyin")]  # the vocabulary word first
+
+
+def test_a_stretch_of_an_official_name_typed_in_pinyin_without_spaces_is_understood(demo_index: SearchIndex) -> None:
+    assert "无犯罪" in top(demo_index, "wufanzui")

@@ -101,7 +101,8 @@ class SearchIndex:
         self.segmenter = Segmenter(self._domain_words())
         self.tokens_of = self.segmenter.tokens
         documents = [self._document(item) for item in self.items]
-        self.vocabulary = PinyinVocabulary(self._vocabulary(documents), self.lexicon.fillers)
+        core_names = [item.name for item in self.items if item.is_core]
+        self.vocabulary = PinyinVocabulary(self._vocabulary(documents), self.lexicon.fillers, core_names)
         self.lexical = FieldedIndex(
             LexicalIndex(documents), self.items, catalogue.bundles, self.segmenter.tokens, field_weights
         )
@@ -283,6 +284,9 @@ class SearchIndex:
         ood = [(start, end) for start, end, _ in analysis.out_of_domain]
         events = [e for e in analysis.events if not any(s < e.end and e.start < end for s, end in ood)]
         evidence = SYNONYM_CONFIDENCE_WEIGHT * len(syn) + (EVENT_DOMAIN_WEIGHT if events else 0.0)
+        # 找工作，公司让开个没犯过事的证明: a request for a document that the best item issues is a domain need too
+        if "document" in ranked[0].parts:
+            evidence += EVENT_DOMAIN_WEIGHT
         return evidence > OUT_OF_DOMAIN_WEIGHT * len(analysis.out_of_domain)
 
     def _named_first(self, text: str, ranked: list[Scored]) -> list[Scored]:
