@@ -106,3 +106,11 @@ def test_full_pinyin_may_spell_any_stretch_of_an_official_name_but_a_vocabulary_
 
 def test_a_stretch_of_an_official_name_typed_in_pinyin_without_spaces_is_understood(demo_index: SearchIndex) -> None:
     assert "无犯罪" in top(demo_index, "wufanzui")
+
+
+def test_after_a_death_the_household_register_named_is_the_deceaseds_registration_cancelled(
+    demo_index: SearchIndex,
+) -> None:
+    assert demo_index.understander.analyze("老伴走了户口怎么处理").slots.conditions == ["cancel"]
+    assert top(demo_index, "俺娘没了，户口本咋办") == "死亡人员户口注销"
+    assert top(demo_index, "户口本咋办") != "死亡人员户口注销"  # no death, no cancellation

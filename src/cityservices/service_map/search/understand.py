@@ -192,12 +192,17 @@ class Understander:
 
 
 DEATH = "death"
-DOCUMENT_ENDINGS = ("证", "卡", "照")
+DOCUMENT_ENDINGS = ("证", "卡", "照", "簿")
+REGISTERS = frozenset({"户口", "户籍"})  # a person's entry in the household register ends with the person
 
 
 def _names_a_document(concepts: list[Concept]) -> bool:
-    """Whether the query names a certificate or card (a synonym whose official term ends in 证 / 卡 / 照)."""
-    return any(c.kind == "syn" and any(t.endswith(DOCUMENT_ENDINGS) for t in c.terms) for c in concepts)
+    """Whether the query names a certificate or card (a synonym whose official term ends in 证 / 卡 / 照 / 簿) or the
+    household register (户口: 俺爹走了，他那个户口咋弄 → the deceased's registration is cancelled)."""
+    return any(
+        (c.kind == "syn" and any(t.endswith(DOCUMENT_ENDINGS) for t in c.terms)) or c.surface in REGISTERS
+        for c in concepts
+    )
 
 
 def longest_hits_by_kind(hits: list[Hit]) -> list[Hit]:
