@@ -6,6 +6,7 @@ from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.benefits import BenefitRequests
 from cityservices.service_map.search.lexicon import load_lexicon, passive_forms, passive_markers
 from cityservices.service_map.search.phonetic import PinyinVocabulary
+from cityservices.service_map.search.plan import BACKGROUND_WEIGHT, background_end, build_plan
 from cityservices.service_map.search.rank import (
     BENEFIT_BONUS,
     BENEFIT_MIN_LEXICAL,
@@ -114,3 +115,19 @@ def test_after_a_death_the_household_register_named_is_the_deceaseds_registratio
     assert demo_index.understander.analyze("老伴走了户口怎么处理").slots.conditions == ["cancel"]
     assert top(demo_index, "俺娘没了，户口本咋办") == "死亡人员户口注销"
     assert top(demo_index, "户口本咋办") != "死亡人员户口注销"  # no death, no cancellation
+
+
+def test_clauses_ending_in_le_before_a_clause_naming_its_own_thing_are_background(demo_index: SearchIndex) -> None:
+    def weights(query: str) -> dict[str, float]:
+        analysis = demo_index.understander.analyze(query)
+        plan = build_plan(analysis, demo_index.segmenter, demo_index.lexical, demo_index.lexicon)
+        return {part.label: part.weight for part in plan}
+
+    told = weights("结婚了，户口想迁到老公家")
+    alone = weights("结婚，户口想迁到老公家")  # no 了: not told as what has happened
+    assert told["结婚"] == alone["结婚"] * BACKGROUND_WEIGHT
+    assert told["户口想迁到"] == alone["户口想迁到"]
+    # the later clause names no thing of its own: what has happened is the need (身份证 … 换)
+    expired = demo_index.understander.analyze("身份证上个月到期了，还能去换吗")
+    assert background_end(expired) == 0
+    assert background_end(demo_index.understander.analyze("媳妇生完孩子了，产假的钱去哪领")) == len("媳妇生完孩子了")
