@@ -131,3 +131,15 @@ def test_clauses_ending_in_le_before_a_clause_naming_its_own_thing_are_backgroun
     expired = demo_index.understander.analyze("身份证上个月到期了，还能去换吗")
     assert background_end(expired) == 0
     assert background_end(demo_index.understander.analyze("媳妇生完孩子了，产假的钱去哪领")) == len("媳妇生完孩子了")
+
+
+def test_a_households_living_that_cannot_go_on_is_hardship_and_a_couples_is_a_marriage(
+    demo_index: SearchIndex,
+) -> None:
+    hardship = demo_index.understander.analyze("这两年生活实在过不下去了")
+    assert [hit.event for hit in hardship.events] == ["hardship"]
+    assert "过不下去" not in [c.surface for c in hardship.concepts]  # read as the event, not as 离婚登记
+    marriage = demo_index.understander.analyze("两口子过不下去了")
+    assert marriage.events == []
+    assert "过不下去" in [c.surface for c in marriage.concepts if c.kind == "syn"]
+    assert top(demo_index, "夫妻俩实在过不下去了") == "内地居民离婚登记"
