@@ -143,3 +143,18 @@ def test_a_households_living_that_cannot_go_on_is_hardship_and_a_couples_is_a_ma
     assert marriage.events == []
     assert "过不下去" in [c.surface for c in marriage.concepts if c.kind == "syn"]
     assert top(demo_index, "夫妻俩实在过不下去了") == "内地居民离婚登记"
+
+
+def test_a_disability_in_body_words_and_leaving_the_army_in_plain_words_are_their_life_events(
+    demo_index: SearchIndex,
+) -> None:
+    def events(query: str) -> list[str]:
+        return [hit.event for hit in demo_index.understander.analyze(query).events]
+
+    assert events("俺爹耳朵聋了好几年") == ["disability"]
+    assert events("闺女腿瘸了") == ["disability"]
+    assert events("手机屏幕看不清了") == []  # no part of the body
+    assert events("眼看身份证就到期了") == []
+    assert events("当兵回来三年了") == ["veteran"]
+    assert events("从军队退下来以后") == ["veteran"]
+    assert events("儿子今年去部队当兵") == []  # going to serve is not leaving the army
