@@ -158,3 +158,10 @@ def test_a_disability_in_body_words_and_leaving_the_army_in_plain_words_are_thei
     assert events("当兵回来三年了") == ["veteran"]
     assert events("从军队退下来以后") == ["veteran"]
     assert events("儿子今年去部队当兵") == []  # going to serve is not leaving the army
+
+
+def test_a_district_and_a_phrase_for_an_items_whole_name_ask_where_it_is_given_despite_a_hospital_question(
+    demo_index: SearchIndex,
+) -> None:
+    assert top(demo_index, "市北区婚检去哪个医院") == "婚前医学检查"
+    assert demo_index.search("崂山区哪个医院看牙好").no_match  # nothing names a service

@@ -283,7 +283,11 @@ class SearchIndex:
         # 残疾人坐公交免费: a life event named outside the out-of-domain words (残疾人) is domain evidence too
         ood = [(start, end) for start, end, _ in analysis.out_of_domain]
         events = [e for e in analysis.events if not any(s < e.end and e.start < end for s, end in ood)]
-        evidence = SYNONYM_CONFIDENCE_WEIGHT * len(syn) + (EVENT_DOMAIN_WEIGHT if events else 0.0)
+        # 即墨婚检在哪个医院做: a district or street of the city named beside a phrase for the best item's whole name
+        # asks where that service is given here
+        place = analysis.slots.place or {}
+        here = place.get("kind") == "division" and any(top.name in c.terms for c in syn)
+        evidence = SYNONYM_CONFIDENCE_WEIGHT * (len(syn) + here) + (EVENT_DOMAIN_WEIGHT if events else 0.0)
         # 找工作，公司让开个没犯过事的证明: a request for a document that the best item issues is a domain need too
         if "document" in ranked[0].parts:
             evidence += EVENT_DOMAIN_WEIGHT
