@@ -37,9 +37,10 @@ DATASET = PROJECT_ROOT / "data" / "qingdao"
 HELDOUT = PROJECT_ROOT / "tests" / "service_map" / "search" / "data"
 SOURCES = HELDOUT / "entry_sources.tsv"
 BLIND = "heldout_blind.jsonl"
-# Sets never used to choose anything, left out of --tune (heldout_blind2 and heldout_blind3 were written later, before
-# any change they score).
-BLIND_SETS = {BLIND, "heldout_blind2.jsonl", "heldout_blind3.jsonl"}
+# Sets left out of --tune (heldout_blind2 was written later, before any change it scores). heldout_blind3 was blind
+# until 2026-12-07 and is a tuning set since (its misses were studied for the need rules); a newer blind set replaces
+# it as the honest figure.
+BLIND_SETS = {BLIND, "heldout_blind2.jsonl"}
 
 
 def entry_sources() -> list[tuple[str, str, str]]:

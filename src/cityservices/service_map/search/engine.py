@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cityservices.service_map.search.benefits import BenefitRequests
 from cityservices.service_map.search.clarify import clarify
 from cityservices.service_map.search.confidence import (
     ANCHORED_MIN_COVERAGE,
@@ -100,7 +101,8 @@ class SearchIndex:
         self.segmenter = Segmenter(self._domain_words())
         self.tokens_of = self.segmenter.tokens
         documents = [self._document(item) for item in self.items]
-        self.vocabulary = PinyinVocabulary(self._vocabulary(documents), self.lexicon.fillers)
+        core_names = [item.name for item in self.items if item.is_core]
+        self.vocabulary = PinyinVocabulary(self._vocabulary(documents), self.lexicon.fillers, core_names)
         self.lexical = FieldedIndex(
             LexicalIndex(documents), self.items, catalogue.bundles, self.segmenter.tokens, field_weights
         )
@@ -120,6 +122,7 @@ class SearchIndex:
         self._move_items = self._items_named(self.moves.results)
         self.purposes = PurposeFrames.load()
         self.documents = DocumentRequests.load()
+        self.benefits = BenefitRequests.load()
         self._purpose_items = self._items_named(self.purposes.items())
         self._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(self.items) if item.is_core),
@@ -280,7 +283,14 @@ class SearchIndex:
         # 残疾人坐公交免费: a life event named outside the out-of-domain words (残疾人) is domain evidence too
         ood = [(start, end) for start, end, _ in analysis.out_of_domain]
         events = [e for e in analysis.events if not any(s < e.end and e.start < end for s, end in ood)]
-        evidence = SYNONYM_CONFIDENCE_WEIGHT * len(syn) + (EVENT_DOMAIN_WEIGHT if events else 0.0)
+        # 即墨婚检在哪个医院做: a district or street of the city named beside a phrase for the best item's whole name
+        # asks where that service is given here
+        place = analysis.slots.place or {}
+        here = place.get("kind") == "division" and any(top.name in c.terms for c in syn)
+        evidence = SYNONYM_CONFIDENCE_WEIGHT * (len(syn) + here) + (EVENT_DOMAIN_WEIGHT if events else 0.0)
+        # 找工作，公司让开个没犯过事的证明: a request for a document that the best item issues is a domain need too
+        if "document" in ranked[0].parts:
+            evidence += EVENT_DOMAIN_WEIGHT
         return evidence > OUT_OF_DOMAIN_WEIGHT * len(analysis.out_of_domain)
 
     def _named_first(self, text: str, ranked: list[Scored]) -> list[Scored]:
@@ -361,8 +371,24 @@ class SearchIndex:
         documents: frozenset[int] = frozenset()
         if self.documents.asked(analysis.rewritten):
             documents = frozenset(i for i in candidates if self.documents.issues(self.items[i].name))
+        benefits: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())
+        money, benefit = self.benefits.asked(analysis.rewritten)
+        if benefit:
+            names = {i: self.items[i].name for i in candidates}
+            benefits = (
+                frozenset(i for i, name in names.items() if money and self.benefits.pays(name)),
+                frozenset(i for i, name in names.items() if self.benefits.establishes(name)),
+            )
         ranked = fuse(
-            analysis, list(candidates.items()), self.items, self.conditions, event_items, semantic, move, documents
+            analysis,
+            list(candidates.items()),
+            self.items,
+            self.conditions,
+            event_items,
+            semantic,
+            move,
+            documents,
+            benefits,
         )
         return self._family_pick(analysis, ranked)
 

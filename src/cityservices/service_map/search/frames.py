@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cityservices.service_map.search.lexicon import PhraseMatcher, data_rows, make_phrase
+from cityservices.service_map.search.lexicon import (
+    PhraseMatcher,
+    data_rows,
+    make_phrase,
+    passive_forms,
+    passive_markers,
+)
 
 FILE = "purpose_frames.tsv"
 
@@ -33,7 +39,10 @@ class PurposeFrames:
     @classmethod
     def load(cls) -> PurposeFrames:
         frames: dict[str, Frame] = {}
-        for name, role, words, *rest in data_rows(FILE):
+        markers = passive_markers()
+        for name, role, column, *rest in data_rows(FILE):
+            # 被~压 also 让~压 / 叫~压 (passive.tsv)
+            words = " ".join(form for word in column.split() for form in [word, *passive_forms(word, markers)])
             frame = frames.setdefault(name, Frame())
             if role == "context":
                 frame.context += words.split()

@@ -224,6 +224,32 @@ def _load_staff_moves(lex: Lexicon) -> None:
             lex.composed_synonyms.setdefault(phrase, terms)
 
 
+def passive_markers() -> tuple[str, ...]:
+    """The passive markers of passive.tsv (被 让 叫)."""
+    return tuple(word for role, words in data_rows("passive.tsv") if role == "markers" for word in words.split())
+
+
+def passive_forms(phrase: str, markers: tuple[str, ...]) -> list[str]:
+    """被裁 → 被~裁, 让~裁, 叫~裁 (the agent between marker and verb); 被~压 → 让~压, 叫~压; other phrases: none."""
+    rest = phrase.removeprefix("被").removeprefix(GAP)
+    if not phrase.startswith("被") or not rest or GAP in rest:
+        return []
+    return [f"{marker}{GAP}{rest}" for marker in markers if f"{marker}{GAP}{rest}" != phrase]
+
+
+def _load_passive(lex: Lexicon) -> None:
+    """被公司裁了, 叫人骗了: lexicon phrases starting with 被 also match with the agent inside and with 让 / 叫."""
+    markers = passive_markers()
+    for phrase, event in list(lex.event_triggers.items()):
+        for form in passive_forms(phrase, markers):
+            lex.composed_triggers.setdefault(form, event)
+    for phrase, terms in list(lex.synonyms.items()):
+        for form in passive_forms(phrase, markers):
+            lex.composed_synonyms.setdefault(form, terms)
+            if phrase in lex.categories:
+                lex.categories.setdefault(form, lex.categories[phrase])
+
+
 LIST_QUANTIFIERS = ("点", "些")
 
 
@@ -246,6 +272,7 @@ def load_lexicon() -> Lexicon:
     _load_events(lex)
     _load_separable(lex)
     _load_staff_moves(lex)
+    _load_passive(lex)
     lex.out_of_domain = {phrase: topic for phrase, topic, *_ in data_rows("out_of_domain.tsv")}
     lex.fillers = {phrase: role for phrase, role, *_ in data_rows("fillers.tsv")}
     _load_list_quantifiers(lex)

@@ -18,6 +18,8 @@ UNMATCHED_COST = 3.0
 # Sentence particles typed in pinyin (了, 吗, 呢, 的 …): dropped, like their characters would be.
 PARTICLES = frozenset({"le", "ma", "ne", "de", "la", "ba", "a", "ya", "o", "wo", "ni", "zenme", "zenmeban", "qingwen"})
 PROTECT_BELOW = 30  # priorities: lexicon 0–9, official terms 10–19, core words 20–29, others 30+
+NAME_PART_MIN = 3  # characters of a stretch of an official name spelled in full pinyin
+NAME_PART_MAX = 6
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,9 @@ class Rewrite:
 class PinyinVocabulary:
     """Domain terms indexed by full pinyin, initials and fuzzy pinyin."""
 
-    def __init__(self, terms: Iterable[tuple[str, int]], fillers: Iterable[str] = ()) -> None:
+    def __init__(
+        self, terms: Iterable[tuple[str, int]], fillers: Iterable[str] = (), names: Iterable[str] = ()
+    ) -> None:
         # Filler words typed in pinyin (wo xiang ban, zenme ban) are dropped like their characters would be.
         self.particles = set(PARTICLES) | {"".join(syllables(f)) for f in fillers if all(is_han(c) for c in f)}
         self.priority: dict[str, int] = {}
@@ -50,6 +54,14 @@ class PinyinVocabulary:
             self.initials["".join(s[0] for s in sy)] = term
             self.exact[tuple(sy)] = term
             self.fuzzy[tuple(fuzzy(s) for s in sy)] = term
+        # wufanzui → 无犯罪: a run of full pinyin may spell any stretch of an official name (``names``), not only a
+        # word of the vocabulary; a vocabulary term with the same pinyin keeps precedence.
+        for name in names:
+            for size in range(NAME_PART_MIN, NAME_PART_MAX + 1):
+                for start in range(len(name) - size + 1):
+                    part = name[start : start + size]
+                    if all(is_han(c) for c in part):
+                        self.full.setdefault("".join(syllables(part)), part)
 
     def segment_latin(self, run: str) -> list[tuple[str, str, str]] | None:
         """Split a Latin run into (piece, term, "pinyin"|"initials"); None when it is not all pinyin."""

@@ -27,6 +27,8 @@ FULL_WEIGHT_SHARE = 0.01  # a word in at most 1 % of items weighs fully
 # query (投靠 items are named by the relation): elsewhere its phrase weighs KIN_WEIGHT.
 KIN_TERMS = frozenset({"夫妻", "父母", "子女"})
 KIN_WEIGHT = 0.4
+BACKGROUND_WEIGHT = 0.6
+CLAUSE_END = frozenset("，,。；;！!？? ")
 
 
 def token_bag(segmenter: Segmenter, text: str) -> dict[str, float]:
@@ -77,6 +79,19 @@ def _beneficiary(analysis: Analysis, concept: Concept) -> bool:
     return before in BENEFICIARY_MARKERS and later
 
 
+def background_end(analysis: Analysis) -> int:
+    """Where the background of the query ends: 户口从外地迁到青岛了，残疾证也要跟着转过来 — clauses ending in 了 (what
+    has happened) before a later clause that names its own thing (a lexicon phrase) tell the situation, not the need.
+    0 when there is no such background."""
+    text = analysis.rewritten
+    end = 0
+    for i, char in enumerate(text):
+        told = char in CLAUSE_END and i > 0 and text[:i].rstrip("".join(CLAUSE_END)).endswith("了")
+        if told and any(c.kind == "syn" and c.start > i for c in analysis.concepts):
+            end = i
+    return end
+
+
 def is_kin(concept: Concept) -> bool:
     """A lexicon phrase that only names a relative (its terms are all kinship words)."""
     return concept.kind == "syn" and bool(concept.terms) and set(concept.terms) <= KIN_TERMS
@@ -93,8 +108,11 @@ def build_plan(
 ) -> list[PlanConcept]:
     """``household``: the query is about the household register (a relative then names the 投靠 relation)."""
     plan = []
+    background = background_end(analysis)
     for concept in analysis.concepts:
         part = concept_plan(concept, segmenter, index)
+        if part is not None and concept.start < background:
+            part = PlanConcept(part.weight * BACKGROUND_WEIGHT, part.terms, part.label)
         if part is not None and _beneficiary(analysis, concept):
             part = PlanConcept(part.weight * BENEFICIARY_WEIGHT, part.terms, part.label)
         if part is not None and not household and is_kin(concept):

@@ -31,6 +31,9 @@ EVENT_POSITION_STEP = 0.02
 EVENT_BY_WORDS = 0.3  # × lexical: a bundle member the words beside a life event match (父亲去世 + 房 → 继承登记)
 MOVE_BONUS = 1.0  # the item a household-registration move's direction names (moves.py)
 DOCUMENT_BONUS = 0.5  # an item issuing the document a query asks for (开个……的证明, documents.py)
+BENEFIT_BONUS = 0.3  # an item paying the money or benefit a query asks for (benefits.py)
+STATUS_PENALTY = 0.15  # an item only establishing the applicant's status when money is asked for
+BENEFIT_MIN_LEXICAL = 0.45  # below this share of the best lexical score an item is not about the query
 FAMILY_BONUS = 0.3  # the member of a family of items whose own word the query names (提前退休 → 提前退休申请)
 FAMILY_MIN_PREFIX = 3  # characters a family's members share at the start of their names (居住证, 社会保障卡)
 EXPLICIT = frozenset({"lost", "report_loss", "expired", "damaged", "change", "cancel", "reissue", "replace", "first"})
@@ -89,11 +92,13 @@ def fuse(
     semantic: dict[int, float] | None = None,
     move: int | None = None,
     documents: frozenset[int] = frozenset(),
+    benefits: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset()),
 ) -> list[Scored]:
     """Final scores of the candidates, best first. ``event_items``: index → (position, dominant, by words) — by
     words, a member's bonus grows with how well the query's words match it, whatever its position; ``move``: the
     item the direction of a household-registration move names; ``documents``: the candidates that issue the document
-    the query asks for (documents.py)."""
+    the query asks for (documents.py); ``benefits``: when the query asks for money, the candidates that pay it and those
+    that only establish the applicant's status (benefits.py)."""
     best = max((s for _, s in candidates), default=0.0) or 1.0
     categories = analysis.categories
     applicant = analysis.slots.applicant
@@ -116,6 +121,10 @@ def fuse(
             parts["move"] = MOVE_BONUS
         if index in documents:
             parts["document"] = DOCUMENT_BONUS
+        if index in benefits[0] and parts["lexical"] >= BENEFIT_MIN_LEXICAL:
+            parts["benefit"] = BENEFIT_BONUS
+        elif index in benefits[1]:
+            parts["benefit"] = -STATUS_PENALTY
         if semantic is not None and index in semantic:
             parts["semantic"] = semantic[index]
         out.append(Scored(index, sum(parts.values()), lexical, parts))

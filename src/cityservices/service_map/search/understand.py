@@ -116,6 +116,15 @@ class Understander:
             for h in triggers
             if not any(s <= h.start and h.end <= e and e - s > h.length for s, e in synonyms)
         ]
+        # 日子过不下去: a lexicon phrase inside a life event composed of two word classes (a household's living ×
+        # "cannot go on") is read as the event, not as itself (过不下去 → 离婚登记)
+        composed = self.lexicon.composed_triggers
+        longer = [(h.start, h.end) for h in triggers if h.phrase.entry in composed]
+        concepts = [
+            c
+            for c in concepts
+            if not (c.kind == "syn" and any(s <= c.start and c.end <= e and e - s > c.length for s, e in longer))
+        ]
         if any(e.event == DEATH for e in events) and not state.slots.conditions and _names_a_document(concepts):
             state.slots.conditions.append("cancel")  # 残疾人去世了残疾证咋处理: a deceased's document is cancelled
         content = sum(c.length for c in concepts) + sum(end - start for start, end, _ in state.ood)
@@ -192,12 +201,17 @@ class Understander:
 
 
 DEATH = "death"
-DOCUMENT_ENDINGS = ("证", "卡", "照")
+DOCUMENT_ENDINGS = ("证", "卡", "照", "簿")
+REGISTERS = frozenset({"户口", "户籍"})  # a person's entry in the household register ends with the person
 
 
 def _names_a_document(concepts: list[Concept]) -> bool:
-    """Whether the query names a certificate or card (a synonym whose official term ends in 证 / 卡 / 照)."""
-    return any(c.kind == "syn" and any(t.endswith(DOCUMENT_ENDINGS) for t in c.terms) for c in concepts)
+    """Whether the query names a certificate or card (a synonym whose official term ends in 证 / 卡 / 照 / 簿) or the
+    household register (户口: 俺爹走了，他那个户口咋弄 → the deceased's registration is cancelled)."""
+    return any(
+        (c.kind == "syn" and any(t.endswith(DOCUMENT_ENDINGS) for t in c.terms)) or c.surface in REGISTERS
+        for c in concepts
+    )
 
 
 def longest_hits_by_kind(hits: list[Hit]) -> list[Hit]:
