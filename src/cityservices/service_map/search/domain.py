@@ -154,19 +154,25 @@ def weigh_span(
     domain = 0.0
     off_topic = OFF_TOPIC_WEIGHT * len(ood)
     named = False
+    events = [
+        h for h in analysis.events if start <= h.start < end and not any(s < h.end and h.start < e for s, e in ood)
+    ]
     for concept in analysis.concepts:
         if not start <= concept.start < end:
             continue
+        if any(h.start <= concept.start and concept.end <= h.end for h in events):
+            named = named or concept.kind == "syn"
+            continue  # 退休了: the event weighs for the phrases inside it
         if concept.kind == "syn":
-            domain += SYNONYM_WEIGHT
+            # a one-character phrase (车 in 停车位, 查) is weaker evidence than a word
+            domain += SYNONYM_WEIGHT if concept.length > 1 else SYNONYM_WEIGHT / 2
             named = True
         elif concept.kind == "word" and len(concept.surface) >= 2:
             if vocabulary.knows(concept):
                 domain += weight_of(concept)
             elif not catalogue_knows(concept):  # a word of another region's item (大火) is no evidence either way
                 off_topic += unknown_weight(concept.surface)
-    events = [h for h in analysis.events if start <= h.start < end]
-    if any(not any(s < h.end and h.start < e for s, e in ood) for h in events):
+    if events:
         domain += EVENT_WEIGHT
     clause = analysis.rewritten[start:end]
     if named and any(word in clause for word in analysis.slots.condition_words):
