@@ -6,6 +6,8 @@ import pytest
 
 from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.domain import (
+    REQUEST_WEIGHT,
+    SERVICE_REQUEST,
     UNKNOWN_VERB_WEIGHT,
     UNKNOWN_WEIGHT,
     Evidence,
@@ -97,3 +99,17 @@ def test_the_gate_development_set_never_answers_a_need_with_an_empty_page(demo_i
 def _rank(index: SearchIndex, query: str) -> tuple[list[str], bool]:
     result = index.search(query, limit=10)
     return [hit.name for hit in result.items], result.no_match
+
+
+def test_asking_what_to_apply_for_is_domain_evidence_but_a_fee_is_not() -> None:
+    assert SERVICE_REQUEST.search("刚满六十要办个啥")
+    assert SERVICE_REQUEST.search("开店需要什么手续")
+    assert not SERVICE_REQUEST.search("改签手续费多少")
+    assert not SERVICE_REQUEST.search("今天吃点啥")
+
+
+def test_a_service_request_outweighs_one_off_topic_word(demo_index: SearchIndex) -> None:
+    asked = _evidence(demo_index, "宠物医院旁边开个小饭店要办啥手续")
+    plain = _evidence(demo_index, "宠物医院旁边开个小饭店")
+    assert asked.domain == plain.domain + REQUEST_WEIGHT
+    assert demo_index.search("高铁票改签手续费多少").no_match

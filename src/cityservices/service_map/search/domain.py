@@ -40,6 +40,9 @@ EVERYDAY_TAGS = frozenset(
 )
 VERB_TAGS = frozenset({"v", "vg", "vd", "vi", "vq"})
 CONDITION_WEIGHT = 1.0  # a condition (丢了, 过期) said in a clause that names a lexicon phrase
+# Asking what has to be applied for (要办个啥, 什么手续; not 手续费, a fee) is asking about services
+SERVICE_REQUEST = re.compile(r"办[个点些]?(?:啥|什么|哪些)|手续(?!费)")
+REQUEST_WEIGHT = 1.0
 # Where a clause ends: punctuation, spaces, and the words that start a side question
 CLAUSE_BREAK = re.compile(r"[\s,，.。;；:：!！?？、]+|顺便|另外|还有|对了|再问")
 
@@ -175,6 +178,8 @@ def weigh_span(
     if events:
         domain += EVENT_WEIGHT
     clause = analysis.rewritten[start:end]
+    if SERVICE_REQUEST.search(clause):
+        domain += REQUEST_WEIGHT  # 满60了坐公交不花钱要办个啥: a service is asked for, whatever else is said
     if named and any(word in clause for word in analysis.slots.condition_words):
         domain += CONDITION_WEIGHT  # 身份证快过期了: a condition said of a named document or service
     return Evidence(domain, off_topic)
