@@ -73,6 +73,7 @@ class DomainVocabulary:
         for text in [*texts, *(p.replace(GAP, " ") for p in phrases)]:
             words.update(self._words(text))
         self.words = frozenset(words)
+        word_classes()  # read once per process when the first index is built, not on the first query
 
     def _words(self, text: str) -> set[str]:
         found = set(self.segmenter.search_words(text))
