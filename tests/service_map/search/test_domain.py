@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from cityservices.service_map.search import SearchIndex
@@ -16,6 +18,7 @@ from cityservices.service_map.search.domain import (
     weigh,
 )
 from cityservices.service_map.search.evaluate import evaluate, read_cases
+from cityservices.service_map.search.patch import with_item
 
 from .conftest import HELDOUT
 
@@ -113,3 +116,14 @@ def test_a_service_request_outweighs_one_off_topic_word(demo_index: SearchIndex)
     plain = _evidence(demo_index, "宠物医院旁边开个小饭店")
     assert asked.domain == plain.domain + REQUEST_WEIGHT
     assert demo_index.search("高铁票改签手续费多少").no_match
+
+
+def test_an_alias_added_to_a_core_item_is_a_domain_word_at_once(demo_index: SearchIndex) -> None:
+    # a staff edit patches the index (patch.py): the alias's words join the domain vocabulary without a rebuild
+    position = next(i for i, item in enumerate(demo_index.items) if item.name == "社会保障卡申领")
+    item = demo_index.items[position]
+    query = "蓝鲸卡怎么领"
+    assert not _evidence(demo_index, query).in_domain
+    patched = with_item(demo_index, position, replace(item, aliases=(*item.aliases, "蓝鲸卡")))
+    assert _evidence(patched, query).in_domain
+    assert not _evidence(demo_index, query).in_domain  # the index it was given is unchanged

@@ -16,6 +16,7 @@ any other query is answered, with "您是不是要办" candidates when the engin
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -74,6 +75,13 @@ class DomainVocabulary:
             words.update(self._words(text))
         self.words = frozenset(words)
         word_classes()  # read once per process when the first index is built, not on the first query
+
+    def including(self, texts: Iterable[str]) -> DomainVocabulary:
+        """A copy that also knows the words of ``texts`` (an edited core item's new name or aliases; words it no
+        longer uses stay until the index is rebuilt)."""
+        patched = copy.copy(self)
+        patched.words = self.words.union(*(self._words(text) for text in texts))
+        return patched
 
     def _words(self, text: str) -> set[str]:
         found = set(self.segmenter.search_words(text))

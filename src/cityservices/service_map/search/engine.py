@@ -146,7 +146,7 @@ class SearchIndex:
         texts = [bundle.name for bundle in bundles]
         for item in self.items:
             if item.is_core:
-                texts += [item.name, *item.aliases, dict(item.fields).get(SITUATIONS, "")]
+                texts += item_domain_texts(item)
         return texts
 
     def _document(self, item: ItemRecord) -> list[str]:
@@ -489,6 +489,11 @@ class SearchIndex:
 
     def stats(self) -> dict[str, Any]:
         return {"items": len(self.items), "vocabulary": len(self.lexical.vocab), "build_seconds": self.build_seconds}
+
+
+def item_domain_texts(item: ItemRecord) -> list[str]:
+    """What one core item adds to the domain vocabulary: its name, aliases and plain-language situations."""
+    return [item.name, *item.aliases, dict(item.fields).get(SITUATIONS, "")]
 
 
 def in_shown_order(ranked: list[Scored]) -> list[Scored]:
