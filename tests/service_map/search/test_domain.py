@@ -10,6 +10,7 @@ from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.domain import (
     REQUEST_WEIGHT,
     SERVICE_REQUEST,
+    SITUATION_FACTOR,
     UNKNOWN_VERB_WEIGHT,
     UNKNOWN_WEIGHT,
     Evidence,
@@ -19,6 +20,7 @@ from cityservices.service_map.search.domain import (
 )
 from cityservices.service_map.search.evaluate import evaluate, read_cases
 from cityservices.service_map.search.patch import with_item
+from cityservices.service_map.search.understand import Concept
 
 from .conftest import HELDOUT
 
@@ -127,3 +129,12 @@ def test_an_alias_added_to_a_core_item_is_a_domain_word_at_once(demo_index: Sear
     patched = with_item(demo_index, position, replace(item, aliases=(*item.aliases, "蓝鲸卡")))
     assert _evidence(patched, query).in_domain
     assert not _evidence(demo_index, query).in_domain  # the index it was given is unchanged
+
+
+def test_a_word_only_the_situations_use_is_weaker_domain_evidence(demo_index: SearchIndex) -> None:
+    def word(text: str) -> Concept:
+        return Concept(0, len(text), text, "word", {text: 1.0})
+
+    assert demo_index.domain.knows(word("护照")) == 1.0  # an item name's word
+    assert demo_index.domain.knows(word("便宜")) == SITUATION_FACTOR  # 青年人租便宜房子, a situation
+    assert demo_index.domain.knows(word("鸡兔同笼")) == 0.0

@@ -5,7 +5,7 @@ situations, the one-thing bundles' names, the lexicon's phrases and the official
 events' triggers. A query's content is weighed word by word:
 
 - domain evidence: a lexicon phrase (1.5), a life event named outside the off-topic words (2.0), a leftover
-  word the domain vocabulary knows (its weight in the confidence);
+  word the domain vocabulary knows (its weight in the confidence; half when only the situations use it);
 - off-topic evidence: a word of the out-of-domain list (general topic words: weather, stocks, telecom plans …;
   1.5 each) and a word of two or more characters that the domain vocabulary does not know (UNKNOWN_WEIGHT:
   鸡兔同笼, 申根, 征信 — a citizen asking for a service names something the catalogue describes).
@@ -40,10 +40,11 @@ EVERYDAY_TAGS = frozenset(
     | {"zg", "i", "l", "c", "p", "u", "ul", "uv", "ud", "uj", "uz", "ug", "y", "e", "o", "x", "g", "h", "k"}
 )
 VERB_TAGS = frozenset({"v", "vg", "vd", "vi", "vq"})
+SITUATION_FACTOR = 0.5  # a word only the core items' plain-language situations use weighs half
 CONDITION_WEIGHT = 1.0  # a condition (丢了, 过期) said in a clause that names a lexicon phrase
 # Asking what has to be applied for (要办个啥, 什么手续; not 手续费, a fee) is asking about services
 SERVICE_REQUEST = re.compile(r"办[个点些]?(?:啥|什么|哪些)|手续(?!费)")
-REQUEST_WEIGHT = 1.0
+REQUEST_WEIGHT = 1.5  # as much as a lexicon phrase: the question itself names a service
 # Where a clause ends: punctuation, spaces, and the words that start a side question
 CLAUSE_BREAK = re.compile(r"[\s,，.。;；:：!！?？、]+|顺便|另外|还有|对了|再问")
 
@@ -61,7 +62,9 @@ class Evidence:
 class DomainVocabulary:
     """The words of the service domain, read from the catalogue and the lexicon when the index is built."""
 
-    def __init__(self, segmenter: Segmenter, texts: Iterable[str], lexicon: Lexicon) -> None:
+    def __init__(
+        self, segmenter: Segmenter, texts: Iterable[str], lexicon: Lexicon, situations: Iterable[str] = ()
+    ) -> None:
         self.segmenter = segmenter
         words: set[str] = set()
         phrases = [
@@ -74,6 +77,8 @@ class DomainVocabulary:
         for text in [*texts, *(p.replace(GAP, " ") for p in phrases)]:
             words.update(self._words(text))
         self.words = frozenset(words)
+        # words only the plain-language situations use (买, 报告, 便宜): everyday language, weaker evidence
+        self.situation_words = frozenset(set().union(*(self._words(text) for text in situations)) - words)
         word_classes()  # read once per process when the first index is built, not on the first query
 
     def including(self, texts: Iterable[str]) -> DomainVocabulary:
@@ -88,14 +93,15 @@ class DomainVocabulary:
         found.update(w for w in self.segmenter.words(text) if len(w) >= 2)
         return found
 
-    def knows(self, concept: Concept) -> bool:
-        """Whether a leftover word is a word of the domain (itself, or one of its words or search terms)."""
-        if concept.surface in self.words:
-            return True
-        words = set(self.segmenter.search_words(concept.surface))
+    def knows(self, concept: Concept) -> float:
+        """How well the domain knows a leftover word (itself, or one of its words or search terms): 1 when an item
+        name, alias, bundle or lexicon phrase uses it, SITUATION_FACTOR when only the situations do, else 0."""
+        words = {concept.surface, *self.segmenter.search_words(concept.surface)}
         for term in concept.terms:
             words.update(t for t in self.segmenter.tokens(term) if not t.startswith(BIGRAM))
-        return bool(words & self.words)
+        if words & self.words:
+            return 1.0
+        return SITUATION_FACTOR if words & self.situation_words else 0.0
 
 
 @cache
@@ -180,8 +186,9 @@ def weigh_span(
             domain += SYNONYM_WEIGHT if concept.length > 1 else SYNONYM_WEIGHT / 2
             named = True
         elif concept.kind == "word" and len(concept.surface) >= 2:
-            if vocabulary.knows(concept):
-                domain += weight_of(concept)
+            known = vocabulary.knows(concept)
+            if known:
+                domain += known * weight_of(concept)
             elif not catalogue_knows(concept):  # a word of another region's item (大火) is no evidence either way
                 off_topic += unknown_weight(concept.surface)
     if events:

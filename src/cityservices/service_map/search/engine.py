@@ -125,7 +125,13 @@ class SearchIndex:
             key=lambda pair: -len(pair[0]),
         )
         self.situations_explain = situations_explain
-        self.domain = DomainVocabulary(self.segmenter, self._domain_texts(catalogue.bundles), self.lexicon)
+        core = [item for item in self.items if item.is_core]
+        self.domain = DomainVocabulary(
+            self.segmenter,
+            [*(b.name for b in catalogue.bundles), *(t for item in core for t in (item.name, *item.aliases))],
+            self.lexicon,
+            [dict(item.fields).get(SITUATIONS, "") for item in core],
+        )
         self._generic_words = self._common_name_words()
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
@@ -139,15 +145,6 @@ class SearchIndex:
         words += [p for p in lex.event_triggers if "~" not in p]
         words += [item.name for item in self.items if item.is_core]
         return words
-
-    def _domain_texts(self, bundles: list[BundleRecord]) -> list[str]:
-        """What the catalogue says its domain is (domain.py): the core items' names, aliases and plain-language
-        situations, and the bundles' names."""
-        texts = [bundle.name for bundle in bundles]
-        for item in self.items:
-            if item.is_core:
-                texts += item_domain_texts(item)
-        return texts
 
     def _document(self, item: ItemRecord) -> list[str]:
         tokens = self.segmenter.tokens(item.name)
@@ -492,8 +489,8 @@ class SearchIndex:
 
 
 def item_domain_texts(item: ItemRecord) -> list[str]:
-    """What one core item adds to the domain vocabulary: its name, aliases and plain-language situations."""
-    return [item.name, *item.aliases, dict(item.fields).get(SITUATIONS, "")]
+    """What one edited core item adds to the domain vocabulary: its name and aliases."""
+    return [item.name, *item.aliases]
 
 
 def in_shown_order(ranked: list[Scored]) -> list[Scored]:
