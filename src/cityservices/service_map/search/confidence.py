@@ -3,7 +3,9 @@
 Content is every lexicon phrase, leftover word and out-of-domain word (not fillers, slots or
 condition words). A phrase is explained when one of its search terms is a token of the item; a
 recognised life event explains its trigger. Below MIN_COVERAGE (ANCHORED_MIN_COVERAGE when a lexicon
-phrase matched), or when out-of-domain words are all that is left, the answer is "no matching service".
+phrase matched, OUT_OF_DOMAIN_MIN_COVERAGE beside an out-of-domain word) the engine is unsure and offers its
+best candidates as a choice. Whether a query is about the catalogue's services at all ("no matching service")
+is decided by domain.py, not by the coverage.
 """
 
 from __future__ import annotations

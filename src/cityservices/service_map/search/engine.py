@@ -22,11 +22,11 @@ from cityservices.service_map.search.confidence import (
     ANCHORED_MIN_COVERAGE,
     MIN_COVERAGE,
     OUT_OF_DOMAIN_MIN_COVERAGE,
-    OUT_OF_DOMAIN_WEIGHT,
     concept_hits,
     coverage,
 )
 from cityservices.service_map.search.documents import DocumentRequests
+from cityservices.service_map.search.domain import REQUEST_WEIGHT, SYNONYM_WEIGHT, DomainVocabulary, Evidence, weigh
 from cityservices.service_map.search.explain import describe_intent, explain
 from cityservices.service_map.search.fields import FIELD_WEIGHTS, SITUATIONS, FieldedIndex
 from cityservices.service_map.search.frames import PurposeFrames
@@ -55,7 +55,6 @@ from cityservices.service_map.search.understand import Analysis, Concept, Unders
 CANDIDATES = 80
 UNKNOWN_WORD_WEIGHT = 0.25
 SYNONYM_CONFIDENCE_WEIGHT = 1.5
-EVENT_DOMAIN_WEIGHT = 2.0  # a life event named beside an out-of-domain word outweighs one such word
 MAX_LIMIT = 50
 DOMINANT_LEFTOVER_CHARS = 2
 NO_MATCH_MESSAGE = "没有找到能办理这件事的政务服务事项"
@@ -129,6 +128,13 @@ class SearchIndex:
             key=lambda pair: -len(pair[0]),
         )
         self.situations_explain = situations_explain
+        core = [item for item in self.items if item.is_core]
+        self.domain = DomainVocabulary(
+            self.segmenter,
+            [*(b.name for b in catalogue.bundles), *(t for item in core for t in (item.name, *item.aliases))],
+            self.lexicon,
+            [dict(item.fields).get(SITUATIONS, "") for item in core],
+        )
         self._generic_words = self._common_name_words()
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
@@ -210,7 +216,10 @@ class SearchIndex:
         unsure = bool(ranked) and (confidence < threshold or not grounded)
         # Only an out-of-domain question is "no match"; an in-domain query the engine is unsure of still
         # gets its best candidates, offered as a choice ("您是不是要办").
-        no_match = not ranked or (unsure and not self._in_domain(analysis, ranked, confidence, event))
+        evidence = self._with_the_best_items_evidence(
+            weigh(analysis, self.domain, self._concept_weight, self._catalogue_knows), analysis, ranked
+        )
+        no_match = not ranked or not self._in_domain(evidence, confidence, bool(analysis.slots.conditions))
         if unsure and not no_match:  # a guess: offer the high-frequency (core) items first
             ranked = sorted(ranked, key=lambda s: not self.items[s.index].is_core)
             if self.cascade is not None:
@@ -263,35 +272,32 @@ class SearchIndex:
                 kept.append(scored)
         return kept
 
-    def _in_domain(self, analysis: Analysis, ranked: list[Scored], confidence: float, event: EventMatch | None) -> bool:
-        """Is an unsure query still about public services? No out-of-domain word outweighs it, and some of
-        its content is a domain phrase, a life event, or a word the best item's name explains."""
-        if analysis.out_of_domain:
-            return self._outweighs_out_of_domain(analysis, ranked)
-        if event is not None or any(c.kind == "syn" for c in analysis.concepts):
-            return True
-        return confidence > 0 and bool(ranked)
-
-    def _outweighs_out_of_domain(self, analysis: Analysis, ranked: list[Scored]) -> bool:
-        """生病住了院，钱能报吗: lexicon phrases that the best item's name explains, weighing more than the
-        out-of-domain words together, keep the query in the domain (answered as a choice, not "no match")."""
+    def _with_the_best_items_evidence(self, evidence: Evidence, analysis: Analysis, ranked: list[Scored]) -> Evidence:
+        """Domain evidence that only the best candidate shows: a request for a document it issues (找工作，公司让开个
+        没犯过事的证明), and a district or street of the city named beside a phrase for its whole name, which asks
+        where that service is given here (即墨婚检在哪个医院做)."""
         if not ranked:
-            return False
+            return evidence
         top = self.items[ranked[0].index]
-        named = set(self._document(top))
-        syn = [c for c in analysis.concepts if c.kind == "syn" and concept_hits(c, named, self.tokens_of, top)]
-        # 残疾人坐公交免费: a life event named outside the out-of-domain words (残疾人) is domain evidence too
-        ood = [(start, end) for start, end, _ in analysis.out_of_domain]
-        events = [e for e in analysis.events if not any(s < e.end and e.start < end for s, end in ood)]
-        # 即墨婚检在哪个医院做: a district or street of the city named beside a phrase for the best item's whole name
-        # asks where that service is given here
+        extra = REQUEST_WEIGHT if "document" in ranked[0].parts else 0.0
         place = analysis.slots.place or {}
-        here = place.get("kind") == "division" and any(top.name in c.terms for c in syn)
-        evidence = SYNONYM_CONFIDENCE_WEIGHT * (len(syn) + here) + (EVENT_DOMAIN_WEIGHT if events else 0.0)
-        # 找工作，公司让开个没犯过事的证明: a request for a document that the best item issues is a domain need too
-        if "document" in ranked[0].parts:
-            evidence += EVENT_DOMAIN_WEIGHT
-        return evidence > OUT_OF_DOMAIN_WEIGHT * len(analysis.out_of_domain)
+        if place.get("kind") == "division" and any(c.kind == "syn" and top.name in c.terms for c in analysis.concepts):
+            extra += SYNONYM_WEIGHT
+        return Evidence(evidence.domain + extra, evidence.off_topic) if extra else evidence
+
+    def _in_domain(self, evidence: Evidence, confidence: float, condition: bool) -> bool:
+        """Is the query about public services? Its domain evidence outweighs its off-topic evidence (domain.py).
+        A query with neither (only fillers, single characters, words only other regions' items know: 着了一场大火)
+        is answered when it names a condition or its best item explains some of it: an empty page is the worst
+        answer for a citizen, and nothing in such a query says it is off topic."""
+        if evidence.domain or evidence.off_topic:
+            return evidence.in_domain
+        return condition or confidence > 0
+
+    def _catalogue_knows(self, concept: Concept) -> bool:
+        """Whether any item of the catalogue (core or not) has one of the word's tokens in its name or situations."""
+        bag = merged_bag(self.segmenter, concept.terms)
+        return any(self.lexical.document_frequency(token) or self._situation_frequency(token) for token in bag)
 
     def _named_first(self, text: str, ranked: list[Scored]) -> list[Scored]:
         """A query that contains a core item's full official name gets that item first (the longest name wins)."""
@@ -453,9 +459,9 @@ class SearchIndex:
             return SYNONYM_CONFIDENCE_WEIGHT
         if concept.kind == "venue" or len(concept.surface) < 2:
             return 0.0
-        bag = merged_bag(self.segmenter, concept.terms)
-        if not any(self.lexical.document_frequency(token) or self._situation_frequency(token) for token in bag):
+        if not self._catalogue_knows(concept):
             return UNKNOWN_WORD_WEIGHT
+        bag = merged_bag(self.segmenter, concept.terms)
         return LEFTOVER_FACTOR * word_weight(self.lexical, bag)
 
     def _suggestions(self, analysis: Analysis, ranked: list[Scored]) -> list[str]:
@@ -514,6 +520,11 @@ class SearchIndex:
 
     def stats(self) -> dict[str, Any]:
         return {"items": len(self.items), "vocabulary": len(self.lexical.vocab), "build_seconds": self.build_seconds}
+
+
+def item_domain_texts(item: ItemRecord) -> list[str]:
+    """What one edited core item adds to the domain vocabulary: its name and aliases."""
+    return [item.name, *item.aliases]
 
 
 def in_shown_order(ranked: list[Scored]) -> list[Scored]:

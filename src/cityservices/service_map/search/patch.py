@@ -23,7 +23,7 @@ import dataclasses
 from sqlalchemy.orm import Session
 
 from cityservices.platform.indexes import Patched, RecordChange
-from cityservices.service_map.search.engine import SearchIndex
+from cityservices.service_map.search.engine import SearchIndex, item_domain_texts
 from cityservices.service_map.search.fields import FieldedIndex, bundle_names, field_tokens, item_fields
 from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.normalize import normalize_text
@@ -71,6 +71,8 @@ def with_item(index: SearchIndex, position: int, record: ItemRecord) -> SearchIn
         )
     if not _same_words(index, current, record):
         patched.lexical = _with_document(index, position, record)
+        if record.is_core:  # a staff-added alias is a word of the domain at once
+            patched.domain = index.domain.including(item_domain_texts(record))
     return patched
 
 
