@@ -46,7 +46,8 @@ lint: install
 # Tests run in TEST_WORKERS processes (pytest-xdist; `auto` = one per CPU core, 0 = in this process). Each worker has
 # its own SQLite files (its own tmp dir) and PostgreSQL databases (uuid-named, tests/conftest.py); `--dist loadfile`
 # keeps a file's tests on one worker, so module- and session-scoped fixtures (loaded databases, the browser's
-# servers) are built once per file. pytest-cov combines the workers' coverage.
+# servers) are built once per file; the browser files all go, first, to one worker (tests/conftest.py), which loads
+# the demo data and starts their servers once. pytest-cov combines the workers' coverage.
 TEST_WORKERS ?= 2
 XDIST := -n $(TEST_WORKERS) --dist loadfile
 

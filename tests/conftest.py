@@ -11,16 +11,67 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
+from cityservices.auth import passwords
 from cityservices.db import make_engine, make_session_factory
 from cityservices.platform.migrate import upgrade_to_head
 
 PG_ADMIN_URL = os.environ.get("CITYSERVICES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+BROWSER = "tests/browser"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``--dist loadfile``, the browser test files are one work unit, handed out first: one worker loads the
+    demo data and starts the servers (tests/browser/conftest.py, session-scoped) once for all of them, instead of
+    each worker doing so for the few browser files it happens to get at the end of the run (xdist hands out the
+    files with the most tests first, and a browser file holds few, each slow)."""
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserFilesTogether(LoadFileScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return BROWSER if nodeid.startswith(BROWSER + "/") else str(super()._split_scope(nodeid))
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if BROWSER in self.workqueue:
+                self.workqueue.move_to_end(BROWSER, last=False)
+            super()._assign_work_unit(node)
+
+    return BrowserFilesTogether(config, log)
+
+
+# Argon2id with the lowest cost argon2-cffi allows (RFC 9106's parameters take ~0.3 s a hash or check on a two-core
+# machine, and the suite signs in some thousand times): the same algorithm and code paths, in the test processes
+# only; the servers the tests start as subprocesses keep the real parameters, and `production_password_hashing`
+# restores them for a test.
+FAST_PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+PRODUCTION_PASSWORD_HASHING = (passwords._hasher, passwords._DUMMY_HASH)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> Iterator[None]:
+    passwords._hasher = FAST_PASSWORD_HASHER
+    passwords._DUMMY_HASH = FAST_PASSWORD_HASHER.hash("cityservices-dummy-password")
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = PRODUCTION_PASSWORD_HASHING
+
+
+@pytest.fixture
+def production_password_hashing(fast_password_hashing: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real Argon2id parameters for this test."""
+    monkeypatch.setattr(passwords, "_hasher", PRODUCTION_PASSWORD_HASHING[0])
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", PRODUCTION_PASSWORD_HASHING[1])
 
 
 def _pg_available() -> bool:

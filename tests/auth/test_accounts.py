@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cityservices.auth.models import LoginAttempt, StaffAccount, StaffSession
 from cityservices.kit.audit import AuditEntry
 from cityservices.platform.security import SESSION_COOKIE
+from tests.conftest import FAST_PASSWORD_HASHER
 from tests.service_map.editing.helpers import PASSWORD, csrf, login
 from tests.test_cli import run_cli_in_process as run_cli
 
@@ -27,6 +28,20 @@ def test_passwords_are_stored_as_argon2id_hashes(client: TestClient, db: Session
     stored = db.scalar(select(StaffAccount.password_hash).where(StaffAccount.username == "admin"))
     assert stored is not None
     assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_the_real_parameters_are_rfc_9106s(production_password_hashing: None, client: TestClient, db: Session) -> None:
+    """The tests hash with the cheapest parameters (tests/conftest.py); the platform with RFC 9106's low-memory
+    recommendation (argon2-cffi's default), and a hash made with other parameters is redone at sign-in."""
+    db.execute(update(StaffAccount).where(StaffAccount.username == "admin").values(
+        password_hash=FAST_PASSWORD_HASHER.hash(PASSWORD)))  # fmt: skip
+    db.commit()
+    assert _login(client, "admin", PASSWORD) == 200
+    db.expire_all()
+    stored = db.scalar(select(StaffAccount.password_hash).where(StaffAccount.username == "admin"))
+    assert stored is not None
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert PASSWORD not in stored
 
 
