@@ -166,3 +166,13 @@ def test_a_district_and_a_phrase_for_an_items_whole_name_ask_where_it_is_given_d
 ) -> None:
     assert top(demo_index, "市北区婚检去哪个医院") == "婚前医学检查"
     assert demo_index.search("崂山区哪个医院看牙好").no_match  # nothing names a service
+
+
+def test_moving_a_certificate_or_a_relationship_is_the_transfer_condition(demo_index: SearchIndex) -> None:
+    conditions = ConditionModel(load_lexicon())
+    assert "transfer" in conditions.of("残疾人证迁移")
+    assert "transfer" in conditions.of("住房公积金异地转移接续")
+    assert "transfer" not in conditions.of("机动车转移登记")  # a change of owner, not a move to another place
+    assert top(demo_index, "残疾证要从老家转过来") == "残疾人证迁移"
+    assert top(demo_index, "换了工作养老保险要转走吗") == "企业职工基本养老保险关系转移接续申请"
+    assert top(demo_index, "残疾证怎么办") == "残疾人证新办"  # nothing moves: the first issue stays first
