@@ -176,3 +176,14 @@ def test_moving_a_certificate_or_a_relationship_is_the_transfer_condition(demo_i
     assert top(demo_index, "残疾证要从老家转过来") == "残疾人证迁移"
     assert top(demo_index, "换了工作养老保险要转走吗") == "企业职工基本养老保险关系转移接续申请"
     assert top(demo_index, "残疾证怎么办") == "残疾人证新办"  # nothing moves: the first issue stays first
+
+
+def test_a_closing_yes_no_question_naming_its_own_thing_makes_the_clauses_before_it_background(
+    demo_index: SearchIndex,
+) -> None:
+    asked = demo_index.understander.analyze("老伴没有劳动能力，能吃低保吗")
+    assert background_end(asked) == asked.rewritten.index("，")
+    stated = demo_index.understander.analyze("老伴没有劳动能力，想吃低保")  # no question: both clauses weigh fully
+    assert background_end(stated) == 0
+    unnamed = demo_index.understander.analyze("老伴没有劳动能力，能行吗")  # the question names nothing of its own
+    assert background_end(unnamed) == 0
