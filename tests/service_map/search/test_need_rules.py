@@ -187,3 +187,9 @@ def test_a_closing_yes_no_question_naming_its_own_thing_makes_the_clauses_before
     assert background_end(stated) == 0
     unnamed = demo_index.understander.analyze("老伴没有劳动能力，能行吗")  # the question names nothing of its own
     assert background_end(unnamed) == 0
+
+
+def test_a_family_just_above_the_minimum_living_line_is_told_from_one_below_it(demo_index: SearchIndex) -> None:
+    assert top(demo_index, "俺家够不上低保，还有别的救助吗") == "低保边缘家庭认定"
+    assert top(demo_index, "低保没评上，还能办啥") == "低保边缘家庭认定"
+    assert top(demo_index, "俺家想吃低保") == "最低生活保障审核确认"
