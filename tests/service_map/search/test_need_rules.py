@@ -166,3 +166,30 @@ def test_a_district_and_a_phrase_for_an_items_whole_name_ask_where_it_is_given_d
 ) -> None:
     assert top(demo_index, "市北区婚检去哪个医院") == "婚前医学检查"
     assert demo_index.search("崂山区哪个医院看牙好").no_match  # nothing names a service
+
+
+def test_moving_a_certificate_or_a_relationship_is_the_transfer_condition(demo_index: SearchIndex) -> None:
+    conditions = ConditionModel(load_lexicon())
+    assert "transfer" in conditions.of("残疾人证迁移")
+    assert "transfer" in conditions.of("住房公积金异地转移接续")
+    assert "transfer" not in conditions.of("机动车转移登记")  # a change of owner, not a move to another place
+    assert top(demo_index, "残疾证要从老家转过来") == "残疾人证迁移"
+    assert top(demo_index, "换了工作养老保险要转走吗") == "企业职工基本养老保险关系转移接续申请"
+    assert top(demo_index, "残疾证怎么办") == "残疾人证新办"  # nothing moves: the first issue stays first
+
+
+def test_a_closing_yes_no_question_naming_its_own_thing_makes_the_clauses_before_it_background(
+    demo_index: SearchIndex,
+) -> None:
+    asked = demo_index.understander.analyze("老伴没有劳动能力，能吃低保吗")
+    assert background_end(asked) == asked.rewritten.index("，")
+    stated = demo_index.understander.analyze("老伴没有劳动能力，想吃低保")  # no question: both clauses weigh fully
+    assert background_end(stated) == 0
+    unnamed = demo_index.understander.analyze("老伴没有劳动能力，能行吗")  # the question names nothing of its own
+    assert background_end(unnamed) == 0
+
+
+def test_a_family_just_above_the_minimum_living_line_is_told_from_one_below_it(demo_index: SearchIndex) -> None:
+    assert top(demo_index, "俺家够不上低保，还有别的救助吗") == "低保边缘家庭认定"
+    assert top(demo_index, "低保没评上，还能办啥") == "低保边缘家庭认定"
+    assert top(demo_index, "俺家想吃低保") == "最低生活保障审核确认"

@@ -10,7 +10,18 @@ from cityservices.service_map.search.schemas import ClarificationOptionRead, Cla
 
 WINDOW = 6
 MAX_GAP = 0.45
-LABEL_ORDER = ("first", "expired", "lost", "damaged", "report_loss", "change", "cancel", "reissue", "replace")
+LABEL_ORDER = (
+    "first",
+    "expired",
+    "lost",
+    "damaged",
+    "report_loss",
+    "change",
+    "cancel",
+    "transfer",
+    "reissue",
+    "replace",
+)
 QUESTION = "您要办理的是哪种情况？"
 
 

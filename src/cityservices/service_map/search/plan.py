@@ -28,6 +28,7 @@ FULL_WEIGHT_SHARE = 0.01  # a word in at most 1 % of items weighs fully
 KIN_TERMS = frozenset({"夫妻", "父母", "子女"})
 KIN_WEIGHT = 0.4
 BACKGROUND_WEIGHT = 0.6
+YES_NO = ("吗", "么", "不")
 CLAUSE_END = frozenset("，,。；;！!？? ")
 
 
@@ -81,15 +82,19 @@ def _beneficiary(analysis: Analysis, concept: Concept) -> bool:
 
 def background_end(analysis: Analysis) -> int:
     """Where the background of the query ends: 户口从外地迁到青岛了，残疾证也要跟着转过来 — clauses ending in 了 (what
-    has happened) before a later clause that names its own thing (a lexicon phrase) tell the situation, not the need.
-    0 when there is no such background."""
+    has happened) before a later clause that names its own thing (a lexicon phrase) tell the situation, not the need;
+    so do all the clauses before a closing yes/no question that names its own thing (又没劳动能力，能吃低保吗: who
+    applies, then what is asked for). 0 when there is no such background."""
     text = analysis.rewritten
     end = 0
     for i, char in enumerate(text):
         told = char in CLAUSE_END and i > 0 and text[:i].rstrip("".join(CLAUSE_END)).endswith("了")
         if told and any(c.kind == "syn" and c.start > i for c in analysis.concepts):
             end = i
-    return end
+    body = text.rstrip("".join(CLAUSE_END) + "？?！! ")
+    last = max((i for i, char in enumerate(body) if char in CLAUSE_END), default=0)
+    asked = last > 0 and body.endswith(YES_NO) and any(c.kind == "syn" and c.start > last for c in analysis.concepts)
+    return max(end, last) if asked else end
 
 
 def is_kin(concept: Concept) -> bool:

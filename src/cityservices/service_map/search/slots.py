@@ -13,7 +13,18 @@ from cityservices.service_map.search.lexicon import Hit, Lexicon, Phrase
 from cityservices.service_map.search.records import DivisionRecord
 
 PLACE_SUFFIXES = ("街道办事处", "街道", "新区", "区", "市", "镇")
-CONDITION_PRIORITY = ("lost", "damaged", "expired", "change", "cancel", "report_loss", "reissue", "renew", "first")
+CONDITION_PRIORITY = (
+    "lost",
+    "damaged",
+    "expired",
+    "change",
+    "cancel",
+    "transfer",
+    "report_loss",
+    "reissue",
+    "renew",
+    "first",
+)
 
 
 @dataclass
