@@ -130,4 +130,4 @@ def show_layers(console: Any, shares: dict[str, float]) -> None:
 if __name__ == "__main__":
     from rich.console import Console
 
-    show_layers(Console(), layer_shares(Path(sys.argv[1]).read_text(encoding="utf-8").splitlines()))
+    show_layers(Console(), layer_shares(Path(sys.argv[1]).read_text(encoding="utf-8", errors="replace").splitlines()))
