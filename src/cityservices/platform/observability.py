@@ -130,21 +130,24 @@ class ObservabilityMiddleware:
 def _log(line: str) -> None:
     """``access_log.info(line)`` without looking up the caller's file and line (a walk up the stack, for every
     request; the access log's format never shows them). The record is made by the process's record factory as
-    any other, so ``kit.masking`` masks it."""
+    any other; ``kit.masking``'s leaves the line as it is, its parts having been masked (``MaskedText``)."""
     access_log.handle(access_log.makeRecord(ACCESS_LOGGER, logging.INFO, __file__, 0, line, (), None))
 
 
-_second: list[Any] = [None, ""]  # the last whole second formatted, and its text
+_second: tuple[int, str] = (-1, "")  # the last whole second formatted, and its text (replaced whole)
 
 
 def _now_iso() -> str:
     """The time now in UTC, ISO 8601 to the millisecond (``2026-12-07T20:07:01.123+00:00``); the part up to the
     second is formatted once per second."""
+    global _second
     now = time.time()
-    second = int(now)
-    if _second[0] != second:
-        _second[0], _second[1] = second, dt.datetime.fromtimestamp(second, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{_second[1]}.{int((now - second) * 1000):03d}+00:00"
+    second, text = _second
+    if second != int(now):
+        second = int(now)
+        text = dt.datetime.fromtimestamp(second, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        _second = (second, text)
+    return f"{text}.{int((now - second) * 1000):03d}+00:00"
 
 
 def _logged_query(raw: bytes) -> str:
