@@ -308,7 +308,7 @@ def _profile(
     if spy.wait(timeout=120) != 0 or not out.stat().st_size:
         console.print("[red]py-spy failed (installed? allowed to ptrace?)[/red]")
         return None
-    shares = layer_shares(out.read_text(encoding="utf-8").splitlines())
+    shares = layer_shares(out.read_text(encoding="utf-8", errors="replace").splitlines())
     show_layers(console, shares)
     return shares
 

@@ -1,8 +1,9 @@
 """Share of the served workers' CPU per layer, from py-spy's collapsed stacks (``py-spy record --format raw``).
 
-A sample is charged to the first of the *overriding* layers that has a frame anywhere in its stack (the access
-log's JSON encoding is the access log's cost, not "JSON encoding"); otherwise to the layer of its innermost
-frame that belongs to a known layer. Used by benchmarks/load_api.py (``--profile``); also runs on a saved file:
+A sample is charged to the layer of its innermost frame that belongs to a named layer: a sample in
+``transport.write`` under the access log's middleware is a socket write, one in ``json.dumps`` under the access
+log is the access log, one in a route's pydantic model is pydantic. Idle threads are left out. Used by
+benchmarks/load_api.py (``--profile``); also runs on a saved file:
     .venv/bin/python benchmarks/profile_layers.py STACKS.collapsed
 """
 
@@ -13,29 +14,67 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-# Checked anywhere in a stack, in this order.
-OVERRIDING: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("access log (JSON line, masking, logging)", ("logging/__init__.py", "kit/masking.py", "_line (cityservices")),
-    ("Prometheus metrics (multiprocess files)", ("prometheus_client/",)),
-    ("gzip", (" (gzip.py:", "zlib", "apply_compression (")),
+# Checked for each frame from the innermost outwards, each frame against the layers in this order.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "socket writes (transport.write of the answer)",
+        ("send (uvicorn/protocols/http/httptools_impl.py:5", "send (uvicorn/protocols/http/h11_impl.py"),
+    ),
+    (
+        "access log (JSON line, masking, logging)",
+        (
+            "logging/__init__.py",
+            "kit/masking.py",
+            "_line (cityservices",
+            "_logged_query (cityservices",
+            "_log (cityservices",
+        ),
+    ),
+    ("Prometheus metrics", ("prometheus_client/", "_series (cityservices")),
     ("ORM / SQL (object building, queries)", ("sqlalchemy/", "sqlite3", "psycopg")),
     (
-        "pydantic validation (schemas, response_model)",
-        ("pydantic/", "pydantic_core", "fastapi/_compat", "serialize_response", "_validate_response"),
+        "endpoint work (engines, read models, services)",
+        ("cityservices/service_map/", "cityservices/insurance/", "cityservices/party_day/", "read_models.py"),
+    ),
+    ("pydantic (validation, serialization)", ("pydantic/", "pydantic_core", "fastapi/_compat")),
+    ("dependency resolution (parameters, Depends)", ("fastapi/dependencies/",)),
+    (
+        "routing (route matching)",
+        (
+            "matches (fastapi/routing",
+            "_match (fastapi/routing",
+            "matches (starlette/routing",
+            "_match (cityservices",
+            "_first_match (cityservices",
+            "_route (cityservices",
+        ),
+    ),
+    (
+        "thread pool hand-off",
+        ("anyio/", "starlette/concurrency.py", "fastapi/concurrency.py", "queue.py", "threading.py"),
     ),
     ("JSON encoding", ("json/encoder.py", "json/__init__.py", "jsonable_encoder", "render (starlette/responses.py")),
-)
-# Innermost frame decides, in this order of lookup.
-INNERMOST: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("read models", ("read_model.py",)),
-    ("search engine", ("service_map/search/",)),
-    ("nearest engine / where", ("service_map/where/", "service_map/routing/")),
-    ("catalogue and venue services", ("service_map/catalogue/", "service_map/venues/")),
-    ("HTTP cache (ETag, answer cache)", ("platform/http_cache.py",)),
-    ("other own middlewares (security, limits, request id)", ("platform/", "cityservices/deps.py")),
-    ("FastAPI / Starlette (routing, dependencies, threadpool)", ("fastapi/", "starlette/", "anyio/")),
-    ("uvicorn protocol (h11 / httptools parsing, socket writes)", ("h11/", "httptools", "uvicorn/")),
-    ("asyncio event loop and sockets", ("asyncio/", "selectors.py", "uvloop")),
+    (
+        "endpoint call and response (FastAPI request handling)",
+        (
+            "fastapi/routing.py",
+            "starlette/responses.py",
+            "fastapi/responses.py",
+            "asyncexitstack",
+            "contextlib.py",
+            "starlette/_exception_handler.py",
+            "starlette/middleware/exceptions.py",
+            "starlette/routing.py",
+        ),
+    ),
+    ("answer cache (ETag, 304, keeping)", ("platform/http_cache.py", "hashlib")),
+    ("gzip", ("platform/compression.py", "starlette/middleware/gzip.py", "zlib", " (gzip.py:")),
+    ("security headers, CSRF, rate limit", ("platform/security.py", "kit/ratelimit")),
+    ("request limits, staff sessions", ("platform/limits.py", "cityservices/deps.py")),
+    ("request id, timing (observability)", ("platform/observability.py",)),
+    ("FastAPI / Starlette entry (app, error middleware, telemetry, headers)", ("starlette/", "fastapi/")),
+    ("uvicorn protocol (parsing, request cycle)", ("uvicorn/", "httptools", "h11/", "http_server.py")),
+    ("asyncio event loop", ("asyncio/", "uvloop", "selectors.py")),
 )
 OTHER = "other"
 # A sample whose innermost frame is one of these is a thread waiting (an idle thread-pool worker, the event loop
@@ -44,12 +83,18 @@ IDLE = ("Condition.wait (threading.py", "Runner.run (asyncio/runners.py", "selec
         "_worker (concurrent/futures/thread.py")  # fmt: skip
 
 
+# Helpers that belong to whoever calls them (Starlette's header and URL classes, the standard library's small
+# helpers): skipped, so that the caller's layer is charged.
+TRANSPARENT = ("starlette/datastructures.py", "starlette/requests.py", "starlette/_utils.py", "urllib/parse.py",
+               "<frozen _collections_abc>", "secrets.py", "base64.py", "random.py", "re/__init__.py", "enum.py",
+               "typing.py", "<string>")  # fmt: skip
+
+
 def layer_of(frames: list[str]) -> str:
-    for layer, marks in OVERRIDING:
-        if any(mark in frame for frame in frames for mark in marks):
-            return layer
     for frame in reversed(frames):
-        for layer, marks in INNERMOST:
+        if any(mark in frame for mark in TRANSPARENT):
+            continue
+        for layer, marks in LAYERS:
             if any(mark in frame for mark in marks):
                 return layer
     return OTHER
@@ -85,4 +130,4 @@ def show_layers(console: Any, shares: dict[str, float]) -> None:
 if __name__ == "__main__":
     from rich.console import Console
 
-    show_layers(Console(), layer_shares(Path(sys.argv[1]).read_text(encoding="utf-8").splitlines()))
+    show_layers(Console(), layer_shares(Path(sys.argv[1]).read_text(encoding="utf-8", errors="replace").splitlines()))

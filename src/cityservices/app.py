@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cityservices import __version__
@@ -16,6 +16,7 @@ from cityservices.config import Settings, get_settings
 from cityservices.deps import staff_session_is_live
 from cityservices.errors import AppError, RequestInvalid, zh_message
 from cityservices.kit.masking import install_log_masking
+from cityservices.platform.compression import GzipMiddleware
 from cityservices.platform.domains import load_domains
 from cityservices.platform.http_cache import GZIP_LEVEL, GZIP_MIN_BYTES, HttpCacheMiddleware, ResponseCache
 from cityservices.platform.lifecycle import Readiness, lifespan, register_topics
@@ -28,6 +29,10 @@ from cityservices.platform.runtime import make_runtime
 from cityservices.platform.security import SESSION_COOKIE, install_security
 from cityservices.platform.templating import STATIC_DIR, templates
 
+# FastAPI's own OpenTelemetry instrumentation, off: nothing here configures OpenTelemetry, and with it on every
+# request asks the global providers whether they are configured (docs/benchmarks.md, "Per-request layers").
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The web application: pages at /, JSON at /api/v1."""
@@ -35,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="cityservices", version=__version__, docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
         lifespan=lifespan,  # per worker: event relay, index warm-up (cityservices.platform.lifecycle)
+        telemetry=NO_TELEMETRY,  # requests are observed by platform.observability (access log, Prometheus)
     )  # fmt: skip
     app.state.runtime = make_runtime(settings)
     app.state.domains = load_domains(settings.domains)
@@ -48,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         login_paths=app.state.security.login_paths, session_cookie=SESSION_COOKIE, check_session=staff_session_is_live,
     )  # fmt: skip
     app.add_middleware(  # pages, JSON, static JS/CSS and the boundaries; kept answers come compressed already
-        GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL
+        GzipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL
     )
     app.add_middleware(  # outermost: request id, access log and metrics see every answer as sent
         ObservabilityMiddleware, log_requests=settings.access_log, count_requests=settings.metrics_enabled

@@ -86,11 +86,18 @@ def _masked_match(match: re.Match[str]) -> str:
     return f"{digits[:area]}-****{digits[-4:]}"
 
 
+class MaskedText(str):
+    """Text whose maker masked every part that could carry a number (``mask_text``) before putting it together:
+    as a log message without arguments, the record factory passes it on without scanning it again. The access log
+    line (one per request) is made so: only its path, query, client and request id come from outside."""
+
+
 def mask_record(record: logging.LogRecord) -> None:
-    """Mask phone and ID numbers in a log record: its message (formatted once, here), the traceback of its
-    exception (formatted here, so that every formatter prints the masked text) and its stack."""
+    """Mask phone and ID numbers in a log record: its message (formatted once, here, unless it is ``MaskedText``
+    without arguments), the traceback of its exception (formatted here, so that every formatter prints the masked
+    text) and its stack."""
     try:
-        message = record.getMessage()
+        message = None if isinstance(record.msg, MaskedText) and not record.args else record.getMessage()
     except (TypeError, ValueError):
         message = None
     if message is not None:

@@ -36,7 +36,7 @@ import random
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -84,6 +84,8 @@ class CachedAnswer:
     topics: tuple[str, ...] = ()
     generation: int = 0  # data_generation(*topics) when it was computed
     gzipped: bytes | None = None  # the body compressed once (None: too small to gain from it)
+    # The reply's headers (less Cache-Control, whose max-age changes) per (sent gzipped, 304), made on first use.
+    replies: dict[tuple[bool, bool], list[tuple[bytes, bytes]]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def weak_etag(body: bytes) -> str:
@@ -187,8 +189,19 @@ class HttpCacheMiddleware:
                 return
             if data_generation() == heard:
                 self.cache.put(key, answer)
-        request = Headers(scope=scope)
-        await _reply(send, answer, now, request.get("if-none-match"), "gzip" in request.get("accept-encoding", ""))
+        if_none_match, accept_encoding = _conditions(scope)
+        await _reply(send, answer, now, if_none_match, "gzip" in (accept_encoding or ""))
+
+
+def _conditions(scope: Scope) -> tuple[str | None, str | None]:
+    """The request's ``If-None-Match`` and ``Accept-Encoding`` (the first of each), in one pass over its headers."""
+    if_none_match = accept_encoding = None
+    for name, value in scope["headers"]:
+        if name == b"if-none-match" and if_none_match is None:
+            if_none_match = value.decode("latin-1")
+        elif name == b"accept-encoding" and accept_encoding is None:
+            accept_encoding = value.decode("latin-1")
+    return if_none_match, accept_encoding
 
 
 async def _compute(app: ASGIApp, scope: Scope, receive: Receive, send: Send, expires: float) -> CachedAnswer | None:
@@ -240,22 +253,31 @@ def _cacheable_start(message: Message) -> bool:
 
 async def _reply(send: Send, answer: CachedAnswer, now: float, if_none_match: str | None, accepts_gzip: bool) -> None:
     max_age = max(1, int(answer.expires - now))
-    start: Message = {"type": "http.response.start", "status": 200, "headers": list(answer.start["headers"])}
+    gzipped = accepts_gzip and answer.gzipped is not None
+    not_modified = if_none_match is not None and etag_matches(if_none_match, answer.etag)
+    headers = [*_reply_headers(answer, gzipped, not_modified), (b"cache-control", b"public, max-age=%d" % max_age)]
+    await send({"type": "http.response.start", "status": 304 if not_modified else 200, "headers": headers})
+    body = b"" if not_modified else answer.gzipped if gzipped and answer.gzipped is not None else answer.body
+    await send({"type": "http.response.body", "body": body})
+
+
+def _reply_headers(answer: CachedAnswer, gzipped: bool, not_modified: bool) -> list[tuple[bytes, bytes]]:
+    """The headers of a reply from ``answer`` other than Cache-Control: made once per kind of reply and kept."""
+    found = answer.replies.get((gzipped, not_modified))
+    if found is not None:
+        return found
+    start: Message = {"headers": list(answer.start["headers"])}
     headers = MutableHeaders(scope=start)
     headers["etag"] = answer.etag
-    headers["cache-control"] = f"public, max-age={max_age}"
-    body = answer.body
     if answer.gzipped is not None:
         headers.add_vary_header("Accept-Encoding")
-        if accepts_gzip:
-            body = answer.gzipped
+        if gzipped:
             headers["content-encoding"] = "gzip"
-            headers["content-length"] = str(len(body))
-    if if_none_match is not None and etag_matches(if_none_match, answer.etag):
-        start["status"] = 304
+            headers["content-length"] = str(len(answer.gzipped))
+    if not_modified:
         for name in ("content-type", "content-length"):
             if name in headers:
                 del headers[name]
-        body = b""
-    await send(start)
-    await send({"type": "http.response.body", "body": body})
+    kept: list[tuple[bytes, bytes]] = headers.raw
+    answer.replies[(gzipped, not_modified)] = kept
+    return kept

@@ -76,14 +76,13 @@ class RequestLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
-        limit = body_limit(self.settings, request.headers.get("content-type", ""))
-        length = request.headers.get("content-length", "")
+        content_type, length = _body_headers(scope)
+        limit = body_limit(self.settings, content_type)
         if length.isdigit() and int(length) > limit:
-            await _answer(request, 413, "too_large", TOO_LARGE_DETAIL)(scope, receive, send)
+            await _answer(Request(scope), 413, "too_large", TOO_LARGE_DETAIL)(scope, receive, send)
             return
-        if await self._unauthenticated_staff_write(request):
-            await _sign_in_first(request)(scope, receive, send)
+        if scope["method"] in UNSAFE_METHODS and await self._unauthenticated_staff_write(Request(scope)):
+            await _sign_in_first(Request(scope))(scope, receive, send)
             return
         started = False
 
@@ -98,7 +97,7 @@ class RequestLimitMiddleware:
             if started:
                 raise
             code = "too_large" if isinstance(refused, BodyTooLarge) else "timeout"
-            await _answer(request, refused.status_code, code, refused.detail)(scope, receive, send)
+            await _answer(Request(scope), refused.status_code, code, refused.detail)(scope, receive, send)
 
     async def _unauthenticated_staff_write(self, request: Request) -> bool:
         path = request.url.path
@@ -110,6 +109,18 @@ class RequestLimitMiddleware:
         if not token:
             return True
         return not await run_in_threadpool(self.check_session, request.scope, token)
+
+
+def _body_headers(scope: Scope) -> tuple[str, str]:
+    """The request's ``Content-Type`` and ``Content-Length`` (first of each; "" when absent), read from the raw
+    headers in one pass: every request comes through here, most of them reads without a body."""
+    content_type = length = None
+    for name, value in scope["headers"]:
+        if name == b"content-type" and content_type is None:
+            content_type = value.decode("latin-1")
+        elif name == b"content-length" and length is None:
+            length = value.decode("latin-1")
+    return content_type or "", length or ""
 
 
 def _counted(receive: Receive, limit: int, timeout: float) -> Callable[[], Awaitable[Message]]:

@@ -1,10 +1,12 @@
 """Request observation, one pure ASGI middleware (outermost): ``X-Request-ID``, a JSON access log line per
 request on the logger ``cityservices.access``, and the Prometheus request metrics (``cityservices.platform.metrics``).
 
-The access log line is made like every other log record of the process, so ``kit.masking``'s record factory
-masks phone and ID numbers in it (a query string such as ``?phone=13812345678`` is logged as ``138****5678``;
-``138-1234-5678``, ``%2B86%20138…`` and the other written forms too). A query string is masked, then cut to
-``MAX_LOGGED_QUERY`` characters.
+Phone and ID numbers are masked in the access log line as in every other log record of the process
+(``kit.masking``: a query string such as ``?phone=13812345678`` is logged as ``138****5678``; ``138-1234-5678``,
+``%2B86%20138…`` and the other written forms too). The parts of the line that come from outside (path, query,
+client address, request id) are masked one by one before the line is put together, and the line is handed to the
+record factory as ``MaskedText``, so the whole line is not scanned a second time. A query string is masked, then
+cut to ``MAX_LOGGED_QUERY`` characters.
 Metrics are labelled by the route's template (``/api/v1/venues/{venue_id}``), never by the raw path, so their
 number stays bounded whatever clients send.
 """
@@ -25,7 +27,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cityservices.kit.masking import mask_text
+from cityservices.kit.masking import MaskedText, mask_text
 from cityservices.platform import metrics
 
 ACCESS_LOGGER = "cityservices.access"
@@ -80,8 +82,8 @@ class ObservabilityMiddleware:
                 counter, latency = self._series(scope["method"], route, answer["status"])
                 counter.inc()
                 latency.observe(seconds)
-            if self.log_requests:
-                access_log.info(self._line(scope, request_id, route, answer, seconds))
+            if self.log_requests and access_log.isEnabledFor(logging.INFO):
+                _log(self._line(scope, request_id, route, answer, seconds))
 
     def _series(self, method: str, route: str, status: int) -> tuple[Any, Any]:
         """The request counter and latency histogram of these labels (looked up once, then kept)."""
@@ -95,19 +97,19 @@ class ObservabilityMiddleware:
     def _line(self, scope: Scope, request_id: str, route: str, answer: dict[str, int], seconds: float) -> str:
         client = scope.get("client")
         entry: dict[str, Any] = {
-            "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+            "time": _now_iso(),
             "method": scope["method"],
-            "path": scope["path"],
+            "path": mask_text(scope["path"]),
             "query": _logged_query(scope.get("query_string", b"")),
             "route": route,
             "status": answer["status"],
             "duration_ms": round(seconds * 1000, 2),
             "bytes": answer["bytes"],
-            "client": client[0] if client else None,
-            "request_id": request_id,
+            "client": mask_text(str(client[0])) if client else None,
+            "request_id": mask_text(request_id),
             "pid": self._pid,
         }
-        return json.dumps(entry, ensure_ascii=False)
+        return MaskedText(json.dumps(entry, ensure_ascii=False))
 
     def _route(self, scope: Scope, root_path: str) -> str:
         """The matched route's template. Requests answered before routing (cached answers, refusals) get the
@@ -123,6 +125,29 @@ class ObservabilityMiddleware:
                 self._routes.clear()
             self._routes[path] = known
         return known
+
+
+def _log(line: str) -> None:
+    """``access_log.info(line)`` without looking up the caller's file and line (a walk up the stack, for every
+    request; the access log's format never shows them). The record is made by the process's record factory as
+    any other; ``kit.masking``'s leaves the line as it is, its parts having been masked (``MaskedText``)."""
+    access_log.handle(access_log.makeRecord(ACCESS_LOGGER, logging.INFO, __file__, 0, line, (), None))
+
+
+_second: tuple[int, str] = (-1, "")  # the last whole second formatted, and its text (replaced whole)
+
+
+def _now_iso() -> str:
+    """The time now in UTC, ISO 8601 to the millisecond (``2026-12-07T20:07:01.123+00:00``); the part up to the
+    second is formatted once per second."""
+    global _second
+    now = time.time()
+    second, text = _second
+    if second != int(now):
+        second = int(now)
+        text = dt.datetime.fromtimestamp(second, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        _second = (second, text)
+    return f"{text}.{int((now - second) * 1000):03d}+00:00"
 
 
 def _logged_query(raw: bytes) -> str:

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,17 +51,30 @@ class SecurityConfig:
     staff_prefixes: tuple[str, ...] = ()  # where staff sessions are honoured: CSRF always, never stored
     login_paths: frozenset[str] = frozenset()  # rate-limited sign-ins
 
+    _csp: tuple[tuple[str, str], str] | None = field(default=None, init=False, repr=False)
+    _headers: tuple[str, tuple[tuple[bytes, bytes], ...]] | None = field(default=None, init=False, repr=False)
+
     @property
     def csp(self) -> str:
-        img_src = self.settings.csp_img_src
-        tiles = tile_origin(str(getattr(self.settings, "map_tile_url", "") or ""))
-        if tiles and tiles not in img_src.split():
-            img_src = f"{img_src} {tiles}"
-        return (
-            "default-src 'self'; script-src 'self'; style-src 'self'; "
-            f"img-src {img_src}; connect-src 'self'; font-src 'self'; object-src 'none'; "
-            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-        )
+        """The policy, made once per value of the settings it depends on (every response carries it)."""
+        key = (self.settings.csp_img_src, str(getattr(self.settings, "map_tile_url", "") or ""))
+        if self._csp is None or self._csp[0] != key:
+            img_src, tiles = key[0], tile_origin(key[1])
+            if tiles and tiles not in img_src.split():
+                img_src = f"{img_src} {tiles}"
+            policy = (
+                "default-src 'self'; script-src 'self'; style-src 'self'; "
+                f"img-src {img_src}; connect-src 'self'; font-src 'self'; object-src 'none'; "
+                "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+            )
+            self._csp = (key, policy)
+        return self._csp[1]
+
+    def default_headers(self, csp: str) -> tuple[tuple[bytes, bytes], ...]:
+        """The headers every response gets unless it sets them itself, encoded once per policy."""
+        if self._headers is None or self._headers[0] != csp:
+            self._headers = (csp, tuple((k.encode(), v.encode("latin-1")) for k, v in _defaults(csp).items()))
+        return self._headers[1]
 
 
 def tile_origin(url: str) -> str | None:
@@ -137,19 +150,18 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         config: SecurityConfig = scope["app"].state.security
-        request = Request(scope)
         send = self._with_headers(scope, send, config)
-        refused = await self._rate_limited(request, config)
-        if refused is None and request.method in UNSAFE_METHODS and _needs_csrf(request, config):
+        refused = await self._rate_limited(scope, config)
+        if refused is None and scope["method"] in UNSAFE_METHODS and _needs_csrf(request := Request(scope), config):
             refused, receive = await _check_csrf(request, receive, config)
         if refused is not None:
             await refused(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
-    async def _rate_limited(self, request: Request, config: SecurityConfig) -> Response | None:
-        path, settings = request.url.path, config.settings
-        if request.method == "POST" and path in config.login_paths:
+    async def _rate_limited(self, scope: Scope, config: SecurityConfig) -> Response | None:
+        path, settings = scope["path"], config.settings
+        if scope["method"] == "POST" and path in config.login_paths:
             bucket, limit = "login", settings.rate_limit_login_per_minute
         elif path.startswith(("/api/v1/", "/api/hsds")):
             bucket, limit = "api", settings.rate_limit_api_per_minute
@@ -157,12 +169,12 @@ class SecurityMiddleware:
             return None
         if limit <= 0:
             return None
-        hit = functools.partial(config.limiter.hit, bucket, client_address(request.scope), limit=limit, window=60)
+        hit = functools.partial(config.limiter.hit, bucket, client_address(scope), limit=limit, window=60)
         decision = await run_in_threadpool(hit) if config.limiter.blocking else hit()
         if decision.allowed:
             return None
         headers = {"Retry-After": str(decision.retry_after)}
-        return _refusal(request, 429, "rate_limited", "请求过于频繁，请稍后再试", headers)
+        return _refusal(Request(scope), 429, "rate_limited", "请求过于频繁，请稍后再试", headers)
 
     def _with_headers(self, scope: Scope, send: Send, config: SecurityConfig) -> Send:
         path = scope["path"]
@@ -171,14 +183,14 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                _add_headers(scope, MutableHeaders(scope=message), config, config.csp)
+                _add_headers(scope, message, config, config.csp)
             await send(message)
 
         return send_with_headers
 
 
-def _add_headers(scope: Scope, headers: MutableHeaders, config: SecurityConfig, csp: str) -> None:
-    defaults = {
+def _defaults(csp: str) -> dict[str, str]:
+    return {
         "content-security-policy": csp,
         "x-content-type-options": "nosniff",
         "referrer-policy": "strict-origin-when-cross-origin",
@@ -186,18 +198,29 @@ def _add_headers(scope: Scope, headers: MutableHeaders, config: SecurityConfig, 
         "permissions-policy": "camera=(), microphone=(), payment=(), geolocation=(self)",
         "cross-origin-opener-policy": "same-origin",
     }
-    if scope.get("scheme") == "https":
-        defaults["strict-transport-security"] = "max-age=31536000; includeSubDomains"
-    path: str = scope["path"]
-    if path.startswith(config.staff_prefixes):
-        headers["cache-control"] = "no-store"
-    for name, value in defaults.items():
-        if name not in headers:
-            headers[name] = value
+
+
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+NO_STORE = (b"cache-control", b"no-store")
+
+
+def _add_headers(scope: Scope, message: Message, config: SecurityConfig, csp: str) -> None:
+    """Add the security headers the answer (``http.response.start``) does not set itself; ``no-store`` under the
+    staff prefixes, whatever it set. Works on the raw header list: this runs for every response."""
+    raw: list[tuple[bytes, bytes]] = list(message.get("headers", ()))
+    if scope["path"].startswith(config.staff_prefixes):
+        raw = [header for header in raw if header[0] != b"cache-control"]
+        raw.append(NO_STORE)
+    present = {name for name, _ in raw}
+    wanted = config.default_headers(csp)
+    raw.extend(header for header in wanted if header[0] not in present)
+    if scope.get("scheme") == "https" and HSTS[0] not in present:
+        raw.append(HSTS)
     nonce = scope.get("state", {}).get("csrf_nonce_new")
     if nonce and not _has_cookie(scope, CSRF_COOKIE):
         secure = "; Secure" if config.settings.cookie_secure else ""
-        headers.append("set-cookie", f"{CSRF_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Lax{secure}")
+        raw.append((b"set-cookie", f"{CSRF_COOKIE}={nonce}; Path=/; HttpOnly; SameSite=Lax{secure}".encode("latin-1")))
+    message["headers"] = raw
 
 
 def _has_cookie(scope: Scope, name: str) -> bool:
@@ -227,9 +250,8 @@ class _DocsSend:
             for m in _INLINE_SCRIPT.finditer(self.body)
         )
         csp = self.config.csp.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
-        headers = MutableHeaders(scope=self.start)
-        _add_headers(self.scope, headers, self.config, csp)
-        headers["content-length"] = str(len(self.body))
+        _add_headers(self.scope, self.start, self.config, csp)
+        MutableHeaders(scope=self.start)["content-length"] = str(len(self.body))
         await self.inner(self.start)
         await self.inner({"type": "http.response.body", "body": self.body})
 
