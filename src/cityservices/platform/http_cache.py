@@ -43,6 +43,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cityservices.kit.events import data_generation
+from cityservices.platform.headers import first_headers
 
 CACHED_TOPICS = "__cached_topics__"  # the attribute ``cacheable`` sets on an endpoint
 CACHED_TYPES = ("application/json", "application/geo+json")
@@ -189,19 +190,8 @@ class HttpCacheMiddleware:
                 return
             if data_generation() == heard:
                 self.cache.put(key, answer)
-        if_none_match, accept_encoding = _conditions(scope)
+        if_none_match, accept_encoding = first_headers(scope, b"if-none-match", b"accept-encoding")
         await _reply(send, answer, now, if_none_match, "gzip" in (accept_encoding or ""))
-
-
-def _conditions(scope: Scope) -> tuple[str | None, str | None]:
-    """The request's ``If-None-Match`` and ``Accept-Encoding`` (the first of each), in one pass over its headers."""
-    if_none_match = accept_encoding = None
-    for name, value in scope["headers"]:
-        if name == b"if-none-match" and if_none_match is None:
-            if_none_match = value.decode("latin-1")
-        elif name == b"accept-encoding" and accept_encoding is None:
-            accept_encoding = value.decode("latin-1")
-    return if_none_match, accept_encoding
 
 
 async def _compute(app: ASGIApp, scope: Scope, receive: Receive, send: Send, expires: float) -> CachedAnswer | None:

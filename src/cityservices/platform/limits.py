@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cityservices.config import Settings
+from cityservices.platform.headers import first_headers
 from cityservices.platform.templating import templates
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -76,7 +77,7 @@ class RequestLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        content_type, length = _body_headers(scope)
+        content_type, length = (v or "" for v in first_headers(scope, b"content-type", b"content-length"))
         limit = body_limit(self.settings, content_type)
         if length.isdigit() and int(length) > limit:
             await _answer(Request(scope), 413, "too_large", TOO_LARGE_DETAIL)(scope, receive, send)
@@ -109,18 +110,6 @@ class RequestLimitMiddleware:
         if not token:
             return True
         return not await run_in_threadpool(self.check_session, request.scope, token)
-
-
-def _body_headers(scope: Scope) -> tuple[str, str]:
-    """The request's ``Content-Type`` and ``Content-Length`` (first of each; "" when absent), read from the raw
-    headers in one pass: every request comes through here, most of them reads without a body."""
-    content_type = length = None
-    for name, value in scope["headers"]:
-        if name == b"content-type" and content_type is None:
-            content_type = value.decode("latin-1")
-        elif name == b"content-length" and length is None:
-            length = value.decode("latin-1")
-    return content_type or "", length or ""
 
 
 def _counted(receive: Receive, limit: int, timeout: float) -> Callable[[], Awaitable[Message]]:
