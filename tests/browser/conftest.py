@@ -153,16 +153,18 @@ def road_server(
     running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Any]:
-    """The one Playwright driver of a test process (a second one cannot start inside its event loop)."""
+    """The one Playwright driver of a test process (a second one cannot start inside its event loop). Scoped to
+    the browser tests and closed after them: its event loop counts as running in the thread while it is open, so a
+    later test in the same worker could not use ``asyncio.run``."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
     with playwright_api.sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Any) -> Iterator[Any]:
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield launched
