@@ -232,7 +232,7 @@
             hits.length +
             " 个可办理的场所；" +
             (when ? "按" + when.label + "出发" : "按现在出发") +
-            "，到达时开放的排在前面，再由近到远排列。"
+            "，按最早哪天能办排列，同一天能办的由近到远。"
           : "附近没有能办理的场所。" + (body.note || "");
         showPlan(section, body.target);
         if (kind === "item") refreshPrintout(place, district);
