@@ -30,6 +30,7 @@ def party_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "CITYSERVICES_DATABASE_URL": f"sqlite:///{folder / 'party.db'}",
         "CITYSERVICES_COOKIE_SECURE": "false",
         "CITYSERVICES_RATE_LIMIT_API_PER_MINUTE": "0",
+        "CITYSERVICES_RATE_LIMIT_LOGIN_PER_MINUTE": "0",  # as for the demo server (tests/browser/conftest.py)
     }
     run = [sys.executable, "-m", "cityservices"]
     subprocess.run([*run, "party", "load-demo"], env=env, check=True, capture_output=True, text=True)
