@@ -138,3 +138,11 @@ def test_a_word_only_the_situations_use_is_weaker_domain_evidence(demo_index: Se
     assert demo_index.domain.knows(word("护照")) == 1.0  # an item name's word
     assert demo_index.domain.knows(word("便宜")) == SITUATION_FACTOR  # 青年人租便宜房子, a situation
     assert demo_index.domain.knows(word("鸡兔同笼")) == 0.0
+
+
+@pytest.mark.parametrize("query", ["医保理赔怎么弄", "孩子的医保怎么投保", "去香港的签证怎么续", "工伤理赔去哪办"])
+def test_commercial_words_citizens_use_for_public_services_are_in_domain(demo_index: SearchIndex, query: str) -> None:
+    # 理赔 / 投保 / 保费 / 签证 are how people name 医保 reimbursement, enrolment and 港澳台 endorsements too
+    result = demo_index.search(query)
+    assert not result.no_match
+    assert result.items
