@@ -34,6 +34,7 @@ from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.lexicon import Lexicon, load_lexicon
 from cityservices.service_map.search.moves import MoveRules
 from cityservices.service_map.search.normalize import clean_query, normalize_text
+from cityservices.service_map.search.passages import SituationPassages
 from cityservices.service_map.search.phonetic import PinyinVocabulary
 from cityservices.service_map.search.plan import LEFTOVER_FACTOR, build_plan, merged_bag, word_weight
 from cityservices.service_map.search.rank import ConditionModel, Scored, family_pick, fuse
@@ -136,6 +137,7 @@ class SearchIndex:
             [dict(item.fields).get(SITUATIONS, "") for item in core],
         )
         self._generic_words = self._common_name_words()
+        self.passages = situation_passages(self.items)
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
         self.build_seconds = time.perf_counter() - started
@@ -355,6 +357,9 @@ class SearchIndex:
         )
         scores = score_plan(self.lexical, plan)
         candidates = {i: float(scores[i]) for i in top_k(scores, CANDIDATES)}
+        passages = self.passages.similarity(case_text(analysis))
+        for told in passages:  # an item whose situation tells the query's case is a candidate, whatever its name
+            candidates.setdefault(told, float(scores[told]))
         event_items: dict[int, tuple[int, bool, bool]] = {}
         if event is not None and event.bundle is not None:
             done = set(self.lexicon.events[event.event].done)
@@ -395,6 +400,7 @@ class SearchIndex:
             move,
             documents,
             benefits,
+            passages,
         )
         return self._family_pick(analysis, ranked)
 
@@ -525,6 +531,26 @@ class SearchIndex:
 def item_domain_texts(item: ItemRecord) -> list[str]:
     """What one edited core item adds to the domain vocabulary: its name and aliases."""
     return [item.name, *item.aliases]
+
+
+def case_text(analysis: Analysis) -> str:
+    """The query with its fillers, question words and condition words blanked out: what is left tells the case
+    (俺娘没了，户口本咋办 → 俺娘 户口本), so a situation sharing only how the need is asked (没了 …咋办) is no match."""
+    chars = list(analysis.rewritten)
+    for start, end in analysis.quiet:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def situation_passages(items: list[ItemRecord]) -> SituationPassages:
+    """The core items' situations, one passage per sentence (passages.py)."""
+    return SituationPassages(
+        [
+            (i, " ".join([item.name, *item.aliases]), dict(item.fields).get(SITUATIONS, ""))
+            for i, item in enumerate(items)
+            if item.is_core
+        ]
+    )
 
 
 def in_shown_order(ranked: list[Scored]) -> list[Scored]:

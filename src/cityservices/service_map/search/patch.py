@@ -23,8 +23,8 @@ import dataclasses
 from sqlalchemy.orm import Session
 
 from cityservices.platform.indexes import Patched, RecordChange
-from cityservices.service_map.search.engine import SearchIndex, item_domain_texts
-from cityservices.service_map.search.fields import FieldedIndex, bundle_names, field_tokens, item_fields
+from cityservices.service_map.search.engine import SearchIndex, item_domain_texts, situation_passages
+from cityservices.service_map.search.fields import SITUATIONS, FieldedIndex, bundle_names, field_tokens, item_fields
 from cityservices.service_map.search.groups import GroupBuilder
 from cityservices.service_map.search.normalize import normalize_text
 from cityservices.service_map.search.records import ItemRecord, read_item_record
@@ -73,6 +73,8 @@ def with_item(index: SearchIndex, position: int, record: ItemRecord) -> SearchIn
         patched.lexical = _with_document(index, position, record)
         if record.is_core:  # a staff-added alias is a word of the domain at once
             patched.domain = index.domain.including(item_domain_texts(record))
+        if record.is_core and dict(record.fields).get(SITUATIONS) != dict(current.fields).get(SITUATIONS):
+            patched.passages = situation_passages(items)
     return patched
 
 

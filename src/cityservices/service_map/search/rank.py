@@ -34,6 +34,8 @@ DOCUMENT_BONUS = 0.5  # an item issuing the document a query asks for (开个…
 BENEFIT_BONUS = 0.3  # an item paying the money or benefit a query asks for (benefits.py)
 STATUS_PENALTY = 0.15  # an item only establishing the applicant's status when money is asked for
 BENEFIT_MIN_LEXICAL = 0.45  # below this share of the best lexical score an item is not about the query
+PASSAGE_BONUS = 0.8  # × the cosine of the query and the item's best situation above PASSAGE_FLOOR (passages.py)
+PASSAGE_FLOOR = 0.2  # a cosine at or below this shares only everyday pieces with the query (从老家 + 转过来)
 FAMILY_BONUS = 0.3  # the member of a family of items whose own word the query names (提前退休 → 提前退休申请)
 FAMILY_MIN_PREFIX = 3  # characters a family's members share at the start of their names (居住证, 社会保障卡)
 EXPLICIT = frozenset({"lost", "report_loss", "expired", "damaged", "change", "cancel", "reissue", "replace", "first"})
@@ -93,6 +95,7 @@ def fuse(
     move: int | None = None,
     documents: frozenset[int] = frozenset(),
     benefits: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset()),
+    passages: dict[int, float] | None = None,
 ) -> list[Scored]:
     """Final scores of the candidates, best first. ``event_items``: index → (position, dominant, by words) — by
     words, a member's bonus grows with how well the query's words match it, whatever its position; ``move``: the
@@ -125,6 +128,8 @@ def fuse(
             parts["benefit"] = BENEFIT_BONUS
         elif index in benefits[1]:
             parts["benefit"] = -STATUS_PENALTY
+        if passages and index in passages:
+            parts["passage"] = PASSAGE_BONUS * max(0.0, passages[index] - PASSAGE_FLOOR) / (1.0 - PASSAGE_FLOOR)
         if semantic is not None and index in semantic:
             parts["semantic"] = semantic[index]
         out.append(Scored(index, sum(parts.values()), lexical, parts))

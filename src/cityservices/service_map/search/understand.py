@@ -4,7 +4,7 @@ slots and life events, and turn what is left into weighted search terms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cityservices.service_map.search.lexicon import Hit, Lexicon, Phrase, PhraseMatcher, longest_hits, make_phrase
 from cityservices.service_map.search.phonetic import PinyinVocabulary, Rewrite
@@ -19,6 +19,7 @@ from cityservices.service_map.search.slots import (
     rewrite_ages,
 )
 
+QUIET_FILLERS = frozenset({"filler", "question", "action", "stop", "list"})  # not "person": 孩子 tells the case
 KIND_ORDER = {"syn": 0, "cond": 1, "place": 2, "time": 3, "ood": 4, "filler": 5}
 
 
@@ -55,6 +56,7 @@ class _State:
     ood: list[tuple[int, int, str]]
     covered: list[bool]
     list_intent: bool
+    quiet: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -70,6 +72,8 @@ class Analysis:
     out_of_domain: list[tuple[int, int, str]]
     list_intent: bool
     content_chars: int
+    # spans of fillers, question words and condition words: how the need is asked, not what the case is
+    quiet: tuple[tuple[int, int], ...] = ()
 
     @property
     def categories(self) -> set[str]:
@@ -128,7 +132,18 @@ class Understander:
         if any(e.event == DEATH for e in events) and not state.slots.conditions and _names_a_document(concepts):
             state.slots.conditions.append("cancel")  # 残疾人去世了残疾证咋处理: a deceased's document is cancelled
         content = sum(c.length for c in concepts) + sum(end - start for start, end, _ in state.ood)
-        return Analysis(text, rewritten, rewrites, state.slots, concepts, events, state.ood, state.list_intent, content)
+        return Analysis(
+            text,
+            rewritten,
+            rewrites,
+            state.slots,
+            concepts,
+            events,
+            state.ood,
+            state.list_intent,
+            content,
+            tuple(state.quiet),
+        )
 
     def _apply(self, hit: Hit, text: str, state: _State, triggers: list[Hit]) -> None:
         """Record one lexicon / slot hit in the analysis being built."""
@@ -145,6 +160,7 @@ class Understander:
             state.concepts.append(self._synonym(hit, surface))
         elif kind == "cond" and not any(t.start <= hit.start and hit.end <= t.end for t in triggers):
             self._condition(state.slots, hit.phrase.entry, surface)  # 没了 in 老人没了 is no lost card
+            state.quiet.append((hit.start, hit.end))
         elif kind == "place":
             place = place_slot(Hit(hit.start, hit.end, Phrase(hit.phrase.text, hit.phrase.payload[6:])))
             if state.slots.place is None or (state.slots.place["kind"] != "division" and place["kind"] == "division"):
@@ -154,7 +170,10 @@ class Understander:
         elif kind == "ood":
             state.ood.append((hit.start, hit.end, surface))
         elif kind == "filler":
-            state.list_intent = state.list_intent or self.lexicon.fillers[hit.phrase.entry] == "list"
+            role = self.lexicon.fillers[hit.phrase.entry]
+            state.list_intent = state.list_intent or role == "list"
+            if role in QUIET_FILLERS:
+                state.quiet.append((hit.start, hit.end))
 
     def _is_word(self, text: str) -> bool:
         return bool(self.segmenter.is_dictionary_word(text))
