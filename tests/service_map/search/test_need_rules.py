@@ -193,3 +193,15 @@ def test_a_family_just_above_the_minimum_living_line_is_told_from_one_below_it(d
     assert top(demo_index, "俺家够不上低保，还有别的救助吗") == "低保边缘家庭认定"
     assert top(demo_index, "低保没评上，还能办啥") == "低保边缘家庭认定"
     assert top(demo_index, "俺家想吃低保") == "最低生活保障审核确认"
+
+
+def test_a_benefit_asked_in_general_words_is_held_by_every_paying_item_and_who_applies_picks_it(
+    demo_index: SearchIndex,
+) -> None:
+    rules = BenefitRequests.load()
+    assert rules.names_benefit("补助")
+    assert rules.names_benefit("领钱")
+    assert not rules.names_benefit("补助金申领")  # a whole word only
+    assert not rules.names_benefit("独生子")
+    # 补助 is in the names of allowances for the old; an only child lost is the family-planning assistance's case
+    assert top(demo_index, "俺家独生子出意外没了，有啥补助") == "计划生育家庭特别扶助金"

@@ -42,6 +42,10 @@ class BenefitRequests:
         money = bool(self.ask.find(text))
         return money, money or bool(self.named.find(text))
 
+    def names_benefit(self, word: str) -> bool:
+        """Whether a word of the query is, as a whole, a way of asking for money or naming a benefit (补助, 领钱)."""
+        return any(h.start == 0 and h.end == len(word) for h in [*self.ask.find(word), *self.named.find(word)])
+
     def pays(self, name: str) -> bool:
         """Whether an item's name says it pays an allowance, a subsidy or relief."""
         return any(marker in name for marker in self.benefit)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from cityservices.service_map.search.benefits import BenefitRequests
@@ -39,7 +40,7 @@ from cityservices.service_map.search.phonetic import PinyinVocabulary
 from cityservices.service_map.search.plan import LEFTOVER_FACTOR, build_plan, merged_bag, word_weight
 from cityservices.service_map.search.rank import ConditionModel, Scored, family_pick, fuse
 from cityservices.service_map.search.records import BundleRecord, Catalogue, ItemRecord, read_catalogue
-from cityservices.service_map.search.retrieve import LexicalIndex, score_plan, top_k
+from cityservices.service_map.search.retrieve import FloatArray, LexicalIndex, PlanConcept, score_plan, top_k
 from cityservices.service_map.search.schemas import (
     BundleItemRead,
     BundleRead,
@@ -137,6 +138,7 @@ class SearchIndex:
             [dict(item.fields).get(SITUATIONS, "") for item in core],
         )
         self._generic_words = self._common_name_words()
+        self._payers = np.array([self.benefits.pays(item.name) for item in self.items], dtype=bool)
         self.passages = situation_passages(self.items)
         self._item_tokens: dict[int, set[str]] = {}
         self._guides: dict[int, GuideSummaryRead | None] = {}
@@ -355,7 +357,7 @@ class SearchIndex:
         plan = build_plan(
             analysis, self.segmenter, self.lexical, self.lexicon, dominant_event=dominant, household=household
         )
-        scores = score_plan(self.lexical, plan)
+        scores = self._benefit_scores(analysis, plan, score_plan(self.lexical, plan))
         candidates = {i: float(scores[i]) for i in top_k(scores, CANDIDATES)}
         passages = self.passages.similarity(case_text(analysis))
         for told in passages:  # an item whose situation tells the query's case is a candidate, whatever its name
@@ -403,6 +405,22 @@ class SearchIndex:
             passages,
         )
         return self._family_pick(analysis, ranked)
+
+    def _benefit_scores(self, analysis: Analysis, plan: list[PlanConcept], scores: FloatArray) -> FloatArray:
+        """A query asking for a benefit in general words (能领什么补助, 咋领钱) names what it needs by a class every
+        paying item belongs to, and who applies by its other words (当兵, 农村 …满60): an item that pays
+        (benefits.py) holds the benefit words whatever its name calls the money (优待金, 养老金), so it scores as if
+        it matched them, by how well it matches the rest. Items matching none of the rest are left as they were."""
+        if not self.benefits.asked(analysis.rewritten)[1]:
+            return scores
+        generic = [self.benefits.names_benefit(part.label) for part in plan]
+        total = sum(part.weight for part in plan)
+        share = sum(part.weight for part, g in zip(plan, generic, strict=True) if g) / total if total else 0.0
+        if not 0.0 < share < 1.0:
+            return scores
+        who = score_plan(self.lexical, [part for part, g in zip(plan, generic, strict=True) if not g])
+        lifted = who * np.float32(1.0 - share) + np.float32(share)
+        return np.where(self._payers & (who > 0), np.maximum(scores, lifted), scores)
 
     def _family_pick(self, analysis: Analysis, ranked: list[Scored]) -> list[Scored]:
         """The member of the leading family of items whose own word the query names comes first (rank.family_pick)."""

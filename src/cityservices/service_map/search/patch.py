@@ -64,6 +64,9 @@ def with_item(index: SearchIndex, position: int, record: ItemRecord) -> SearchIn
     patched._guides = {i: g for i, g in index._guides.items() if i != position}
     patched._item_tokens = {i: t for i, t in index._item_tokens.items() if i != position}
     patched._groups = GroupBuilder(items, index.lexicon)
+    if record.name != current.name:  # whether an item pays a benefit is read from its name
+        patched._payers = index._payers.copy()
+        patched._payers[position] = index.benefits.pays(record.name)
     if record.is_core and record.name != current.name:
         patched._core_names = sorted(
             ((normalize_text(item.name).replace(" ", ""), i) for i, item in enumerate(items) if item.is_core),
