@@ -123,6 +123,18 @@ def test_a_separable_word_with_a_particle_inside_means_the_word(demo_index: Sear
     assert "上个户" not in demo_index.understander.synonyms
 
 
+def test_a_phrase_both_a_service_and_a_condition_is_the_condition_of_another_named_service(
+    demo_index: SearchIndex,
+) -> None:
+    # 改名 is 姓名变更登记 and a change; 改个名 is 改名 (separable.tsv)
+    alone = demo_index.understander.analyze("想给孩子改个名")
+    assert [(c.kind, c.surface) for c in alone.concepts] == [("syn", "改个名")]
+    assert "姓名变更登记" in alone.concepts[0].terms
+    beside = demo_index.understander.analyze("身份证改了名")
+    assert [c.surface for c in beside.concepts] == ["身份证"]
+    assert beside.slots.conditions == ["change"]
+
+
 def test_segmenters_share_jiebas_dictionary_but_not_their_domain_words() -> None:
     # jieba's own dictionary is read once per process; each segmenter adds its domain words to a copy of it.
     from cityservices.service_map.search.segment import Segmenter

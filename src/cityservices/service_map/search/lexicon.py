@@ -209,7 +209,8 @@ def _load_separable(lex: Lexicon) -> None:
             phrase = word[0] + particle + word[1:]
             if word in lex.query_conditions:
                 lex.composed_conditions[phrase] = lex.query_conditions[word]
-            else:
+            if word in lex.synonyms or word not in lex.query_conditions:
+                # a word that is both a condition and a phrase (改名: a change, and 姓名变更登记) is both
                 lex.composed_synonyms[phrase] = lex.synonyms.get(word) or (Expansion(word),)
                 if word in lex.categories:
                     lex.categories.setdefault(phrase, lex.categories[word])

@@ -112,6 +112,7 @@ class Understander:
         for hit in longest_hits_by_kind(self.matcher.find(rewritten)):
             self._apply(hit, rewritten, state, triggers)
         concepts = sorted(state.concepts + self._leftover_words(rewritten, state.covered), key=lambda c: c.start)
+        concepts = self._conditions_of_named(concepts, state)
         add_applicant(state.slots, self.lexicon, rewritten)
         state.slots.settle()
         synonyms = [(c.start, c.end) for c in concepts if c.kind == "syn"]
@@ -174,6 +175,20 @@ class Understander:
             state.list_intent = state.list_intent or role == "list"
             if role in QUIET_FILLERS:
                 state.quiet.append((hit.start, hit.end))
+
+    def _conditions_of_named(self, concepts: list[Concept], state: _State) -> list[Concept]:
+        """A phrase that is both a service and a condition (改名: 姓名变更登记, and a change) said beside a phrase
+        naming another document or service is the condition of that one (饭店改了名字，食品许可证要跟着变)."""
+        named = [c for c in concepts if c.kind == "syn" and c.surface not in self.conditions]
+        if not named:
+            return concepts
+        kept = []
+        for concept in concepts:
+            if concept.kind == "syn" and concept.surface in self.conditions:
+                self._condition(state.slots, concept.surface, concept.surface)
+                continue
+            kept.append(concept)
+        return kept
 
     def _is_word(self, text: str) -> bool:
         return bool(self.segmenter.is_dictionary_word(text))
