@@ -8,9 +8,11 @@ import pytest
 
 from cityservices.service_map.search import SearchIndex
 from cityservices.service_map.search.domain import (
+    OFF_TOPIC_WEIGHT,
     REQUEST_WEIGHT,
     SERVICE_REQUEST,
     SITUATION_FACTOR,
+    SYNONYM_WEIGHT,
     UNKNOWN_VERB_WEIGHT,
     UNKNOWN_WEIGHT,
     Evidence,
@@ -146,3 +148,12 @@ def test_commercial_words_citizens_use_for_public_services_are_in_domain(demo_in
     result = demo_index.search(query)
     assert not result.no_match
     assert result.items
+
+
+def test_an_off_topic_word_outweighs_an_everyday_service_phrase_beside_it(demo_index: SearchIndex) -> None:
+    # 拼多多 (a shop, out_of_domain.tsv) against 退货 (a lexicon phrase) and 东西 (a situation word)
+    evidence = _evidence(demo_index, "拼多多买的东西能退货吗")
+    assert OFF_TOPIC_WEIGHT > SYNONYM_WEIGHT
+    assert 0 < evidence.domain < evidence.off_topic
+    assert demo_index.search("拼多多买的东西能退货吗").no_match
+    assert not demo_index.search("买的东西能退货吗").no_match  # without the shop it is a consumer complaint

@@ -7,7 +7,8 @@ events' triggers. A query's content is weighed word by word:
 - domain evidence: a lexicon phrase (1.5), a life event named outside the off-topic words (2.0), a leftover
   word the domain vocabulary knows (its weight in the confidence; half when only the situations use it);
 - off-topic evidence: a word of the out-of-domain list (general topic words: weather, stocks, telecom plans …;
-  1.5 each) and a word of two or more characters that the domain vocabulary does not know (UNKNOWN_WEIGHT:
+  2.0 each, so that it outweighs one lexicon phrase of everyday language beside it: 拼多多买的东西能退货吗) and a
+  word of two or more characters that the domain vocabulary does not know (UNKNOWN_WEIGHT:
   鸡兔同笼, 申根, 征信 — a citizen asking for a service names something the catalogue describes).
 
 A query whose off-topic evidence is at least its domain evidence is out of the domain ("no matching service");
@@ -30,7 +31,7 @@ from cityservices.service_map.search.understand import Analysis, Concept
 
 SYNONYM_WEIGHT = 1.5  # a lexicon phrase: curated service vocabulary
 EVENT_WEIGHT = 2.0  # a life event named outside the off-topic words (残疾人坐公交免费)
-OFF_TOPIC_WEIGHT = 1.5  # a word of the out-of-domain list
+OFF_TOPIC_WEIGHT = 2.0  # a word of the out-of-domain list: as much as a life event, more than a lexicon phrase
 UNKNOWN_WEIGHT = 0.5  # a noun of two or more characters that the domain vocabulary does not know
 UNKNOWN_VERB_WEIGHT = 0.25  # an unknown verb says less about the topic (负担, 理赔)
 # Parts of speech (jieba's dictionary tags) of words that name no topic: numerals and quantities (三岁, 十几万),
