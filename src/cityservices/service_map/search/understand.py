@@ -179,12 +179,13 @@ class Understander:
     def _conditions_of_named(self, concepts: list[Concept], state: _State) -> list[Concept]:
         """A phrase that is both a service and a condition (改名: 姓名变更登记, and a change) said beside a phrase
         naming another document or service is the condition of that one (饭店改了名字，食品许可证要跟着变)."""
-        named = [c for c in concepts if c.kind == "syn" and c.surface not in self.conditions]
+        both = {c.surface for c in concepts if c.kind == "syn" and self.conditions.get(c.surface, "none") != "none"}
+        named = [c for c in concepts if c.kind == "syn" and c.surface not in both]
         if not named:
             return concepts
         kept = []
         for concept in concepts:
-            if concept.kind == "syn" and concept.surface in self.conditions:
+            if concept.kind == "syn" and concept.surface in both:
                 self._condition(state.slots, concept.surface, concept.surface)
                 continue
             kept.append(concept)
