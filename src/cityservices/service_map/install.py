@@ -43,8 +43,10 @@ def _routers() -> Sequence[APIRouter]:
 
 def _install_app(app: FastAPI, settings: Settings) -> None:
     from cityservices.service_map.editing.web import install_staff
+    from cityservices.service_map.fast_paths import install_fast_paths
 
     install_staff(app, settings)
+    install_fast_paths(app)
 
 
 def _register_cli(app: typer.Typer) -> None:
