@@ -26,6 +26,7 @@ from cityservices.platform.read_models import encode, read_model
 from cityservices.service_map.install import CHANGED
 from cityservices.service_map.search.cache import ready_search_index
 from cityservices.service_map.search.normalize import MAX_RAW_CHARS
+from cityservices.service_map.where.api import venue_index_cache
 from cityservices.service_map.where.nearest import NearestQuery, PlanChoices, find_nearest_venues, resolve_target
 from cityservices.service_map.where.schemas import present_nearest
 
@@ -88,8 +89,6 @@ async def search(app: Any, _: str, args: dict[str, str]) -> bytes | None:
 
 async def nearest(app: Any, _: str, args: dict[str, str]) -> bytes | None:
     """``GET /api/v1/nearest?item=…&lat=…&lng=…[&limit=…][&crs=…][&time=…]`` from the ready venue index."""
-    from cityservices.service_map.where.api import venue_index_cache
-
     item_ref = plain_text(args.get("item"), max_length=MAX_ITEM)
     lat, lng = plain_decimal(args.get("lat")), plain_decimal(args.get("lng"))
     limit, crs = plain_int(args.get("limit", "5"), low=1, high=50), _crs(args)
