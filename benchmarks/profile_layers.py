@@ -67,6 +67,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "starlette/routing.py",
         ),
     ),
+    ("fast path (dispatch, query parameters)", ("platform/fast_path.py",)),
     ("answer cache (ETag, 304, keeping)", ("platform/http_cache.py", "hashlib")),
     ("gzip", ("platform/compression.py", "starlette/middleware/gzip.py", "zlib", " (gzip.py:")),
     ("security headers, CSRF, rate limit", ("platform/security.py", "kit/ratelimit")),

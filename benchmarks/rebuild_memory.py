@@ -1,9 +1,10 @@
 """Memory and garbage-collector pauses over repeated index rebuilds (``platform.collector``).
 
-Loads the demo data into a fresh SQLite database, then rebuilds the venue and search indexes ``--rounds`` times
-(as a change event does) and prints, per round: the process's resident memory, the size of the frozen
-generation, and how long a full collection (``gc.collect()``, what the collector runs on its own from time to
-time) takes with the indexes alive. ``--no-freeze`` turns the freezing off, for comparison. CPU time
+Loads the demo data into a fresh SQLite database, then rebuilds the venue and search indexes and fills the
+prebuilt read models (current guides, bundles, venues: ``platform.read_models``) ``--rounds`` times (as a change
+event does) and prints, per round: the read models' size and fill time, the process's resident memory, the size
+of the frozen generation, and how long a full collection (``gc.collect()``, what the collector runs on its own
+from time to time) takes with the indexes alive. ``--no-freeze`` turns the freezing off, for comparison. CPU time
 (``time.process_time``) is printed beside wall time: the machine may be shared.
 
 Usage: .venv/bin/python benchmarks/rebuild_memory.py [--rounds 20] [--no-freeze]
@@ -23,7 +24,9 @@ from pathlib import Path
 
 from cityservices.db import make_engine, make_session_factory
 from cityservices.platform import metrics
+from cityservices.service_map.catalogue.read_model import all_bundles, all_current_guides
 from cityservices.service_map.search.cache import get_search_index, invalidate_search_index
+from cityservices.service_map.venues.read_model import all_venues
 from cityservices.service_map.where.venue_index import VenueIndexCache
 
 
@@ -51,12 +54,20 @@ def main() -> None:
             with sessions() as session:
                 kept = [venues.get(session), get_search_index(engine, sessions)]
             build_s, build_cpu = time.perf_counter() - began, time.process_time() - cpu
+            fill, fill_cpu = time.perf_counter(), time.process_time()
+            with sessions() as session:
+                tables = [all_current_guides(session), all_bundles(session), all_venues(session)]
+            kept.append(tables)
+            fill_s, fill_cpu = time.perf_counter() - fill, time.process_time() - fill_cpu
+            table_mib = sum(len(body) for table in tables for body in table.values()) / 2**20
             pause = time.perf_counter()
             gc.collect()
             pause_ms = (time.perf_counter() - pause) * 1000
             rows.append({"round": round_, "rss_mib": round(_rss_mib(), 1), "frozen": gc.get_freeze_count(),
                          "full_gc_ms": round(pause_ms, 1), "build_s": round(build_s, 2),
-                         "build_cpu_s": round(build_cpu, 2)})  # fmt: skip
+                         "build_cpu_s": round(build_cpu, 2), "read_models": sum(len(t) for t in tables),
+                         "read_model_mib": round(table_mib, 1), "fill_s": round(fill_s, 2),
+                         "fill_cpu_s": round(fill_cpu, 2)})  # fmt: skip
             print(json.dumps(rows[-1]))
         del kept
         engine.dispose()
@@ -64,6 +75,7 @@ def main() -> None:
     summary = {"freeze": args.freeze, "rounds": args.rounds, "rss_mib_round2": first["rss_mib"]}
     median_gc = sorted(r["full_gc_ms"] for r in rows)[len(rows) // 2]
     summary |= {"rss_mib_last": last["rss_mib"], "full_gc_ms_median": median_gc}
+    summary |= {"read_model_mib": last["read_model_mib"]}
     print("SUMMARY " + json.dumps(summary))
 
 

@@ -18,6 +18,7 @@ from cityservices.errors import AppError, RequestInvalid, zh_message
 from cityservices.kit.masking import install_log_masking
 from cityservices.platform.compression import GzipMiddleware
 from cityservices.platform.domains import load_domains
+from cityservices.platform.fast_path import FastPathMiddleware, fast_paths
 from cityservices.platform.http_cache import GZIP_LEVEL, GZIP_MIN_BYTES, HttpCacheMiddleware, ResponseCache
 from cityservices.platform.lifecycle import Readiness, lifespan, register_topics
 from cityservices.platform.lifecycle import router as readiness_router
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.readiness = Readiness(app.state.domains.indexes)
     register_topics(app.state.domains.topics)
     app.state.answer_cache = ResponseCache(settings.api_cache_entries)  # routes declared ``cacheable`` only
+    # Innermost: the public read routes' usual requests answered without the router (domains add theirs).
+    app.add_middleware(FastPathMiddleware, paths=fast_paths(app))
     app.add_middleware(HttpCacheMiddleware, cache=app.state.answer_cache)  # innermost: after security
     install_security(app, settings, app.state.domains)
     app.add_middleware(  # before anything reads a body: sizes counted as received, staff writes signed in first

@@ -7,6 +7,11 @@ An entry is made the first time its key is asked for, from the same use case the
 keeps its ``response_model`` for the OpenAPI document; FastAPI sends a returned ``Response`` without validating
 it against that model.
 
+A table may also be *prebuilt* (``ReadModel.prebuild``): every answer of it made in one pass (a few queries for
+all keys instead of several per key) when the worker warms up, and again on a background thread each time the
+table is dropped, so the answers of a generation are made once per worker and not by the requests that ask first.
+While a fill runs, a request for a key not yet kept builds its own answer as before.
+
 The table is dropped whenever one of its topics changes (``kit.events.data_generation(*topics)``, which moves in
 every worker as soon as a change event — local or relayed from another process — has been handled), so a staff
 edit is visible at once everywhere, exactly like the answer cache (``platform.http_cache``). An answer built
@@ -17,9 +22,10 @@ Each table is kept on the app (``app.state``), so two apps in one process (tests
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -28,6 +34,7 @@ from starlette.responses import Response
 
 from cityservices.kit.events import data_generation
 
+log = logging.getLogger(__name__)
 JSON = "application/json"
 DEFAULT_ENTRIES = 20_000  # per table: the demo city has about 2,000 venues and 1,500 items
 
@@ -51,17 +58,22 @@ class ReadModel:
         self._generation = data_generation(*topics)
         self._answers: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
-        self.builds = 0
+        self._fill: Callable[[], Mapping[Hashable, bytes]] | None = None
+        self._filling = False  # a background fill is under way
+        self.builds = 0  # answers built one by one, by a request
+        self.fills = 0  # whole tables built and kept
 
     def get(self, key: Hashable) -> bytes | None:
         with self._lock:
-            self._drop_if_changed()
+            if self._drop_if_changed():
+                self._start_fill()
             return self._answers.get(key)
 
     def keep(self, key: Hashable, body: bytes, generation: int) -> None:
         """Keep ``body`` unless the data changed since ``generation`` (when its building began)."""
         with self._lock:
-            self._drop_if_changed()
+            if self._drop_if_changed():
+                self._start_fill()
             if generation != self._generation or self.entries <= 0:
                 return
             self._answers[key] = body
@@ -74,11 +86,51 @@ class ReadModel:
     def __len__(self) -> int:
         return len(self._answers)
 
-    def _drop_if_changed(self) -> None:
+    def _drop_if_changed(self) -> bool:
         current = data_generation(*self.topics)
-        if current != self._generation:
-            self._answers.clear()
-            self._generation = current
+        if current == self._generation:
+            return False
+        self._answers.clear()
+        self._generation = current
+        return True
+
+    def prebuild(self, fill: Callable[[], Mapping[Hashable, bytes]], *, refill: bool = True) -> None:
+        """Keep every answer ``fill()`` makes (key → encoded body) now, on this thread; with ``refill``, fill the
+        table again on a background thread each time it is dropped (``refill=False`` for an app whose sessions
+        share one connection, which two threads cannot use: its tables fill key by key after a change)."""
+        self._fill = fill if refill else None
+        with self._lock:
+            self._filling = True
+        self._fill_until_current(fill)
+
+    def _start_fill(self) -> None:  # under self._lock
+        if self._fill is None or self._filling:
+            return
+        self._filling = True
+        threading.Thread(
+            target=self._fill_until_current, args=(self._fill,), name=f"fill-{self.name}", daemon=True
+        ).start()
+
+    def _fill_until_current(self, fill: Callable[[], Mapping[Hashable, bytes]]) -> None:
+        """Fill the table; again if its topics changed while it was being filled (that fill is thrown away)."""
+        while True:
+            generation = self.generation()
+            try:
+                answers: Mapping[Hashable, bytes] | None = fill()
+            except Exception:
+                log.exception("filling the %s read model failed; its answers are built one by one", self.name)
+                answers = None
+            with self._lock:
+                self._drop_if_changed()
+                current = generation == self._generation
+                if answers is not None and current and self.entries > 0:
+                    self._answers.update(answers)
+                    while len(self._answers) > self.entries:
+                        self._answers.popitem(last=False)
+                    self.fills += 1
+                if answers is None or current:
+                    self._filling = False
+                    return
 
     async def answer(self, key: Hashable, build: Callable[[], BaseModel]) -> EncodedJSON:
         """The kept answer of ``key``, or ``build()`` (run in the thread pool: it uses the database) encoded and

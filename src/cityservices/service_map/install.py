@@ -43,8 +43,10 @@ def _routers() -> Sequence[APIRouter]:
 
 def _install_app(app: FastAPI, settings: Settings) -> None:
     from cityservices.service_map.editing.web import install_staff
+    from cityservices.service_map.fast_paths import install_fast_paths
 
     install_staff(app, settings)
+    install_fast_paths(app)
 
 
 def _register_cli(app: typer.Typer) -> None:
@@ -84,6 +86,14 @@ def _warm_hsds_ids(app: FastAPI) -> None:
         hsds_ids_cache(app).get(session)
 
 
+def _warm_read_models(app: FastAPI) -> None:
+    from cityservices.service_map.catalogue.read_model import prebuild_catalogue
+    from cityservices.service_map.venues.read_model import prebuild_venues
+
+    prebuild_catalogue(app)
+    prebuild_venues(app)
+
+
 def _stats(session: Session) -> dict[str, Any]:
     from cityservices.service_map.catalogue.service import collect_stats
 
@@ -118,6 +128,7 @@ DOMAIN = Domain(
         IndexSpec("search_index", _warm_search, release=_release_search),
         IndexSpec("venue_index", _warm_venues),
         IndexSpec("hsds_ids", _warm_hsds_ids),
+        IndexSpec("read_models", _warm_read_models),
     ),
     topics=(CHANGED,),
     staff_prefixes=("/staff", "/api/staff/"),

@@ -276,6 +276,23 @@ def guide_versions(session: Session, item_id: int) -> list[int]:
     return list(session.scalars(select(Guide.version).where(Guide.item_id == item_id).order_by(Guide.version)))
 
 
+def guide_versions_by_item(session: Session) -> dict[int, list[int]]:
+    """Every item's guide versions in order (``guide_versions`` for all items at once)."""
+    versions: dict[int, list[int]] = {}
+    for item_id, version in session.execute(select(Guide.item_id, Guide.version).order_by(Guide.version)):
+        versions.setdefault(item_id, []).append(version)
+    return versions
+
+
+def item_codes_and_names(session: Session) -> dict[int, tuple[str, str]]:
+    """Every item's code and name, by id."""
+    return {item_id: (code, name) for item_id, code, name in session.execute(select(Item.id, Item.code, Item.name))}
+
+
+def bundle_codes(session: Session) -> list[str]:
+    return list(session.scalars(select(Bundle.code).order_by(Bundle.code)))
+
+
 def bundles_of_item(session: Session, item_id: int) -> list[tuple[Bundle, int]]:
     """The bundles an item is in, with its position there."""
     stmt = (

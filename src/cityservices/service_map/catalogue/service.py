@@ -161,8 +161,24 @@ def guide_detail(session: Session, code: str, *, version: int | None) -> GuideRe
         missing = f"事项 {code} 没有第 {version} 版办事指南"
     if guide is None:
         raise NotFound(missing)
+    return _guide_read(guide, item.code, item.name, repo.guide_versions(session, item.id))
+
+
+def current_guide_details(session: Session) -> dict[str, GuideRead]:
+    """``guide_detail(code, version=None)`` of every item that has a current guide, by item code, in three queries
+    (for the guides' read model, built once per data generation)."""
+    items = repo.item_codes_and_names(session)
+    versions = repo.guide_versions_by_item(session)
+    return {
+        items[item_id][0]: _guide_read(guide, *items[item_id], versions.get(item_id, []))
+        for item_id, guide in repo.current_guides(session, None).items()
+        if item_id in items
+    }
+
+
+def _guide_read(guide: Guide, item_code: str, item_name: str, versions: list[int]) -> GuideRead:
     values = {name: getattr(guide, name) for name in _GUIDE_FIELDS}
-    return GuideRead(**values, item_code=item.code, item_name=item.name, versions=repo.guide_versions(session, item.id))
+    return GuideRead(**values, item_code=item_code, item_name=item_name, versions=versions)
 
 
 def bundle_summaries(session: Session, bundles: Sequence[Bundle]) -> list[BundleSummaryRead]:

@@ -129,6 +129,10 @@ def get_venue_detail(session: Session, venue_id: str) -> Venue | None:
     return session.scalars(select(Venue).where(Venue.id == venue_id).options(*options)).one_or_none()
 
 
+def venue_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(Venue.id).order_by(Venue.id)))
+
+
 def venue_exists(session: Session, venue_id: str) -> bool:
     return session.scalar(select(Venue.id).where(Venue.id == venue_id)) is not None
 
