@@ -28,6 +28,9 @@ def db_and_client(migrated_db_url: str) -> Iterator[tuple[str, TestClient]]:
     load_dataset(migrated_db_url, make_dataset())
     settings = Settings(database_url=migrated_db_url, api_cache_entries=0, rate_limit_api_per_minute=0)
     with TestClient(create_app(settings)) as client:  # no answer cache: the read model alone
+        # The warm-up fills the read models on a background thread; a test that edits the database behind the
+        # app's back must not race it (a fill reading after the edit would rightly show the edit).
+        assert client.app.state.readiness.wait(60)  # type: ignore[attr-defined]
         yield migrated_db_url, client
 
 
