@@ -15,8 +15,8 @@ security headers, the access log and the metrics see a fast answer exactly as th
 ``scope["route"]`` to the route it stands in for (the answer cache keeps only answers of routes declared
 ``cacheable``, and the metrics are labelled by the route's template), and sends the same head a returned
 ``EncodedJSON`` gets: status 200, ``content-length``, ``content-type: application/json``. The routes stay
-registered, so the OpenAPI document does not change. ``tests/platform/test_fast_path.py`` and
-``tests/service_map/test_fast_paths.py`` compare the two paths.
+registered, so the OpenAPI document does not change. ``tests/service_map/test_fast_paths.py`` compares the two
+paths.
 """
 
 from __future__ import annotations
